@@ -1,0 +1,137 @@
+//! The one error envelope of the API: `{ "error": { "code", "message", "field"? } }`.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable, machine-readable error codes. The widget maps each to a localised message,
+/// so a code, once published, never changes its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A required field or parameter is absent.
+    Missing,
+    /// A field or parameter is present but malformed.
+    Invalid,
+    /// No merchant has this publishable key.
+    UnknownMerchant,
+    /// The requested resource does not exist (or is not visible to the caller).
+    NotFound,
+    /// The request body is not valid JSON of the expected shape.
+    InvalidJson,
+    /// Too many requests; retry after the `Retry-After` header.
+    RateLimited,
+    /// Something failed on the server; the request id identifies it in the logs.
+    Internal,
+    /// A code this build of the widget does not know yet (a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Invalid => "invalid",
+            Self::UnknownMerchant => "unknown_merchant",
+            Self::NotFound => "not_found",
+            Self::InvalidJson => "invalid_json",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A human-readable explanation in English, for developers; widgets localise by `code`.
+    pub message: String,
+    /// The request field or parameter at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// Why a value failed to parse: which field, and the stable code for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: ErrorCode,
+    pub message: &'static str,
+}
+
+impl FieldError {
+    pub const fn missing(field: &'static str, message: &'static str) -> Self {
+        Self { field, code: ErrorCode::Missing, message }
+    }
+    pub const fn invalid(field: &'static str, message: &'static str) -> Self {
+        Self { field, code: ErrorCode::Invalid, message }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_has_the_documented_shape() {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::UnknownMerchant,
+                message: "No merchant has this key.".into(),
+                field: Some("key".into()),
+            },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {"code": "unknown_merchant", "message": "No merchant has this key.", "field": "key"}})
+        );
+    }
+
+    #[test]
+    fn field_is_omitted_when_absent_and_unknown_codes_survive() {
+        let body: ErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"brand_new_code","message":"m"}}"#).unwrap();
+        assert_eq!(body.error.code, ErrorCode::Unknown);
+        assert_eq!(body.error.field, None);
+        let json = serde_json::to_string(&ErrorBody { error: ErrorDetail { code: ErrorCode::Internal, message: "x".into(), field: None } }).unwrap();
+        assert!(!json.contains("field"), "{json}");
+    }
+
+    #[test]
+    fn as_str_matches_serde_name() {
+        for code in [
+            ErrorCode::Missing,
+            ErrorCode::Invalid,
+            ErrorCode::UnknownMerchant,
+            ErrorCode::NotFound,
+            ErrorCode::InvalidJson,
+            ErrorCode::RateLimited,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+        }
+    }
+}

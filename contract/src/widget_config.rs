@@ -1,0 +1,195 @@
+//! `GET /v1/widget/config`: what the widget needs to greet a shopper on a merchant's site.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FieldError, Locale};
+
+/// The widget's configuration for one merchant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetConfig {
+    /// The shop's name as shoppers know it.
+    pub merchant_name: String,
+    /// The merchant's own greeting per language; the widget falls back to its built-in one.
+    #[serde(default)]
+    pub greetings: BTreeMap<Locale, String>,
+    /// Capabilities the merchant has switched on, in display order.
+    pub features: Vec<Feature>,
+    pub theme: Theme,
+}
+
+impl WidgetConfig {
+    pub fn greeting(&self, locale: Locale) -> Option<&str> {
+        self.greetings.get(&locale).map(String::as_str)
+    }
+}
+
+/// One of the four capabilities of the widget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    OrderStatus,
+    Complaints,
+    Csat,
+    Loyalty,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 4] = [Feature::OrderStatus, Feature::Complaints, Feature::Csat, Feature::Loyalty];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::OrderStatus => "order_status",
+            Self::Complaints => "complaints",
+            Self::Csat => "csat",
+            Self::Loyalty => "loyalty",
+        }
+    }
+}
+
+/// The merchant's look. A front-end developer's CSS custom properties on the page win over it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Theme {
+    pub accent: AccentColor,
+    pub radius: CornerRadius,
+    pub color_scheme: ColorScheme,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self {
+            accent: AccentColor::parse("#4f46e5").expect("default accent is valid"),
+            radius: CornerRadius(12),
+            color_scheme: ColorScheme::Auto,
+        }
+    }
+}
+
+/// A `#rrggbb` colour (lower-cased). Only this form, so it is safe inside a CSS value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
+pub struct AccentColor(String);
+
+impl AccentColor {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let raw = raw.trim();
+        let hex = raw.strip_prefix('#').unwrap_or("");
+        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(FieldError::invalid("theme.accent", "The accent is a colour like `#4f46e5`."));
+        }
+        Ok(Self(raw.to_ascii_lowercase()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for AccentColor {
+    type Error = FieldError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<AccentColor> for String {
+    fn from(value: AccentColor) -> Self {
+        value.0
+    }
+}
+
+/// Corner radius of the panel in CSS pixels, 0–24.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "u8", into = "u8")]
+pub struct CornerRadius(u8);
+
+impl CornerRadius {
+    pub const MAX: u8 = 24;
+    pub fn parse(px: u8) -> Result<Self, FieldError> {
+        if px > Self::MAX {
+            return Err(FieldError::invalid("theme.radius", "The corner radius is 0 to 24 pixels."));
+        }
+        Ok(Self(px))
+    }
+    pub const fn px(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for CornerRadius {
+    type Error = FieldError;
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl From<CornerRadius> for u8 {
+    fn from(value: CornerRadius) -> Self {
+        value.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ColorScheme {
+    Light,
+    Dark,
+    /// Follows the shopper's system setting.
+    #[default]
+    Auto,
+}
+
+impl ColorScheme {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Light => "light",
+            Self::Dark => "dark",
+            Self::Auto => "auto",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accent_accepts_only_hex_rgb() {
+        assert_eq!(AccentColor::parse("#A1B2C3").unwrap().as_str(), "#a1b2c3");
+        for bad in ["red", "#fff", "#12345g", "1234567", "#123456;}"] {
+            assert!(AccentColor::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn radius_is_bounded() {
+        assert_eq!(CornerRadius::parse(24).unwrap().px(), 24);
+        assert!(CornerRadius::parse(25).is_err());
+        assert!(serde_json::from_str::<CornerRadius>("99").is_err());
+    }
+
+    #[test]
+    fn config_round_trips_with_locale_keys() {
+        let mut greetings = BTreeMap::new();
+        greetings.insert(Locale::Ru, "Здравствуйте!".to_owned());
+        let config = WidgetConfig {
+            merchant_name: "Shop".into(),
+            greetings,
+            features: Feature::ALL.to_vec(),
+            theme: Theme::default(),
+        };
+        let json = serde_json::to_value(&config).unwrap();
+        assert_eq!(json["greetings"]["ru"], "Здравствуйте!");
+        assert_eq!(json["features"][0], "order_status");
+        let back: WidgetConfig = serde_json::from_value(json).unwrap();
+        assert_eq!(back, config);
+        assert_eq!(back.greeting(Locale::Ru), Some("Здравствуйте!"));
+        assert_eq!(back.greeting(Locale::En), None);
+    }
+}

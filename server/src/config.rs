@@ -1,0 +1,50 @@
+//! Settings from the environment. Every variable has a default that suits a laptop.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `CAREBOX_ADDR`, default `127.0.0.1:8080`; port 0 picks a free one.
+    pub addr: String,
+    /// `CAREBOX_DATABASE_URL`: `sqlite://path.db` (default `sqlite://data/carebox.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `CAREBOX_WIDGET_DIR`: the built bundle (`cargo xtask dist` output), served as the widget origin.
+    pub widget_dir: Option<PathBuf>,
+    /// `CAREBOX_DEMO_DIR`: a demo storefront served at `/` (only for the demo).
+    pub demo_dir: Option<PathBuf>,
+    /// `CAREBOX_SEED_DEMO=1`: create or refresh the demo merchant at start.
+    pub seed_demo: bool,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let widget_dir = var("CAREBOX_WIDGET_DIR").map(PathBuf::from).or_else(|| {
+            let default = PathBuf::from("dist");
+            default.is_dir().then_some(default)
+        });
+        let seed_demo = match var("CAREBOX_SEED_DEMO").as_deref() {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(other) => return Err(format!("CAREBOX_SEED_DEMO must be 1 or 0, not {other:?}")),
+        };
+        Ok(Self {
+            addr: var("CAREBOX_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url: var("CAREBOX_DATABASE_URL").unwrap_or_else(|| "sqlite://data/carebox.db".into()),
+            widget_dir,
+            demo_dir: var("CAREBOX_DEMO_DIR").map(PathBuf::from),
+            seed_demo,
+        })
+    }
+
+    /// Settings for tests and embedding: a given database, nothing served from disk.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            addr: "127.0.0.1:0".into(),
+            database_url: database_url.into(),
+            widget_dir: None,
+            demo_dir: None,
+            seed_demo: false,
+        }
+    }
+}

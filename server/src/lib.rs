@@ -1,0 +1,62 @@
+//! The Carebox server: a JSON API for the widget and for merchants' backends, the widget's
+//! static origin, and (with `CAREBOX_DEMO_DIR`) the demo shop.
+//!
+//! Stateless apart from its database, so several processes can run behind a load balancer.
+
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod storage;
+
+pub use config::Settings;
+pub use error::ApiError;
+pub use storage::Store;
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+/// Binds, prepares the database, and serves until `shutdown` resolves, then drains
+/// in-flight requests. `on_bound` learns the real address (useful with port 0).
+pub async fn run(
+    settings: Settings,
+    on_bound: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let listener = TcpListener::bind(&settings.addr).await?;
+    let addr = listener.local_addr()?;
+    let store = Store::connect(&settings.database_url).await?;
+    if settings.seed_demo {
+        demo::seed(&store, &demo::origins_for(addr)).await?;
+    }
+    let app = http::router(http::AppState::new(store), &settings);
+    on_bound(addr);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, whichever comes first.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, draining requests");
+}

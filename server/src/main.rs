@@ -1,0 +1,31 @@
+use carebox_server::{Settings, run, shutdown_signal};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("CAREBOX_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("carebox-server: {message}");
+            std::process::exit(2);
+        }
+    };
+    let result = run(
+        settings,
+        |addr| {
+            // xtask and scripts read this exact line to learn the port when CAREBOX_ADDR ends in :0.
+            println!("Carebox listening on http://{addr}");
+        },
+        shutdown_signal(),
+    )
+    .await;
+    if let Err(error) = result {
+        eprintln!("carebox-server: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,114 @@
+//! Merchants, their widget settings and the origins allowed to call the public API.
+
+use std::collections::BTreeMap;
+
+use carebox_contract::{Feature, Locale, PublishableKey, Theme, WidgetConfig};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::{Store, now_ms};
+
+/// What a merchant sets up for their widget (stored as JSON: it is the merchant's data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantSettings {
+    pub greetings: BTreeMap<Locale, String>,
+    pub features: Vec<Feature>,
+    pub theme: Theme,
+}
+
+#[derive(Debug, Clone)]
+pub struct MerchantRecord {
+    pub id: String,
+    pub name: String,
+    pub settings: MerchantSettings,
+}
+
+impl MerchantRecord {
+    pub fn widget_config(&self) -> WidgetConfig {
+        WidgetConfig {
+            merchant_name: self.name.clone(),
+            greetings: self.settings.greetings.clone(),
+            features: self.settings.features.clone(),
+            theme: self.settings.theme.clone(),
+        }
+    }
+}
+
+pub struct NewMerchant<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub publishable_key: &'a PublishableKey,
+    /// The secret key in clear; only its SHA-256 is stored (keys are long and random,
+    /// so a fast hash is enough and keeps per-request checks cheap).
+    pub secret_key: &'a str,
+    pub settings: &'a MerchantSettings,
+    pub allowed_origins: &'a [String],
+}
+
+pub(crate) fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+impl Store {
+    pub async fn merchant_by_publishable_key(
+        &self,
+        key: &PublishableKey,
+    ) -> Result<Option<MerchantRecord>, sqlx::Error> {
+        let row = sqlx::query("SELECT id, name, settings_json FROM merchants WHERE publishable_key = $1")
+            .bind(key.as_str())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| {
+            let settings_json: String = row.try_get("settings_json")?;
+            let settings = serde_json::from_str(&settings_json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok(MerchantRecord { id: row.try_get("id")?, name: row.try_get("name")?, settings })
+        })
+        .transpose()
+    }
+
+    /// Whether `origin` may call the public API with this publishable key.
+    pub async fn origin_allowed(&self, key: &PublishableKey, origin: &str) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT 1 FROM merchant_origins o JOIN merchants m ON m.id = o.merchant_id \
+             WHERE m.publishable_key = $1 AND o.origin = $2",
+        )
+        .bind(key.as_str())
+        .bind(origin)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Creates the merchant, or refreshes every field of an existing one with the same id.
+    pub async fn upsert_merchant(&self, merchant: NewMerchant<'_>) -> Result<(), sqlx::Error> {
+        let settings_json = serde_json::to_string(merchant.settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO merchants (id, name, publishable_key, secret_key_hash, settings_json, created_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, publishable_key = excluded.publishable_key, \
+             secret_key_hash = excluded.secret_key_hash, settings_json = excluded.settings_json",
+        )
+        .bind(merchant.id)
+        .bind(merchant.name)
+        .bind(merchant.publishable_key.as_str())
+        .bind(hash_secret(merchant.secret_key))
+        .bind(settings_json)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM merchant_origins WHERE merchant_id = $1")
+            .bind(merchant.id)
+            .execute(&mut *tx)
+            .await?;
+        for origin in merchant.allowed_origins {
+            sqlx::query("INSERT INTO merchant_origins (merchant_id, origin) VALUES ($1, $2)")
+                .bind(merchant.id)
+                .bind(origin)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+}
