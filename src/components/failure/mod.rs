@@ -1,0 +1,37 @@
+//! A failed request, told in the shopper's language: what happened, a retry, and the
+//! request id for support behind a "Details" disclosure.
+
+use leptos::prelude::*;
+
+use crate::{WidgetSettings, api::ApiFailure, i18n::strings};
+
+#[component]
+pub fn Failure(
+    /// The errors caught by the surrounding `ErrorBoundary`.
+    errors: ArcRwSignal<Errors>,
+    /// Runs the failed request again.
+    #[prop(into)]
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    let text = strings(expect_context::<WidgetSettings>().locale);
+    let failure = move || {
+        errors.get().into_iter().find_map(|(_, error)| error.downcast_ref::<ApiFailure>().cloned())
+    };
+    let message = {
+        let failure = failure.clone();
+        move || failure().map_or(text.error_generic, |f| text.failure_message(&f))
+    };
+    let request_id = move || failure().and_then(|f| f.request_id);
+    view! {
+        <div class="carebox-failure" role="alert">
+            <p class="carebox-failure__message">{message}</p>
+            <button type="button" class="carebox-button" on:click=move |_| on_retry.run(())>{text.retry}</button>
+            {move || request_id().map(|id| view! {
+                <details class="carebox-failure__details">
+                    <summary>{text.details}</summary>
+                    <p>{text.request_id}": " <code>{id}</code></p>
+                </details>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,60 @@
+//! Whether the panel is open, shared by the JS handle and the components.
+
+use leptos::prelude::*;
+
+/// Open/closed state of one widget instance. Every change is announced on the mount
+/// element as a `carebox:open` / `carebox:close` DOM event (bubbling, crossing the shadow
+/// boundary), which the loader uses to manage the launcher and focus.
+#[derive(Clone)]
+pub struct PanelState {
+    open: ArcRwSignal<bool>,
+    mount: web_sys::HtmlElement,
+}
+
+impl PanelState {
+    pub fn new(mount: web_sys::HtmlElement) -> Self {
+        Self { open: ArcRwSignal::new(false), mount }
+    }
+
+    /// The element that carries the theme for the whole instance: the shadow host when the
+    /// widget lives in a shadow root (so the loader's launcher shares it), else the mount.
+    pub fn theme_target(&self) -> web_sys::HtmlElement {
+        use wasm_bindgen::JsCast;
+        self.mount
+            .get_root_node()
+            .dyn_into::<web_sys::ShadowRoot>()
+            .ok()
+            .and_then(|shadow| shadow.host().dyn_into::<web_sys::HtmlElement>().ok())
+            .unwrap_or_else(|| self.mount.clone())
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open.get_untracked()
+    }
+
+    /// Tracked read, for views.
+    pub fn open_signal(&self) -> Signal<bool> {
+        let open = self.open.clone();
+        Signal::derive(move || open.get())
+    }
+
+    pub fn set_open(&self, open: bool) {
+        if self.open.get_untracked() == open {
+            return;
+        }
+        self.open.set(open);
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        let name = if open { "carebox:open" } else { "carebox:close" };
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = self.mount.dispatch_event(&event);
+        }
+    }
+}
+
+impl std::fmt::Debug for PanelState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PanelState").field("open", &self.is_open()).finish()
+    }
+}
