@@ -1,1 +1,50 @@
-fn main(){}
+//! `cargo xtask <command>`: the project's build, demo and test driver.
+//!
+//! Every command installs what it is missing first (idempotently, quickly when done), so a
+//! fresh machine needs only the Rust toolchain, Node.js with npm, and root for `apt-get`.
+
+mod dist;
+mod process;
+mod serve;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  demo    build everything and run the demo shop with the widget (CAREBOX_ADDR, default 127.0.0.1:8080)
+  dist    write the embeddable bundle to dist/ and print its gzip sizes (fails over budget)
+  test    run every test layer: native + API, components in Chromium, bundle budgets, end to end
+  help    this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => serve::demo(),
+        Some("dist") => dist::dist().map(|_| ()),
+        Some("test") => test::all(),
+        Some("help") | Some("--help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (this crate lives in `<root>/xtask`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent folder").to_path_buf()
+}
+
+pub type Result<T = ()> = std::result::Result<T, String>;

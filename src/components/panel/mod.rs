@@ -51,7 +51,7 @@ pub fn Panel(
         <section class="carebox-panel" part="panel" role="dialog" aria-modal="true"
             aria-labelledby="carebox-panel-title" tabindex="-1"
             hidden=move || !open.get() node_ref=dialog on:keydown=on_keydown>
-            <header class="carebox-panel__header">
+            <div class="carebox-panel__header">
                 <h2 id="carebox-panel-title" class="carebox-panel__title">{title}</h2>
                 <button type="button" class="carebox-panel__close" part="close-button" aria-label=text.close
                     on:click=move |_| panel.set_open(false)>
@@ -59,7 +59,7 @@ pub fn Panel(
                         <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
                     </svg>
                 </button>
-            </header>
+            </div>
             <div class="carebox-panel__body">{children()}</div>
         </section>
     }

@@ -1,0 +1,133 @@
+// The walking skeleton as a shopper meets it: the demo shop, the launcher, the panel.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import {
+  appRequests, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot,
+} from "./support.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("the app is not fetched until the shopper shows intent", async () => {
+  const page = await openPage(browser);
+  await launcher(page).waitFor({ state: "visible" });
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(300);
+  assert.deepEqual(appRequests(page), [], "app files were fetched at page load");
+  assert.ok(page.requests.some((url) => url.endsWith("/carebox.js")), "the loader was fetched");
+  assert.equal(await launcher(page).getAttribute("aria-expanded"), "false");
+
+  await launcher(page).hover(); // intent: start loading before the click
+  await page.waitForResponse((response) => response.url().endsWith(".wasm"));
+  assert.ok(appRequests(page).some((url) => url.endsWith(".wasm")), "hover did not load the app");
+  assert.equal(await dialog(page).isVisible(), false, "hover alone must not open the panel");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("clicking the launcher opens a panel greeting the shopper with the merchant's name", async () => {
+  const page = await openPage(browser);
+  const took = await openPanel(page);
+  console.log(`click → panel with entries (cold, wasm fetched and compiled): ${took} ms`);
+
+  const panel = dialog(page);
+  assert.equal(await panel.locator("h2").textContent(), "Northwind Goods");
+  assert.match(await panel.locator(".carebox-home__greeting").textContent(), /^Hi! Track an order/);
+  assert.deepEqual(await panel.locator(".carebox-entry__title").allTextContents(), [
+    "Track an order", "Report a problem", "Rate us", "My bonuses",
+  ]);
+  assert.equal(await launcher(page).getAttribute("aria-expanded"), "true");
+  assert.equal(await launcher(page).getAttribute("aria-label"), "Close help");
+  // The merchant's accent reached the launcher and the panel header.
+  const accent = await panel.locator(".carebox-panel__header").evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(accent, "rgb(15, 118, 110)");
+  await screenshot(page, "panel-open");
+
+  // Clicking the launcher again closes it.
+  await launcher(page).click();
+  await panel.waitFor({ state: "hidden" });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("keyboard only: open, focus stays inside, Escape closes and focus returns to the launcher", async () => {
+  const page = await openPage(browser);
+  await page.keyboard.press("Tab"); // first focusable of the page…
+  await launcher(page).focus(); // …then straight to the launcher, as a screen-reader user would jump
+  await page.keyboard.press("Enter");
+  await dialog(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
+  await page.waitForFunction(() => document.querySelector("[data-carebox]").shadowRoot.activeElement?.closest("[role=dialog]"));
+
+  for (let i = 0; i < 4; i += 1) {
+    await page.keyboard.press("Tab");
+    const focus = await focusInWidget(page);
+    assert.ok(focus.inDialog, `Tab #${i + 1} left the panel: ${JSON.stringify(focus)}`);
+  }
+  await page.keyboard.press("Shift+Tab");
+  assert.ok((await focusInWidget(page)).inDialog, "Shift+Tab left the panel");
+
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "hidden" });
+  const focus = await focusInWidget(page);
+  assert.ok(focus.isLauncher, `focus after Escape: ${JSON.stringify(focus)}`);
+  assert.equal(await launcher(page).getAttribute("aria-expanded"), "false");
+
+  // Space reopens it, the close button closes it, focus comes back again.
+  await page.keyboard.press("Space");
+  await dialog(page).waitFor({ state: "visible" });
+  await dialog(page).locator("button[part=close-button]").press("Enter");
+  await dialog(page).waitFor({ state: "hidden" });
+  assert.ok((await focusInWidget(page)).isLauncher);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the open panel passes an axe-core scan with zero violations", async () => {
+  const page = await openPage(browser);
+  await openPanel(page);
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await page.context().close();
+});
+
+test("Russian from the page language, Arabic right to left", async () => {
+  const ru = await openPage(browser, "/?lang=ru");
+  assert.equal(await launcher(ru).getAttribute("aria-label"), "Открыть помощь");
+  await openPanel(ru);
+  assert.match(await dialog(ru).locator(".carebox-home__greeting").textContent(), /^Здравствуйте!/);
+  assert.deepEqual(await dialog(ru).locator(".carebox-entry__title").allTextContents(), [
+    "Отследить заказ", "Сообщить о проблеме", "Оцените нас", "Мои бонусы",
+  ]);
+  await screenshot(ru, "panel-open-ru");
+  await ru.context().close();
+
+  const ar = await openPage(browser, "/?lang=ar");
+  await openPanel(ar);
+  const root = dialog(ar).locator("xpath=ancestor::div[contains(@class,'carebox-root')]");
+  assert.equal(await root.getAttribute("dir"), "rtl");
+  // Right to left: the launcher sits at the bottom-left corner.
+  const box = await launcher(ar).boundingBox();
+  assert.ok(box.x < 200, `launcher x=${box.x} in RTL`);
+  await screenshot(ar, "panel-open-ar");
+  await ar.context().close();
+});
+
+test("the shop's CSS stays out of the widget and the widget blocks nothing outside its box", async () => {
+  const page = await openPage(browser);
+  await openPanel(page);
+  // The shop styles every <button> uppercase with square corners; the widget's stay its own.
+  const close = dialog(page).locator("button[part=close-button]");
+  const style = await close.evaluate((el) => ({ radius: getComputedStyle(el).borderRadius, font: getComputedStyle(el).fontFamily }));
+  assert.notEqual(style.radius, "0px");
+  assert.doesNotMatch(style.font, /Georgia/);
+  // The page's own headings keep the shop's colour.
+  assert.equal(await page.locator("#new-title").evaluate((el) => getComputedStyle(el).color), "rgb(138, 45, 11)");
+  // A product button far from the widget still receives clicks with the panel open.
+  const target = page.locator(".shop-products button").first();
+  const box = await target.boundingBox();
+  const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.textContent, [box.x + 5, box.y + 5]);
+  assert.equal(hit, "Add to cart");
+  await page.context().close();
+});

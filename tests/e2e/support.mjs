@@ -1,0 +1,85 @@
+// Shared helpers for the end-to-end specs: Debian's Chromium driven by playwright-core,
+// against the real server that `cargo xtask test` started (CAREBOX_E2E_URL).
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+export const BASE = process.env.CAREBOX_E2E_URL;
+if (!BASE) throw new Error("CAREBOX_E2E_URL is not set: run these through `cargo xtask test`");
+export const OUT = process.env.CAREBOX_E2E_OUT ?? "target/e2e";
+mkdirSync(OUT, { recursive: true });
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    ],
+  });
+}
+
+/** A fresh page that records requests and fails loudly on page errors. */
+export async function openPage(browser, pathAndQuery = "/", { locale = "en-US" } = {}) {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.requests = [];
+  page.errors = [];
+  page.on("request", (request) => page.requests.push(request.url()));
+  page.on("pageerror", (error) => page.errors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error") page.errors.push(message.text());
+  });
+  await page.goto(new URL(pathAndQuery, BASE).href);
+  return page;
+}
+
+export const launcher = (page) => page.locator("[data-carebox] button[part=launcher]");
+export const dialog = (page) => page.locator("[data-carebox] [role=dialog]");
+
+/** Clicks the launcher and waits for the panel's entries; returns the milliseconds it took. */
+export async function openPanel(page) {
+  const started = Date.now();
+  await launcher(page).click();
+  await dialog(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
+  return Date.now() - started;
+}
+
+/** Where keyboard focus is, looking inside the widget's shadow root. */
+export function focusInWidget(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector("[data-carebox]");
+    const active = host?.shadowRoot?.activeElement;
+    if (!active) return { inside: false };
+    return {
+      inside: true,
+      inDialog: Boolean(active.closest("[role=dialog]")),
+      isLauncher: active.getAttribute("part") === "launcher",
+      label: active.getAttribute("aria-label") ?? active.textContent.trim(),
+    };
+  });
+}
+
+/** axe-core scan of the widget (its shadow tree included); returns the violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document.querySelector("[data-carebox]"), {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) }));
+  });
+}
+
+export async function screenshot(page, name) {
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`screenshot: ${file}`);
+  return file;
+}
+
+export const appRequests = (page) => page.requests.filter((url) => url.includes("/app/"));

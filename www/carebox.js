@@ -1,0 +1,117 @@
+/*! Carebox loader. Draws the launcher; loads the widget app only when the shopper shows intent. */
+(function () {
+  "use strict";
+  // `cargo xtask dist` replaces these with the content-hashed app file names.
+  var APP = { js: "__CAREBOX_APP_JS__", wasm: "__CAREBOX_APP_WASM__", css: "__CAREBOX_APP_CSS__" };
+  var LABELS = {
+    en: ["Open help", "Close help"],
+    ru: ["Открыть помощь", "Закрыть помощь"],
+    ar: ["فتح المساعدة", "إغلاق المساعدة"]
+  };
+  var STYLE =
+    ":host{all:initial;position:fixed;z-index:var(--carebox-z-index,2147483000);" +
+    "inset-block-end:var(--carebox-offset-y,20px);inset-inline-end:var(--carebox-offset-x,20px)}" +
+    ".launcher{display:grid;place-items:center;width:56px;height:56px;border:0;border-radius:50%;cursor:pointer;" +
+    "background:var(--carebox-accent,var(--carebox-theme-accent,#4f46e5));color:#fff;" +
+    "box-shadow:0 6px 20px rgb(15 20 40/.28);transition:transform .15s}" +
+    ".launcher:hover{transform:scale(1.06)}" +
+    ".launcher:focus-visible{outline:3px solid var(--carebox-accent,var(--carebox-theme-accent,#4f46e5));outline-offset:3px}" +
+    ".launcher[aria-busy=true]{cursor:progress;opacity:.8}" +
+    "@media(prefers-reduced-motion:reduce){.launcher{transition:none}}";
+  var ICON =
+    '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">' +
+    '<path d="M4 5h16v11H9l-5 4z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>';
+
+  var script = document.currentScript;
+  var scriptUrl = new URL(script ? script.src : location.href, location.href);
+  var base = new URL(".", scriptUrl).href;
+
+  function languageOf(options) {
+    var tag = options.locale || document.documentElement.lang || navigator.language || "en";
+    var primary = tag.toLowerCase().split(/[-_]/)[0];
+    return LABELS[primary] ? primary : "en";
+  }
+
+  /** Creates one widget instance; several can live on a page. */
+  function init(options) {
+    var config = {
+      key: options.key,
+      api: options.api || scriptUrl.origin,
+      locale: options.locale,
+      pageLang: document.documentElement.lang || undefined
+    };
+    var labels = LABELS[languageOf(options)];
+    var host = document.createElement("div");
+    host.setAttribute("data-carebox", "");
+    var root = host.attachShadow({ mode: "open" });
+    root.innerHTML =
+      "<style>" + STYLE + '</style><button class="launcher" part="launcher" type="button" ' +
+      'aria-haspopup="dialog" aria-expanded="false">' + ICON + '</button><div class="app"></div>';
+    var launcher = root.querySelector(".launcher");
+    var container = root.querySelector(".app");
+    launcher.setAttribute("aria-label", labels[0]);
+    (options.target || document.body).appendChild(host);
+
+    var loading = null;
+    function load() {
+      if (!loading) {
+        launcher.setAttribute("aria-busy", "true");
+        var css = new Promise(function (done) {
+          var link = document.createElement("link");
+          link.rel = "stylesheet";
+          link.href = base + APP.css;
+          link.onload = link.onerror = done;
+          root.appendChild(link);
+        });
+        loading = Promise.all([import(base + APP.js), css])
+          .then(function (loaded) {
+            var app = loaded[0];
+            return app.default({ module_or_path: base + APP.wasm }).then(function () {
+              return app.mount(container, config);
+            });
+          })
+          .finally(function () {
+            launcher.removeAttribute("aria-busy");
+          });
+        loading.catch(function (error) {
+          loading = null; // let the next intent try again
+          console.error("Carebox could not start:", error);
+        });
+      }
+      return loading;
+    }
+
+    host.addEventListener("carebox:open", function () {
+      launcher.setAttribute("aria-expanded", "true");
+      launcher.setAttribute("aria-label", labels[1]);
+    });
+    host.addEventListener("carebox:close", function () {
+      launcher.setAttribute("aria-expanded", "false");
+      launcher.setAttribute("aria-label", labels[0]);
+      // Focus goes back to the launcher when it was inside the widget (or lost to <body>).
+      if (root.activeElement || document.activeElement === document.body) launcher.focus();
+    });
+    ["pointerenter", "focus", "touchstart"].forEach(function (intent) {
+      launcher.addEventListener(intent, load, { once: true, passive: true });
+    });
+    launcher.addEventListener("click", function () {
+      load().then(function (widget) { widget.toggle(); });
+    });
+
+    return {
+      open: function () { return load().then(function (widget) { widget.open(); }); },
+      close: function () { if (loading) loading.then(function (widget) { widget.close(); }); },
+      host: host
+    };
+  }
+
+  var api = window.Carebox || (window.Carebox = { init: init, instances: [] });
+  if (script && script.dataset.key) {
+    var d = script.dataset;
+    var instance = init({ key: d.key, api: d.api, locale: d.locale });
+    api.instances.push(instance);
+    /** Opens the snippet's widget, loading it if needed. */
+    api.open = instance.open;
+    api.close = instance.close;
+  }
+})();

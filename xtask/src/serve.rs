@@ -1,0 +1,114 @@
+//! Running the real server: in the foreground for the demo, in the background for tests.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::dist;
+use crate::process::{cargo, run};
+use crate::{Result, root};
+
+pub const DEMO_KEY: &str = "pk_demo_northwind";
+pub const DEMO_SECRET: &str = "sk_demo_northwind_local_only";
+
+/// `cargo xtask demo`: builds the bundle and the demo site, then serves both with the API.
+pub fn demo() -> Result {
+    dist::dist()?;
+    let site = build_demo_site()?;
+    let root = root();
+    let addr = std::env::var("CAREBOX_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    println!("\nStarting the demo on http://{addr} (Ctrl-C stops it)");
+    println!("  demo merchant: publishable key {DEMO_KEY}, secret key {DEMO_SECRET}");
+    println!("  database: data/carebox.db (SQLite); set CAREBOX_DATABASE_URL for another\n");
+    run(cargo()
+        .current_dir(&root)
+        .args(["run", "--release", "--package", "carebox-server"])
+        .env("CAREBOX_ADDR", &addr)
+        .env("CAREBOX_WIDGET_DIR", root.join("dist"))
+        .env("CAREBOX_DEMO_DIR", &site)
+        .env("CAREBOX_SEED_DEMO", "1"))
+}
+
+/// The demo storefront: `index.html` and `www/` (without the loader's unbuilt source).
+pub fn build_demo_site() -> Result<PathBuf> {
+    let root = root();
+    let site = root.join("target/demo-site");
+    if site.exists() {
+        fs::remove_dir_all(&site).map_err(|e| e.to_string())?;
+    }
+    fs::create_dir_all(site.join("www")).map_err(|e| e.to_string())?;
+    fs::copy(root.join("index.html"), site.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
+    for entry in fs::read_dir(root.join("www")).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() && path.file_name().is_some_and(|n| n != "carebox.js") {
+            fs::copy(&path, site.join("www").join(path.file_name().unwrap())).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(site)
+}
+
+/// A server process started for tests; stopped (SIGTERM, then kill) when dropped.
+pub struct RunningServer {
+    child: Child,
+    pub url: String,
+}
+
+impl RunningServer {
+    /// Starts the debug server binary on a free loopback port with its own SQLite file.
+    pub fn start(database_url: &str, demo_site: &Path, log: &Path) -> Result<Self> {
+        let root = root();
+        run(cargo().current_dir(&root).args(["build", "--package", "carebox-server"]))?;
+        let binary = root.join("target/debug/carebox-server");
+        let mut child = Command::new(&binary)
+            .env("CAREBOX_ADDR", "127.0.0.1:0")
+            .env("CAREBOX_DATABASE_URL", database_url)
+            .env("CAREBOX_WIDGET_DIR", root.join("dist"))
+            .env("CAREBOX_DEMO_DIR", demo_site)
+            .env("CAREBOX_SEED_DEMO", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", binary.display()))?;
+
+        // Drain both streams into the log for the server's whole life, reporting the
+        // "listening" line as soon as it appears.
+        let (tx, rx) = mpsc::channel::<String>();
+        let log_file = fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>, Box::new(child.stderr.take().unwrap())] {
+            let tx = tx.clone();
+            let mut log_file = log_file.try_clone().map_err(|e| e.to_string())?;
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(std::result::Result::ok) {
+                    let _ = writeln!(log_file, "{line}");
+                    if let Some(url) = line.strip_prefix("Carebox listening on ") {
+                        let _ = tx.send(url.trim().to_owned());
+                    }
+                }
+            });
+        }
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => Ok(Self { child, url }),
+            Err(_) => {
+                let _ = child.kill();
+                Err(format!("the server did not start within 60 s; see {}", log.display()))
+            }
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

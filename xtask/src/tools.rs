@@ -1,0 +1,93 @@
+//! Installs the toolchain pieces the build and tests need, only when missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::process::{cargo, output, run};
+use crate::{Result, root};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn ensure_wasm_target() -> Result {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+        .map_err(|e| format!("{e}\nThe wasm target is needed to build the widget."))
+}
+
+/// The `wasm-bindgen` version Cargo.lock pins; the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+pub fn ensure_wasm_bindgen() -> Result {
+    let wanted = locked_wasm_bindgen_version()?;
+    let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    let runner = output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+    if have.ends_with(&wanted) && runner.ends_with(&wanted) {
+        return Ok(());
+    }
+    println!("Installing wasm-bindgen-cli {wanted} (matches Cargo.lock; about two minutes)…");
+    // Not `--locked`: one of the CLI's locked dependencies is no longer on the registry.
+    run(cargo().args(["install", "wasm-bindgen-cli", "--force", "--version", &wanted]))
+}
+
+/// Node packages: wasm-opt (binaryen), Playwright and axe-core, pinned by package-lock.json.
+pub fn ensure_node_modules() -> Result {
+    let root = root();
+    let marker = root.join("node_modules/.package-lock.json");
+    let lock = root.join("package-lock.json");
+    let fresh = match (modified(&marker), modified(&lock)) {
+        (Some(installed), Some(locked)) => installed >= locked,
+        _ => false,
+    };
+    if fresh && root.join("node_modules/.bin/wasm-opt").exists() {
+        return Ok(());
+    }
+    if output(Command::new("npm").arg("--version")).is_none() {
+        return Err("npm is not installed; install Node.js 18+ with npm (e.g. `apt-get install nodejs npm`).".into());
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))
+}
+
+pub fn wasm_opt() -> PathBuf {
+    root().join("node_modules/.bin/wasm-opt")
+}
+
+/// Debian's Chromium and its driver, for component and end-to-end tests.
+pub fn ensure_chromium() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+pub fn apt_install(packages: &[&str]) -> Result {
+    let uid = output(Command::new("id").arg("-u")).unwrap_or_default();
+    if uid != "0" {
+        return Err(format!("missing packages {packages:?}; as root, run: apt-get update && apt-get install -y {}", packages.join(" ")));
+    }
+    println!("Installing {packages:?} from Debian…");
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
