@@ -1,0 +1,100 @@
+//! The server as the widget's static origin: cache policy, precompressed files, CORS for
+//! module scripts, the demo site fallback, and a clean stop.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use carebox_server::Settings;
+use tokio::sync::oneshot;
+
+struct Origin {
+    base: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<()>,
+    _dirs: tempfile::TempDir,
+}
+
+fn write(path: &Path, content: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+async fn spawn_with_files() -> Origin {
+    let dirs = tempfile::tempdir().unwrap();
+    let widget = dirs.path().join("dist");
+    let demo = dirs.path().join("demo");
+    write(&widget.join("carebox.js"), b"/* loader */");
+    write(&widget.join("app/carebox-0123456789ab.wasm"), b"\0asm\x01\0\0\0");
+    let gzip_twin = b"\x1f\x8b pretend-gzip";
+    write(&widget.join("app/carebox-0123456789ab.js"), b"export default 1;");
+    write(&widget.join("app/carebox-0123456789ab.js.gz"), gzip_twin);
+    write(&demo.join("index.html"), b"<!doctype html><title>demo shop</title>");
+
+    let mut settings = Settings::for_database(format!("sqlite://{}", dirs.path().join("db.sqlite").display()));
+    settings.widget_dir = Some(widget);
+    settings.demo_dir = Some(demo);
+    let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
+    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        carebox_server::run(settings, move |addr| { let _ = bound_tx.send(addr); }, async {
+            let _ = shutdown_rx.await;
+        })
+        .await
+        .expect("server stops cleanly");
+    });
+    let addr = bound_rx.await.unwrap();
+    Origin { base: format!("http://{addr}"), shutdown: Some(shutdown_tx), server, _dirs: dirs }
+}
+
+#[tokio::test]
+async fn hashed_app_files_are_immutable_and_the_loader_is_short_lived() {
+    let origin = spawn_with_files().await;
+    let client = reqwest::Client::new();
+    let app = client.get(format!("{}/app/carebox-0123456789ab.wasm", origin.base)).send().await.unwrap();
+    assert_eq!(app.status(), 200);
+    assert_eq!(app.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(app.headers()["content-type"], "application/wasm");
+    assert_eq!(app.headers()["access-control-allow-origin"], "*", "module scripts and wasm load cross-origin");
+
+    let loader = client.get(format!("{}/carebox.js", origin.base)).send().await.unwrap();
+    assert_eq!(loader.status(), 200);
+    assert_eq!(loader.headers()["cache-control"], "public, max-age=300");
+    assert!(loader.headers()["content-type"].to_str().unwrap().contains("javascript"));
+}
+
+#[tokio::test]
+async fn gzip_twins_are_sent_to_clients_that_accept_gzip() {
+    let origin = spawn_with_files().await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/app/carebox-0123456789ab.js", origin.base);
+    let gzipped = client.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert!(gzipped.bytes().await.unwrap().starts_with(b"\x1f\x8b"));
+    let plain = client.get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), "export default 1;");
+}
+
+#[tokio::test]
+async fn the_demo_site_answers_paths_the_bundle_does_not_have() {
+    let origin = spawn_with_files().await;
+    let page = reqwest::get(format!("{}/", origin.base)).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("demo shop"));
+    let missing = reqwest::get(format!("{}/app/carebox-ffffffffffff.wasm", origin.base)).await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("cache-control").is_none(), "a 404 must not be cached for a year");
+}
+
+#[tokio::test]
+async fn shutdown_stops_accepting_and_returns() {
+    let mut origin = spawn_with_files().await;
+    assert_eq!(reqwest::get(format!("{}/healthz", origin.base)).await.unwrap().status(), 200);
+    origin.shutdown.take().unwrap().send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), &mut origin.server)
+        .await
+        .expect("server stopped within 5 s")
+        .expect("server task ended without panicking");
+    assert!(reqwest::get(format!("{}/healthz", origin.base)).await.is_err(), "still accepting after shutdown");
+}
