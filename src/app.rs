@@ -37,7 +37,7 @@ impl TryFrom<MountConfig> for WidgetSettings {
 
     fn try_from(config: MountConfig) -> Result<Self, Self::Error> {
         let key = PublishableKey::parse(&config.key)
-            .map_err(|e| FieldError { field: "data-key", ..e })?;
+            .map_err(|e| e.at("data-key"))?;
         let api = config.api.trim();
         if !(api.starts_with("https://") || api.starts_with("http://")) {
             return Err(FieldError::invalid("data-api", "data-api must be an http(s) URL."));

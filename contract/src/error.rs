@@ -1,5 +1,7 @@
 //! The one error envelope of the API: `{ "error": { "code", "message", "field"? } }`.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable error codes. The widget maps each to a localised message,
@@ -16,6 +18,18 @@ pub enum ErrorCode {
     UnknownMerchant,
     /// The requested resource does not exist (or is not visible to the caller).
     NotFound,
+    /// No order matches this number and e-mail/postcode (the same answer for either mistake).
+    OrderNotFound,
+    /// The secret key is missing or wrong (merchant API).
+    Unauthorized,
+    /// The bearer token is missing, malformed, badly signed, or for something else.
+    InvalidToken,
+    /// The bearer token has expired; look the order up again.
+    TokenExpired,
+    /// The order cannot move to that status from where it is (e.g. delivered → packed).
+    InvalidTransition,
+    /// The id was already used for something different.
+    Conflict,
     /// The request body is not valid JSON of the expected shape.
     InvalidJson,
     /// Too many requests; retry after the `Retry-After` header.
@@ -34,6 +48,12 @@ impl ErrorCode {
             Self::Invalid => "invalid",
             Self::UnknownMerchant => "unknown_merchant",
             Self::NotFound => "not_found",
+            Self::OrderNotFound => "order_not_found",
+            Self::Unauthorized => "unauthorized",
+            Self::InvalidToken => "invalid_token",
+            Self::TokenExpired => "token_expired",
+            Self::InvalidTransition => "invalid_transition",
+            Self::Conflict => "conflict",
             Self::InvalidJson => "invalid_json",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
@@ -65,20 +85,26 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
-/// Why a value failed to parse: which field, and the stable code for it.
+/// Why a value failed to parse: which field (a path such as `items[2].quantity`), and the
+/// stable code for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: Cow<'static, str>,
     pub code: ErrorCode,
     pub message: &'static str,
 }
 
 impl FieldError {
     pub const fn missing(field: &'static str, message: &'static str) -> Self {
-        Self { field, code: ErrorCode::Missing, message }
+        Self { field: Cow::Borrowed(field), code: ErrorCode::Missing, message }
     }
     pub const fn invalid(field: &'static str, message: &'static str) -> Self {
-        Self { field, code: ErrorCode::Invalid, message }
+        Self { field: Cow::Borrowed(field), code: ErrorCode::Invalid, message }
+    }
+
+    /// The same error, reported under another field name (e.g. inside a list).
+    pub fn at(self, field: impl Into<Cow<'static, str>>) -> Self {
+        Self { field: field.into(), ..self }
     }
 }
 
@@ -127,6 +153,12 @@ mod tests {
             ErrorCode::Invalid,
             ErrorCode::UnknownMerchant,
             ErrorCode::NotFound,
+            ErrorCode::OrderNotFound,
+            ErrorCode::Unauthorized,
+            ErrorCode::InvalidToken,
+            ErrorCode::TokenExpired,
+            ErrorCode::InvalidTransition,
+            ErrorCode::Conflict,
             ErrorCode::InvalidJson,
             ErrorCode::RateLimited,
             ErrorCode::Internal,

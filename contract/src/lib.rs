@@ -7,11 +7,19 @@
 pub mod error;
 pub mod locale;
 pub mod merchant;
+pub mod order;
+pub mod time;
 pub mod widget_config;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;
 pub use merchant::PublishableKey;
+pub use order::{
+    DelayNotice, Email, LookupMode, LookupProof, OrderEventKind, OrderEventRequest, OrderItem, OrderLookup,
+    OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode, Shipment,
+    ShopperOrders, TimelineEntry, UpsertOrderRequest,
+};
+pub use time::{CalendarDate, Timestamp};
 pub use widget_config::{AccentColor, ColorScheme, CornerRadius, Feature, Theme, WidgetConfig};
 
 /// Header that carries the request id on every response (and in every log line).

@@ -72,7 +72,7 @@ mod tests {
         assert_eq!(PublishableKey::parse("").unwrap_err().code, ErrorCode::Missing);
         for bad in ["sk_secret123", "pk_short", "pk_has space1", "pk_ünïcode12", &format!("pk_{}", "a".repeat(65))] {
             let err = PublishableKey::parse(bad).unwrap_err();
-            assert_eq!((err.field, err.code), ("key", ErrorCode::Invalid), "{bad}");
+            assert_eq!((err.field.as_ref(), err.code), ("key", ErrorCode::Invalid), "{bad}");
         }
     }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldError, Locale};
+use crate::{FieldError, Locale, LookupMode};
 
 /// The widget's configuration for one merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +18,9 @@ pub struct WidgetConfig {
     /// Capabilities the merchant has switched on, in display order.
     pub features: Vec<Feature>,
     pub theme: Theme,
+    /// What shoppers give with the order number to look an order up.
+    #[serde(default)]
+    pub lookup_by: LookupMode,
 }
 
 impl WidgetConfig {
@@ -183,6 +186,7 @@ mod tests {
             greetings,
             features: Feature::ALL.to_vec(),
             theme: Theme::default(),
+            lookup_by: LookupMode::Postcode,
         };
         let json = serde_json::to_value(&config).unwrap();
         assert_eq!(json["greetings"]["ru"], "Здравствуйте!");

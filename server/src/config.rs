@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::http::{Limit, Limits};
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `CAREBOX_ADDR`, default `127.0.0.1:8080`; port 0 picks a free one.
@@ -14,6 +16,9 @@ pub struct Settings {
     pub demo_dir: Option<PathBuf>,
     /// `CAREBOX_SEED_DEMO=1`: create or refresh the demo merchant at start.
     pub seed_demo: bool,
+    /// `CAREBOX_LOOKUP_LIMIT_PER_CLIENT` / `CAREBOX_LOOKUP_LIMIT_PER_ORDER`, as `COUNT/SECONDS`
+    /// (defaults 30/600 per client address, 10/600 per order number).
+    pub limits: Limits,
 }
 
 impl Settings {
@@ -28,7 +33,15 @@ impl Settings {
             Some("1") | Some("true") => true,
             Some(other) => return Err(format!("CAREBOX_SEED_DEMO must be 1 or 0, not {other:?}")),
         };
+        let mut limits = Limits::default();
+        if let Some(raw) = var("CAREBOX_LOOKUP_LIMIT_PER_CLIENT") {
+            limits.lookup_per_client = Limit::parse(&raw).map_err(|e| format!("CAREBOX_LOOKUP_LIMIT_PER_CLIENT: {e}"))?;
+        }
+        if let Some(raw) = var("CAREBOX_LOOKUP_LIMIT_PER_ORDER") {
+            limits.lookup_per_order = Limit::parse(&raw).map_err(|e| format!("CAREBOX_LOOKUP_LIMIT_PER_ORDER: {e}"))?;
+        }
         Ok(Self {
+            limits,
             addr: var("CAREBOX_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: var("CAREBOX_DATABASE_URL").unwrap_or_else(|| "sqlite://data/carebox.db".into()),
             widget_dir,
@@ -45,6 +58,7 @@ impl Settings {
             widget_dir: None,
             demo_dir: None,
             seed_demo: false,
+            limits: Limits::default(),
         }
     }
 }

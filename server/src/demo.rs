@@ -3,15 +3,25 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use carebox_contract::{AccentColor, ColorScheme, CornerRadius, Feature, Locale, PublishableKey, Theme};
+use carebox_contract::{
+    AccentColor, CalendarDate, ColorScheme, CornerRadius, Email, Feature, Locale, LookupMode, OrderEventKind, OrderItem,
+    OrderNumber, Postcode, PublishableKey, Shipment, Theme, Timestamp,
+};
 
-use crate::storage::{MerchantSettings, NewMerchant, Store};
+use crate::domain::order::{OrderDetails, OrderEvent};
+use crate::domain::token;
+use crate::storage::{MerchantSettings, NewMerchant, OrderWriteError, Store};
 
 pub const DEMO_MERCHANT_ID: &str = "m_demo_northwind";
 pub const DEMO_MERCHANT_NAME: &str = "Northwind Goods";
 pub const DEMO_PUBLISHABLE_KEY: &str = "pk_demo_northwind";
 /// Printed by `cargo xtask demo` so the merchant API can be tried; a demo value, not a secret.
 pub const DEMO_SECRET_KEY: &str = "sk_demo_northwind_local_only";
+/// The demo merchant's shopper-token secret (what its backend signs `identify()` tokens with).
+pub const DEMO_SHOPPER_TOKEN_SECRET: &str = "demo_shopper_token_secret_local_only";
+/// The demo shopper whose orders `identify()` shows.
+pub const DEMO_SHOPPER_ID: &str = "shopper-anna";
+pub const DEMO_SHOPPER_EMAIL: &str = "anna@example.com";
 
 /// The origins the demo shop is served from: the server's own address under both names.
 pub fn origins_for(addr: SocketAddr) -> Vec<String> {
@@ -37,11 +47,12 @@ pub fn demo_settings() -> MerchantSettings {
             radius: CornerRadius::parse(14).expect("valid demo radius"),
             color_scheme: ColorScheme::Auto,
         },
+        lookup_by: LookupMode::Email,
     }
 }
 
-/// Creates or refreshes the demo merchant, allowing `origins`.
-pub async fn seed(store: &Store, origins: &[String]) -> Result<(), sqlx::Error> {
+/// Creates or refreshes the demo merchant, allowing `origins`, and on the first run its orders.
+pub async fn seed(store: &Store, origins: &[String], now: Timestamp) -> Result<(), sqlx::Error> {
     let key = PublishableKey::parse(DEMO_PUBLISHABLE_KEY).expect("valid demo key");
     store
         .upsert_merchant(NewMerchant {
@@ -49,10 +60,133 @@ pub async fn seed(store: &Store, origins: &[String]) -> Result<(), sqlx::Error> 
             name: DEMO_MERCHANT_NAME,
             publishable_key: &key,
             secret_key: DEMO_SECRET_KEY,
+            shopper_token_secret: DEMO_SHOPPER_TOKEN_SECRET,
             settings: &demo_settings(),
             allowed_origins: origins,
         })
         .await?;
-    tracing::info!(merchant = DEMO_MERCHANT_ID, ?origins, "demo merchant seeded");
+    let first = OrderNumber::parse(DEMO_ORDERS[0].number).expect("valid demo number");
+    if store.order_by_number(DEMO_MERCHANT_ID, &first).await?.is_none() {
+        for order in DEMO_ORDERS {
+            seed_order(store, order, now).await?;
+        }
+    }
+    tracing::info!(merchant = DEMO_MERCHANT_ID, ?origins, orders = DEMO_ORDERS.len(), "demo merchant seeded");
+    Ok(())
+}
+
+/// A shopper token for the demo shopper, as the demo merchant's backend would sign it.
+pub fn demo_shopper_token(now: Timestamp) -> String {
+    #[derive(serde::Serialize)]
+    struct Claims<'a> {
+        sub: &'a str,
+        email: &'a str,
+        exp: i64,
+    }
+    let exp = now.unix_ms() / 1000 + 3600;
+    token::sign(&Claims { sub: DEMO_SHOPPER_ID, email: DEMO_SHOPPER_EMAIL, exp }, DEMO_SHOPPER_TOKEN_SECRET.as_bytes(), None)
+}
+
+struct DemoOrder {
+    number: &'static str,
+    email: &'static str,
+    shopper_id: Option<&'static str>,
+    locale: Locale,
+    currency: &'static str,
+    /// (name, quantity, unit price in minor units)
+    items: &'static [(&'static str, u32, i64)],
+    /// Days from now (negative: in the past).
+    expected_in_days: Option<i64>,
+    /// (kind, hours from now, note, shipment (carrier, tracking number), new expected day in days from now)
+    events: &'static [(OrderEventKind, i64, Option<&'static str>, Option<(&'static str, &'static str)>, Option<i64>)],
+    loyalty_points: Option<i64>,
+}
+
+const ANNA: Option<&str> = Some(DEMO_SHOPPER_ID);
+use OrderEventKind as K;
+
+/// Orders in every state: the timeline starts with `placed` (its hours give `placed_at`).
+const DEMO_ORDERS: &[DemoOrder] = &[
+    DemoOrder { number: "NW-1001", email: DEMO_SHOPPER_EMAIL, shopper_id: ANNA, locale: Locale::En, currency: "USD",
+        items: &[("Trail Flask 750 ml", 1, 3400), ("Merino Beanie", 2, 2900)], expected_in_days: Some(-6), loyalty_points: Some(92),
+        events: &[(K::Placed, -290, None, None, None), (K::Paid, -289, None, None, None), (K::Packed, -270, None, None, None),
+            (K::Shipped, -250, None, Some(("DHL", "JD014600003828")), None), (K::OutForDelivery, -150, None, None, None),
+            (K::Delivered, -144, Some("Left with the neighbour at number 12."), None, None)] },
+    DemoOrder { number: "NW-1002", email: DEMO_SHOPPER_EMAIL, shopper_id: ANNA, locale: Locale::En, currency: "USD",
+        items: &[("Packable Rain Shell", 1, 11900)], expected_in_days: Some(2), loyalty_points: Some(119),
+        events: &[(K::Placed, -72, None, None, None), (K::Paid, -71, None, None, None), (K::Packed, -40, None, None, None),
+            (K::Shipped, -20, None, Some(("UPS", "1Z999AA10123456784")), None)] },
+    DemoOrder { number: "NW-1003", email: DEMO_SHOPPER_EMAIL, shopper_id: ANNA, locale: Locale::En, currency: "USD",
+        items: &[("Cast Iron Skillet 26 cm", 1, 5800), ("Enamel Camp Mug", 2, 1600)], expected_in_days: Some(-1), loyalty_points: Some(90),
+        events: &[(K::Placed, -216, None, None, None), (K::Paid, -215, None, None, None), (K::Packed, -190, None, None, None),
+            (K::Shipped, -150, None, Some(("DHL", "JD014600007711")), None),
+            (K::Delayed, -20, Some("Severe weather closed the regional hub for two days."), None, Some(3))] },
+    DemoOrder { number: "NW-1004", email: DEMO_SHOPPER_EMAIL, shopper_id: ANNA, locale: Locale::En, currency: "USD",
+        items: &[("Linen Throw Blanket", 1, 7900), ("Trail Flask 750 ml", 2, 3400)], expected_in_days: Some(0), loyalty_points: Some(147),
+        events: &[(K::Placed, -96, None, None, None), (K::Paid, -95, None, None, None), (K::Packed, -80, None, None, None),
+            (K::Shipped, -70, Some("First parcel: the blanket."), Some(("UPS", "1Z999AA10123456791")), None),
+            (K::Shipped, -30, Some("Second parcel: the flasks."), Some(("DHL", "JD014600009944")), None),
+            (K::OutForDelivery, -3, None, None, None)] },
+    DemoOrder { number: "NW-1005", email: DEMO_SHOPPER_EMAIL, shopper_id: ANNA, locale: Locale::En, currency: "USD",
+        items: &[("Enamel Camp Mug", 4, 1600)], expected_in_days: Some(5), loyalty_points: Some(64),
+        events: &[(K::Placed, -2, None, None, None)] },
+    DemoOrder { number: "NW-1006", email: "ben@example.com", shopper_id: Some("shopper-ben"), locale: Locale::En, currency: "USD",
+        items: &[("Merino Beanie", 1, 2900)], expected_in_days: Some(4), loyalty_points: None,
+        events: &[(K::Placed, -26, None, None, None), (K::Paid, -25, None, None, None)] },
+    DemoOrder { number: "NW-1007", email: "ben@example.com", shopper_id: Some("shopper-ben"), locale: Locale::En, currency: "USD",
+        items: &[("Cast Iron Skillet 26 cm", 1, 5800)], expected_in_days: Some(3), loyalty_points: None,
+        events: &[(K::Placed, -50, None, None, None), (K::Paid, -49, None, None, None), (K::Packed, -10, None, None, None)] },
+    DemoOrder { number: "NW-1008", email: DEMO_SHOPPER_EMAIL, shopper_id: ANNA, locale: Locale::En, currency: "USD",
+        items: &[("Packable Rain Shell", 1, 11900)], expected_in_days: None, loyalty_points: None,
+        events: &[(K::Placed, -170, None, None, None), (K::Paid, -169, None, None, None),
+            (K::Cancelled, -160, Some("Cancelled at your request; refunded in full."), None, None)] },
+    DemoOrder { number: "NW-1009", email: "ben@example.com", shopper_id: Some("shopper-ben"), locale: Locale::En, currency: "USD",
+        items: &[("Linen Throw Blanket", 1, 7900)], expected_in_days: Some(-20), loyalty_points: None,
+        events: &[(K::Placed, -700, None, None, None), (K::Paid, -699, None, None, None), (K::Shipped, -650, None, Some(("USPS", "9400100000000000000000")), None),
+            (K::Delivered, -600, None, None, None), (K::Returned, -400, Some("Return received; refund issued."), None, None)] },
+    DemoOrder { number: "NW-2001", email: "ivan@example.ru", shopper_id: Some("shopper-ivan"), locale: Locale::Ru, currency: "RUB",
+        items: &[("Термокружка эмалированная", 2, 149000), ("Шапка из мериноса", 1, 249000)], expected_in_days: Some(0), loyalty_points: Some(547),
+        events: &[(K::Placed, -60, None, None, None), (K::Paid, -59, None, None, None), (K::Packed, -36, None, None, None),
+            (K::Shipped, -24, None, Some(("СДЭК", "1098765432")), None), (K::OutForDelivery, -2, Some("Курьер позвонит за час до приезда."), None, None)] },
+];
+
+async fn seed_order(store: &Store, order: &DemoOrder, now: Timestamp) -> Result<(), sqlx::Error> {
+    let hours = |h: i64| Timestamp::from_unix_ms(now.unix_ms() + h * 3_600_000);
+    let day = |d: i64| CalendarDate::from_days_since_epoch(now.utc_date().days_since_epoch() + d);
+    let placed_at = hours(order.events[0].1);
+    let details = OrderDetails {
+        email: Email::parse(order.email).expect("valid demo email"),
+        postcode: Some(Postcode::parse("10115").expect("valid demo postcode")),
+        shopper_id: order.shopper_id.map(str::to_owned),
+        placed_at,
+        currency: order.currency.to_owned(),
+        items: order
+            .items
+            .iter()
+            .map(|(name, quantity, price)| OrderItem { name: (*name).into(), quantity: *quantity, unit_price_minor: *price, image_url: None })
+            .collect(),
+        expected_delivery: order.expected_in_days.map(day),
+        shipments: Vec::new(),
+        loyalty_points: order.loyalty_points,
+        locale: Some(order.locale),
+    };
+    let number = OrderNumber::parse(order.number).expect("valid demo number");
+    let failed = |e: OrderWriteError| sqlx::Error::Protocol(format!("demo order {}: {e:?}", order.number));
+    store.upsert_order(DEMO_MERCHANT_ID, &number, &details, now).await.map_err(failed)?;
+    for (i, (kind, at, note, shipment, new_day)) in order.events.iter().enumerate().skip(1) {
+        let event = OrderEvent {
+            id: format!("demo-{i}"),
+            kind: *kind,
+            at: hours(*at),
+            note: note.map(str::to_owned),
+            expected_delivery: new_day.map(day),
+            shipment: shipment.map(|(carrier, tracking)| Shipment {
+                carrier: carrier.into(),
+                tracking_number: tracking.into(),
+                tracking_url: Some(format!("https://tracking.example/{}", tracking)),
+            }),
+        };
+        store.append_order_event(DEMO_MERCHANT_ID, &number, &event, now).await.map_err(failed)?;
+    }
     Ok(())
 }

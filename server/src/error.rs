@@ -1,24 +1,42 @@
 //! The server's one error type. Every failure leaves as the JSON envelope of the contract
 //! with a stable code; internal details go to the log (with the request id), never to clients.
 
+use std::time::Duration;
+
 use axum::{
     Json,
-    extract::rejection::{JsonRejection, QueryRejection},
-    http::StatusCode,
+    extract::rejection::QueryRejection,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use carebox_contract::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 
+use crate::domain::token::TokenError;
+
 #[derive(Debug)]
 pub enum ApiError {
-    /// A parameter or field is missing or malformed (400).
+    /// A query or path parameter is missing or malformed (400).
     BadRequest(FieldError),
-    /// The body is not JSON of the expected shape (400).
-    InvalidJson(String),
+    /// The body is JSON of the right shape but a value is not acceptable (422).
+    Unprocessable(FieldError),
+    /// The body is not JSON of the expected shape (400); `field` is the path when known.
+    InvalidJson { message: String, field: Option<String> },
     /// No merchant has this publishable key (404).
     UnknownMerchant,
     /// Nothing here for this caller (404).
     NotFound,
+    /// Lookup failed: one answer whether the number or the e-mail/postcode was wrong (404).
+    OrderNotFound,
+    /// Merchant API without a valid secret key (401).
+    Unauthorized,
+    /// Shopper call without a usable bearer token (401).
+    Token(TokenError),
+    /// The event would break the order's timeline (422).
+    InvalidTransition(String),
+    /// An id reused for something different (409).
+    Conflict { field: &'static str },
+    /// Too many attempts (429, with `Retry-After`).
+    RateLimited { retry_after: Duration },
     /// Storage or another dependency failed (500); the cause is logged, not returned.
     Internal(String),
 }
@@ -29,9 +47,13 @@ impl ApiError {
     }
 
     fn parts(&self) -> (StatusCode, ErrorCode, String, Option<String>) {
+        let field = |e: &FieldError| Some(e.field.to_string());
         match self {
-            Self::BadRequest(e) => (StatusCode::BAD_REQUEST, e.code, e.message.to_owned(), Some(e.field.to_owned())),
-            Self::InvalidJson(why) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidJson, why.clone(), None),
+            Self::BadRequest(e) => (StatusCode::BAD_REQUEST, e.code, e.message.to_owned(), field(e)),
+            Self::Unprocessable(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message.to_owned(), field(e)),
+            Self::InvalidJson { message, field } => {
+                (StatusCode::BAD_REQUEST, ErrorCode::InvalidJson, message.clone(), field.clone())
+            }
             Self::UnknownMerchant => (
                 StatusCode::NOT_FOUND,
                 ErrorCode::UnknownMerchant,
@@ -39,6 +61,49 @@ impl ApiError {
                 Some("key".into()),
             ),
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".into(), None),
+            Self::OrderNotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorCode::OrderNotFound,
+                "No order matches this order number and the details given.".into(),
+                None,
+            ),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                "Send the merchant's secret key as `Authorization: Bearer sk_…`.".into(),
+                Some("authorization".into()),
+            ),
+            Self::Token(TokenError::Expired) => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::TokenExpired,
+                "The token has expired.".into(),
+                Some("authorization".into()),
+            ),
+            Self::Token(why) => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidToken,
+                match why {
+                    TokenError::TooFarAhead => "The token's expiry is too far ahead (at most 24 hours).",
+                    _ => "The bearer token is missing or not valid for this shop.",
+                }
+                .into(),
+                Some("authorization".into()),
+            ),
+            Self::InvalidTransition(why) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidTransition, why.clone(), Some("kind".into()))
+            }
+            Self::Conflict { field } => (
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                "This id was already used for something different.".into(),
+                Some((*field).into()),
+            ),
+            Self::RateLimited { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!("Too many attempts; try again in {} s.", retry_after.as_secs().max(1)),
+                None,
+            ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
@@ -61,15 +126,15 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
-        Self::InvalidJson(rejection.body_text())
+impl From<TokenError> for ApiError {
+    fn from(error: TokenError) -> Self {
+        Self::Token(error)
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::InvalidJson(rejection.body_text())
+        Self::InvalidJson { message: rejection.body_text(), field: None }
     }
 }
 
@@ -79,7 +144,12 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "request failed");
         }
         let (status, code, message, field) = self.parts();
-        (status, Json(ErrorBody { error: ErrorDetail { code, message, field } })).into_response()
+        let mut response = (status, Json(ErrorBody { error: ErrorDetail { code, message, field } })).into_response();
+        if let Self::RateLimited { retry_after } = self {
+            let seconds = retry_after.as_secs().max(1).to_string();
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_str(&seconds).expect("digits"));
+        }
+        response
     }
 }
 

@@ -3,8 +3,10 @@
 //!
 //! Stateless apart from its database, so several processes can run behind a load balancer.
 
+pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod http;
 pub mod storage;
@@ -21,6 +23,7 @@ use tokio::net::TcpListener;
 /// in-flight requests. `on_bound` learns the real address (useful with port 0).
 pub async fn run(
     settings: Settings,
+    clock: clock::SharedClock,
     on_bound: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -28,9 +31,10 @@ pub async fn run(
     let addr = listener.local_addr()?;
     let store = Store::connect(&settings.database_url).await?;
     if settings.seed_demo {
-        demo::seed(&store, &demo::origins_for(addr)).await?;
+        demo::seed(&store, &demo::origins_for(addr), clock.now()).await?;
     }
-    let app = http::router(http::AppState::new(store), &settings);
+    let state = http::AppState::new(store, clock, settings.limits).await?;
+    let app = http::router(state, &settings);
     on_bound(addr);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)

@@ -1,4 +1,6 @@
-use carebox_server::{Settings, run, shutdown_signal};
+use std::sync::Arc;
+
+use carebox_server::{Settings, clock::SystemClock, run, shutdown_signal};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -18,6 +20,7 @@ async fn main() {
     };
     let result = run(
         settings,
+        Arc::new(SystemClock),
         |addr| {
             // xtask and scripts read this exact line to learn the port when CAREBOX_ADDR ends in :0.
             println!("Carebox listening on http://{addr}");

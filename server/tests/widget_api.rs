@@ -2,12 +2,11 @@
 
 mod common;
 
-use common::{OTHER_KEY, OTHER_ORIGIN, SHOP_KEY, SHOP_ORIGIN, TestApp, error_of};
+use common::{Engine, OTHER_KEY, OTHER_ORIGIN, SHOP_KEY, SHOP_ORIGIN, TestApp, error_of};
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
 
-#[tokio::test]
-async fn config_is_served_for_a_known_key() {
-    let app = TestApp::spawn().await;
+async fn config_is_served_for_a_known_key(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let response = app.client.get(app.url(&format!("/v1/widget/config?key={SHOP_KEY}"))).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let config: carebox_contract::WidgetConfig = response.json().await.unwrap();
@@ -15,25 +14,22 @@ async fn config_is_served_for_a_known_key() {
     assert_eq!(config.features, [carebox_contract::Feature::OrderStatus, carebox_contract::Feature::Loyalty]);
 }
 
-#[tokio::test]
-async fn unknown_key_is_404_unknown_merchant() {
-    let app = TestApp::spawn().await;
+async fn unknown_key_is_404_unknown_merchant(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let response = app.client.get(app.url("/v1/widget/config?key=pk_nobody_here")).send().await.unwrap();
     assert_eq!(error_of(response).await, (404, "unknown_merchant".into(), Some("key".into())));
 }
 
-#[tokio::test]
-async fn missing_and_malformed_keys_are_400_naming_the_field() {
-    let app = TestApp::spawn().await;
+async fn missing_and_malformed_keys_are_400_naming_the_field(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     for (query, code) in [("", "missing"), ("?key=", "missing"), ("?key=sk_live_secret", "invalid"), ("?key=pk_x", "invalid")] {
         let response = app.client.get(app.url(&format!("/v1/widget/config{query}"))).send().await.unwrap();
         assert_eq!(error_of(response).await, (400, code.into(), Some("key".into())), "query {query:?}");
     }
 }
 
-#[tokio::test]
-async fn cors_allows_the_merchants_origin() {
-    let app = TestApp::spawn().await;
+async fn cors_allows_the_merchants_origin(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let url = app.url(&format!("/v1/widget/config?key={SHOP_KEY}"));
     let response = app.client.get(&url).header(ORIGIN, SHOP_ORIGIN).send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -54,9 +50,8 @@ async fn cors_allows_the_merchants_origin() {
     assert_eq!(preflight.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], SHOP_ORIGIN);
 }
 
-#[tokio::test]
-async fn cors_refuses_other_origins_including_another_merchants() {
-    let app = TestApp::spawn().await;
+async fn cors_refuses_other_origins_including_another_merchants(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     for (key, origin) in [(SHOP_KEY, "https://evil.example"), (SHOP_KEY, OTHER_ORIGIN), (OTHER_KEY, SHOP_ORIGIN), ("pk_nobody_here", SHOP_ORIGIN)] {
         let url = app.url(&format!("/v1/widget/config?key={key}"));
         let response = app.client.get(&url).header(ORIGIN, origin).send().await.unwrap();
@@ -73,9 +68,8 @@ async fn cors_refuses_other_origins_including_another_merchants() {
     }
 }
 
-#[tokio::test]
-async fn every_response_carries_a_fresh_request_id() {
-    let app = TestApp::spawn().await;
+async fn every_response_carries_a_fresh_request_id(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let mut ids = Vec::new();
     for path in ["/healthz", "/v1/widget/config?key=pk_nobody_here", "/healthz"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
@@ -87,18 +81,16 @@ async fn every_response_carries_a_fresh_request_id() {
     assert_eq!(ids.len(), 3, "request ids repeat: {ids:?}");
 }
 
-#[tokio::test]
-async fn health_reports_database_reachable() {
-    let app = TestApp::spawn().await;
+async fn health_reports_database_reachable(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let response = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
 }
 
-#[tokio::test]
-async fn openapi_document_describes_the_routes_it_serves() {
-    let app = TestApp::spawn().await;
+async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let doc: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
@@ -109,9 +101,20 @@ async fn openapi_document_describes_the_routes_it_serves() {
     }
 }
 
-#[tokio::test]
-async fn unknown_paths_without_static_dirs_are_404() {
-    let app = TestApp::spawn().await;
+async fn unknown_paths_without_static_dirs_are_404(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let response = app.client.get(app.url("/carebox.js")).send().await.unwrap();
     assert_eq!(response.status(), 404);
 }
+
+on_both_engines!(
+    config_is_served_for_a_known_key,
+    unknown_key_is_404_unknown_merchant,
+    missing_and_malformed_keys_are_400_naming_the_field,
+    cors_allows_the_merchants_origin,
+    cors_refuses_other_origins_including_another_merchants,
+    every_response_carries_a_fresh_request_id,
+    health_reports_database_reachable,
+    openapi_document_describes_the_routes_it_serves,
+    unknown_paths_without_static_dirs_are_404,
+);

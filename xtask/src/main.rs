@@ -4,6 +4,7 @@
 //! fresh machine needs only the Rust toolchain, Node.js with npm, and root for `apt-get`.
 
 mod dist;
+mod postgres;
 mod process;
 mod serve;
 mod test;

@@ -30,7 +30,9 @@ pub fn all() -> Result {
         results.push((name, outcome, t.elapsed()));
     };
 
-    layer("native unit and API tests", &mut native);
+    let postgres = crate::postgres::Postgres::start()?;
+    layer("native unit tests and API tests on SQLite and PostgreSQL", &mut || native(&postgres.url));
+    drop(postgres);
     layer("component tests (wasm, headless Chromium)", &mut components);
     let mut bundled = false;
     layer("bundle build and size budgets", &mut || dist::dist().map(|_| bundled = true));
@@ -47,8 +49,11 @@ pub fn all() -> Result {
     if failed == 0 { Ok(()) } else { Err(format!("{failed} test layer(s) failed")) }
 }
 
-fn native() -> Result {
-    run(cargo().current_dir(root()).args(["test", "--package", "carebox-contract", "--package", "carebox-server", "--package", "xtask"]))
+fn native(postgres_url: &str) -> Result {
+    run(cargo()
+        .current_dir(root())
+        .args(["test", "--package", "carebox-contract", "--package", "carebox-server", "--package", "xtask"])
+        .env("CAREBOX_TEST_POSTGRES_URL", postgres_url))
 }
 
 fn components() -> Result {

@@ -1,12 +1,18 @@
 //! HTTP surface: routes, middleware and the OpenAPI document generated from the handlers.
 
+mod auth;
 mod cors;
 mod extract;
 mod health;
+mod json;
+mod merchant_orders;
+mod orders;
+pub mod rate_limit;
 mod static_files;
 mod widget_config;
 
 pub use extract::Merchant;
+pub use rate_limit::{Limit, RateLimiter};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,24 +25,66 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{Settings, Store};
+use crate::{Settings, Store, clock::SharedClock};
 
+/// Everything a handler may use. Cheap to clone; nothing in it outlives a restart except
+/// what lives in the database.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub clock: SharedClock,
+    pub limiter: Arc<RateLimiter>,
+    pub limits: Limits,
+    /// Signs and verifies order tokens (shared by all processes through the database).
+    pub order_token_key: Arc<[u8]>,
+}
+
+/// Attempt limits for the public lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub lookup_per_client: Limit,
+    pub lookup_per_order: Limit,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            lookup_per_client: Limit { max: 30, window: Duration::from_secs(600) },
+            lookup_per_order: Limit { max: 10, window: Duration::from_secs(600) },
+        }
+    }
 }
 
 impl AppState {
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    pub async fn new(store: Store, clock: SharedClock, limits: Limits) -> Result<Self, sqlx::Error> {
+        let order_token_key = store.order_token_key().await?.into();
+        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key })
+    }
+}
+
+struct BearerSchemes;
+
+impl utoipa::Modify for BearerSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut secret = Http::new(HttpAuthScheme::Bearer);
+        secret.description = Some("The merchant's secret key, `sk_…` (server to server only).".into());
+        components.add_security_scheme("secret_key", SecurityScheme::Http(secret));
+        let mut shopper = Http::new(HttpAuthScheme::Bearer);
+        shopper.bearer_format = Some("JWT".into());
+        shopper.description = Some("An order token from `/v1/orders/lookup`, or a shopper token signed by the merchant (HS256).".into());
+        components.add_security_scheme("shopper_token", SecurityScheme::Http(shopper));
     }
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Carebox API", description = "Order status, complaints, CSAT and loyalty for a shop's customer-service widget. Errors are `{ \"error\": { \"code\", \"message\", \"field\"? } }`."),
+    modifiers(&BearerSchemes),
     tags(
         (name = "widget", description = "Public calls made by the widget with the merchant's publishable key"),
+        (name = "merchant", description = "Server-to-server calls with the merchant's secret key"),
         (name = "operations", description = "Health and service documents"),
     )
 )]
@@ -50,6 +98,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(widget_config::get_widget_config))
+        .routes(routes!(orders::lookup_order))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::shopper_orders))
+        .routes(routes!(merchant_orders::upsert_order, merchant_orders::get_order))
+        .routes(routes!(merchant_orders::append_event))
         .routes(routes!(health::healthz))
 }
 

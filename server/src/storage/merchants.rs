@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use carebox_contract::{Feature, Locale, PublishableKey, Theme, WidgetConfig};
+use carebox_contract::{Feature, Locale, LookupMode, PublishableKey, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -15,13 +15,24 @@ pub struct MerchantSettings {
     pub greetings: BTreeMap<Locale, String>,
     pub features: Vec<Feature>,
     pub theme: Theme,
+    #[serde(default)]
+    pub lookup_by: LookupMode,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MerchantRecord {
     pub id: String,
     pub name: String,
     pub settings: MerchantSettings,
+    /// Verifies shopper tokens the merchant's backend signs (see `domain::token`).
+    pub shopper_token_secret: String,
+}
+
+impl std::fmt::Debug for MerchantRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.debug_struct("MerchantRecord").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
+    }
 }
 
 impl MerchantRecord {
@@ -31,6 +42,7 @@ impl MerchantRecord {
             greetings: self.settings.greetings.clone(),
             features: self.settings.features.clone(),
             theme: self.settings.theme.clone(),
+            lookup_by: self.settings.lookup_by,
         }
     }
 }
@@ -42,8 +54,21 @@ pub struct NewMerchant<'a> {
     /// The secret key in clear; only its SHA-256 is stored (keys are long and random,
     /// so a fast hash is enough and keeps per-request checks cheap).
     pub secret_key: &'a str,
+    /// The key the merchant signs shopper tokens with.
+    pub shopper_token_secret: &'a str,
     pub settings: &'a MerchantSettings,
     pub allowed_origins: &'a [String],
+}
+
+const MERCHANT_COLUMNS: &str = "id, name, settings_json, shopper_token_secret";
+
+fn merchant_from_row(row: &sqlx::any::AnyRow) -> Result<MerchantRecord, sqlx::Error> {
+    Ok(MerchantRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        settings: super::json_column(row, "settings_json")?,
+        shopper_token_secret: row.try_get("shopper_token_secret")?,
+    })
 }
 
 pub(crate) fn hash_secret(secret: &str) -> String {
@@ -55,16 +80,20 @@ impl Store {
         &self,
         key: &PublishableKey,
     ) -> Result<Option<MerchantRecord>, sqlx::Error> {
-        let row = sqlx::query("SELECT id, name, settings_json FROM merchants WHERE publishable_key = $1")
+        let row = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE publishable_key = $1"))
             .bind(key.as_str())
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| {
-            let settings_json: String = row.try_get("settings_json")?;
-            let settings = serde_json::from_str(&settings_json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            Ok(MerchantRecord { id: row.try_get("id")?, name: row.try_get("name")?, settings })
-        })
-        .transpose()
+        row.as_ref().map(merchant_from_row).transpose()
+    }
+
+    /// The merchant whose secret key this is (compared by hash; the key itself is not stored).
+    pub async fn merchant_by_secret_key(&self, secret_key: &str) -> Result<Option<MerchantRecord>, sqlx::Error> {
+        let row = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE secret_key_hash = $1"))
+            .bind(hash_secret(secret_key))
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(merchant_from_row).transpose()
     }
 
     /// Whether `origin` may call the public API with this publishable key.
@@ -85,10 +114,11 @@ impl Store {
         let settings_json = serde_json::to_string(merchant.settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let mut tx = self.pool().begin().await?;
         sqlx::query(
-            "INSERT INTO merchants (id, name, publishable_key, secret_key_hash, settings_json, created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
+            "INSERT INTO merchants (id, name, publishable_key, secret_key_hash, settings_json, created_at_ms, shopper_token_secret) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, publishable_key = excluded.publishable_key, \
-             secret_key_hash = excluded.secret_key_hash, settings_json = excluded.settings_json",
+             secret_key_hash = excluded.secret_key_hash, settings_json = excluded.settings_json, \
+             shopper_token_secret = excluded.shopper_token_secret",
         )
         .bind(merchant.id)
         .bind(merchant.name)
@@ -96,6 +126,7 @@ impl Store {
         .bind(hash_secret(merchant.secret_key))
         .bind(settings_json)
         .bind(now_ms())
+        .bind(merchant.shopper_token_secret)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM merchant_origins WHERE merchant_id = $1")

@@ -3,14 +3,17 @@
 //! SQLite is the embedded default; PostgreSQL takes over when one machine is not enough.
 
 mod merchants;
+mod orders;
 
 pub use merchants::{MerchantRecord, MerchantSettings, NewMerchant};
+pub use orders::{LookupCredentials, OrderWriteError, StoredOrder, WriteOutcome};
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use serde::{Serialize, de::DeserializeOwned};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -72,6 +75,24 @@ impl Store {
         &self.pool
     }
 
+    /// The deployment-wide key for order tokens: made once by whichever process starts
+    /// first, then shared by all through the database.
+    pub async fn order_token_key(&self) -> Result<Vec<u8>, sqlx::Error> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|e| sqlx::Error::Protocol(format!("no randomness: {e}")))?;
+        sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind("order_token_key")
+            .bind(hex::encode(fresh))
+            .execute(&self.pool)
+            .await?;
+        let stored: String = sqlx::query("SELECT value FROM server_secrets WHERE name = $1")
+            .bind("order_token_key")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("value")?;
+        hex::decode(stored).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    }
+
     /// A cheap round trip, for health checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
@@ -90,6 +111,15 @@ fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".into() };
     let query = [query, &mode].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");
     Ok(format!("sqlite://{path}?{query}"))
+}
+
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+pub(crate) fn json_column<T: DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 pub(crate) fn now_ms() -> i64 {

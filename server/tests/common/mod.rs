@@ -1,76 +1,177 @@
-//! Spawns the real server on a random loopback port with a fresh database, per test.
+//! Spawns the real server on a random loopback port with a fresh database per test, on
+//! SQLite or PostgreSQL (`CAREBOX_TEST_POSTGRES_URL`, which `cargo xtask test` provides).
 
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use carebox_contract::{Feature, PublishableKey, Theme};
-use carebox_server::{Settings, Store, storage::{MerchantSettings, NewMerchant}};
+use carebox_contract::{Feature, LookupMode, PublishableKey, Theme, Timestamp};
+use carebox_server::{
+    Settings, Store,
+    clock::ManualClock,
+    http::Limits,
+    storage::{MerchantSettings, NewMerchant},
+};
+use serde_json::{Value, json};
+use sqlx::Connection;
 use tokio::sync::oneshot;
 
 pub const SHOP_KEY: &str = "pk_test_shop_one";
+pub const SHOP_SECRET: &str = "sk_test_shop_one_secret";
+pub const SHOP_SHOPPER_SECRET: &str = "shop-one-shopper-token-secret";
 pub const SHOP_ORIGIN: &str = "https://shop-one.example";
 pub const OTHER_KEY: &str = "pk_test_shop_two";
+pub const OTHER_SECRET: &str = "sk_test_shop_two_secret";
+pub const OTHER_SHOPPER_SECRET: &str = "shop-two-shopper-token-secret";
 pub const OTHER_ORIGIN: &str = "https://shop-two.example";
+/// 2026-11-25T09:30:00Z, where every test's clock starts.
+pub const START_MS: i64 = 1_795_599_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(Engine)` as two tests: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() { super::$name(super::common::Engine::Sqlite).await }
+            #[tokio::test]
+            async fn postgres() { super::$name(super::common::Engine::Postgres).await }
+        }
+    )*};
+}
 
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Store,
+    pub clock: ManualClock,
     _shutdown: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
 
+/// A fresh, empty database URL for one test.
+async fn fresh_database(engine: Engine, dir: &tempfile::TempDir) -> String {
+    match engine {
+        Engine::Sqlite => format!("sqlite://{}", dir.path().join("carebox.db").display()),
+        Engine::Postgres => {
+            let base = std::env::var("CAREBOX_TEST_POSTGRES_URL").expect(
+                "CAREBOX_TEST_POSTGRES_URL is not set: run `cargo xtask test`, which starts PostgreSQL on loopback",
+            );
+            sqlx::any::install_default_drivers();
+            let name = format!("carebox_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = sqlx::AnyConnection::connect(&base).await.expect("connect to the test PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+            let (prefix, _) = base.rsplit_once('/').expect("URL ends in /database");
+            format!("{prefix}/{name}")
+        }
+    }
+}
+
 impl TestApp {
-    /// A server with two merchants, each allowing only its own origin.
-    pub async fn spawn() -> Self {
+    pub async fn spawn(engine: Engine) -> Self {
+        Self::spawn_with(engine, Limits::default()).await
+    }
+
+    /// A server with two merchants, each allowing only its own origin; shop one looks orders
+    /// up by e-mail, shop two by postcode.
+    pub async fn spawn_with(engine: Engine, limits: Limits) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = format!("sqlite://{}", dir.path().join("carebox.db").display());
+        let database_url = fresh_database(engine, &dir).await;
+        let clock = ManualClock::new(Timestamp::from_unix_ms(START_MS));
         let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-        let settings = Settings::for_database(&database_url);
+        let mut settings = Settings::for_database(&database_url);
+        settings.limits = limits;
+        let server_clock = Arc::new(clock.clone());
         tokio::spawn(async move {
             let shutdown = async {
                 let _ = shutdown_rx.await;
             };
-            carebox_server::run(settings, move |addr| { let _ = bound_tx.send(addr); }, shutdown)
+            carebox_server::run(settings, server_clock, move |addr| { let _ = bound_tx.send(addr); }, shutdown)
                 .await
                 .expect("server runs");
         });
         let addr = bound_rx.await.expect("server bound");
         let store = Store::connect(&database_url).await.expect("store");
-        for (id, name, key, origin) in [
-            ("m_one", "Shop One", SHOP_KEY, SHOP_ORIGIN),
-            ("m_two", "Shop Two", OTHER_KEY, OTHER_ORIGIN),
+        for (id, name, key, secret, shopper_secret, origin, lookup_by) in [
+            ("m_one", "Shop One", SHOP_KEY, SHOP_SECRET, SHOP_SHOPPER_SECRET, SHOP_ORIGIN, LookupMode::Email),
+            ("m_two", "Shop Two", OTHER_KEY, OTHER_SECRET, OTHER_SHOPPER_SECRET, OTHER_ORIGIN, LookupMode::Postcode),
         ] {
             store
                 .upsert_merchant(NewMerchant {
                     id,
                     name,
                     publishable_key: &PublishableKey::parse(key).unwrap(),
-                    secret_key: &format!("sk_{id}_secret"),
+                    secret_key: secret,
+                    shopper_token_secret: shopper_secret,
                     settings: &MerchantSettings {
                         greetings: Default::default(),
                         features: vec![Feature::OrderStatus, Feature::Loyalty],
                         theme: Theme::default(),
+                        lookup_by,
                     },
                     allowed_origins: &[origin.to_owned()],
                 })
                 .await
                 .expect("merchant seeded");
         }
-        Self {
-            base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
-            store,
-            _shutdown: shutdown_tx,
-            _dir: dir,
-        }
+        Self { base: format!("http://{addr}"), client: reqwest::Client::new(), store, clock, _shutdown: shutdown_tx, _dir: dir }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// `PUT /v1/merchant/orders/{number}` with a merchant's secret key.
+    pub async fn put_order(&self, secret: &str, number: &str, body: &Value) -> reqwest::Response {
+        self.client.put(self.url(&format!("/v1/merchant/orders/{number}"))).bearer_auth(secret).json(body).send().await.unwrap()
+    }
+
+    pub async fn post_event(&self, secret: &str, number: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/v1/merchant/orders/{number}/events")))
+            .bearer_auth(secret)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn lookup(&self, key: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(&format!("/v1/orders/lookup?key={key}"))).json(body).send().await.unwrap()
+    }
+
+    pub async fn get_order(&self, key: &str, number: &str, token: &str) -> reqwest::Response {
+        self.client.get(self.url(&format!("/v1/orders/{number}?key={key}"))).bearer_auth(token).send().await.unwrap()
+    }
+}
+
+/// A valid order body; tweak fields per test.
+pub fn order_body(email: &str) -> Value {
+    json!({
+        "email": email,
+        "postcode": "SW1A 1AA",
+        "shopper_id": "shopper-anna",
+        "placed_at": "2026-11-20T10:00:00Z",
+        "currency": "EUR",
+        "items": [
+            {"name": "Trail Flask", "quantity": 2, "unit_price_minor": 3400},
+            {"name": "Merino Beanie", "quantity": 1, "unit_price_minor": 2900, "image_url": "https://cdn.example/beanie.jpg"}
+        ],
+        "expected_delivery": "2026-11-27",
+        "loyalty_points": 97
+    })
+}
+
+pub fn event_body(id: &str, kind: &str, at: &str) -> Value {
+    json!({"id": id, "kind": kind, "occurred_at": at})
 }
 
 /// The error envelope's parts, asserting the documented shape on the way.

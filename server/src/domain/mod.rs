@@ -1,0 +1,4 @@
+//! Domain rules, free of HTTP and SQL, tested natively and fast.
+
+pub mod order;
+pub mod token;

@@ -1,0 +1,164 @@
+//! Compact HS256 JSON Web Tokens, for two kinds of bearer:
+//! - order tokens Carebox issues after a successful lookup (`kid: "carebox"`, signed with
+//!   the deployment's key kept in the database), opening exactly one order;
+//! - shopper tokens a merchant's backend signs with its shopper-token secret, naming the
+//!   shopper (`sub`, optional `email`) for `identify()`.
+
+use std::time::Duration;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use carebox_contract::Timestamp;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+pub const CAREBOX_KID: &str = "carebox";
+/// How long an order token from a lookup lasts.
+pub const ORDER_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
+/// Shopper tokens whose `exp` is further ahead than this are refused: they should be short-lived.
+pub const SHOPPER_TOKEN_MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    Malformed,
+    WrongAlgorithm,
+    BadSignature,
+    Expired,
+    TooFarAhead,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    alg: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    typ: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+}
+
+/// A Carebox-issued token for one order of one merchant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderTokenClaims {
+    /// Merchant id.
+    pub mid: String,
+    /// Order id (internal, not the order number).
+    pub oid: String,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+}
+
+/// A merchant-signed token naming one of its shoppers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ShopperTokenClaims {
+    /// The merchant's id for the shopper (matched against orders' `shopper_id`).
+    pub sub: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub exp: i64,
+}
+
+pub fn sign<C: Serialize>(claims: &C, key: &[u8], kid: Option<&str>) -> String {
+    let header = Header { alg: "HS256".into(), typ: Some("JWT".into()), kid: kid.map(str::to_owned) };
+    let header = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).expect("header serialises"));
+    let claims = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
+    let signing_input = format!("{header}.{claims}");
+    let signature = URL_SAFE_NO_PAD.encode(mac(key, signing_input.as_bytes()).finalize().into_bytes());
+    format!("{signing_input}.{signature}")
+}
+
+/// The `kid` of a token's header, to pick the key (no trust implied).
+pub fn key_id(token: &str) -> Option<String> {
+    let header = token.split('.').next()?;
+    let header: Header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
+    header.kid
+}
+
+/// Checks algorithm and signature (in constant time), then decodes the claims.
+pub fn verify<C: DeserializeOwned>(token: &str, key: &[u8]) -> Result<C, TokenError> {
+    let mut parts = token.trim().split('.');
+    let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(TokenError::Malformed);
+    };
+    let parsed: Header = URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or(TokenError::Malformed)?;
+    if parsed.alg != "HS256" {
+        return Err(TokenError::WrongAlgorithm);
+    }
+    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed)?;
+    mac(key, format!("{header}.{claims}").as_bytes()).verify_slice(&signature).map_err(|_| TokenError::BadSignature)?;
+    let claims = URL_SAFE_NO_PAD.decode(claims).map_err(|_| TokenError::Malformed)?;
+    serde_json::from_slice(&claims).map_err(|_| TokenError::Malformed)
+}
+
+/// Refuses an expired `exp` (seconds), and one further ahead than `max_lifetime`.
+pub fn check_expiry(exp: i64, now: Timestamp, max_lifetime: Duration) -> Result<(), TokenError> {
+    let now_secs = now.unix_ms().div_euclid(1000);
+    if exp <= now_secs {
+        return Err(TokenError::Expired);
+    }
+    if exp - now_secs > i64::try_from(max_lifetime.as_secs()).unwrap_or(i64::MAX) {
+        return Err(TokenError::TooFarAhead);
+    }
+    Ok(())
+}
+
+fn mac(key: &[u8], input: &[u8]) -> HmacSha256 {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(input);
+    mac
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"merchant-shopper-token-secret";
+
+    fn now() -> Timestamp {
+        Timestamp::from_unix_ms(1_795_599_000_000)
+    }
+
+    #[test]
+    fn signed_claims_verify_and_carry_the_kid() {
+        let claims = OrderTokenClaims { mid: "m1".into(), oid: "o1".into(), exp: 1_795_600_000 };
+        let token = sign(&claims, KEY, Some(CAREBOX_KID));
+        assert_eq!(key_id(&token).as_deref(), Some(CAREBOX_KID));
+        assert_eq!(verify::<OrderTokenClaims>(&token, KEY), Ok(claims));
+    }
+
+    #[test]
+    fn another_key_a_tampered_body_or_garbage_is_refused() {
+        let token = sign(&OrderTokenClaims { mid: "m1".into(), oid: "o1".into(), exp: 1 }, KEY, None);
+        assert_eq!(verify::<OrderTokenClaims>(&token, b"another merchant"), Err(TokenError::BadSignature));
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let forged = URL_SAFE_NO_PAD.encode(br#"{"mid":"m1","oid":"o2","exp":1}"#);
+        parts[1] = &forged;
+        assert_eq!(verify::<OrderTokenClaims>(&parts.join("."), KEY), Err(TokenError::BadSignature));
+        for garbage in ["", "a.b", "a.b.c.d", "!!.!!.!!", "eyJhbGciOiJIUzI1NiJ9.e30.AAAA"] {
+            assert!(verify::<OrderTokenClaims>(garbage, KEY).is_err(), "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn the_none_algorithm_is_refused() {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(br#"{"sub":"s","exp":9999999999}"#);
+        assert_eq!(verify::<ShopperTokenClaims>(&format!("{header}.{claims}."), KEY), Err(TokenError::WrongAlgorithm));
+    }
+
+    #[test]
+    fn expiry_is_checked_both_ways() {
+        let now_secs = now().unix_ms() / 1000;
+        let day = SHOPPER_TOKEN_MAX_LIFETIME;
+        assert_eq!(check_expiry(now_secs - 1, now(), day), Err(TokenError::Expired));
+        assert_eq!(check_expiry(now_secs, now(), day), Err(TokenError::Expired));
+        assert_eq!(check_expiry(now_secs + 60, now(), day), Ok(()));
+        assert_eq!(check_expiry(now_secs + 86_400, now(), day), Ok(()));
+        assert_eq!(check_expiry(now_secs + 86_401, now(), day), Err(TokenError::TooFarAhead));
+    }
+}

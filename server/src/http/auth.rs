@@ -1,0 +1,63 @@
+//! Who is calling: a merchant's backend (secret key) or a shopper (bearer token).
+
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderMap, header, request::Parts},
+};
+
+use super::AppState;
+use crate::domain::token::{self, CAREBOX_KID, OrderTokenClaims, SHOPPER_TOKEN_MAX_LIFETIME, ShopperTokenClaims, TokenError};
+use crate::{ApiError, storage::MerchantRecord};
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+/// A merchant's backend, authenticated by `Authorization: Bearer sk_…`.
+pub struct MerchantApi(pub MerchantRecord);
+
+impl FromRequestParts<AppState> for MerchantApi {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let secret = bearer(&parts.headers).filter(|key| key.starts_with("sk_")).ok_or(ApiError::Unauthorized)?;
+        let merchant = state.store.merchant_by_secret_key(secret).await?.ok_or(ApiError::Unauthorized)?;
+        Ok(Self(merchant))
+    }
+}
+
+/// What a shopper's bearer token grants, for the merchant of the publishable key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShopperAccess {
+    /// One order, from a successful lookup.
+    Order { order_id: String },
+    /// Everything of one shopper, vouched for by the merchant's backend.
+    Shopper(ShopperTokenClaims),
+}
+
+impl ShopperAccess {
+    pub fn from_headers(headers: &HeaderMap, merchant: &MerchantRecord, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(headers).ok_or(ApiError::Token(TokenError::Malformed))?;
+        let now = state.clock.now();
+        if token::key_id(token).as_deref() == Some(CAREBOX_KID) {
+            let claims: OrderTokenClaims = token::verify(token, &state.order_token_key)?;
+            token::check_expiry(claims.exp, now, token::ORDER_TOKEN_LIFETIME)?;
+            // An order token of another merchant is not a token here.
+            if claims.mid != merchant.id {
+                return Err(ApiError::Token(TokenError::BadSignature));
+            }
+            return Ok(Self::Order { order_id: claims.oid });
+        }
+        if merchant.shopper_token_secret.is_empty() {
+            return Err(ApiError::Token(TokenError::BadSignature));
+        }
+        let claims: ShopperTokenClaims = token::verify(token, merchant.shopper_token_secret.as_bytes())?;
+        token::check_expiry(claims.exp, now, SHOPPER_TOKEN_MAX_LIFETIME)?;
+        if claims.sub.trim().is_empty() {
+            return Err(ApiError::Token(TokenError::Malformed));
+        }
+        Ok(Self::Shopper(claims))
+    }
+}

@@ -1,0 +1,80 @@
+//! A JSON body extractor whose errors name the failing field (`items[0].quantity`).
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::header,
+};
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        if !is_json {
+            return Err(ApiError::InvalidJson {
+                message: "Send a JSON body with `Content-Type: application/json`.".into(),
+                field: None,
+            });
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError::InvalidJson { message: e.body_text(), field: None })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let message = inner.to_string();
+        // serde reports a missing field at its parent; name the field itself.
+        let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+        let field = match (path.as_str(), missing) {
+            (".", Some(name)) => Some(name.to_owned()),
+            (parent, Some(name)) => Some(format!("{parent}.{name}")),
+            (".", None) => None,
+            (path, None) => Some(path.to_owned()),
+        };
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        ApiError::InvalidJson { message, field }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| ApiError::InvalidJson { message: "Unexpected text after the JSON value.".into(), field: None })?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carebox_contract::UpsertOrderRequest;
+
+    fn field_of(body: &str) -> Option<String> {
+        match parse::<UpsertOrderRequest>(body.as_bytes()) {
+            Err(ApiError::InvalidJson { field, .. }) => field,
+            other => panic!("expected invalid JSON, got {:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn names_the_path_of_a_wrong_type_and_of_a_missing_field() {
+        let base = r#""email":"a@b.co","placed_at":"2026-11-20T10:00:00Z","currency":"EUR""#;
+        assert_eq!(field_of(&format!(r#"{{{base},"items":[{{"name":"x","quantity":"two","unit_price_minor":1}}]}}"#)).as_deref(), Some("items[0].quantity"));
+        assert_eq!(field_of(r#"{"placed_at":"x","currency":"EUR","items":[]}"#).as_deref(), Some("email"));
+        assert_eq!(field_of(&format!(r#"{{{base},"items":[{{"quantity":1,"unit_price_minor":1}}]}}"#)).as_deref(), Some("items[0].name"));
+        assert_eq!(field_of("{not json"), None);
+        assert_eq!(field_of(&format!(r#"{{{base},"items":[]}} trailing"#)), None);
+    }
+}

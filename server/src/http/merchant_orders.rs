@@ -1,0 +1,109 @@
+//! The merchant's backend feeding orders in (secret key).
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use carebox_contract::{ErrorBody, OrderEventRequest, OrderNumber, OrderView, UpsertOrderRequest};
+
+use super::{AppState, auth::MerchantApi, json::ApiJson, orders::view};
+use crate::ApiError;
+use crate::domain::order::{OrderDetails, OrderEvent};
+use crate::storage::{OrderWriteError, WriteOutcome};
+
+impl From<OrderWriteError> for ApiError {
+    fn from(error: OrderWriteError) -> Self {
+        match error {
+            OrderWriteError::OrderNotFound => ApiError::NotFound,
+            OrderWriteError::Conflict => ApiError::Conflict { field: "id" },
+            OrderWriteError::Transition(why) => ApiError::InvalidTransition(why.to_string()),
+            OrderWriteError::Storage(e) => ApiError::internal(e),
+        }
+    }
+}
+
+fn status_of(outcome: WriteOutcome) -> StatusCode {
+    if outcome == WriteOutcome::Created { StatusCode::CREATED } else { StatusCode::OK }
+}
+
+/// Creates the order or replaces its details; keyed by the merchant's order number.
+#[utoipa::path(
+    put,
+    path = "/v1/merchant/orders/{number}",
+    tag = "merchant",
+    params(("number" = String, Path, description = "The merchant's order number")),
+    request_body = UpsertOrderRequest,
+    security(("secret_key" = [])),
+    responses(
+        (status = 201, description = "Created", body = OrderView),
+        (status = 200, description = "Updated (never duplicated)", body = OrderView),
+        (status = 400, description = "Not JSON of this shape; `field` names the path", body = ErrorBody),
+        (status = 401, description = "Missing or wrong secret key", body = ErrorBody),
+        (status = 422, description = "A value is not acceptable; `field` names it", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id, order = %number))]
+pub async fn upsert_order(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    Path(number): Path<String>,
+    ApiJson(request): ApiJson<UpsertOrderRequest>,
+) -> Result<(StatusCode, Json<OrderView>), ApiError> {
+    let number = OrderNumber::parse(&number)?;
+    let details = OrderDetails::try_from(request).map_err(ApiError::Unprocessable)?;
+    let now = state.clock.now();
+    let outcome = state.store.upsert_order(&merchant.id, &number, &details, now).await?;
+    let order = state.store.order_by_number(&merchant.id, &number).await?.ok_or(ApiError::NotFound)?;
+    Ok((status_of(outcome), Json(view(&order, now)?)))
+}
+
+/// Adds a status or shipment event; the same event id again changes nothing.
+#[utoipa::path(
+    post,
+    path = "/v1/merchant/orders/{number}/events",
+    tag = "merchant",
+    params(("number" = String, Path, description = "The merchant's order number")),
+    request_body = OrderEventRequest,
+    security(("secret_key" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = OrderView),
+        (status = 200, description = "Already recorded with this id", body = OrderView),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "The event id was used for a different event", body = ErrorBody),
+        (status = 422, description = "`invalid_transition` (e.g. delivered → packed) or a bad value", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id, order = %number))]
+pub async fn append_event(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    Path(number): Path<String>,
+    ApiJson(request): ApiJson<OrderEventRequest>,
+) -> Result<(StatusCode, Json<OrderView>), ApiError> {
+    let number = OrderNumber::parse(&number)?;
+    let event = OrderEvent::try_from(request).map_err(ApiError::Unprocessable)?;
+    let now = state.clock.now();
+    let outcome = state.store.append_order_event(&merchant.id, &number, &event, now).await?;
+    let order = state.store.order_by_number(&merchant.id, &number).await?.ok_or(ApiError::NotFound)?;
+    Ok((status_of(outcome), Json(view(&order, now)?)))
+}
+
+/// The order as its shopper sees it.
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/orders/{number}",
+    tag = "merchant",
+    params(("number" = String, Path, description = "The merchant's order number")),
+    security(("secret_key" = [])),
+    responses((status = 200, body = OrderView), (status = 404, description = "No such order", body = ErrorBody))
+)]
+pub async fn get_order(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    Path(number): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    let number = OrderNumber::parse(&number)?;
+    let order = state.store.order_by_number(&merchant.id, &number).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(view(&order, state.clock.now())?))
+}

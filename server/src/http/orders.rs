@@ -1,0 +1,176 @@
+//! The shopper's side of orders: lookup, one order, the identified shopper's orders.
+
+use std::net::SocketAddr;
+
+use axum::{
+    Json,
+    extract::{ConnectInfo, Path, State},
+    http::HeaderMap,
+};
+use carebox_contract::{
+    Email, ErrorBody, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView,
+    ShopperOrders, Timestamp,
+};
+
+use super::{AppState, Merchant, auth::ShopperAccess, json::ApiJson};
+use crate::ApiError;
+use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims};
+use crate::storage::StoredOrder;
+
+const RECENT_ORDERS: i64 = 20;
+
+/// Finds an order by number and e-mail (or postcode, per the merchant's setting) and
+/// returns it with a 30-minute token that opens only this order.
+#[utoipa::path(
+    post,
+    path = "/v1/orders/lookup",
+    tag = "widget",
+    params(("key" = String, Query, description = "The merchant's publishable key")),
+    request_body = OrderLookupRequest,
+    responses(
+        (status = 200, description = "The order and a token for it", body = OrderLookupResponse),
+        (status = 400, description = "Malformed body or key", body = ErrorBody),
+        (status = 404, description = "`order_not_found`: the same answer for a wrong number and wrong details", body = ErrorBody),
+        (status = 422, description = "A field is missing or malformed; `field` names it", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see `Retry-After`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
+pub async fn lookup_order(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ApiJson(request): ApiJson<OrderLookupRequest>,
+) -> Result<Json<OrderLookupResponse>, ApiError> {
+    let now = state.clock.now();
+    let limits = &state.limits;
+    state
+        .limiter
+        .hit(&format!("client:{}:{}", merchant.id, client.ip()), limits.lookup_per_client, now)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let lookup = OrderLookup::parse(&request, merchant.settings.lookup_by)
+        .map_err(|errors| ApiError::Unprocessable(errors.into_iter().next().expect("parse fails with an error")))?;
+    state
+        .limiter
+        .hit(&format!("order:{}:{}", merchant.id, lookup.number), limits.lookup_per_order, now)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+
+    let credentials = state.store.lookup_credentials(&merchant.id, &lookup.number).await?;
+    // Compare even when the number is unknown, so both mistakes take the same path.
+    let (stored_email, stored_postcode) = credentials
+        .as_ref()
+        .map_or(("\u{0}", None), |c| (c.email.as_str(), c.postcode.as_deref()));
+    let proof_matches = match &lookup.proof {
+        LookupProof::Email(email) => constant_time_eq(email.as_str(), stored_email),
+        LookupProof::Postcode(postcode) => constant_time_eq(postcode.as_str(), stored_postcode.unwrap_or("\u{0}")),
+    };
+    let Some(credentials) = credentials.filter(|_| proof_matches) else {
+        tracing::info!("order lookup did not match");
+        return Err(ApiError::OrderNotFound);
+    };
+
+    let order = state.store.order_by_id(&merchant.id, &credentials.order_id).await?.ok_or(ApiError::OrderNotFound)?;
+    let expires_at = Timestamp::from_unix_ms(now.unix_ms() + ORDER_TOKEN_LIFETIME.as_millis() as i64);
+    let claims = OrderTokenClaims { mid: merchant.id.clone(), oid: order.id.clone(), exp: expires_at.unix_ms() / 1000 };
+    Ok(Json(OrderLookupResponse {
+        token: token::sign(&claims, &state.order_token_key, Some(CAREBOX_KID)),
+        expires_at,
+        order: view(&order, now)?,
+    }))
+}
+
+/// One order, for a bearer of its lookup token or of a shopper token of its owner.
+#[utoipa::path(
+    get,
+    path = "/v1/orders/{number}",
+    tag = "widget",
+    params(
+        ("number" = String, Path, description = "The order number"),
+        ("key" = String, Query, description = "The merchant's publishable key"),
+    ),
+    security(("shopper_token" = [])),
+    responses(
+        (status = 200, body = OrderView),
+        (status = 401, description = "`invalid_token` or `token_expired`", body = ErrorBody),
+        (status = 404, description = "Not an order this token opens", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
+pub async fn get_order(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<OrderView>, ApiError> {
+    let access = ShopperAccess::from_headers(&headers, &merchant, &state)?;
+    let number = OrderNumber::parse(&number)?;
+    let order = match access {
+        ShopperAccess::Order { order_id } => state
+            .store
+            .order_by_id(&merchant.id, &order_id)
+            .await?
+            .filter(|order| order.number == number),
+        ShopperAccess::Shopper(claims) => {
+            let email = claims.email.as_deref().and_then(|e| Email::parse(e).ok());
+            state.store.order_by_number(&merchant.id, &number).await?.filter(|order| {
+                order.details.shopper_id.as_deref() == Some(claims.sub.as_str())
+                    || email.as_ref().is_some_and(|e| *e == order.details.email)
+            })
+        }
+    };
+    let order = order.ok_or(ApiError::NotFound)?;
+    Ok(Json(view(&order, state.clock.now())?))
+}
+
+/// The identified shopper's recent orders, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/shopper/orders",
+    tag = "widget",
+    params(("key" = String, Query, description = "The merchant's publishable key")),
+    security(("shopper_token" = [])),
+    responses(
+        (status = 200, body = ShopperOrders),
+        (status = 401, description = "A shopper token signed by this merchant is required", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
+pub async fn shopper_orders(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    headers: HeaderMap,
+) -> Result<Json<ShopperOrders>, ApiError> {
+    let ShopperAccess::Shopper(claims) = ShopperAccess::from_headers(&headers, &merchant, &state)? else {
+        return Err(ApiError::Token(token::TokenError::BadSignature));
+    };
+    let email = claims.email.as_deref().and_then(|e| Email::parse(e).ok());
+    let orders = state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), RECENT_ORDERS).await?;
+    let today = state.clock.now().utc_date();
+    let orders = orders.iter().map(|o| o.summary(today).map_err(ApiError::internal)).collect::<Result<_, _>>()?;
+    Ok(Json(ShopperOrders { orders }))
+}
+
+pub(super) fn view(order: &StoredOrder, now: Timestamp) -> Result<OrderView, ApiError> {
+    order.view(now.utc_date()).map_err(ApiError::internal)
+}
+
+/// Compares without stopping at the first difference (lengths may leak; contents do not).
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut difference = u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        difference |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
+    }
+    difference == 0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn constant_time_eq_is_equality() {
+        assert!(super::constant_time_eq("anna@example.com", "anna@example.com"));
+        assert!(!super::constant_time_eq("anna@example.com", "anna@example.co"));
+        assert!(!super::constant_time_eq("", "\u{0}"));
+        assert!(!super::constant_time_eq("a", "b"));
+    }
+}

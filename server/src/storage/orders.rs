@@ -1,0 +1,371 @@
+//! Orders and their event timelines.
+
+use carebox_contract::{
+    CalendarDate, Email, Locale, OrderEventKind, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode,
+    Timestamp, TimelineEntry,
+};
+use sqlx::{Row, any::AnyRow};
+
+use super::{Store, json_column, to_json};
+use crate::domain::order::{self, OrderDetails, OrderEvent, TransitionError};
+
+/// An order as stored: its details and its timeline (sorted, oldest first).
+#[derive(Debug, Clone)]
+pub struct StoredOrder {
+    pub id: String,
+    pub number: OrderNumber,
+    pub details: OrderDetails,
+    pub events: Vec<OrderEvent>,
+}
+
+impl StoredOrder {
+    /// Replays the timeline. Stored timelines were validated on every write, so an error
+    /// here means the database was edited by hand.
+    pub fn status(&self) -> Result<OrderStatus, TransitionError> {
+        order::replay(&self.events)
+    }
+
+    pub fn view(&self, today: CalendarDate) -> Result<OrderView, TransitionError> {
+        let status = self.status()?;
+        let delay = order::delay_notice(status, self.details.expected_delivery, &self.events, today);
+        let expected_delivery = delay
+            .as_ref()
+            .and_then(|d| d.now_expected)
+            .or(self.details.expected_delivery.filter(|_| delay.is_none()));
+        Ok(OrderView {
+            number: self.number.clone(),
+            status,
+            placed_at: self.details.placed_at,
+            timeline: self
+                .events
+                .iter()
+                .map(|e| TimelineEntry { kind: e.kind, at: e.at, note: e.note.clone() })
+                .collect(),
+            expected_delivery,
+            delay,
+            shipments: order::shipments(&self.details.shipments, &self.events),
+            items: self.details.items.clone(),
+            currency: self.details.currency.clone(),
+            total_minor: self.details.total_minor(),
+            loyalty_points: self.details.loyalty_points,
+        })
+    }
+
+    pub fn summary(&self, today: CalendarDate) -> Result<OrderSummary, TransitionError> {
+        let status = self.status()?;
+        Ok(OrderSummary {
+            number: self.number.clone(),
+            status,
+            placed_at: self.details.placed_at,
+            item_count: self.details.items.iter().map(|i| i.quantity).sum(),
+            currency: self.details.currency.clone(),
+            total_minor: self.details.total_minor(),
+            delayed: order::delay_notice(status, self.details.expected_delivery, &self.events, today).is_some(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    Created,
+    Updated,
+    /// The same event id with the same content: nothing changed.
+    Unchanged,
+}
+
+#[derive(Debug)]
+pub enum OrderWriteError {
+    OrderNotFound,
+    /// The event id was used before for a different event.
+    Conflict,
+    Transition(TransitionError),
+    Storage(sqlx::Error),
+}
+
+impl From<sqlx::Error> for OrderWriteError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Storage(error)
+    }
+}
+
+/// What a lookup compares, fetched without the rest of the order.
+pub struct LookupCredentials {
+    pub order_id: String,
+    pub email: String,
+    pub postcode: Option<String>,
+}
+
+const ORDER_COLUMNS: &str = "id, number, email, postcode, shopper_id, currency, placed_at_ms, expected_delivery, \
+                             loyalty_points, locale, items_json, shipments_json";
+const EVENT_COLUMNS: &str = "order_id, event_id, kind, occurred_at_ms, note, expected_delivery, shipment_json";
+
+const PLACED_EVENT_ID: &str = "placed";
+
+impl Store {
+    /// Creates the order (with its `placed` event) or replaces its details; the timeline must
+    /// still replay afterwards (moving `placed_at` after `paid` is refused).
+    pub async fn upsert_order(
+        &self,
+        merchant_id: &str,
+        number: &OrderNumber,
+        details: &OrderDetails,
+        now: Timestamp,
+    ) -> Result<WriteOutcome, OrderWriteError> {
+        let items = to_json(&details.items)?;
+        let shipments = to_json(&details.shipments)?;
+        let mut tx = self.pool().begin().await?;
+        // Writing first takes the row (PostgreSQL) or database (SQLite) write lock up front.
+        let updated = sqlx::query(
+            "UPDATE orders SET email = $1, postcode = $2, shopper_id = $3, currency = $4, placed_at_ms = $5, \
+             expected_delivery = $6, loyalty_points = $7, locale = $8, items_json = $9, shipments_json = $10, \
+             updated_at_ms = $11 WHERE merchant_id = $12 AND number = $13 RETURNING id",
+        )
+        .bind(details.email.as_str())
+        .bind(details.postcode.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(details.shopper_id.clone())
+        .bind(&details.currency)
+        .bind(details.placed_at.unix_ms())
+        .bind(details.expected_delivery.map(|d| d.to_string()))
+        .bind(details.loyalty_points)
+        .bind(details.locale.map(|l| l.as_str().to_owned()))
+        .bind(&items)
+        .bind(&shipments)
+        .bind(now.unix_ms())
+        .bind(merchant_id)
+        .bind(number.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+
+        let outcome = if let Some(row) = updated {
+            let order_id: String = row.try_get("id")?;
+            sqlx::query("UPDATE order_events SET occurred_at_ms = $1 WHERE order_id = $2 AND event_id = $3")
+                .bind(details.placed_at.unix_ms())
+                .bind(&order_id)
+                .bind(PLACED_EVENT_ID)
+                .execute(&mut *tx)
+                .await?;
+            let events = timeline_of(&mut tx, &order_id).await?;
+            order::replay(&events).map_err(OrderWriteError::Transition)?;
+            WriteOutcome::Updated
+        } else {
+            let order_id = format!("ord_{}", uuid::Uuid::new_v4().simple());
+            sqlx::query(&format!(
+                "INSERT INTO orders ({ORDER_COLUMNS}, merchant_id, created_at_ms, updated_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
+            ))
+            .bind(&order_id)
+            .bind(number.as_str())
+            .bind(details.email.as_str())
+            .bind(details.postcode.as_ref().map(|p| p.as_str().to_owned()))
+            .bind(details.shopper_id.clone())
+            .bind(&details.currency)
+            .bind(details.placed_at.unix_ms())
+            .bind(details.expected_delivery.map(|d| d.to_string()))
+            .bind(details.loyalty_points)
+            .bind(details.locale.map(|l| l.as_str().to_owned()))
+            .bind(&items)
+            .bind(&shipments)
+            .bind(merchant_id)
+            .bind(now.unix_ms())
+            .execute(&mut *tx)
+            .await?;
+            let placed = OrderEvent {
+                id: PLACED_EVENT_ID.into(),
+                kind: OrderEventKind::Placed,
+                at: details.placed_at,
+                note: None,
+                expected_delivery: None,
+                shipment: None,
+            };
+            insert_event(&mut tx, &order_id, &placed, now).await?;
+            WriteOutcome::Created
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Adds an event to the timeline, in time order. Idempotent by event id.
+    pub async fn append_order_event(
+        &self,
+        merchant_id: &str,
+        number: &OrderNumber,
+        event: &OrderEvent,
+        now: Timestamp,
+    ) -> Result<WriteOutcome, OrderWriteError> {
+        let mut tx = self.pool().begin().await?;
+        let order_id: String = sqlx::query(
+            "UPDATE orders SET updated_at_ms = $1 WHERE merchant_id = $2 AND number = $3 RETURNING id",
+        )
+        .bind(now.unix_ms())
+        .bind(merchant_id)
+        .bind(number.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(OrderWriteError::OrderNotFound)?
+        .try_get("id")?;
+
+        let mut events = timeline_of(&mut tx, &order_id).await?;
+        if let Some(existing) = events.iter().find(|e| e.id == event.id) {
+            return if existing == event { Ok(WriteOutcome::Unchanged) } else { Err(OrderWriteError::Conflict) };
+        }
+        events.push(event.clone());
+        order::sort_timeline(&mut events);
+        order::replay(&events).map_err(OrderWriteError::Transition)?;
+        insert_event(&mut tx, &order_id, event, now).await?;
+        tx.commit().await?;
+        Ok(WriteOutcome::Created)
+    }
+
+    pub async fn order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<StoredOrder>, sqlx::Error> {
+        let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND number = $2"))
+            .bind(merchant_id)
+            .bind(number.as_str())
+            .fetch_optional(self.pool())
+            .await?;
+        self.with_events(row.into_iter().collect()).await.map(|mut orders| orders.pop())
+    }
+
+    pub async fn order_by_id(&self, merchant_id: &str, order_id: &str) -> Result<Option<StoredOrder>, sqlx::Error> {
+        let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND id = $2"))
+            .bind(merchant_id)
+            .bind(order_id)
+            .fetch_optional(self.pool())
+            .await?;
+        self.with_events(row.into_iter().collect()).await.map(|mut orders| orders.pop())
+    }
+
+    /// Only what a lookup needs to compare, in one indexed read.
+    pub async fn lookup_credentials(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<LookupCredentials>, sqlx::Error> {
+        let row = sqlx::query("SELECT id, email, postcode FROM orders WHERE merchant_id = $1 AND number = $2")
+            .bind(merchant_id)
+            .bind(number.as_str())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| {
+            Ok(LookupCredentials { order_id: row.try_get("id")?, email: row.try_get("email")?, postcode: row.try_get("postcode")? })
+        })
+        .transpose()
+    }
+
+    /// A shopper's most recent orders: those with their id, or (when the token carries it)
+    /// their e-mail address.
+    pub async fn orders_of_shopper(
+        &self,
+        merchant_id: &str,
+        shopper_id: &str,
+        email: Option<&Email>,
+        limit: i64,
+    ) -> Result<Vec<StoredOrder>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND (shopper_id = $2 OR email = $3) \
+             ORDER BY placed_at_ms DESC, number DESC LIMIT $4"
+        ))
+        .bind(merchant_id)
+        .bind(shopper_id)
+        .bind(email.map_or("", Email::as_str))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        self.with_events(rows).await
+    }
+
+    async fn with_events(&self, rows: Vec<AnyRow>) -> Result<Vec<StoredOrder>, sqlx::Error> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut orders = rows.iter().map(order_from_row).collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+        let mut conn = self.pool().acquire().await?;
+        let events = load_events(&mut conn, &ids).await?;
+        for order in &mut orders {
+            order.events = events.iter().filter(|e| e.0 == order.id).map(|e| e.1.clone()).collect();
+            order::sort_timeline(&mut order.events);
+        }
+        Ok(orders)
+    }
+}
+
+/// One order's timeline, sorted.
+async fn timeline_of(conn: &mut sqlx::AnyConnection, order_id: &str) -> Result<Vec<OrderEvent>, sqlx::Error> {
+    let mut events: Vec<OrderEvent> =
+        load_events(conn, &[order_id.to_owned()]).await?.into_iter().map(|(_, event)| event).collect();
+    order::sort_timeline(&mut events);
+    Ok(events)
+}
+
+/// Events of these orders, as (order id, event) pairs; unsorted.
+async fn load_events(
+    conn: &mut sqlx::AnyConnection,
+    order_ids: &[String],
+) -> Result<Vec<(String, OrderEvent)>, sqlx::Error> {
+    let placeholders = (1..=order_ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM order_events WHERE order_id IN ({placeholders})");
+    let mut query = sqlx::query(&sql);
+    for id in order_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(&mut *conn).await?.iter().map(|row| Ok((row.try_get("order_id")?, event_from_row(row)?))).collect()
+}
+
+async fn insert_event(
+    conn: &mut sqlx::AnyConnection,
+    order_id: &str,
+    event: &OrderEvent,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("INSERT INTO order_events ({EVENT_COLUMNS}, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
+        .bind(order_id)
+        .bind(&event.id)
+        .bind(event.kind.as_str())
+        .bind(event.at.unix_ms())
+        .bind(event.note.clone())
+        .bind(event.expected_delivery.map(|d| d.to_string()))
+        .bind(event.shipment.as_ref().map(to_json).transpose()?)
+        .bind(now.unix_ms())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+fn decode_error(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored {what} is not valid").into())
+}
+
+fn order_from_row(row: &AnyRow) -> Result<StoredOrder, sqlx::Error> {
+    let number: String = row.try_get("number")?;
+    let email: String = row.try_get("email")?;
+    let postcode: Option<String> = row.try_get("postcode")?;
+    let expected: Option<String> = row.try_get("expected_delivery")?;
+    let locale: Option<String> = row.try_get("locale")?;
+    Ok(StoredOrder {
+        id: row.try_get("id")?,
+        number: OrderNumber::parse(&number).map_err(|_| decode_error("order number"))?,
+        details: OrderDetails {
+            email: Email::parse(&email).map_err(|_| decode_error("email"))?,
+            postcode: postcode.map(|p| Postcode::parse(&p)).transpose().map_err(|_| decode_error("postcode"))?,
+            shopper_id: row.try_get("shopper_id")?,
+            placed_at: Timestamp::from_unix_ms(row.try_get("placed_at_ms")?),
+            currency: row.try_get("currency")?,
+            items: json_column(row, "items_json")?,
+            expected_delivery: expected.map(|d| CalendarDate::parse(&d, "expected_delivery")).transpose().map_err(|_| decode_error("date"))?,
+            shipments: json_column(row, "shipments_json")?,
+            loyalty_points: row.try_get("loyalty_points")?,
+            locale: locale.as_deref().and_then(Locale::from_tag),
+        },
+        events: Vec::new(),
+    })
+}
+
+fn event_from_row(row: &AnyRow) -> Result<OrderEvent, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let expected: Option<String> = row.try_get("expected_delivery")?;
+    let shipment: Option<String> = row.try_get("shipment_json")?;
+    Ok(OrderEvent {
+        id: row.try_get("event_id")?,
+        kind: OrderEventKind::from_str(&kind).ok_or_else(|| decode_error("event kind"))?,
+        at: Timestamp::from_unix_ms(row.try_get("occurred_at_ms")?),
+        note: row.try_get("note")?,
+        expected_delivery: expected.map(|d| CalendarDate::parse(&d, "expected_delivery")).transpose().map_err(|_| decode_error("date"))?,
+        shipment: shipment.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    })
+}

@@ -1,0 +1,326 @@
+//! Orders end to end through the real server: import, events, lookup, tokens, isolation,
+//! rate limits and bad input. Every test runs on SQLite and on PostgreSQL.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use carebox_server::http::{Limit, Limits};
+use common::*;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+
+/// A shopper token as a merchant's backend signs it (HS256 over header.claims).
+fn shopper_token(secret: &str, claims: Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{header}.{claims}").as_bytes());
+    format!("{header}.{claims}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+fn now_secs() -> i64 {
+    START_MS / 1000
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json().await.unwrap()
+}
+
+async fn import_anna_order(app: &TestApp) {
+    let response = app.put_order(SHOP_SECRET, "NW-1042", &order_body("Anna@Example.com")).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+}
+
+async fn lookup_token(app: &TestApp) -> String {
+    let response = app.lookup(SHOP_KEY, &json!({"order_number": "#nw-1042", "email": " ANNA@example.com "})).await;
+    assert_eq!(response.status(), 200);
+    json_of(response).await["token"].as_str().unwrap().to_owned()
+}
+
+async fn import_creates_then_updates_without_duplicates(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let created = app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await;
+    assert_eq!(created.status(), 201);
+    let view = json_of(created).await;
+    assert_eq!((view["number"].as_str(), view["status"].as_str()), (Some("NW-1042"), Some("placed")));
+    assert_eq!(view["total_minor"], 2 * 3400 + 2900);
+
+    let mut changed = order_body("anna@example.com");
+    changed["items"] = json!([{"name": "Trail Flask", "quantity": 3, "unit_price_minor": 3400}]);
+    let updated = app.put_order(SHOP_SECRET, "nw-1042", &changed).await;
+    assert_eq!(updated.status(), 200, "same number (any case) updates");
+    let view = json_of(updated).await;
+    assert_eq!(view["items"].as_array().unwrap().len(), 1);
+    assert_eq!(view["timeline"].as_array().unwrap().len(), 1, "one placed event, not two");
+
+    let token = shopper_token(SHOP_SHOPPER_SECRET, json!({"sub": "shopper-anna", "exp": now_secs() + 600}));
+    let list = app.client.get(app.url(&format!("/v1/shopper/orders?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(json_of(list).await["orders"].as_array().unwrap().len(), 1);
+}
+
+async fn events_land_in_time_order_and_are_idempotent(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await;
+    for (id, kind, at) in [("e1", "paid", "2026-11-20T11:00:00Z"), ("e3", "shipped", "2026-11-22T09:00:00Z"), ("e2", "packed", "2026-11-21T08:00:00Z")] {
+        let response = app.post_event(SHOP_SECRET, "NW-1042", &event_body(id, kind, at)).await;
+        assert_eq!(response.status(), 201, "{kind}: {}", response.text().await.unwrap());
+    }
+    let again = app.post_event(SHOP_SECRET, "NW-1042", &event_body("e3", "shipped", "2026-11-22T09:00:00Z")).await;
+    assert_eq!(again.status(), 200, "a repeated event id changes nothing");
+    let view = json_of(again).await;
+    let kinds: Vec<&str> = view["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["placed", "paid", "packed", "shipped"], "late 'packed' landed in time order");
+    assert_eq!(view["status"], "shipped");
+
+    let reused = app.post_event(SHOP_SECRET, "NW-1042", &event_body("e3", "delivered", "2026-11-23T09:00:00Z")).await;
+    assert_eq!(error_of(reused).await, (409, "conflict".into(), Some("id".into())));
+}
+
+async fn impossible_transitions_are_422_naming_the_kind(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await;
+    let delivered = app.post_event(SHOP_SECRET, "NW-1042", &event_body("d", "delivered", "2026-11-23T09:00:00Z")).await;
+    assert_eq!(delivered.status(), 201);
+    let packed = app.post_event(SHOP_SECRET, "NW-1042", &event_body("p", "packed", "2026-11-24T09:00:00Z")).await;
+    let body: Value = packed.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_transition");
+    assert_eq!(body["error"]["field"], "kind");
+    assert_eq!(body["error"]["message"], "an order that is delivered cannot become packed");
+    // A late event that would rewrite history is refused too: packed before placed.
+    let early = app.post_event(SHOP_SECRET, "NW-1042", &event_body("x", "paid", "2026-11-19T09:00:00Z")).await;
+    assert_eq!(error_of(early).await.1, "invalid_transition");
+    let missing = app.post_event(SHOP_SECRET, "NW-9999", &event_body("x", "paid", "2026-11-21T09:00:00Z")).await;
+    assert_eq!(error_of(missing).await.0, 404);
+}
+
+async fn lookup_returns_the_order_and_a_token_that_opens_only_it(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await;
+    app.put_order(SHOP_SECRET, "NW-1043", &order_body("anna@example.com")).await;
+    let response = app.lookup(SHOP_KEY, &json!({"order_number": "#nw-1042", "email": " ANNA@example.com "})).await;
+    assert_eq!(response.status(), 200);
+    let body = json_of(response).await;
+    assert_eq!(body["order"]["number"], "NW-1042");
+    assert_eq!(body["order"]["loyalty_points"], 97);
+    assert_eq!(body["expires_at"], "2026-11-25T10:00:00.000Z", "30 minutes");
+    let token = body["token"].as_str().unwrap();
+
+    let opened = app.get_order(SHOP_KEY, "NW-1042", token).await;
+    assert_eq!(opened.status(), 200);
+    assert_eq!(json_of(opened).await["items"][1]["image_url"], "https://cdn.example/beanie.jpg");
+    let other = app.get_order(SHOP_KEY, "NW-1043", token).await;
+    assert_eq!(error_of(other).await.0, 404, "an order token opens only its own order");
+}
+
+async fn wrong_number_and_wrong_email_are_indistinguishable(engine: Engine) {
+    let app = TestApp::spawn_with(engine, generous_limits()).await;
+    import_anna_order(&app).await;
+    let wrong_email = json!({"order_number": "NW-1042", "email": "someone@example.com"});
+    let wrong_number = json!({"order_number": "NW-9999", "email": "anna@example.com"});
+    let (a, b) = (app.lookup(SHOP_KEY, &wrong_email).await, app.lookup(SHOP_KEY, &wrong_number).await);
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (404, 404));
+    let (a, b) = (a.text().await.unwrap(), b.text().await.unwrap());
+    assert_eq!(a, b, "identical bodies");
+    assert!(a.contains("order_not_found"));
+
+    // Similar timing: medians of repeated attempts stay within a small margin.
+    let mut median = Vec::new();
+    for body in [&wrong_email, &wrong_number] {
+        let mut times = Vec::new();
+        for _ in 0..25 {
+            let started = Instant::now();
+            assert_eq!(app.lookup(SHOP_KEY, body).await.status(), 404);
+            times.push(started.elapsed());
+        }
+        times.sort();
+        median.push(times[times.len() / 2]);
+    }
+    let gap = median[0].abs_diff(median[1]);
+    println!("lookup 404 medians: wrong email {:?}, wrong number {:?}", median[0], median[1]);
+    assert!(gap < Duration::from_millis(3) || gap < median[0].min(median[1]), "timing differs: {median:?}");
+}
+
+async fn lookup_by_postcode_where_the_merchant_chose_it(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.put_order(OTHER_SECRET, "B-7", &order_body("bob@example.com")).await;
+    let ok = app.lookup(OTHER_KEY, &json!({"order_number": "b-7", "postcode": "sw1a1aa"})).await;
+    assert_eq!(ok.status(), 200);
+    let by_email = app.lookup(OTHER_KEY, &json!({"order_number": "B-7", "email": "bob@example.com"})).await;
+    assert_eq!(error_of(by_email).await, (422, "missing".into(), Some("postcode".into())));
+}
+
+async fn expired_foreign_and_garbled_tokens_are_refused(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await;
+    let token = lookup_token(&app).await;
+
+    for garbled in ["", "abc", "a.b.c", &format!("{token}x")] {
+        let response = app.get_order(SHOP_KEY, "NW-1042", garbled).await;
+        assert_eq!(error_of(response).await.1, "invalid_token", "{garbled:?}");
+    }
+    let no_token = app.client.get(app.url(&format!("/v1/orders/NW-1042?key={SHOP_KEY}"))).send().await.unwrap();
+    assert_eq!(error_of(no_token).await, (401, "invalid_token".into(), Some("authorization".into())));
+    // Shop one's order token presented to shop two.
+    let foreign = app.get_order(OTHER_KEY, "NW-1042", &token).await;
+    assert_eq!(error_of(foreign).await.1, "invalid_token");
+
+    app.clock.advance(Duration::from_secs(31 * 60));
+    let expired = app.get_order(SHOP_KEY, "NW-1042", &token).await;
+    assert_eq!(error_of(expired).await, (401, "token_expired".into(), Some("authorization".into())));
+}
+
+async fn merchant_signed_shopper_tokens_name_one_shopper(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await;
+    let mut ben = order_body("ben@example.com");
+    ben["shopper_id"] = json!("shopper-ben");
+    app.put_order(SHOP_SECRET, "NW-2000", &ben).await;
+    let list = |token: String| {
+        let request = app.client.get(app.url(&format!("/v1/shopper/orders?key={SHOP_KEY}"))).bearer_auth(token);
+        async move { request.send().await.unwrap() }
+    };
+
+    let anna = shopper_token(SHOP_SHOPPER_SECRET, json!({"sub": "shopper-anna", "exp": now_secs() + 600}));
+    let orders = json_of(list(anna.clone()).await).await;
+    let numbers: Vec<&str> = orders["orders"].as_array().unwrap().iter().map(|o| o["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["NW-1042"], "only Anna's orders");
+    assert_eq!(app.get_order(SHOP_KEY, "NW-1042", &anna).await.status(), 200);
+    assert_eq!(app.get_order(SHOP_KEY, "NW-2000", &anna).await.status(), 404, "not Ben's");
+
+    // By e-mail claim, too (orders imported without a shopper id).
+    let by_email = shopper_token(SHOP_SHOPPER_SECRET, json!({"sub": "unknown-id", "email": "BEN@example.com", "exp": now_secs() + 600}));
+    assert_eq!(app.get_order(SHOP_KEY, "NW-2000", &by_email).await.status(), 200);
+
+    let signed_by_other = shopper_token(OTHER_SHOPPER_SECRET, json!({"sub": "shopper-anna", "exp": now_secs() + 600}));
+    assert_eq!(error_of(list(signed_by_other).await).await.1, "invalid_token");
+    let expired = shopper_token(SHOP_SHOPPER_SECRET, json!({"sub": "shopper-anna", "exp": now_secs() - 1}));
+    assert_eq!(error_of(list(expired).await).await.1, "token_expired");
+    let too_long = shopper_token(SHOP_SHOPPER_SECRET, json!({"sub": "shopper-anna", "exp": now_secs() + 3 * 86_400}));
+    assert_eq!(error_of(list(too_long).await).await.1, "invalid_token");
+    let order_token = lookup_token(&app).await;
+    assert_eq!(error_of(list(order_token).await).await.1, "invalid_token", "an order token does not list orders");
+}
+
+async fn one_merchant_never_sees_anothers_orders(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await;
+    let with_other_secret = app.client.get(app.url("/v1/merchant/orders/NW-1042")).bearer_auth(OTHER_SECRET).send().await.unwrap();
+    assert_eq!(error_of(with_other_secret).await.0, 404);
+    let event = app.post_event(OTHER_SECRET, "NW-1042", &event_body("x", "paid", "2026-11-21T00:00:00Z")).await;
+    assert_eq!(error_of(event).await.0, 404);
+    let lookup = app.lookup(OTHER_KEY, &json!({"order_number": "NW-1042", "postcode": "SW1A1AA"})).await;
+    assert_eq!(error_of(lookup).await.1, "order_not_found");
+    // Shop two's shopper token for the same shopper id sees nothing of shop one.
+    let token = shopper_token(OTHER_SHOPPER_SECRET, json!({"sub": "shopper-anna", "exp": now_secs() + 600}));
+    let list = app.client.get(app.url(&format!("/v1/shopper/orders?key={OTHER_KEY}"))).bearer_auth(token).send().await.unwrap();
+    assert_eq!(json_of(list).await["orders"], json!([]));
+}
+
+fn generous_limits() -> Limits {
+    Limits {
+        lookup_per_client: Limit { max: 1000, window: Duration::from_secs(60) },
+        lookup_per_order: Limit { max: 1000, window: Duration::from_secs(60) },
+    }
+}
+
+async fn rate_limits_are_hit_and_recover(engine: Engine) {
+    let limits = Limits {
+        lookup_per_client: Limit { max: 5, window: Duration::from_secs(60) },
+        lookup_per_order: Limit { max: 3, window: Duration::from_secs(60) },
+    };
+    let app = TestApp::spawn_with(engine, limits).await;
+    import_anna_order(&app).await;
+    let guess = json!({"order_number": "NW-1042", "email": "guess@example.com"});
+    for _ in 0..3 {
+        assert_eq!(app.lookup(SHOP_KEY, &guess).await.status(), 404);
+    }
+    let limited = app.lookup(SHOP_KEY, &guess).await;
+    assert_eq!(limited.headers()["retry-after"], "60");
+    assert_eq!(error_of(limited).await.1, "rate_limited", "per order number");
+    // Other numbers still work until the per-client budget (5) is spent.
+    assert_eq!(app.lookup(SHOP_KEY, &json!({"order_number": "NW-1", "email": "a@b.co"})).await.status(), 404);
+    let per_client = app.lookup(SHOP_KEY, &json!({"order_number": "NW-2", "email": "a@b.co"})).await;
+    assert_eq!(error_of(per_client).await.0, 429);
+
+    app.clock.advance(Duration::from_secs(61));
+    let recovered = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await;
+    assert_eq!(recovered.status(), 200, "limits recover after the window");
+}
+
+async fn invalid_payloads_name_the_field(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let mut body = order_body("anna@example.com");
+    body.as_object_mut().unwrap().remove("email");
+    assert_eq!(error_of(app.put_order(SHOP_SECRET, "N-1", &body).await).await, (400, "invalid_json".into(), Some("email".into())));
+
+    let mut body = order_body("anna@example.com");
+    body["items"][0]["quantity"] = json!("two");
+    assert_eq!(error_of(app.put_order(SHOP_SECRET, "N-1", &body).await).await, (400, "invalid_json".into(), Some("items[0].quantity".into())));
+
+    for (field, value, expected) in [
+        ("email", json!("not-an-email"), "email"),
+        ("currency", json!("euro"), "currency"),
+        ("placed_at", json!("yesterday"), "placed_at"),
+        ("expected_delivery", json!("2026-02-30"), "expected_delivery"),
+        ("items", json!([]), "items"),
+    ] {
+        let mut body = order_body("anna@example.com");
+        body[field] = value;
+        let (status, _, named) = error_of(app.put_order(SHOP_SECRET, "N-1", &body).await).await;
+        assert_eq!((status, named.as_deref()), (422, Some(expected)), "{field}");
+    }
+    let mut body = order_body("anna@example.com");
+    body["items"][1]["quantity"] = json!(0);
+    assert_eq!(error_of(app.put_order(SHOP_SECRET, "N-1", &body).await).await.2.as_deref(), Some("items[1].quantity"));
+
+    let bad_number = app.put_order(SHOP_SECRET, "N%201%3B", &order_body("anna@example.com")).await;
+    assert_eq!(error_of(bad_number).await, (400, "invalid".into(), Some("order_number".into())));
+    let bad_event = app.post_event(SHOP_SECRET, "N-1", &json!({"id": "e", "kind": "teleported", "occurred_at": "2026-11-21T00:00:00Z"})).await;
+    assert_eq!(error_of(bad_event).await, (400, "invalid_json".into(), Some("kind".into())));
+
+    let lookup = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1", "email": "anna@"})).await;
+    assert_eq!(error_of(lookup).await, (422, "invalid".into(), Some("email".into())));
+    let not_json = app.client.post(app.url(&format!("/v1/orders/lookup?key={SHOP_KEY}"))).body("order=1").send().await.unwrap();
+    assert_eq!(error_of(not_json).await.1, "invalid_json");
+
+    let no_key = app.client.put(app.url("/v1/merchant/orders/N-1")).json(&order_body("a@b.co")).send().await.unwrap();
+    assert_eq!(error_of(no_key).await, (401, "unauthorized".into(), Some("authorization".into())));
+    let wrong_key = app.put_order("sk_wrong_secret", "N-1", &order_body("a@b.co")).await;
+    assert_eq!(error_of(wrong_key).await.0, 401);
+    let publishable_as_secret = app.put_order(SHOP_KEY, "N-1", &order_body("a@b.co")).await;
+    assert_eq!(error_of(publishable_as_secret).await.0, 401);
+}
+
+async fn late_orders_carry_an_honest_delay_notice(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await; // promised for 2026-11-27
+    app.post_event(SHOP_SECRET, "NW-1042", &event_body("s", "shipped", "2026-11-22T09:00:00Z")).await;
+    let view = json_of(app.client.get(app.url("/v1/merchant/orders/NW-1042")).bearer_auth(SHOP_SECRET).send().await.unwrap()).await;
+    assert!(view.get("delay").is_none(), "not late on the 25th");
+    assert_eq!(view["expected_delivery"], "2026-11-27");
+
+    let mut delayed = event_body("late", "delayed", "2026-11-25T08:00:00Z");
+    delayed["expected_delivery"] = json!("2026-11-30");
+    delayed["note"] = json!("Storm at the hub.");
+    let view = json_of(app.post_event(SHOP_SECRET, "NW-1042", &delayed).await).await;
+    assert_eq!(view["delay"], json!({"originally_expected": "2026-11-27", "now_expected": "2026-11-30", "reason": "Storm at the hub."}));
+    assert_eq!(view["expected_delivery"], "2026-11-30");
+    assert_eq!(view["status"], "shipped", "delayed annotates without moving the order");
+}
+
+on_both_engines!(
+    import_creates_then_updates_without_duplicates,
+    events_land_in_time_order_and_are_idempotent,
+    impossible_transitions_are_422_naming_the_kind,
+    lookup_returns_the_order_and_a_token_that_opens_only_it,
+    wrong_number_and_wrong_email_are_indistinguishable,
+    lookup_by_postcode_where_the_merchant_chose_it,
+    expired_foreign_and_garbled_tokens_are_refused,
+    merchant_signed_shopper_tokens_name_one_shopper,
+    one_merchant_never_sees_anothers_orders,
+    rate_limits_are_hit_and_recover,
+    invalid_payloads_name_the_field,
+    late_orders_carry_an_honest_delay_notice,
+);
