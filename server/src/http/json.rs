@@ -41,10 +41,11 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = inner.to_string();
         // serde reports a missing field at its parent; name the field itself.
         let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+        // `.` is the root and `?` an unknown position (a syntax error).
         let field = match (path.as_str(), missing) {
-            (".", Some(name)) => Some(name.to_owned()),
+            ("." | "?", Some(name)) => Some(name.to_owned()),
             (parent, Some(name)) => Some(format!("{parent}.{name}")),
-            (".", None) => None,
+            ("." | "?", None) => None,
             (path, None) => Some(path.to_owned()),
         };
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
