@@ -1,8 +1,11 @@
-//! Calls to the Carebox API. Each request is aborted if its future is dropped (the shopper
-//! navigated away or a newer request replaced it), so stale answers never land.
+//! Calls to the Carebox API. Each takes the abort signal of the screen that asked, so
+//! leaving the screen cancels it and a stale answer never lands.
 
-use carebox_contract::{ErrorBody, ErrorCode, PublishableKey, REQUEST_ID_HEADER, WidgetConfig};
-use gloo_net::http::{Request, Response};
+use carebox_contract::{
+    ErrorBody, ErrorCode, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey,
+    REQUEST_ID_HEADER, ShopperOrders, WidgetConfig,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 /// Why a call failed, with what support needs to find it.
@@ -15,10 +18,19 @@ pub struct ApiFailure {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FailureKind {
-    /// No answer: offline, DNS, CORS refusal, server down.
+    /// No answer: offline, DNS, CORS refusal, server down, or aborted.
     Network,
     /// The server answered with an error envelope (or garbage, reported as `internal`).
     Server { status: u16, code: ErrorCode, field: Option<String> },
+}
+
+impl ApiFailure {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match &self.kind {
+            FailureKind::Server { code, .. } => Some(*code),
+            FailureKind::Network => None,
+        }
+    }
 }
 
 impl std::fmt::Display for ApiFailure {
@@ -32,22 +44,13 @@ impl std::fmt::Display for ApiFailure {
 
 impl std::error::Error for ApiFailure {}
 
-/// Aborts the request when dropped; harmless after completion.
-struct AbortOnDrop(Option<web_sys::AbortController>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if let Some(controller) = &self.0 {
-            controller.abort();
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiClient {
     base: String,
     key: PublishableKey,
 }
+
+type Abort<'a> = Option<&'a web_sys::AbortSignal>;
 
 impl ApiClient {
     pub fn new(base: impl Into<String>, key: PublishableKey) -> Self {
@@ -56,20 +59,36 @@ impl ApiClient {
     }
 
     fn url(&self, path: &str) -> String {
-        let separator = if path.contains('?') { '&' } else { '?' };
-        format!("{}{path}{separator}key={}", self.base, self.key.as_str())
+        format!("{}{path}?key={}", self.base, self.key.as_str())
     }
 
     pub async fn widget_config(&self) -> Result<WidgetConfig, ApiFailure> {
-        self.get_json("/v1/widget/config").await
+        send(Request::get(&self.url("/v1/widget/config")), None).await
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
-        let abort = AbortOnDrop(web_sys::AbortController::new().ok());
-        let request = Request::get(&self.url(path)).abort_signal(abort.0.as_ref().map(|c| c.signal()).as_ref());
-        let response = request.send().await.map_err(|_| ApiFailure { kind: FailureKind::Network, request_id: None })?;
-        read_json(response).await
+    pub async fn lookup_order(&self, request: &OrderLookupRequest, abort: Abort<'_>) -> Result<OrderLookupResponse, ApiFailure> {
+        let builder = Request::post(&self.url("/v1/orders/lookup")).abort_signal(abort);
+        let request = builder.json(request).map_err(|_| network())?;
+        read_json(request.send().await.map_err(|_| network())?).await
     }
+
+    pub async fn order(&self, number: &OrderNumber, token: &str, abort: Abort<'_>) -> Result<OrderView, ApiFailure> {
+        let path = format!("/v1/orders/{}", number.as_str());
+        send(Request::get(&self.url(&path)).header("Authorization", &format!("Bearer {token}")), abort).await
+    }
+
+    pub async fn shopper_orders(&self, token: &str, abort: Abort<'_>) -> Result<ShopperOrders, ApiFailure> {
+        send(Request::get(&self.url("/v1/shopper/orders")).header("Authorization", &format!("Bearer {token}")), abort).await
+    }
+}
+
+fn network() -> ApiFailure {
+    ApiFailure { kind: FailureKind::Network, request_id: None }
+}
+
+async fn send<T: DeserializeOwned>(builder: RequestBuilder, abort: Abort<'_>) -> Result<T, ApiFailure> {
+    let response = builder.abort_signal(abort).send().await.map_err(|_| network())?;
+    read_json(response).await
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {

@@ -1,13 +1,17 @@
 //! The root component and the settings it is mounted with.
 
-use carebox_contract::{FieldError, Locale, PublishableKey, WidgetConfig};
+use carebox_contract::{Locale, PublishableKey, WidgetConfig};
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::api::ApiClient;
-use crate::components::{failure::Failure, home::Home, panel::Panel, skeleton::Skeleton};
-use crate::i18n::strings;
+use crate::components::{
+    failure::Failure, home::Home, my_orders::MyOrders, order_lookup::OrderLookupForm, order_view::OrderDetails,
+    panel::Panel, report_problem::ReportProblem, skeleton::Skeleton,
+};
+use crate::i18n::{fill, strings};
 use crate::panel_state::PanelState;
+use crate::session::{Session, View};
 
 /// What the loader passes to `mount`, straight from the snippet's `data-*` attributes.
 #[derive(Debug, Clone, Deserialize)]
@@ -23,6 +27,9 @@ pub struct MountConfig {
     /// The page's `<html lang>`, if set.
     #[serde(default)]
     pub page_lang: Option<String>,
+    /// `data-shopper-token` or `identify(token)` before the app loaded.
+    #[serde(default)]
+    pub shopper_token: Option<String>,
 }
 
 /// Parsed, valid settings of one widget instance (provided as context).
@@ -32,15 +39,14 @@ pub struct WidgetSettings {
     pub locale: Locale,
 }
 
-impl TryFrom<MountConfig> for WidgetSettings {
-    type Error = FieldError;
+impl TryFrom<&MountConfig> for WidgetSettings {
+    type Error = carebox_contract::FieldError;
 
-    fn try_from(config: MountConfig) -> Result<Self, Self::Error> {
-        let key = PublishableKey::parse(&config.key)
-            .map_err(|e| e.at("data-key"))?;
+    fn try_from(config: &MountConfig) -> Result<Self, Self::Error> {
+        let key = PublishableKey::parse(&config.key).map_err(|e| e.at("data-key"))?;
         let api = config.api.trim();
         if !(api.starts_with("https://") || api.starts_with("http://")) {
-            return Err(FieldError::invalid("data-api", "data-api must be an http(s) URL."));
+            return Err(carebox_contract::FieldError::invalid("data-api", "data-api must be an http(s) URL."));
         }
         let browser_languages = browser_languages();
         let candidates = config
@@ -58,21 +64,21 @@ fn browser_languages() -> Vec<String> {
     window.navigator().language().into_iter().collect()
 }
 
-/// The whole widget: the panel with the merchant's greeting and the entries.
+/// The whole widget: the panel, its screens, and the merchant's configuration.
 #[component]
-pub fn App(settings: WidgetSettings, panel: PanelState) -> impl IntoView {
+pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> impl IntoView {
     let locale = settings.locale;
     let text = strings(locale);
     let api = settings.api.clone();
     provide_context(settings);
     provide_context(panel.clone());
+    provide_context(session.clone());
 
     let config = LocalResource::new(move || {
         let api = api.clone();
         async move { api.widget_config().await }
     });
     let loaded = move || config.get().and_then(Result::ok);
-    let title = Signal::derive(move || loaded().map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()));
     let theme_target = panel.theme_target();
     Effect::new(move || {
         if let Some(config) = loaded() {
@@ -81,21 +87,89 @@ pub fn App(settings: WidgetSettings, panel: PanelState) -> impl IntoView {
     });
     let scheme = move || loaded().map(|c| c.theme.color_scheme.as_str()).unwrap_or("auto");
 
+    let view = session.view.clone();
+    let title = {
+        let view = view.clone();
+        Signal::derive(move || match view.get() {
+            View::Home => loaded().map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
+            View::TrackOrder => text.track_order.to_owned(),
+            View::MyOrders => text.my_orders.to_owned(),
+            View::Order(number) => fill(text.order_title, &[("number", number.as_str())]),
+            View::ReportProblem(_) => text.report_problem.to_owned(),
+        })
+    };
+    let can_go_back = {
+        let view = view.clone();
+        Signal::derive(move || view.get() != View::Home)
+    };
+    let on_back = {
+        let session = session.clone();
+        Callback::new(move |()| session.back())
+    };
+    // A new screen replaces the focused control: move focus to the screen's own starting
+    // point (or the panel) so keyboard and screen-reader users are not dropped to <body>.
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::watch(
+        {
+            let view = view.clone();
+            move || view.get()
+        },
+        move |_, _, _| {
+            if let Some(root) = root.get_untracked() {
+                request_animation_frame(move || focus_screen(&root));
+            }
+        },
+        false,
+    );
+
     view! {
         <div class="carebox-root" lang=locale.as_str() dir=if locale.is_rtl() { "rtl" } else { "ltr" }
-            data-scheme=scheme>
-            <Panel title=title>
+            data-scheme=scheme node_ref=root>
+            <Panel title=title can_go_back on_back>
                 <Transition fallback=move || view! { <Skeleton/> }>
                     <ErrorBoundary fallback=move |errors| view! {
                         <Failure errors=errors on_retry=Callback::new(move |()| config.refetch())/>
                     }>
-                        {move || Suspend::new(async move {
-                            config.await.map(|config| view! { <Home config=config/> })
-                        })}
+                        {
+                            let view = view.clone();
+                            move || {
+                                let view = view.clone();
+                                Suspend::new(async move {
+                                    config.await.map(|config| view! { <Screens config view/> })
+                                })
+                            }
+                        }
                     </ErrorBoundary>
                 </Transition>
             </Panel>
         </div>
+    }
+}
+
+/// The screen the shopper is on.
+#[component]
+fn Screens(config: WidgetConfig, view: ArcRwSignal<View>) -> impl IntoView {
+    let lookup_by = config.lookup_by;
+    move || match view.get() {
+        View::Home => view! { <Home config=config.clone()/> }.into_any(),
+        View::TrackOrder => view! { <OrderLookupForm mode=lookup_by/> }.into_any(),
+        View::MyOrders => view! { <MyOrders/> }.into_any(),
+        View::Order(number) => view! { <OrderDetails number/> }.into_any(),
+        View::ReportProblem(order) => match order {
+            Some(order) => view! { <ReportProblem order/> }.into_any(),
+            None => view! { <ReportProblem/> }.into_any(),
+        },
+    }
+}
+
+fn focus_screen(root: &web_sys::HtmlDivElement) {
+    let target = root
+        .query_selector(".carebox-panel__body [data-autofocus], .carebox-panel__body input, .carebox-panel__body button")
+        .ok()
+        .flatten()
+        .or_else(|| root.query_selector("[role=dialog]").ok().flatten());
+    if let Some(element) = target.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        let _ = element.focus();
     }
 }
 

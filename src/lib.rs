@@ -7,11 +7,14 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod format;
 pub mod i18n;
 pub mod panel_state;
+pub mod session;
 
 pub use app::{App, MountConfig, WidgetSettings};
 pub use panel_state::PanelState;
+pub use session::Session;
 
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
@@ -21,6 +24,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Widget {
     panel: PanelState,
+    session: Session,
     mounted: Option<leptos::mount::UnmountHandle<AnyViewState>>,
 }
 
@@ -39,6 +43,10 @@ impl Widget {
     pub fn is_open(&self) -> bool {
         self.panel.is_open()
     }
+    /// Names the shopper with a token the merchant's backend signed (`None` forgets them).
+    pub fn identify(&self, token: Option<String>) {
+        self.session.identify(token);
+    }
     /// Removes the app from the page; the handle is spent.
     pub fn destroy(&mut self) {
         self.mounted.take();
@@ -47,15 +55,18 @@ impl Widget {
 
 /// Mounts the widget into `container` (an element inside the loader's shadow root).
 ///
-/// `config` is `{ key, api, locale?, pageLang? }`; an invalid one is refused with an
+/// `config` is `{ key, api, locale?, pageLang?, shopperToken? }`; an invalid one is refused with an
 /// error that names the bad `data-*` attribute, for the merchant's console.
 #[wasm_bindgen]
 pub fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<Widget, JsError> {
     let config: MountConfig = serde_wasm_bindgen::from_value(config)
         .map_err(|e| JsError::new(&format!("Carebox: unreadable configuration: {e}")))?;
-    let settings = WidgetSettings::try_from(config).map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
+    let settings = WidgetSettings::try_from(&config).map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
     let panel = PanelState::new(container.clone());
-    let app_panel = panel.clone();
-    let mounted = leptos::mount::mount_to(container, move || view! { <App settings panel=app_panel/> }.into_any());
-    Ok(Widget { panel, mounted: Some(mounted) })
+    let session = Session::new(config.shopper_token);
+    let (app_panel, app_session) = (panel.clone(), session.clone());
+    let mounted = leptos::mount::mount_to(container, move || {
+        view! { <App settings panel=app_panel session=app_session/> }.into_any()
+    });
+    Ok(Widget { panel, session, mounted: Some(mounted) })
 }

@@ -6,10 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use carebox_contract::{Feature, Locale, Theme, WidgetConfig};
+use carebox_contract::{
+    CalendarDate, DelayNotice, Feature, Locale, LookupMode, OrderEventKind, OrderItem, OrderNumber, OrderStatus,
+    OrderView, Shipment, Theme, TimelineEntry, Timestamp, WidgetConfig,
+};
 use carebox_widget::{
-    App, MountConfig, PanelState, WidgetSettings,
-    components::{home::Home, panel::Panel},
+    App, MountConfig, PanelState, Session, WidgetSettings,
+    components::{home::Home, order_lookup::OrderLookupForm, order_view::OrderCard, panel::Panel},
 };
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, prelude::*};
@@ -43,11 +46,12 @@ impl Mounted {
 }
 
 fn settings(locale: Locale, api: &str) -> WidgetSettings {
-    WidgetSettings::try_from(MountConfig {
+    WidgetSettings::try_from(&MountConfig {
         key: "pk_test_components".into(),
         api: api.into(),
         locale: Some(locale.as_str().into()),
         page_lang: None,
+        shopper_token: None,
     })
     .unwrap()
 }
@@ -65,13 +69,20 @@ fn mount_in_shadow<V: IntoView + 'static>(settings: WidgetSettings, view: impl F
     let handle = leptos::mount::mount_to(container, move || {
         provide_context(settings);
         provide_context(context_panel);
+        provide_context(Session::new(None));
         view().into_any()
     });
     Mounted { host, shadow, panel, _handle: handle }
 }
 
 fn config(greetings: BTreeMap<Locale, String>) -> WidgetConfig {
-    WidgetConfig { merchant_name: "Northwind Goods".into(), greetings, features: Feature::ALL.to_vec(), theme: Theme::default() }
+    WidgetConfig {
+        merchant_name: "Northwind Goods".into(),
+        greetings,
+        features: Feature::ALL.to_vec(),
+        theme: Theme::default(),
+        lookup_by: LookupMode::Email,
+    }
 }
 
 async fn sleep(ms: i32) {
@@ -109,8 +120,10 @@ async fn home_greets_with_the_merchants_text_and_lists_the_four_entries_in_russi
         .map(|i| mounted.shadow.query_selector_all(".carebox-entry__title").unwrap().item(i).unwrap().text_content().unwrap())
         .collect();
     assert_eq!(titles, ["Отследить заказ", "Сообщить о проблеме", "Оцените нас", "Мои бонусы"]);
-    assert_eq!(mounted.count(".carebox-entry__badge"), 4);
+    // Order tracking is live: a button into the flow; the others say plainly they are coming.
+    assert_eq!(mounted.count(".carebox-entry__badge"), 3);
     assert_eq!(mounted.text(".carebox-entry__badge"), "Скоро");
+    assert!(mounted.query("[data-feature=order_status] button.carebox-entry__action").is_some());
     let close = mounted.query(".carebox-panel__close").unwrap();
     assert_eq!(close.get_attribute("aria-label").as_deref(), Some("Закрыть"));
 }
@@ -157,7 +170,7 @@ async fn an_unreachable_api_shows_a_human_message_and_a_retry() {
     let panel_settings = settings.clone();
     let mounted = mount_in_shadow(settings, move || {
         let panel = expect_context::<PanelState>();
-        view! { <App settings=panel_settings panel/> }
+        view! { <App settings=panel_settings panel session=Session::new(None)/> }
     });
     mounted.panel.set_open(true);
     eventually("failure shown", || mounted.query(".carebox-failure").is_some()).await;
@@ -180,4 +193,132 @@ fn mount_refuses_a_bad_snippet_naming_the_attribute() {
     let Err(error) = carebox_widget::mount(container, config) else { panic!("secret key accepted") };
     let message = JsValue::from(error).dyn_into::<js_sys::Error>().unwrap().message();
     assert!(String::from(message.clone()).contains("data-key"), "{message:?}");
+}
+
+const HOUR_MS: i64 = 3_600_000;
+const PLACED_MS: i64 = 1_795_599_000_000; // 2026-11-25T09:30:00Z
+
+fn date(raw: &str) -> CalendarDate {
+    CalendarDate::parse(raw, "test").unwrap()
+}
+
+/// A realistic order whose timeline ends in `kinds.last()`.
+fn order(kinds: &[OrderEventKind], status: OrderStatus) -> OrderView {
+    OrderView {
+        number: OrderNumber::parse("NW-1042").unwrap(),
+        status,
+        placed_at: Timestamp::from_unix_ms(PLACED_MS),
+        timeline: kinds
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| TimelineEntry { kind: *kind, at: Timestamp::from_unix_ms(PLACED_MS + i as i64 * HOUR_MS), note: None })
+            .collect(),
+        expected_delivery: Some(date("2026-11-27")),
+        delay: None,
+        shipments: vec![Shipment { carrier: "DHL".into(), tracking_number: "JD0146".into(), tracking_url: Some("https://tracking.example/JD0146".into()) }],
+        items: vec![
+            OrderItem { name: "Trail Flask".into(), quantity: 2, unit_price_minor: 3400, image_url: Some("https://cdn.example/flask.jpg".into()) },
+            OrderItem { name: "<b>Beanie</b>".into(), quantity: 1, unit_price_minor: 2900, image_url: None },
+        ],
+        currency: "EUR".into(),
+        total_minor: 9700,
+        loyalty_points: Some(97),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_order_view_renders_every_status_on_its_timeline() {
+    use OrderEventKind as K;
+    let cases: [(&[OrderEventKind], OrderStatus, &str, Option<&str>); 8] = [
+        (&[K::Placed], OrderStatus::Placed, "Placed", Some("Placed")),
+        (&[K::Placed, K::Paid], OrderStatus::Paid, "Paid", Some("Paid")),
+        (&[K::Placed, K::Paid, K::Packed], OrderStatus::Packed, "Packed", Some("Packed")),
+        (&[K::Placed, K::Paid, K::Packed, K::Shipped], OrderStatus::Shipped, "Shipped", Some("Shipped")),
+        (&[K::Placed, K::Paid, K::Shipped, K::OutForDelivery], OrderStatus::OutForDelivery, "Out for delivery", Some("Out for delivery")),
+        (&[K::Placed, K::Paid, K::Shipped, K::Delivered], OrderStatus::Delivered, "Delivered", Some("Delivered")),
+        (&[K::Placed, K::Paid, K::Cancelled], OrderStatus::Cancelled, "Cancelled", None),
+        (&[K::Placed, K::Shipped, K::Delivered, K::Returned], OrderStatus::Returned, "Returned", None),
+    ];
+    for (kinds, status, badge, current_step) in cases {
+        let view_of_order = order(kinds, status);
+        let mounted = mount_in_shadow(settings(Locale::En, "http://127.0.0.1:9"), move || view! { <OrderCard order=view_of_order/> });
+        eventually("order rendered", || mounted.query(".carebox-order").is_some()).await;
+        assert_eq!(mounted.text(".carebox-order__head .carebox-status"), badge);
+        assert_eq!(mounted.query("[aria-current=step]").map(|e| e.text_content().unwrap()).as_deref(), current_step, "{badge}");
+        assert_eq!(mounted.count(".carebox-timeline__entry"), kinds.len() as u32, "{badge}: one history line per event");
+        let newest = mounted.shadow.query_selector(".carebox-timeline__entry").unwrap().unwrap();
+        assert_eq!(newest.get_attribute("data-kind").as_deref(), Some(kinds.last().unwrap().as_str()), "newest first");
+        let eta_shown = mounted.query(".carebox-order__eta").is_some();
+        assert_eq!(eta_shown, !matches!(status, OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Returned), "{badge}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_order_view_shows_items_parcels_points_and_merchant_text_as_text() {
+    let mounted = mount_in_shadow(settings(Locale::En, "http://127.0.0.1:9"), move || {
+        view! { <OrderCard order=order(&[OrderEventKind::Placed, OrderEventKind::Shipped], OrderStatus::Shipped)/> }
+    });
+    eventually("order rendered", || mounted.query(".carebox-order").is_some()).await;
+    assert_eq!(mounted.text("#carebox-order-title"), "Order NW-1042");
+    assert_eq!(mounted.text(".carebox-order__total strong"), "€97.00");
+    assert_eq!(mounted.text(".carebox-order__points"), "You earn 97 points with this order");
+    assert_eq!(mounted.count(".carebox-item"), 2);
+    assert_eq!(mounted.query(".carebox-item img").unwrap().get_attribute("src").as_deref(), Some("https://cdn.example/flask.jpg"));
+    assert!(mounted.text(".carebox-order").contains("<b>Beanie</b>"), "merchant text is rendered as text");
+    assert_eq!(mounted.count(".carebox-item b"), 0);
+    let link = mounted.query(".carebox-parcel a").unwrap();
+    assert_eq!(link.get_attribute("href").as_deref(), Some("https://tracking.example/JD0146"));
+    assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    assert_eq!(mounted.text(".carebox-order__eta strong"), "Friday, November 27");
+}
+
+#[wasm_bindgen_test]
+async fn the_delay_notice_apologises_with_both_dates_and_the_reason() {
+    let mut late = order(&[OrderEventKind::Placed, OrderEventKind::Shipped, OrderEventKind::Delayed], OrderStatus::Shipped);
+    late.delay = Some(DelayNotice {
+        originally_expected: Some(date("2026-11-27")),
+        now_expected: Some(date("2026-11-30")),
+        reason: Some("Storm at the hub.".into()),
+    });
+    late.expected_delivery = Some(date("2026-11-30"));
+    let mounted = mount_in_shadow(settings(Locale::En, "http://127.0.0.1:9"), move || view! { <OrderCard order=late/> });
+    eventually("order rendered", || mounted.query(".carebox-delay").is_some()).await;
+    let notice = mounted.text(".carebox-delay");
+    assert!(notice.contains("Sorry, your order is running late"), "{notice}");
+    assert!(notice.contains("It was due Friday, November 27; it should now arrive Monday, November 30."), "{notice}");
+    assert!(notice.contains("Storm at the hub.") && notice.contains("We apologise for the wait."), "{notice}");
+    assert_eq!(mounted.text(".carebox-timeline__entry .carebox-timeline__name"), "Delayed");
+}
+
+#[wasm_bindgen_test]
+async fn russian_order_view_uses_russian_plurals_dates_and_money() {
+    for (points, expected) in [(1, "1 балл"), (2, "2 балла"), (5, "5 баллов"), (21, "21 балл"), (97, "97 баллов")] {
+        let mut ru = order(&[OrderEventKind::Placed], OrderStatus::Placed);
+        ru.loyalty_points = Some(points);
+        ru.currency = "RUB".into();
+        let mounted = mount_in_shadow(settings(Locale::Ru, "http://127.0.0.1:9"), move || view! { <OrderCard order=ru/> });
+        eventually("order rendered", || mounted.query(".carebox-order").is_some()).await;
+        assert_eq!(mounted.text(".carebox-order__points"), format!("За этот заказ вы получите {expected}"));
+        assert_eq!(mounted.text(".carebox-order__head .carebox-status"), "Оформлен");
+        assert!(mounted.text(".carebox-order__total strong").contains("97,00"), "{}", mounted.text(".carebox-order__total strong"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_lookup_form_names_each_bad_field_in_the_shoppers_language_and_keeps_the_text() {
+    let mounted = mount_in_shadow(settings(Locale::Ru, "http://127.0.0.1:9"), move || view! { <OrderLookupForm mode=LookupMode::Email/> });
+    eventually("form rendered", || mounted.query("form.carebox-lookup").is_some()).await;
+    let input = |selector: &str| mounted.query(selector).unwrap().dyn_into::<web_sys::HtmlInputElement>().unwrap();
+    let type_into = |selector: &str, value: &str| {
+        let field = input(selector);
+        field.set_value(value);
+        field.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    };
+    type_into("#carebox-order-number", "NW 10;42");
+    type_into("#carebox-lookup-proof", "anna@");
+    mounted.query("form").unwrap().dyn_into::<web_sys::HtmlFormElement>().unwrap().request_submit().unwrap();
+    eventually("errors shown", || mounted.query("#carebox-lookup-proof[aria-invalid=true]").is_some()).await;
+    assert_eq!(mounted.text("#carebox-order-number-error"), "Номер заказа состоит из букв, цифр и символов - _ / . (до 40).");
+    assert_eq!(mounted.text("#carebox-lookup-proof-error"), "Проверьте адрес почты: он выглядит как name@example.com.");
+    assert_eq!((input("#carebox-order-number").value(), input("#carebox-lookup-proof").value()), ("NW 10;42".into(), "anna@".into()));
 }

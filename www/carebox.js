@@ -38,7 +38,8 @@
       key: options.key,
       api: options.api || scriptUrl.origin,
       locale: options.locale,
-      pageLang: document.documentElement.lang || undefined
+      pageLang: document.documentElement.lang || undefined,
+      shopperToken: options.shopperToken
     };
     var labels = LABELS[languageOf(options)];
     var host = document.createElement("div");
@@ -101,6 +102,11 @@
     return {
       open: function () { return load().then(function (widget) { widget.open(); }); },
       close: function () { if (loading) loading.then(function (widget) { widget.close(); }); },
+      /** Names the shopper with a token your backend signed; nothing loads until intent. */
+      identify: function (token) {
+        config.shopperToken = token || undefined;
+        if (loading) loading.then(function (widget) { widget.identify(token || undefined); });
+      },
       host: host
     };
   }
@@ -108,10 +114,11 @@
   var api = window.Carebox || (window.Carebox = { init: init, instances: [] });
   if (script && script.dataset.key) {
     var d = script.dataset;
-    var instance = init({ key: d.key, api: d.api, locale: d.locale });
+    var instance = init({ key: d.key, api: d.api, locale: d.locale, shopperToken: d.shopperToken });
     api.instances.push(instance);
-    /** Opens the snippet's widget, loading it if needed. */
+    /** The snippet's widget: open it (loading it if needed), close it, name the shopper. */
     api.open = instance.open;
     api.close = instance.close;
+    api.identify = instance.identify;
   }
 })();

@@ -3,5 +3,9 @@
 
 pub mod failure;
 pub mod home;
+pub mod my_orders;
+pub mod order_lookup;
+pub mod order_view;
 pub mod panel;
+pub mod report_problem;
 pub mod skeleton;

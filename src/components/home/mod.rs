@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::{
     WidgetSettings,
     i18n::{Strings, strings},
+    session::{Session, View},
 };
 
 #[component]
@@ -22,7 +23,7 @@ pub fn Home(config: WidgetConfig) -> impl IntoView {
     }
 }
 
-/// One capability. Until its flow ships it says so plainly instead of pretending.
+/// One capability: a button into its flow, or, until the flow ships, a plain "coming soon".
 #[component]
 fn Entry(feature: Feature, text: &'static Strings) -> impl IntoView {
     let (title, hint) = match feature {
@@ -31,15 +32,35 @@ fn Entry(feature: Feature, text: &'static Strings) -> impl IntoView {
         Feature::Csat => (text.rate_us, text.rate_us_hint),
         Feature::Loyalty => (text.my_bonuses, text.my_bonuses_hint),
     };
-    view! {
-        <li class="carebox-entry" data-feature=feature.as_str()>
-            <span class="carebox-entry__icon" aria-hidden="true">{icon(feature)}</span>
-            <span class="carebox-entry__text">
-                <span class="carebox-entry__title">{title}</span>
-                <span class="carebox-entry__hint">{hint}</span>
-            </span>
-            <span class="carebox-entry__badge">{text.coming_soon}</span>
-        </li>
+    let content = move || view! {
+        <span class="carebox-entry__icon" aria-hidden="true">{icon(feature)}</span>
+        <span class="carebox-entry__text">
+            <span class="carebox-entry__title">{title}</span>
+            <span class="carebox-entry__hint">{hint}</span>
+        </span>
+    };
+    let session = use_context::<Session>();
+    match (feature, session) {
+        (Feature::OrderStatus, Some(session)) => {
+            // An identified shopper sees their orders; anyone else looks one up.
+            let open = move |_| {
+                let identified = session.shopper_token.with_untracked(Option::is_some);
+                session.go(if identified { View::MyOrders } else { View::TrackOrder });
+            };
+            view! {
+                <li class="carebox-entry" data-feature=feature.as_str()>
+                    <button type="button" class="carebox-entry__action" on:click=open>{content()}</button>
+                </li>
+            }
+            .into_any()
+        }
+        _ => view! {
+            <li class="carebox-entry" data-feature=feature.as_str()>
+                {content()}
+                <span class="carebox-entry__badge">{text.coming_soon}</span>
+            </li>
+        }
+        .into_any(),
     }
 }
 

@@ -13,6 +13,11 @@ pub fn Panel(
     /// Heading of the panel (the merchant's name once known).
     #[prop(into)]
     title: Signal<String>,
+    /// Shows a "Back" button that runs `on_back`.
+    #[prop(into, optional)]
+    can_go_back: Signal<bool>,
+    #[prop(into, optional)]
+    on_back: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
     let panel = expect_context::<PanelState>();
@@ -52,6 +57,14 @@ pub fn Panel(
             aria-labelledby="carebox-panel-title" tabindex="-1"
             hidden=move || !open.get() node_ref=dialog on:keydown=on_keydown>
             <div class="carebox-panel__header">
+                <Show when=move || can_go_back.get() && on_back.is_some()>
+                    <button type="button" class="carebox-panel__back" aria-label=text.back
+                        on:click=move |_| { if let Some(back) = on_back { back.run(()) } }>
+                        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                            <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
+                        </svg>
+                    </button>
+                </Show>
                 <h2 id="carebox-panel-title" class="carebox-panel__title">{title}</h2>
                 <button type="button" class="carebox-panel__close" part="close-button" aria-label=text.close
                     on:click=move |_| panel.set_open(false)>

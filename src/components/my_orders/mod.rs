@@ -1,0 +1,75 @@
+//! The identified shopper's recent orders (after `identify()`), each one click from its details.
+
+use leptos::prelude::*;
+
+use crate::{
+    WidgetSettings,
+    components::{failure::Failure, skeleton::Skeleton},
+    format,
+    i18n::strings,
+    session::{InFlight, Session, View},
+};
+
+#[component]
+pub fn MyOrders() -> impl IntoView {
+    let settings = expect_context::<WidgetSettings>();
+    let session = expect_context::<Session>();
+    let locale = settings.locale;
+    let text = strings(locale);
+    let in_flight = InFlight::new();
+    let orders = {
+        let session = session.clone();
+        LocalResource::new(move || {
+            let token = session.shopper_token.get().unwrap_or_default();
+            let api = settings.api.clone();
+            let abort = in_flight.start();
+            async move { api.shopper_orders(&token, abort.as_ref()).await }
+        })
+    };
+    let lookup_other = {
+        let session = session.clone();
+        move |_| session.go(View::TrackOrder)
+    };
+    view! {
+        <div class="carebox-my-orders">
+            <Transition fallback=move || view! { <Skeleton rows=3/> }>
+                <ErrorBoundary fallback=move |errors| view! { <Failure errors on_retry=Callback::new(move |()| orders.refetch())/> }>
+                    {move || {
+                        let session = session.clone();
+                        Suspend::new(async move {
+                            orders.await.map(|list| {
+                                if list.orders.is_empty() {
+                                    return view! { <p class="carebox-my-orders__empty">{text.no_orders}</p> }.into_any();
+                                }
+                                let rows = list.orders.into_iter().map(|order| {
+                                    let session = session.clone();
+                                    let number = order.number.clone();
+                                    let late = order.delayed.then(|| view! { <span class="carebox-status carebox-status--late">{text.running_late}</span> });
+                                    view! {
+                                        <li>
+                                            <button type="button" class="carebox-order-row" on:click=move |_| session.go(View::Order(number.clone()))>
+                                                <span class="carebox-order-row__main">
+                                                    <strong>{order.number.to_string()}</strong>
+                                                    <span class="carebox-order-row__meta">
+                                                        {format::date_time(order.placed_at, locale)} " · " {text.item_count.format(i64::from(order.item_count), locale)}
+                                                        " · " {format::money(order.total_minor, &order.currency, locale)}
+                                                    </span>
+                                                </span>
+                                                <span class="carebox-order-row__status">
+                                                    <span class="carebox-status" data-status=order.status.as_str()>{text.status_name(order.status)}</span>
+                                                    {late}
+                                                </span>
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view();
+                                view! { <ul class="carebox-list">{rows}</ul> }.into_any()
+                            })
+                        })
+                    }}
+                </ErrorBoundary>
+            </Transition>
+            <button type="button" class="carebox-button carebox-button--secondary" on:click=lookup_other>{text.lookup_other}</button>
+        </div>
+    }
+}

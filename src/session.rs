@@ -1,0 +1,111 @@
+//! What the widget remembers while the page lives (never in cookies or storage): where the
+//! shopper is in the panel, the tokens that open their orders, and what they typed.
+
+use std::collections::HashMap;
+
+use carebox_contract::{OrderLookupRequest, OrderNumber, OrderView};
+use leptos::prelude::*;
+
+/// The panel's screens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Home,
+    /// Order number + e-mail/postcode form.
+    TrackOrder,
+    /// The identified shopper's orders.
+    MyOrders,
+    Order(OrderNumber),
+    /// The complaint flow, with the order chosen when started from one.
+    ReportProblem(Option<OrderNumber>),
+}
+
+/// Shared by the JS handle (`identify`) and the components; cheap to clone.
+#[derive(Clone)]
+pub struct Session {
+    pub view: ArcRwSignal<View>,
+    /// Where "Back" goes, most recent last.
+    history: ArcRwSignal<Vec<View>>,
+    /// A shopper token from the merchant's backend (`identify()`).
+    pub shopper_token: ArcRwSignal<Option<String>>,
+    /// Order tokens from lookups, by order number.
+    pub order_tokens: ArcRwSignal<HashMap<OrderNumber, String>>,
+    /// The last fetched view of each order, so a lookup's answer is shown without refetching.
+    pub orders: ArcRwSignal<HashMap<OrderNumber, OrderView>>,
+    /// The lookup form's text, kept across screens and errors.
+    pub lookup_form: ArcRwSignal<OrderLookupRequest>,
+}
+
+impl Session {
+    pub fn new(shopper_token: Option<String>) -> Self {
+        Self {
+            view: ArcRwSignal::new(View::Home),
+            history: ArcRwSignal::new(Vec::new()),
+            shopper_token: ArcRwSignal::new(shopper_token.filter(|t| !t.trim().is_empty())),
+            order_tokens: ArcRwSignal::default(),
+            orders: ArcRwSignal::default(),
+            lookup_form: ArcRwSignal::default(),
+        }
+    }
+
+    pub fn go(&self, to: View) {
+        let from = self.view.get_untracked();
+        if from != to {
+            self.history.update(|h| h.push(from));
+            self.view.set(to);
+        }
+    }
+
+    pub fn back(&self) {
+        let previous = self.history.try_update(Vec::pop).flatten().unwrap_or(View::Home);
+        self.view.set(previous);
+    }
+
+    pub fn home(&self) {
+        self.history.update(Vec::clear);
+        self.view.set(View::Home);
+    }
+
+    pub fn identify(&self, token: Option<String>) {
+        self.shopper_token.set(token.filter(|t| !t.trim().is_empty()));
+        self.orders.update(HashMap::clear);
+    }
+
+    /// The token that opens `number`: its lookup token, else the shopper's.
+    pub fn token_for(&self, number: &OrderNumber) -> Option<String> {
+        self.order_tokens.with_untracked(|t| t.get(number).cloned()).or_else(|| self.shopper_token.get_untracked())
+    }
+
+    pub fn remember_order(&self, view: OrderView, token: Option<String>) {
+        if let Some(token) = token {
+            self.order_tokens.update(|t| {
+                t.insert(view.number.clone(), token);
+            });
+        }
+        self.orders.update(|o| {
+            o.insert(view.number.clone(), view);
+        });
+    }
+}
+
+/// One request at a time for a component: starting one aborts the one before, and leaving
+/// the screen (cleanup) aborts whatever is still in flight.
+#[derive(Clone, Copy)]
+pub struct InFlight(StoredValue<Option<web_sys::AbortController>, LocalStorage>);
+
+impl InFlight {
+    pub fn new() -> Self {
+        let current = StoredValue::new_local(None::<web_sys::AbortController>);
+        on_cleanup(move || {
+            current.try_with_value(|c| c.as_ref().map(web_sys::AbortController::abort));
+        });
+        Self(current)
+    }
+
+    pub fn start(&self) -> Option<web_sys::AbortSignal> {
+        self.0.with_value(|c| c.as_ref().map(web_sys::AbortController::abort));
+        let controller = web_sys::AbortController::new().ok();
+        let signal = controller.as_ref().map(web_sys::AbortController::signal);
+        self.0.set_value(controller);
+        signal
+    }
+}
