@@ -5,8 +5,9 @@ use carebox_contract::{
     ErrorBody, ErrorCode, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey,
     REQUEST_ID_HEADER, ShopperOrders, WidgetConfig,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// Why a call failed, with what support needs to find it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,22 +64,21 @@ impl ApiClient {
     }
 
     pub async fn widget_config(&self) -> Result<WidgetConfig, ApiFailure> {
-        send(Request::get(&self.url("/v1/widget/config")), None).await
+        fetch_json("GET", &self.url("/v1/widget/config"), None, None, None).await
     }
 
     pub async fn lookup_order(&self, request: &OrderLookupRequest, abort: Abort<'_>) -> Result<OrderLookupResponse, ApiFailure> {
-        let builder = Request::post(&self.url("/v1/orders/lookup")).abort_signal(abort);
-        let request = builder.json(request).map_err(|_| network())?;
-        read_json(request.send().await.map_err(|_| network())?).await
+        let body = serde_wasm_bindgen::to_value(request).map_err(|_| network())?;
+        fetch_json("POST", &self.url("/v1/orders/lookup"), None, Some(body), abort).await
     }
 
     pub async fn order(&self, number: &OrderNumber, token: &str, abort: Abort<'_>) -> Result<OrderView, ApiFailure> {
-        let path = format!("/v1/orders/{}", number.as_str());
-        send(Request::get(&self.url(&path)).header("Authorization", &format!("Bearer {token}")), abort).await
+        let url = self.url(&format!("/v1/orders/{}", number.as_str()));
+        fetch_json("GET", &url, Some(token), None, abort).await
     }
 
     pub async fn shopper_orders(&self, token: &str, abort: Abort<'_>) -> Result<ShopperOrders, ApiFailure> {
-        send(Request::get(&self.url("/v1/shopper/orders")).header("Authorization", &format!("Bearer {token}")), abort).await
+        fetch_json("GET", &self.url("/v1/shopper/orders"), Some(token), None, abort).await
     }
 }
 
@@ -86,23 +86,46 @@ fn network() -> ApiFailure {
     ApiFailure { kind: FailureKind::Network, request_id: None }
 }
 
-async fn send<T: DeserializeOwned>(builder: RequestBuilder, abort: Abort<'_>) -> Result<T, ApiFailure> {
-    let response = builder.abort_signal(abort).send().await.map_err(|_| network())?;
-    read_json(response).await
-}
-
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
-    let request_id = response.headers().get(REQUEST_ID_HEADER);
-    let status = response.status();
-    if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiFailure {
-            kind: FailureKind::Server { status, code: ErrorCode::Internal, field: None },
-            request_id,
-        });
+/// One JSON call through the browser's `fetch`; the browser's own `JSON.parse` reads the
+/// body (no JSON parser in the bundle), serde-wasm-bindgen turns it into our types.
+async fn fetch_json<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<JsValue>,
+    abort: Abort<'_>,
+) -> Result<T, ApiFailure> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| network())?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(token) = bearer {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
     }
-    let (code, field) = match response.json::<ErrorBody>().await {
-        Ok(body) => (body.error.code, body.error.field),
-        Err(_) => (ErrorCode::Internal, None),
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        let text = js_sys::JSON::stringify(&body).map_err(|_| network())?;
+        init.set_body(&text);
+    }
+    init.set_headers(&headers);
+    init.set_signal(abort);
+    let window = web_sys::window().ok_or_else(network)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| network())?
+        .unchecked_into();
+    let request_id = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
+    let status = response.status();
+    let json = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
     };
-    Err(ApiFailure { kind: FailureKind::Server { status, code, field }, request_id })
+    let server = |code, field| ApiFailure { kind: FailureKind::Server { status, code, field }, request_id: request_id.clone() };
+    if response.ok() {
+        return json.and_then(|v| serde_wasm_bindgen::from_value(v).ok()).ok_or_else(|| server(ErrorCode::Internal, None));
+    }
+    match json.and_then(|v| serde_wasm_bindgen::from_value::<ErrorBody>(v).ok()) {
+        Some(body) => Err(server(body.error.code, body.error.field)),
+        None => Err(server(ErrorCode::Internal, None)),
+    }
 }

@@ -5,10 +5,8 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::api::ApiClient;
-use crate::components::{
-    failure::Failure, home::Home, my_orders::MyOrders, order_lookup::OrderLookupForm, order_view::OrderDetails,
-    panel::Panel, report_problem::ReportProblem, skeleton::Skeleton,
-};
+use crate::components::{failure::Failure, home::Home, panel::Panel, skeleton::Skeleton};
+use crate::screens;
 use crate::i18n::{fill, strings};
 use crate::panel_state::PanelState;
 use crate::session::{Session, View};
@@ -146,19 +144,22 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
     }
 }
 
-/// The screen the shopper is on.
+/// The screen the shopper is on. Home is part of the first load; the others arrive on first
+/// use (the surrounding `Transition` keeps the current screen up meanwhile).
 #[component]
 fn Screens(config: WidgetConfig, view: ArcRwSignal<View>) -> impl IntoView {
     let lookup_by = config.lookup_by;
-    move || match view.get() {
-        View::Home => view! { <Home config=config.clone()/> }.into_any(),
-        View::TrackOrder => view! { <OrderLookupForm mode=lookup_by/> }.into_any(),
-        View::MyOrders => view! { <MyOrders/> }.into_any(),
-        View::Order(number) => view! { <OrderDetails number/> }.into_any(),
-        View::ReportProblem(order) => match order {
-            Some(order) => view! { <ReportProblem order/> }.into_any(),
-            None => view! { <ReportProblem/> }.into_any(),
-        },
+    move || {
+        let (view, config) = (view.get(), config.clone());
+        Suspend::new(async move {
+            match view {
+                View::Home => view! { <Home config/> }.into_any(),
+                View::TrackOrder => screens::track_order(lookup_by).await,
+                View::MyOrders => screens::my_orders().await,
+                View::Order(number) => screens::order(number).await,
+                View::ReportProblem(order) => screens::report_problem(order).await,
+            }
+        })
     }
 }
 

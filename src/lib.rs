@@ -10,6 +10,7 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod panel_state;
+pub mod screens;
 pub mod session;
 
 pub use app::{App, MountConfig, WidgetSettings};

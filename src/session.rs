@@ -1,8 +1,6 @@
 //! What the widget remembers while the page lives (never in cookies or storage): where the
 //! shopper is in the panel, the tokens that open their orders, and what they typed.
 
-use std::collections::HashMap;
-
 use carebox_contract::{OrderLookupRequest, OrderNumber, OrderView};
 use leptos::prelude::*;
 
@@ -27,10 +25,10 @@ pub struct Session {
     history: ArcRwSignal<Vec<View>>,
     /// A shopper token from the merchant's backend (`identify()`).
     pub shopper_token: ArcRwSignal<Option<String>>,
-    /// Order tokens from lookups, by order number.
-    pub order_tokens: ArcRwSignal<HashMap<OrderNumber, String>>,
+    /// Order tokens from lookups, by order number (a few per visit: a list is enough).
+    order_tokens: ArcRwSignal<Vec<(OrderNumber, String)>>,
     /// The last fetched view of each order, so a lookup's answer is shown without refetching.
-    pub orders: ArcRwSignal<HashMap<OrderNumber, OrderView>>,
+    orders: ArcRwSignal<Vec<OrderView>>,
     /// The lookup form's text, kept across screens and errors.
     pub lookup_form: ArcRwSignal<OrderLookupRequest>,
 }
@@ -67,22 +65,33 @@ impl Session {
 
     pub fn identify(&self, token: Option<String>) {
         self.shopper_token.set(token.filter(|t| !t.trim().is_empty()));
-        self.orders.update(HashMap::clear);
+        self.orders.update(Vec::clear);
     }
 
     /// The token that opens `number`: its lookup token, else the shopper's.
     pub fn token_for(&self, number: &OrderNumber) -> Option<String> {
-        self.order_tokens.with_untracked(|t| t.get(number).cloned()).or_else(|| self.shopper_token.get_untracked())
+        let own = self.order_tokens.with_untracked(|t| t.iter().find(|(n, _)| n == number).map(|(_, t)| t.clone()));
+        own.or_else(|| self.shopper_token.get_untracked())
+    }
+
+    pub fn cached_order(&self, number: &OrderNumber) -> Option<OrderView> {
+        self.orders.with_untracked(|o| o.iter().find(|v| v.number == *number).cloned())
+    }
+
+    pub fn forget_order(&self, number: &OrderNumber) {
+        self.orders.update(|o| o.retain(|v| v.number != *number));
     }
 
     pub fn remember_order(&self, view: OrderView, token: Option<String>) {
         if let Some(token) = token {
             self.order_tokens.update(|t| {
-                t.insert(view.number.clone(), token);
+                t.retain(|(n, _)| *n != view.number);
+                t.push((view.number.clone(), token));
             });
         }
         self.orders.update(|o| {
-            o.insert(view.number.clone(), view);
+            o.retain(|v| v.number != view.number);
+            o.push(view);
         });
     }
 }

@@ -1,7 +1,10 @@
 //! `cargo xtask dist`: the embeddable bundle.
 //!
-//! dist/carebox.js             the loader (stable name, short cache)
-//! dist/app/carebox-<hash>.*   the app: wasm, JS glue, CSS (content-hashed, cached for a year)
+//! dist/carebox.js                 the loader (stable name, short cache)
+//! dist/app/<hash>/carebox.js      the app: JS glue, main wasm, CSS, the split loader, and one
+//! dist/app/<hash>/…               lazily fetched wasm module per capability screen (plus the
+//!                                 chunks they share). The folder is named by a hash of all of
+//!                                 it, so every file in it is cached for a year.
 //! Each file also gets a `.gz` twin that the server sends to gzip-capable clients.
 
 use std::fs;
@@ -13,7 +16,9 @@ use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
 
 use crate::process::{cargo, run};
-use crate::tools::{WASM_TARGET, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_target, wasm_opt};
+use crate::tools::{
+    WASM_TARGET, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_split, ensure_wasm_target, wasm_opt,
+};
 use crate::{Result, root};
 
 /// DESIGN.md §6 budgets, gzip bytes.
@@ -24,6 +29,8 @@ pub const APP_AIM: usize = 100 * 1024;
 const LOADER_SOURCE: &str = "www/carebox.js";
 const WASM_OPT_FEATURES: [&str; 4] =
     ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-reference-types"];
+/// What the first open fetches; everything else in the app folder loads on first use.
+const FIRST_OPEN: [&str; 4] = ["carebox.js", "__wasm_split.js", "carebox_bg.wasm", "carebox.css"];
 
 pub struct Bundle {
     pub loader_gzip: usize,
@@ -33,71 +40,103 @@ pub struct Bundle {
 pub fn dist() -> Result<Bundle> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
+    ensure_wasm_split()?;
     ensure_node_modules()?;
     let root = root();
     let work = root.join("target/bundle");
     recreate(&work)?;
 
-    // `cargo rustc --crate-type cdylib` keeps LTO; a cdylib+rlib crate-type would drop it.
-    run(cargo().current_dir(&root).args([
-        "rustc", "--package", "carebox-widget", "--lib", "--crate-type", "cdylib",
-        "--profile", "wasm-release", "--target", WASM_TARGET,
-    ]))?;
+    // `cargo rustc --crate-type cdylib` keeps LTO (a cdylib+rlib crate-type would drop it);
+    // relocations let wasm-split move each `#[lazy]` screen into its own module.
+    run(cargo()
+        .current_dir(&root)
+        .args([
+            "rustc", "--package", "carebox-widget", "--lib", "--crate-type", "cdylib", "--features", "split",
+            "--profile", "wasm-release", "--target", WASM_TARGET,
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C link-args=--emit-relocs"))?;
     let built = root.join(format!("target/{WASM_TARGET}/wasm-release/carebox_widget.wasm"));
+    let split = work.join("split");
+    run(Command::new("wasm-split-cli").arg(&built).arg(&split).args(["--target", "web", "--out-name", "carebox"]))?;
+    let app = work.join("app");
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "carebox", "--out-dir"])
-        .arg(&work)
-        .arg(&built))?;
-    let optimised = work.join("carebox_opt.wasm");
-    run(Command::new(wasm_opt())
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .arg(work.join("carebox_bg.wasm"))
-        .arg("-o")
-        .arg(&optimised))?;
+        .arg(&app)
+        .arg(split.join("carebox.wasm")))?;
 
-    let wasm = read(&optimised)?;
-    let glue = read(&work.join("carebox.js"))?;
-    let css = app_css(&root.join("src"))?;
+    // Optimise every module; the split ones keep their names (the split loader fetches them).
+    optimise(&app.join("carebox_bg.wasm"), &app.join("carebox_bg.wasm"))?;
+    for entry in fs::read_dir(&split).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".wasm") && name != "carebox.wasm" {
+            optimise(&path, &app.join(&name))?;
+        } else if name.ends_with(".js") {
+            fs::copy(&path, app.join(&name)).map_err(|e| e.to_string())?;
+        }
+    }
+    fs::write(app.join("carebox.css"), app_css(&root.join("src"))?).map_err(|e| e.to_string())?;
+
+    // One hash over the whole app folder names it.
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&app)
+        .map_err(|e| e.to_string())?
+        .map(|entry| {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            Ok((path.file_name().unwrap().to_string_lossy().into_owned(), read(&path)?))
+        })
+        .collect::<Result<_>>()?;
+    files.sort();
+    let mut hasher = Sha256::new();
+    for (name, content) in &files {
+        hasher.update(name.as_bytes());
+        hasher.update(content);
+    }
+    let hash = &hex::encode(hasher.finalize())[..12];
 
     let dist = root.join("dist");
     recreate(&dist)?;
-    fs::create_dir_all(dist.join("app")).map_err(|e| e.to_string())?;
-    let wasm_name = hashed("carebox", &wasm, "wasm");
-    let js_name = hashed("carebox", &glue, "js");
-    let css_name = hashed("carebox", css.as_bytes(), "css");
-    let loader = read_string(&root.join(LOADER_SOURCE))?
-        .replace("__CAREBOX_APP_JS__", &format!("app/{js_name}"))
-        .replace("__CAREBOX_APP_WASM__", &format!("app/{wasm_name}"))
-        .replace("__CAREBOX_APP_CSS__", &format!("app/{css_name}"));
-
-    let sizes = [
-        ("loader", "carebox.js".to_owned(), write_with_gzip(&dist.join("carebox.js"), loader.as_bytes())?),
-        ("app", format!("app/{wasm_name}"), write_with_gzip(&dist.join("app").join(&wasm_name), &wasm)?),
-        ("app", format!("app/{js_name}"), write_with_gzip(&dist.join("app").join(&js_name), &glue)?),
-        ("app", format!("app/{css_name}"), write_with_gzip(&dist.join("app").join(&css_name), css.as_bytes())?),
-    ];
-    let bundle = Bundle {
-        loader_gzip: sizes.iter().filter(|s| s.0 == "loader").map(|s| s.2.1).sum(),
-        app_gzip: sizes.iter().filter(|s| s.0 == "app").map(|s| s.2.1).sum(),
-    };
-
-    println!("\nBundle written to dist/:");
-    println!("  {:<34} {:>10} {:>10}", "file", "raw B", "gzip B");
-    for (_, name, (raw, gzip)) in &sizes {
-        println!("  {name:<34} {raw:>10} {gzip:>10}");
+    let folder = dist.join("app").join(hash);
+    fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+    let mut first_open = Vec::new();
+    let mut lazy = Vec::new();
+    for (name, content) in &files {
+        let sizes = write_with_gzip(&folder.join(name), content)?;
+        if FIRST_OPEN.contains(&name.as_str()) { first_open.push((name, sizes)) } else { lazy.push((name, sizes)) }
     }
+    let loader = read_string(&root.join(LOADER_SOURCE))?
+        .replace("__CAREBOX_APP_JS__", &format!("app/{hash}/carebox.js"))
+        .replace("__CAREBOX_APP_WASM__", &format!("app/{hash}/carebox_bg.wasm"))
+        .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"));
+    let loader_sizes = write_with_gzip(&dist.join("carebox.js"), loader.as_bytes())?;
+
+    let bundle = Bundle { loader_gzip: loader_sizes.1, app_gzip: first_open.iter().map(|f| f.1.1).sum() };
+    println!("\nBundle written to dist/ (app folder app/{hash}/):");
+    println!("  {:<52} {:>9} {:>9}", "file", "raw B", "gzip B");
+    println!("  {:<52} {:>9} {:>9}", "carebox.js (loader)", loader_sizes.0, loader_sizes.1);
+    for (name, (raw, gzip)) in &first_open {
+        println!("  {:<52} {raw:>9} {gzip:>9}", format!("{name} (first open)"));
+    }
+    for (name, (raw, gzip)) in &lazy {
+        println!("  {:<52} {raw:>9} {gzip:>9}", format!("{name} (on first use)"));
+    }
+    let lazy_total: usize = lazy.iter().map(|f| f.1.1).sum();
     println!(
-        "  loader gzip: {} B (budget {} B)\n  app on first open (wasm + glue + CSS) gzip: {} B = {:.1} KiB (budget {} KiB, aim {} KiB)",
+        "  loader gzip: {} B (budget {} B)\n  first open (wasm + glue + split loader + CSS) gzip: {} B = {:.1} KiB (budget {} KiB, aim {} KiB)\n  screens loaded on first use, all together, gzip: {} B = {:.1} KiB",
         bundle.loader_gzip,
         LOADER_BUDGET,
         bundle.app_gzip,
         bundle.app_gzip as f64 / 1024.0,
         APP_BUDGET / 1024,
-        APP_AIM / 1024
+        APP_AIM / 1024,
+        lazy_total,
+        lazy_total as f64 / 1024.0,
     );
     check_budgets(&bundle)?;
     Ok(bundle)
+}
+
+fn optimise(input: &Path, output: &Path) -> Result {
+    run(Command::new(wasm_opt()).arg("-Oz").args(WASM_OPT_FEATURES).arg(input).arg("-o").arg(output))
 }
 
 pub fn check_budgets(bundle: &Bundle) -> Result {
@@ -150,11 +189,6 @@ pub fn minify_css(css: &str) -> String {
     without_comments.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn hashed(stem: &str, content: &[u8], ext: &str) -> String {
-    let digest = hex::encode(Sha256::digest(content));
-    format!("{stem}-{}.{ext}", &digest[..12])
-}
-
 /// Writes `content` and `<path>.gz`; returns (raw, gzip) sizes.
 fn write_with_gzip(path: &Path, content: &[u8]) -> Result<(usize, usize)> {
     let gzip = gzip(content);
@@ -200,12 +234,6 @@ mod tests {
         assert!(check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET }).is_ok());
         let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET + 1, app_gzip: APP_BUDGET + 1 }).unwrap_err();
         assert!(err.contains("loader") && err.contains("app"), "{err}");
-    }
-
-    #[test]
-    fn hashed_names_change_with_content() {
-        assert_ne!(hashed("carebox", b"a", "wasm"), hashed("carebox", b"b", "wasm"));
-        assert!(hashed("carebox", b"a", "wasm").starts_with("carebox-") && hashed("carebox", b"a", "wasm").ends_with(".wasm"));
     }
 
     #[test]

@@ -45,6 +45,21 @@ pub fn ensure_wasm_bindgen() -> Result {
     run(cargo().args(["install", "wasm-bindgen-cli", "--force", "--version", &wanted]))
 }
 
+/// The splitter that turns each `#[lazy]` screen into its own chunk; the version must match
+/// the `wasm_split_macros` that leptos uses (same naming scheme).
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
+
+pub fn ensure_wasm_split() -> Result {
+    let installed = output(cargo().args(["install", "--list"])).unwrap_or_default();
+    if installed.lines().any(|l| l.starts_with(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}"))) {
+        return Ok(());
+    }
+    println!("Installing wasm_split_cli_support {WASM_SPLIT_VERSION} (splits the bundle into lazily loaded chunks; about a minute)…");
+    run(cargo().args([
+        "install", "wasm_split_cli_support", "--force", "--version", WASM_SPLIT_VERSION, "--features", "build-binary",
+    ]))
+}
+
 /// Node packages: wasm-opt (binaryen), Playwright and axe-core, pinned by package-lock.json.
 pub fn ensure_node_modules() -> Result {
     let root = root();

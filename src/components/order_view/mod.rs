@@ -23,7 +23,7 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
     let order = {
         let (session, number) = (session.clone(), number.clone());
         LocalResource::new(move || {
-            let cached = session.orders.with_untracked(|o| o.get(&number).cloned());
+            let cached = session.cached_order(&number);
             let token = session.token_for(&number);
             let (api, number, session) = (settings.api.clone(), number.clone(), session.clone());
             let abort = in_flight.start();
@@ -44,9 +44,7 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
     let retry = {
         let (session, number) = (session.clone(), number.clone());
         Callback::new(move |()| {
-            session.orders.update(|o| {
-                o.remove(&number);
-            });
+            session.forget_order(&number);
             order.refetch();
         })
     };
