@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::api::ApiClient;
 use crate::components::{failure::Failure, home::Home, panel::Panel, skeleton::Skeleton};
 use crate::screens;
-use crate::i18n::{fill, strings};
+use crate::i18n::strings;
 use crate::panel_state::PanelState;
 use crate::session::{Session, View};
 
@@ -90,9 +90,8 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
         let view = view.clone();
         Signal::derive(move || match view.get() {
             View::Home => loaded().map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
-            View::TrackOrder => text.track_order.to_owned(),
+            View::TrackOrder | View::Order(_) => text.track_order.to_owned(),
             View::MyOrders => text.my_orders.to_owned(),
-            View::Order(number) => fill(text.order_title, &[("number", number.as_str())]),
             View::ReportProblem(_) => text.report_problem.to_owned(),
         })
     };
@@ -104,21 +103,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
         let session = session.clone();
         Callback::new(move |()| session.back())
     };
-    // A new screen replaces the focused control: move focus to the screen's own starting
-    // point (or the panel) so keyboard and screen-reader users are not dropped to <body>.
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::watch(
-        {
-            let view = view.clone();
-            move || view.get()
-        },
-        move |_, _, _| {
-            if let Some(root) = root.get_untracked() {
-                request_animation_frame(move || focus_screen(&root));
-            }
-        },
-        false,
-    );
 
     view! {
         <div class="carebox-root" lang=locale.as_str() dir=if locale.is_rtl() { "rtl" } else { "ltr" }
@@ -133,7 +118,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
                             move || {
                                 let view = view.clone();
                                 Suspend::new(async move {
-                                    config.await.map(|config| view! { <Screens config view/> })
+                                    config.await.map(|config| view! { <Screens config view root/> })
                                 })
                             }
                         }
@@ -147,18 +132,30 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
 /// The screen the shopper is on. Home is part of the first load; the others arrive on first
 /// use (the surrounding `Transition` keeps the current screen up meanwhile).
 #[component]
-fn Screens(config: WidgetConfig, view: ArcRwSignal<View>) -> impl IntoView {
+fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::html::Div>) -> impl IntoView {
     let lookup_by = config.lookup_by;
+    let first_screen = StoredValue::new(true);
     move || {
         let (view, config) = (view.get(), config.clone());
         Suspend::new(async move {
-            match view {
+            let screen = match view {
                 View::Home => view! { <Home config/> }.into_any(),
                 View::TrackOrder => screens::track_order(lookup_by).await,
                 View::MyOrders => screens::my_orders().await,
                 View::Order(number) => screens::order(number).await,
                 View::ReportProblem(order) => screens::report_problem(order).await,
+            };
+            // A new screen replaces the control that had focus: once it is drawn, move focus to
+            // its starting point so keyboard and screen-reader users are not dropped to <body>.
+            // (The first screen is reached by opening the panel, which focuses the panel.)
+            if !first_screen.try_update_value(|first| std::mem::replace(first, false)).unwrap_or(true) {
+                request_animation_frame(move || {
+                    if let Some(root) = root.get_untracked() {
+                        focus_screen(&root);
+                    }
+                });
             }
+            screen
         })
     }
 }

@@ -59,8 +59,9 @@ pub fn dist() -> Result<Bundle> {
     let split = work.join("split");
     run(Command::new("wasm-split-cli").arg(&built).arg(&split).args(["--target", "web", "--out-name", "carebox"]))?;
     let app = work.join("app");
+    // The split modules reach the main one through its function table: keep LLD's exports.
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", "carebox", "--out-dir"])
+        .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-name", "carebox", "--out-dir"])
         .arg(&app)
         .arg(split.join("carebox.wasm")))?;
 

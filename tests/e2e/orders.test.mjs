@@ -1,0 +1,158 @@
+// Order tracking as a shopper meets it on the demo shop, against the real server and its
+// seeded orders (see server/src/demo.rs).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot } from "./support.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const entry = (page, feature) => dialog(page).locator(`[data-feature=${feature}] button`);
+const field = (page, id) => dialog(page).locator(`#${id}`);
+
+async function startLookup(page) {
+  await openPanel(page);
+  await entry(page, "order_status").click();
+  await field(page, "carebox-order-number").waitFor({ state: "visible" });
+}
+
+async function lookUp(page, number, email) {
+  await field(page, "carebox-order-number").fill(number);
+  await field(page, "carebox-lookup-proof").fill(email);
+  await dialog(page).getByRole("button", { name: /Find my order|Найти заказ/ }).click();
+}
+
+test("look up a late order by number and e-mail and see its timeline with an apology", async () => {
+  const page = await openPage(browser);
+  await openPanel(page);
+  const splitBefore = page.requests.filter((url) => url.includes("/split_")).length;
+  assert.equal(splitBefore, 0, "no capability screen is loaded before it is used");
+  await entry(page, "order_status").click();
+  await field(page, "carebox-order-number").waitFor({ state: "visible" });
+  assert.ok(page.requests.some((url) => url.includes("split_track_order")), "the lookup screen loaded on first use");
+  assert.equal(await dialog(page).locator("h2").textContent(), "Track an order");
+  assert.ok((await focusInWidget(page)).inDialog, "focus stays in the panel after the screen changes");
+
+  await lookUp(page, "#nw-1003", " Anna@Example.com ");
+  const order = dialog(page).locator(".carebox-order");
+  await order.waitFor({ state: "visible" });
+  assert.equal(await order.locator("h3").textContent(), "Order NW-1003");
+  assert.equal(await order.locator(".carebox-order__head .carebox-status").textContent(), "Shipped");
+  const delay = await order.locator(".carebox-delay").textContent();
+  assert.match(delay, /Sorry, your order is running late/);
+  assert.match(delay, /Severe weather closed the regional hub/);
+  assert.deepEqual(await order.locator(".carebox-timeline__name").allTextContents(), ["Delayed", "Shipped", "Packed", "Paid", "Placed"]);
+  assert.equal(await order.locator("[aria-current=step]").textContent(), "Shipped");
+  assert.equal(await order.locator(".carebox-parcel a").getAttribute("href"), "https://tracking.example/JD014600007711");
+  assert.match(await order.locator(".carebox-order__points").textContent(), /You earn 90 points/);
+  await screenshot(page, "order-late");
+
+  // The report action opens the complaint flow with this order chosen.
+  await dialog(page).getByRole("button", { name: "Report a problem with this order" }).click();
+  await dialog(page).locator(".carebox-report[data-order=NW-1003]").waitFor();
+  assert.equal(await dialog(page).locator("h2").textContent(), "Report a problem");
+  await dialog(page).getByRole("button", { name: "Back" }).click();
+  await order.waitFor({ state: "visible" });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a wrong e-mail gets the friendly not-found message and keeps what was typed", async () => {
+  const page = await openPage(browser);
+  await startLookup(page);
+  await lookUp(page, "NW-1002", "someone.else@example.com");
+  const failure = dialog(page).locator(".carebox-lookup__failure-message");
+  await failure.waitFor({ state: "visible" });
+  assert.match(await failure.textContent(), /couldn't find an order with this number and e-mail address/);
+  assert.equal(await field(page, "carebox-order-number").inputValue(), "NW-1002");
+  assert.equal(await field(page, "carebox-lookup-proof").inputValue(), "someone.else@example.com");
+  assert.match(await dialog(page).locator(".carebox-failure__details code").textContent(), /^[0-9a-f-]{36}$/, "request id for support");
+
+  // Client-side validation, before any request: each field says what to fix.
+  await lookUp(page, "", "anna@");
+  assert.equal(await dialog(page).locator("#carebox-order-number-error").textContent(), "Enter your order number.");
+  assert.equal(await dialog(page).locator("#carebox-lookup-proof-error").textContent(), "Check the e-mail address: it looks like name@example.com.");
+  assert.equal(await field(page, "carebox-lookup-proof").inputValue(), "anna@");
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assert.deepEqual(page.errors.filter((e) => !e.includes("404")), []);
+  await page.context().close();
+});
+
+test("keyboard only: from the launcher to an order and back out", async () => {
+  const page = await openPage(browser);
+  await launcher(page).focus();
+  await page.keyboard.press("Enter");
+  await dialog(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
+  // Tab from the panel to the first entry (the only live one here) and open it.
+  let focus;
+  for (let i = 0; i < 6; i += 1) {
+    await page.keyboard.press("Tab");
+    focus = await focusInWidget(page);
+    if (focus.label?.startsWith("Track an order")) break;
+  }
+  assert.ok(focus.label?.startsWith("Track an order"), JSON.stringify(focus));
+  await page.keyboard.press("Enter");
+  await field(page, "carebox-order-number").waitFor({ state: "visible" });
+  await page.waitForFunction(() => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id === "carebox-order-number");
+  await page.keyboard.type("NW-1002");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab"); // past the hint into the e-mail field
+  const onEmail = await page.evaluate(() => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id);
+  if (onEmail !== "carebox-lookup-proof") await field(page, "carebox-lookup-proof").focus();
+  await page.keyboard.type("anna@example.com");
+  await page.keyboard.press("Enter");
+  await dialog(page).locator(".carebox-order").waitFor({ state: "visible" });
+  await page.waitForFunction(() => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id === "carebox-order-title");
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "hidden" });
+  assert.ok((await focusInWidget(page)).isLauncher);
+  await page.context().close();
+});
+
+test("after identify() the shopper's orders are listed and open with a click", async () => {
+  const page = await openPage(browser);
+  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
+  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await openPanel(page);
+  await entry(page, "order_status").click();
+  const rows = dialog(page).locator(".carebox-order-row");
+  await rows.first().waitFor({ state: "visible" });
+  const numbers = await rows.locator("strong").allTextContents();
+  assert.deepEqual(numbers, ["NW-1005", "NW-1002", "NW-1004", "NW-1008", "NW-1003", "NW-1001"], "Anna's, newest first; not Ben's or Ivan's");
+  assert.equal(await dialog(page).locator("h2").textContent(), "My orders");
+  assert.match(await rows.nth(4).textContent(), /Running late/, "NW-1003 is late");
+  assert.doesNotMatch(await rows.nth(3).textContent(), /Running late/, "a cancelled order is not late");
+
+  await rows.nth(2).click();
+  const order = dialog(page).locator(".carebox-order");
+  await order.waitFor({ state: "visible" });
+  assert.equal(await order.locator("h3").textContent(), "Order NW-1004");
+  assert.deepEqual(await order.locator(".carebox-parcel strong").allTextContents(), ["UPS", "DHL"], "two parcels");
+  assert.equal(await order.locator("[aria-current=step]").textContent(), "Out for delivery");
+  await screenshot(page, "order-two-parcels");
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("Russian: the lookup and the order in Russian, with Russian dates and money", async () => {
+  const page = await openPage(browser, "/?lang=ru", { locale: "ru-RU" });
+  await startLookup(page);
+  assert.equal(await dialog(page).locator("label[for=carebox-order-number]").textContent(), "Номер заказа");
+  await lookUp(page, "nw-2001", "ivan@example.ru");
+  const order = dialog(page).locator(".carebox-order");
+  await order.waitFor({ state: "visible" });
+  assert.equal(await order.locator("h3").textContent(), "Заказ NW-2001");
+  assert.equal(await order.locator(".carebox-order__head .carebox-status").textContent(), "Передан курьеру");
+  assert.match(await order.locator(".carebox-order__total strong").textContent(), /5\s?470,00\s₽/);
+  assert.equal(await order.locator(".carebox-order__points").textContent(), "За этот заказ вы получите 547 баллов");
+  assert.match(await order.locator(".carebox-timeline__note").first().textContent(), /Курьер позвонит/);
+  await screenshot(page, "order-ru");
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await page.context().close();
+});
