@@ -3,6 +3,7 @@
 //! Every command installs what it is missing first (idempotently, quickly when done), so a
 //! fresh machine needs only the Rust toolchain, Node.js with npm, and root for `apt-get`.
 
+mod bench;
 mod dist;
 mod postgres;
 mod process;
@@ -19,6 +20,7 @@ cargo xtask <command>
   demo    build everything and run the demo shop with the widget (CAREBOX_ADDR, default 127.0.0.1:8080)
   dist    write the embeddable bundle to dist/ and print its gzip sizes (fails over budget)
   test    run every test layer: native + API, components in Chromium, bundle budgets, end to end
+  bench   measure the speed budgets (launcher → panel, order lookup p99 at 1,000 req/s) and print them
   help    this text
 ";
 
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("demo") => serve::demo(),
         Some("dist") => dist::dist().map(|_| ()),
         Some("test") => test::all(),
+        Some("bench") => bench::all(),
         Some("help") | Some("--help") | None => {
             print!("{HELP}");
             Ok(())

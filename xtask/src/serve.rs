@@ -56,13 +56,31 @@ pub struct RunningServer {
     pub url: String,
 }
 
+/// How to run a server for tests or benchmarks.
+pub struct ServerOptions<'a> {
+    pub database_url: &'a str,
+    pub demo_site: &'a Path,
+    pub log: &'a Path,
+    /// Build and run the optimised binary (benchmarks) instead of the debug one (tests).
+    pub release: bool,
+    /// Extra environment, e.g. looser rate limits for a load test.
+    pub env: &'a [(&'a str, &'a str)],
+}
+
 impl RunningServer {
-    /// Starts the debug server binary on a free loopback port with its own SQLite file.
-    pub fn start(database_url: &str, demo_site: &Path, log: &Path) -> Result<Self> {
+    /// Starts the server binary on a free loopback port with the given database.
+    pub fn start(options: ServerOptions<'_>) -> Result<Self> {
         let root = root();
-        run(cargo().current_dir(&root).args(["build", "--package", "carebox-server"]))?;
-        let binary = root.join("target/debug/carebox-server");
+        let (database_url, demo_site, log) = (options.database_url, options.demo_site, options.log);
+        let mut build = cargo();
+        build.current_dir(&root).args(["build", "--package", "carebox-server"]);
+        if options.release {
+            build.arg("--release");
+        }
+        run(&mut build)?;
+        let binary = root.join(if options.release { "target/release/carebox-server" } else { "target/debug/carebox-server" });
         let mut child = Command::new(&binary)
+            .envs(options.env.iter().copied())
             .env("CAREBOX_ADDR", "127.0.0.1:0")
             .env("CAREBOX_DATABASE_URL", database_url)
             .env("CAREBOX_WIDGET_DIR", root.join("dist"))

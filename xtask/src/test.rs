@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::process::{cargo, run};
-use crate::serve::{RunningServer, build_demo_site};
+use crate::serve::{RunningServer, ServerOptions, build_demo_site};
 use crate::tools::{CHROMEDRIVER, WASM_TARGET, ensure_chromium, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_target};
 use crate::{Result, dist, root};
 
@@ -38,6 +38,9 @@ pub fn all() -> Result {
     layer("bundle build and size budgets", &mut || dist::dist().map(|_| bundled = true));
     layer("end to end (Playwright, demo shop, real server)", &mut || {
         if bundled { end_to_end() } else { Err("skipped: no bundle to serve".into()) }
+    });
+    layer("speed budgets (launcher → panel, order lookup under load)", &mut || {
+        if bundled { crate::bench::measure() } else { Err("skipped: no bundle to serve".into()) }
     });
 
     println!("\n=== summary ({:.0?} in all) ===", started.elapsed());
@@ -73,7 +76,9 @@ fn end_to_end() -> Result {
         let _ = fs::remove_file(format!("{}{suffix}", database.display()));
     }
     let site = build_demo_site()?;
-    let server = RunningServer::start(&format!("sqlite://{}", database.display()), &site, &out.join("server.log"))?;
+    let database_url = format!("sqlite://{}", database.display());
+    let log = out.join("server.log");
+    let server = RunningServer::start(ServerOptions { database_url: &database_url, demo_site: &site, log: &log, release: false, env: &[] })?;
     println!("server for end-to-end tests: {}", server.url);
     let mut specs: Vec<String> = fs::read_dir(root.join("tests/e2e"))
         .map_err(|e| e.to_string())?

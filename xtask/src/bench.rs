@@ -1,0 +1,51 @@
+//! `cargo xtask bench`: the speed budgets of DESIGN.md §6, measured on this machine and
+//! printed; non-zero exit when one is missed.
+
+use std::fs;
+use std::process::Command;
+
+use crate::process::{cargo, run};
+use crate::serve::{DEMO_KEY, DEMO_SECRET, RunningServer, ServerOptions, build_demo_site};
+use crate::tools::{ensure_chromium, ensure_node_modules};
+use crate::{Result, dist, root};
+
+pub fn all() -> Result {
+    ensure_node_modules()?;
+    ensure_chromium()?;
+    dist::dist()?;
+    measure()
+}
+
+/// The measurements alone, against the bundle already in `dist/`.
+pub fn measure() -> Result {
+    let root = root();
+    let out = root.join("target/bench");
+    fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let database = out.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", database.display()));
+    }
+    let site = build_demo_site()?;
+    let database_url = format!("sqlite://{}", database.display());
+    let log = out.join("server.log");
+    let server = RunningServer::start(ServerOptions {
+        database_url: &database_url,
+        demo_site: &site,
+        log: &log,
+        release: true,
+        // The load comes from one address at 1,000/s: lift the anti-guessing limits.
+        env: &[("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"), ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"), ("CAREBOX_LOG", "warn")],
+    })?;
+    println!("benchmark server (release, SQLite): {}", server.url);
+
+    println!("\n=== click on launcher → interactive panel (Chromium, local server) ===");
+    run(Command::new("node").current_dir(&root).arg("tests/e2e/bench/open_panel.mjs").env("CAREBOX_E2E_URL", &server.url))?;
+
+    println!("\n=== order lookup latency under load ===");
+    run(cargo()
+        .current_dir(&root)
+        .args(["bench", "--package", "carebox-server", "--bench", "order_lookup"])
+        .env("CAREBOX_BENCH_URL", &server.url)
+        .env("CAREBOX_BENCH_KEY", DEMO_KEY)
+        .env("CAREBOX_BENCH_SECRET", DEMO_SECRET))
+}
