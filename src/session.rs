@@ -97,9 +97,15 @@ impl Session {
 }
 
 /// One request at a time for a component: starting one aborts the one before, and leaving
-/// the screen (cleanup) aborts whatever is still in flight.
+/// the screen (cleanup) aborts whatever is still in flight. Create it inside the component.
 #[derive(Clone, Copy)]
 pub struct InFlight(StoredValue<Option<web_sys::AbortController>, LocalStorage>);
+
+impl Default for InFlight {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl InFlight {
     pub fn new() -> Self {

@@ -4,6 +4,29 @@
 //! both. Everything here is plain serde; input types are "parse, don't validate" newtypes
 //! whose only constructor is `parse`, so an invalid value cannot exist past the boundary.
 
+/// For a newtype over `String` whose only constructor is `parse`: `as_str`, serde's
+/// `TryFrom<String>` (so deserialising parses too) and `From<_> for String`.
+macro_rules! string_newtype {
+    ($($name:ident),+ $(,)?) => {$(
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = crate::FieldError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    )+};
+}
+
 pub mod error;
 pub mod locale;
 pub mod merchant;

@@ -33,22 +33,6 @@ impl PublishableKey {
         Ok(Self(raw.to_owned()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for PublishableKey {
-    type Error = FieldError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<PublishableKey> for String {
-    fn from(key: PublishableKey) -> Self {
-        key.0
-    }
 }
 
 impl std::fmt::Display for PublishableKey {
@@ -56,6 +40,8 @@ impl std::fmt::Display for PublishableKey {
         f.write_str(&self.0)
     }
 }
+
+string_newtype!(PublishableKey);
 
 #[cfg(test)]
 mod tests {

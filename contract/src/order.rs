@@ -30,22 +30,6 @@ impl OrderNumber {
         Ok(Self(trimmed.to_ascii_uppercase()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for OrderNumber {
-    type Error = FieldError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<OrderNumber> for String {
-    fn from(value: OrderNumber) -> Self {
-        value.0
-    }
 }
 
 impl std::fmt::Display for OrderNumber {
@@ -83,22 +67,6 @@ impl Email {
         Ok(Self(email))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = FieldError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Email> for String {
-    fn from(value: Email) -> Self {
-        value.0
-    }
 }
 
 /// A postcode, compared without case, spaces or hyphens (`sw1a 1aa` is `SW1A1AA`).
@@ -121,22 +89,6 @@ impl Postcode {
         Ok(Self(compact))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Postcode {
-    type Error = FieldError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Postcode> for String {
-    fn from(value: Postcode) -> Self {
-        value.0
-    }
 }
 
 /// How shoppers prove an order is theirs when they look it up (a merchant setting).
@@ -226,7 +178,7 @@ impl OrderEventKind {
         }
     }
 
-    pub fn from_str(raw: &str) -> Option<Self> {
+    pub fn from_name(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
 }
@@ -427,6 +379,8 @@ pub struct OrderEventRequest {
     pub shipment: Option<Shipment>,
 }
 
+string_newtype!(OrderNumber, Email, Postcode);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,7 +424,7 @@ mod tests {
     #[test]
     fn event_kinds_round_trip_their_names() {
         for kind in OrderEventKind::ALL {
-            assert_eq!(OrderEventKind::from_str(kind.as_str()), Some(kind));
+            assert_eq!(OrderEventKind::from_name(kind.as_str()), Some(kind));
             assert_eq!(serde_json::to_value(kind).unwrap(), serde_json::json!(kind.as_str()));
         }
         assert_eq!(OrderStatus::from_event(OrderEventKind::Delayed), None);

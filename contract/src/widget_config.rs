@@ -87,22 +87,6 @@ impl AccentColor {
         }
         Ok(Self(raw.to_ascii_lowercase()))
     }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for AccentColor {
-    type Error = FieldError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<AccentColor> for String {
-    fn from(value: AccentColor) -> Self {
-        value.0
-    }
 }
 
 /// Corner radius of the panel in CSS pixels, 0–24.
@@ -157,6 +141,8 @@ impl ColorScheme {
         }
     }
 }
+
+string_newtype!(AccentColor);
 
 #[cfg(test)]
 mod tests {

@@ -92,7 +92,7 @@ fn ms(d: Duration) -> f64 {
 /// One lookup; `true` when the answer is the expected one (200 for a match, 404 otherwise).
 async fn lookup(client: &reqwest::Client, url: &str, i: usize) -> bool {
     let n = (i * 7919) % ORDERS;
-    let found = i % 10 != 0;
+    let found = !i.is_multiple_of(10);
     let email = if found { format!("shopper{n}@example.com") } else { format!("nobody{n}@example.com") };
     let body = json!({"order_number": format!("B-{n}"), "email": email});
     match client.post(url).json(&body).send().await {

@@ -87,6 +87,9 @@ pub fn demo_shopper_token(now: Timestamp) -> String {
     token::sign(&Claims { sub: DEMO_SHOPPER_ID, email: DEMO_SHOPPER_EMAIL, exp }, DEMO_SHOPPER_TOKEN_SECRET.as_bytes(), None)
 }
 
+/// (kind, hours from now, note, shipment (carrier, tracking number), new expected day in days from now)
+type DemoEvent = (OrderEventKind, i64, Option<&'static str>, Option<(&'static str, &'static str)>, Option<i64>);
+
 struct DemoOrder {
     number: &'static str,
     email: &'static str,
@@ -97,8 +100,7 @@ struct DemoOrder {
     items: &'static [(&'static str, u32, i64)],
     /// Days from now (negative: in the past).
     expected_in_days: Option<i64>,
-    /// (kind, hours from now, note, shipment (carrier, tracking number), new expected day in days from now)
-    events: &'static [(OrderEventKind, i64, Option<&'static str>, Option<(&'static str, &'static str)>, Option<i64>)],
+    events: &'static [DemoEvent],
     loyalty_points: Option<i64>,
 }
 

@@ -103,10 +103,11 @@ impl Store {
 fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" && !path.is_empty() {
-        if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
-        }
+    if path != ":memory:"
+        && !path.is_empty()
+        && let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
     }
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".into() };
     let query = [query, &mode].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");

@@ -95,8 +95,28 @@ pub struct LookupCredentials {
     pub postcode: Option<String>,
 }
 
+/// The columns `bind_details` fills, in its order.
+const DETAIL_COLUMNS: &str = "email, postcode, shopper_id, currency, placed_at_ms, expected_delivery, loyalty_points, \
+                              locale, items_json, shipments_json";
 const ORDER_COLUMNS: &str = "id, number, email, postcode, shopper_id, currency, placed_at_ms, expected_delivery, \
                              loyalty_points, locale, items_json, shipments_json";
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an order's details as `$1`…`$10`, in `DETAIL_COLUMNS` order.
+fn bind_details<'q>(query: AnyQuery<'q>, details: &'q OrderDetails, items: &'q str, shipments: &'q str) -> AnyQuery<'q> {
+    query
+        .bind(details.email.as_str())
+        .bind(details.postcode.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(details.shopper_id.clone())
+        .bind(details.currency.as_str())
+        .bind(details.placed_at.unix_ms())
+        .bind(details.expected_delivery.map(|d| d.to_string()))
+        .bind(details.loyalty_points)
+        .bind(details.locale.map(|l| l.as_str().to_owned()))
+        .bind(items)
+        .bind(shipments)
+}
 const EVENT_COLUMNS: &str = "order_id, event_id, kind, occurred_at_ms, note, expected_delivery, shipment_json";
 
 const PLACED_EVENT_ID: &str = "placed";
@@ -115,21 +135,16 @@ impl Store {
         let shipments = to_json(&details.shipments)?;
         let mut tx = self.pool().begin().await?;
         // Writing first takes the row (PostgreSQL) or database (SQLite) write lock up front.
-        let updated = sqlx::query(
-            "UPDATE orders SET email = $1, postcode = $2, shopper_id = $3, currency = $4, placed_at_ms = $5, \
-             expected_delivery = $6, loyalty_points = $7, locale = $8, items_json = $9, shipments_json = $10, \
-             updated_at_ms = $11 WHERE merchant_id = $12 AND number = $13 RETURNING id",
+        let updated = bind_details(
+            sqlx::query(
+                "UPDATE orders SET email = $1, postcode = $2, shopper_id = $3, currency = $4, placed_at_ms = $5, \
+                 expected_delivery = $6, loyalty_points = $7, locale = $8, items_json = $9, shipments_json = $10, \
+                 updated_at_ms = $11 WHERE merchant_id = $12 AND number = $13 RETURNING id",
+            ),
+            details,
+            &items,
+            &shipments,
         )
-        .bind(details.email.as_str())
-        .bind(details.postcode.as_ref().map(|p| p.as_str().to_owned()))
-        .bind(details.shopper_id.clone())
-        .bind(&details.currency)
-        .bind(details.placed_at.unix_ms())
-        .bind(details.expected_delivery.map(|d| d.to_string()))
-        .bind(details.loyalty_points)
-        .bind(details.locale.map(|l| l.as_str().to_owned()))
-        .bind(&items)
-        .bind(&shipments)
         .bind(now.unix_ms())
         .bind(merchant_id)
         .bind(number.as_str())
@@ -149,26 +164,17 @@ impl Store {
             WriteOutcome::Updated
         } else {
             let order_id = format!("ord_{}", uuid::Uuid::new_v4().simple());
-            sqlx::query(&format!(
-                "INSERT INTO orders ({ORDER_COLUMNS}, merchant_id, created_at_ms, updated_at_ms) \
+            let insert = format!(
+                "INSERT INTO orders ({DETAIL_COLUMNS}, id, number, merchant_id, created_at_ms, updated_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
-            ))
-            .bind(&order_id)
-            .bind(number.as_str())
-            .bind(details.email.as_str())
-            .bind(details.postcode.as_ref().map(|p| p.as_str().to_owned()))
-            .bind(details.shopper_id.clone())
-            .bind(&details.currency)
-            .bind(details.placed_at.unix_ms())
-            .bind(details.expected_delivery.map(|d| d.to_string()))
-            .bind(details.loyalty_points)
-            .bind(details.locale.map(|l| l.as_str().to_owned()))
-            .bind(&items)
-            .bind(&shipments)
-            .bind(merchant_id)
-            .bind(now.unix_ms())
-            .execute(&mut *tx)
-            .await?;
+            );
+            bind_details(sqlx::query(&insert), details, &items, &shipments)
+                .bind(&order_id)
+                .bind(number.as_str())
+                .bind(merchant_id)
+                .bind(now.unix_ms())
+                .execute(&mut *tx)
+                .await?;
             let placed = OrderEvent {
                 id: PLACED_EVENT_ID.into(),
                 kind: OrderEventKind::Placed,
@@ -362,7 +368,7 @@ fn event_from_row(row: &AnyRow) -> Result<OrderEvent, sqlx::Error> {
     let shipment: Option<String> = row.try_get("shipment_json")?;
     Ok(OrderEvent {
         id: row.try_get("event_id")?,
-        kind: OrderEventKind::from_str(&kind).ok_or_else(|| decode_error("event kind"))?,
+        kind: OrderEventKind::from_name(&kind).ok_or_else(|| decode_error("event kind"))?,
         at: Timestamp::from_unix_ms(row.try_get("occurred_at_ms")?),
         note: row.try_get("note")?,
         expected_delivery: expected.map(|d| CalendarDate::parse(&d, "expected_delivery")).transpose().map_err(|_| decode_error("date"))?,

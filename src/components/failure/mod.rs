@@ -21,17 +21,26 @@ pub fn Failure(
         let failure = failure.clone();
         move || failure().map_or(text.error_generic, |f| text.failure_message(&f))
     };
-    let request_id = move || failure().and_then(|f| f.request_id);
+    let request_id = Signal::derive(move || failure().and_then(|f| f.request_id));
     view! {
         <div class="carebox-failure" role="alert">
             <p class="carebox-failure__message">{message}</p>
             <button type="button" class="carebox-button" on:click=move |_| on_retry.run(())>{text.retry}</button>
-            {move || request_id().map(|id| view! {
-                <details class="carebox-failure__details">
-                    <summary>{text.details}</summary>
-                    <p>{text.request_id}": " <code>{id}</code></p>
-                </details>
-            })}
+            <RequestIdDetails request_id/>
         </div>
+    }
+}
+
+/// The "Details" disclosure with the request id support asks for; nothing without one.
+#[component]
+pub fn RequestIdDetails(#[prop(into)] request_id: Signal<Option<String>>) -> impl IntoView {
+    let text = strings(expect_context::<WidgetSettings>().locale);
+    move || {
+        request_id.get().map(|id| view! {
+            <details class="carebox-failure__details">
+                <summary>{text.details}</summary>
+                <p>{text.request_id}": " <code>{id}</code></p>
+            </details>
+        })
     }
 }

@@ -7,6 +7,7 @@ use leptos::{ev::SubmitEvent, prelude::*};
 use crate::{
     WidgetSettings,
     api::{ApiFailure, FailureKind},
+    components::failure::RequestIdDetails,
     i18n::{Strings, strings},
     session::{InFlight, Session, View},
 };
@@ -99,7 +100,7 @@ pub fn OrderLookupForm(
             _ => text.failure_message(&f),
         })
     };
-    let request_id = move || failure.get().and_then(|f| f.request_id);
+    let request_id = Signal::derive(move || failure.get().and_then(|f| f.request_id));
 
     let number_value = {
         let form = form.clone();
@@ -148,12 +149,7 @@ pub fn OrderLookupForm(
                 {move || failure_message().map(|message| view! {
                     <p class="carebox-lookup__failure-message">{message}</p>
                 })}
-                {move || request_id().map(|id| view! {
-                    <details class="carebox-failure__details">
-                        <summary>{text.details}</summary>
-                        <p>{text.request_id}": " <code>{id}</code></p>
-                    </details>
-                })}
+                <RequestIdDetails request_id/>
             </div>
             <button type="submit" class="carebox-button carebox-lookup__submit" aria-disabled=move || pending.get().to_string()>
                 {move || if pending.get() { text.finding_order } else { text.find_order }}

@@ -27,12 +27,12 @@ pub fn Panel(
 
     // Focus moves into the panel each time it opens, so keyboard and screen-reader users land in it.
     Effect::new(move || {
-        if open.get() {
-            if let Some(element) = dialog.get() {
-                request_animation_frame(move || {
-                    let _ = element.focus();
-                });
-            }
+        if open.get()
+            && let Some(element) = dialog.get()
+        {
+            request_animation_frame(move || {
+                let _ = element.focus();
+            });
         }
     });
 
