@@ -94,9 +94,22 @@ async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
     let doc: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
-    assert!(paths.contains_key("/v1/widget/config") && paths.contains_key("/healthz"), "{:?}", paths.keys());
+    for path in [
+        "/v1/widget/config",
+        "/healthz",
+        "/v1/orders/lookup",
+        "/v1/orders/{number}",
+        "/v1/shopper/orders",
+        "/v1/merchant/orders/{number}",
+        "/v1/merchant/orders/{number}/events",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing: {:?}", paths.keys());
+    }
+    assert!(paths["/v1/merchant/orders/{number}"].get("put").is_some() && paths["/v1/merchant/orders/{number}"].get("get").is_some());
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    assert!(schemes.contains_key("secret_key") && schemes.contains_key("shopper_token"), "{schemes:?}");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for schema in ["WidgetConfig", "ErrorBody", "ErrorCode", "Feature", "Theme"] {
+    for schema in ["WidgetConfig", "ErrorBody", "ErrorCode", "Feature", "Theme", "OrderView", "OrderLookupRequest", "UpsertOrderRequest", "OrderEventRequest"] {
         assert!(schemas.contains_key(schema), "missing schema {schema}: {:?}", schemas.keys());
     }
 }

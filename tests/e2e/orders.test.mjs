@@ -156,3 +156,26 @@ test("Russian: the lookup and the order in Russian, with Russian dates and money
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
   await page.context().close();
 });
+
+test("a lookup still in flight is cancelled when the shopper goes back", async () => {
+  const page = await openPage(browser);
+  const aborted = [];
+  page.on("requestfailed", (request) => {
+    if (request.url().includes("/v1/orders/lookup")) aborted.push(request.failure()?.errorText);
+  });
+  // Hold the lookup at the network for a while, as a slow connection would.
+  await page.route("**/v1/orders/lookup**", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue().catch(() => {});
+  });
+  await startLookup(page);
+  await lookUp(page, "NW-1002", "anna@example.com");
+  await dialog(page).getByRole("button", { name: "Looking for your order…" }).waitFor();
+  await dialog(page).getByRole("button", { name: "Back" }).click();
+  await dialog(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
+  await page.waitForTimeout(1800);
+  assert.deepEqual(aborted, ["net::ERR_ABORTED"], "the request was aborted, not left to land");
+  assert.equal(await dialog(page).locator(".carebox-order").count(), 0, "no stale answer opened an order");
+  assert.equal(await dialog(page).locator("h2").textContent(), "Northwind Goods");
+  await page.context().close();
+});
