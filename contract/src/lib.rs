@@ -27,6 +27,7 @@ macro_rules! string_newtype {
     )+};
 }
 
+pub mod complaint;
 pub mod error;
 pub mod locale;
 pub mod merchant;
@@ -34,6 +35,10 @@ pub mod order;
 pub mod time;
 pub mod widget_config;
 
+pub use complaint::{
+    ComplaintCategory, ComplaintDescription, ComplaintStatus, ContactPreference, DesiredResolution, EscalationLevel,
+    EscalationReason, Priority, ResponsePromise,
+};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;
 pub use merchant::PublishableKey;

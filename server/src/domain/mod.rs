@@ -1,4 +1,5 @@
 //! Domain rules, free of HTTP and SQL, tested natively and fast.
 
+pub mod complaint;
 pub mod order;
 pub mod token;

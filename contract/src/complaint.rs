@@ -1,0 +1,194 @@
+//! Complaints: what a shopper files, and how its ticket is shown.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FieldError, Timestamp};
+
+/// What went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintCategory {
+    Damaged,
+    MissingItem,
+    WrongItem,
+    LateDelivery,
+    Quality,
+    Service,
+    Other,
+}
+
+impl ComplaintCategory {
+    pub const ALL: [ComplaintCategory; 7] = [
+        Self::Damaged, Self::MissingItem, Self::WrongItem, Self::LateDelivery, Self::Quality, Self::Service, Self::Other,
+    ];
+}
+
+/// What the shopper would like done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DesiredResolution {
+    Refund,
+    Replacement,
+    Repair,
+    Compensation,
+    JustLetYouKnow,
+}
+
+/// How the shopper wants to hear back (the ticket is always visible in the widget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContactPreference {
+    Email,
+    Phone,
+    WidgetOnly,
+}
+
+/// Who looks at the complaint: support (L1), a supervisor (L2), a manager (L3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationLevel {
+    L1,
+    L2,
+    L3,
+}
+
+impl EscalationLevel {
+    pub const fn next(self) -> Option<Self> {
+        match self {
+            Self::L1 => Some(Self::L2),
+            Self::L2 => Some(Self::L3),
+            Self::L3 => None,
+        }
+    }
+
+    pub const fn previous(self) -> Option<Self> {
+        match self {
+            Self::L1 => None,
+            Self::L2 => Some(Self::L1),
+            Self::L3 => Some(Self::L2),
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::L1 => "l1",
+            Self::L2 => "l2",
+            Self::L3 => "l3",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Normal,
+    /// VIP shoppers and repeat complaints about the same order within 24 h.
+    High,
+}
+
+/// Where the ticket stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStatus {
+    /// Waiting for the merchant's first (or next) answer.
+    Open,
+    /// The merchant replied; the shopper may answer or escalate.
+    Answered,
+    Resolved,
+}
+
+/// The shopper's account of the problem: 20 to 2,000 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, description = "20 to 2000 characters"))]
+#[serde(try_from = "String", into = "String")]
+pub struct ComplaintDescription(String);
+
+impl ComplaintDescription {
+    pub const FIELD: &'static str = "description";
+    pub const MIN_CHARS: usize = 20;
+    pub const MAX_CHARS: usize = 2000;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let text = raw.trim();
+        let chars = text.chars().count();
+        if chars == 0 {
+            return Err(FieldError::missing(Self::FIELD, "Describe what went wrong."));
+        }
+        if chars < Self::MIN_CHARS {
+            return Err(FieldError::invalid(Self::FIELD, "The description needs at least 20 characters."));
+        }
+        if chars > Self::MAX_CHARS {
+            return Err(FieldError::invalid(Self::FIELD, "The description is at most 2000 characters."));
+        }
+        Ok(Self(text.to_owned()))
+    }
+}
+
+/// Why someone moves a complaint up or down a level: 5 to 500 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, description = "5 to 500 characters"))]
+#[serde(try_from = "String", into = "String")]
+pub struct EscalationReason(String);
+
+impl EscalationReason {
+    pub const FIELD: &'static str = "reason";
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let text = raw.trim();
+        let chars = text.chars().count();
+        if chars == 0 {
+            return Err(FieldError::missing(Self::FIELD, "Say why, so the next person knows."));
+        }
+        if !(5..=500).contains(&chars) {
+            return Err(FieldError::invalid(Self::FIELD, "A reason is 5 to 500 characters."));
+        }
+        Ok(Self(text.to_owned()))
+    }
+}
+
+string_newtype!(ComplaintDescription, EscalationReason);
+
+/// The first response the shopper is promised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponsePromise {
+    pub due_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[test]
+    fn descriptions_are_trimmed_and_bounded_in_characters() {
+        assert_eq!(ComplaintDescription::parse("   ").unwrap_err().code, ErrorCode::Missing);
+        assert_eq!(ComplaintDescription::parse("too short").unwrap_err().code, ErrorCode::Invalid);
+        let russian = "Кружка пришла с трещиной на ручке."; // 34 characters, 63 bytes
+        assert!(ComplaintDescription::parse(russian).is_ok());
+        assert!(ComplaintDescription::parse(&"я".repeat(2000)).is_ok(), "limits count characters, not bytes");
+        assert!(ComplaintDescription::parse(&"a".repeat(2001)).is_err());
+    }
+
+    #[test]
+    fn reasons_are_required_and_bounded() {
+        assert_eq!(EscalationReason::parse("").unwrap_err().field, "reason");
+        assert!(EscalationReason::parse("meh").is_err());
+        assert!(EscalationReason::parse("No answer for two days").is_ok());
+    }
+
+    #[test]
+    fn levels_form_a_ladder() {
+        assert_eq!(EscalationLevel::L1.next(), Some(EscalationLevel::L2));
+        assert_eq!(EscalationLevel::L3.next(), None);
+        assert_eq!(EscalationLevel::L1.previous(), None);
+        assert_eq!(serde_json::to_value(EscalationLevel::L2).unwrap(), serde_json::json!("l2"));
+        assert_eq!(serde_json::to_value(ComplaintCategory::MissingItem).unwrap(), serde_json::json!("missing_item"));
+    }
+}
