@@ -19,6 +19,8 @@ pub struct Settings {
     /// `CAREBOX_LOOKUP_LIMIT_PER_CLIENT` / `CAREBOX_LOOKUP_LIMIT_PER_ORDER`, as `COUNT/SECONDS`
     /// (defaults 30/600 per client address, 10/600 per order number).
     pub limits: Limits,
+    /// `CAREBOX_SLA_TICK_SECS` (default 30): how often the SLA clock looks for broken promises.
+    pub sla_tick: std::time::Duration,
 }
 
 impl Settings {
@@ -40,7 +42,15 @@ impl Settings {
         if let Some(raw) = var("CAREBOX_LOOKUP_LIMIT_PER_ORDER") {
             limits.lookup_per_order = Limit::parse(&raw).map_err(|e| format!("CAREBOX_LOOKUP_LIMIT_PER_ORDER: {e}"))?;
         }
+        let sla_tick = match var("CAREBOX_SLA_TICK_SECS") {
+            None => std::time::Duration::from_secs(30),
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(secs) if secs > 0 => std::time::Duration::from_secs(secs),
+                _ => return Err(format!("CAREBOX_SLA_TICK_SECS must be a whole number of seconds above 0, not {raw:?}")),
+            },
+        };
         Ok(Self {
+            sla_tick,
             limits,
             addr: var("CAREBOX_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: var("CAREBOX_DATABASE_URL").unwrap_or_else(|| "sqlite://data/carebox.db".into()),
@@ -59,6 +69,7 @@ impl Settings {
             demo_dir: None,
             seed_demo: false,
             limits: Limits::default(),
+            sla_tick: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod sla_clock;
 pub mod storage;
 
 pub use config::Settings;
@@ -33,12 +34,15 @@ pub async fn run(
     if settings.seed_demo {
         demo::seed(&store, &demo::origins_for(addr), clock.now()).await?;
     }
+    let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick));
     let state = http::AppState::new(store, clock, settings.limits).await?;
     let app = http::router(state, &settings);
     on_bound(addr);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    sla.abort();
+    served?;
     Ok(())
 }
 

@@ -2,9 +2,11 @@
 //! `Any` driver: `$n` placeholders, TEXT ids, BIGINT milliseconds, JSON as TEXT.
 //! SQLite is the embedded default; PostgreSQL takes over when one machine is not enough.
 
+mod complaints;
 mod merchants;
 mod orders;
 
+pub use complaints::{Escalated, NewComplaint};
 pub use merchants::{MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCredentials, OrderWriteError, StoredOrder, WriteOutcome};
 

@@ -49,6 +49,8 @@ macro_rules! on_both_engines {
 
 pub struct TestApp {
     pub base: String,
+    /// For a second, independent connection pool (another "process").
+    pub database_url: String,
     pub client: reqwest::Client,
     pub store: Store,
     pub clock: ManualClock,
@@ -76,19 +78,23 @@ async fn fresh_database(engine: Engine, dir: &tempfile::TempDir) -> String {
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
-        Self::spawn_with(engine, Limits::default()).await
+        Self::spawn_configured(engine, |_| {}).await
+    }
+
+    pub async fn spawn_with(engine: Engine, limits: Limits) -> Self {
+        Self::spawn_configured(engine, |settings| settings.limits = limits).await
     }
 
     /// A server with two merchants, each allowing only its own origin; shop one looks orders
-    /// up by e-mail, shop two by postcode.
-    pub async fn spawn_with(engine: Engine, limits: Limits) -> Self {
+    /// up by e-mail, shop two by postcode. `configure` adjusts the server's settings.
+    pub async fn spawn_configured(engine: Engine, configure: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(engine, &dir).await;
         let clock = ManualClock::new(Timestamp::from_unix_ms(START_MS));
         let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let mut settings = Settings::for_database(&database_url);
-        settings.limits = limits;
+        configure(&mut settings);
         let server_clock = Arc::new(clock.clone());
         tokio::spawn(async move {
             let shutdown = async {
@@ -122,7 +128,15 @@ impl TestApp {
                 .await
                 .expect("merchant seeded");
         }
-        Self { base: format!("http://{addr}"), client: reqwest::Client::new(), store, clock, _shutdown: shutdown_tx, _dir: dir }
+        Self {
+            base: format!("http://{addr}"),
+            database_url,
+            client: reqwest::Client::new(),
+            store,
+            clock,
+            _shutdown: shutdown_tx,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
