@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldError, Timestamp};
+use crate::{FieldError, OrderNumber, Timestamp};
 
 /// What went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -152,13 +152,103 @@ impl EscalationReason {
     }
 }
 
-string_newtype!(ComplaintDescription, EscalationReason);
+/// The `Idempotency-Key` header: made by the client when the shopper presses Send and
+/// reused on every retry. 8 to 100 characters of letters, digits, `-`, `_` or `:`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
 
-/// The first response the shopper is promised.
+impl IdempotencyKey {
+    pub const FIELD: &'static str = "idempotency-key";
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let key = raw.trim();
+        if key.is_empty() {
+            return Err(FieldError::missing(Self::FIELD, "Send an Idempotency-Key header so a retry cannot file twice."));
+        }
+        let valid = (8..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'));
+        if !valid {
+            return Err(FieldError::invalid(Self::FIELD, "An Idempotency-Key is 8 to 100 letters, digits, '-', '_' or ':'."));
+        }
+        Ok(Self(key.to_owned()))
+    }
+}
+
+string_newtype!(ComplaintDescription, EscalationReason, IdempotencyKey);
+
+/// `POST /v1/complaints`, as the shopper filled it in (sent with an `Idempotency-Key`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewComplaintRequest {
+    pub order_number: String,
+    /// Positions of the concerned items in the order's `items` (may be empty).
+    #[serde(default)]
+    pub items: Vec<u32>,
+    pub category: ComplaintCategory,
+    pub description: String,
+    pub desired_resolution: DesiredResolution,
+    pub contact_preference: ContactPreference,
+}
+
+/// Who did something to a complaint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ResponsePromise {
-    pub due_at: Timestamp,
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Shopper,
+    Merchant,
+    /// The SLA clock.
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintEventKind {
+    Created,
+    Replied,
+    Escalated,
+    DeEscalated,
+    Resolved,
+    Reopened,
+    BonusCredited,
+}
+
+/// One entry of a complaint's audit trail: who, when, what, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintTimelineEntry {
+    pub kind: ComplaintEventKind,
+    pub actor: Actor,
+    pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_level: Option<EscalationLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_level: Option<EscalationLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A complaint's ticket, as the shopper sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintView {
+    /// What the shopper quotes, e.g. `C-7K3Q9M2A`.
+    pub ticket: String,
+    pub order_number: OrderNumber,
+    pub status: ComplaintStatus,
+    pub level: EscalationLevel,
+    pub priority: Priority,
+    pub category: ComplaintCategory,
+    pub description: String,
+    pub desired_resolution: DesiredResolution,
+    pub contact_preference: ContactPreference,
+    pub items: Vec<u32>,
+    pub created_at: Timestamp,
+    /// When the merchant's next answer is promised; absent once answered or resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_due: Option<Timestamp>,
+    /// Oldest first.
+    pub timeline: Vec<ComplaintTimelineEntry>,
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     InvalidTransition,
     /// The id was already used for something different.
     Conflict,
+    /// This `Idempotency-Key` was already used with a different request.
+    IdempotencyKeyReused,
     /// The request body is not valid JSON of the expected shape.
     InvalidJson,
     /// Too many requests; retry after the `Retry-After` header.
@@ -54,6 +56,7 @@ impl ErrorCode {
             Self::TokenExpired => "token_expired",
             Self::InvalidTransition => "invalid_transition",
             Self::Conflict => "conflict",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::InvalidJson => "invalid_json",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
@@ -159,6 +162,7 @@ mod tests {
             ErrorCode::TokenExpired,
             ErrorCode::InvalidTransition,
             ErrorCode::Conflict,
+            ErrorCode::IdempotencyKeyReused,
             ErrorCode::InvalidJson,
             ErrorCode::RateLimited,
             ErrorCode::Internal,

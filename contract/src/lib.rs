@@ -36,8 +36,9 @@ pub mod time;
 pub mod widget_config;
 
 pub use complaint::{
-    ComplaintCategory, ComplaintDescription, ComplaintStatus, ContactPreference, DesiredResolution, EscalationLevel,
-    EscalationReason, Priority, ResponsePromise,
+    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry,
+    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey,
+    NewComplaintRequest, Priority,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;

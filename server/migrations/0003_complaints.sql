@@ -34,3 +34,14 @@ CREATE TABLE complaint_events (
     at_ms         BIGINT NOT NULL,
     PRIMARY KEY (complaint_id, seq)
 );
+
+-- Exactly-once creation: the key is claimed in the same transaction that creates the
+-- complaint, and the answer is kept so a retry gets the same answer.
+CREATE TABLE idempotency_keys (
+    merchant_id    TEXT NOT NULL REFERENCES merchants (id) ON DELETE CASCADE,
+    idem_key       TEXT NOT NULL,
+    request_hash   TEXT NOT NULL,
+    response_json  TEXT,
+    created_at_ms  BIGINT NOT NULL,
+    PRIMARY KEY (merchant_id, idem_key)
+);

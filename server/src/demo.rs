@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use carebox_contract::{
-    AccentColor, CalendarDate, ColorScheme, CornerRadius, Email, Feature, Locale, LookupMode, OrderEventKind, OrderItem,
+    AccentColor, CalendarDate, ColorScheme, ComplaintCategory, CornerRadius, Email, Feature, Locale, LookupMode, OrderEventKind, OrderItem,
     OrderNumber, Postcode, PublishableKey, Shipment, Theme, Timestamp,
 };
 
@@ -48,6 +48,7 @@ pub fn demo_settings() -> MerchantSettings {
             color_scheme: ColorScheme::Auto,
         },
         lookup_by: LookupMode::Email,
+        severe_categories: vec![ComplaintCategory::Damaged, ComplaintCategory::MissingItem],
     }
 }
 

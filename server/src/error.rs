@@ -35,6 +35,8 @@ pub enum ApiError {
     InvalidTransition(String),
     /// An id reused for something different (409).
     Conflict { field: &'static str },
+    /// The idempotency key was used before with another request (422).
+    IdempotencyKeyReused,
     /// Too many attempts (429, with `Retry-After`).
     RateLimited { retry_after: Duration },
     /// Storage or another dependency failed (500); the cause is logged, not returned.
@@ -97,6 +99,12 @@ impl ApiError {
                 ErrorCode::Conflict,
                 "This id was already used for something different.".into(),
                 Some((*field).into()),
+            ),
+            Self::IdempotencyKeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::IdempotencyKeyReused,
+                "This Idempotency-Key was already used for a different request; make a new key for a new request.".into(),
+                Some("idempotency-key".into()),
             ),
             Self::RateLimited { retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,

@@ -102,6 +102,8 @@ async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
         "/v1/shopper/orders",
         "/v1/merchant/orders/{number}",
         "/v1/merchant/orders/{number}/events",
+        "/v1/complaints",
+        "/v1/complaints/{ticket}",
     ] {
         assert!(paths.contains_key(path), "{path} missing: {:?}", paths.keys());
     }
@@ -109,7 +111,7 @@ async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
     let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
     assert!(schemes.contains_key("secret_key") && schemes.contains_key("shopper_token"), "{schemes:?}");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for schema in ["WidgetConfig", "ErrorBody", "ErrorCode", "Feature", "Theme", "OrderView", "OrderLookupRequest", "UpsertOrderRequest", "OrderEventRequest"] {
+    for schema in ["WidgetConfig", "ErrorBody", "ErrorCode", "Feature", "Theme", "OrderView", "OrderLookupRequest", "UpsertOrderRequest", "OrderEventRequest", "NewComplaintRequest", "ComplaintView"] {
         assert!(schemas.contains_key(schema), "missing schema {schema}: {:?}", schemas.keys());
     }
 }

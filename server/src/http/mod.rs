@@ -1,6 +1,7 @@
 //! HTTP surface: routes, middleware and the OpenAPI document generated from the handlers.
 
 mod auth;
+mod complaints;
 mod cors;
 mod extract;
 mod health;
@@ -101,6 +102,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::shopper_orders))
+        .routes(routes!(complaints::file_complaint))
+        .routes(routes!(complaints::get_complaint))
         .routes(routes!(merchant_orders::upsert_order, merchant_orders::get_order))
         .routes(routes!(merchant_orders::append_event))
         .routes(routes!(health::healthz))

@@ -15,7 +15,7 @@ use carebox_contract::{
 use super::{AppState, Merchant, auth::ShopperAccess, json::ApiJson};
 use crate::ApiError;
 use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims};
-use crate::storage::StoredOrder;
+use crate::storage::{MerchantRecord, StoredOrder};
 
 const RECENT_ORDERS: i64 = 20;
 
@@ -102,24 +102,32 @@ pub async fn get_order(
     Path(number): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<OrderView>, ApiError> {
-    let access = ShopperAccess::from_headers(&headers, &merchant, &state)?;
     let number = OrderNumber::parse(&number)?;
-    let order = match access {
-        ShopperAccess::Order { order_id } => state
-            .store
-            .order_by_id(&merchant.id, &order_id)
-            .await?
-            .filter(|order| order.number == number),
+    let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
+    Ok(Json(view(&order, state.clock.now())?))
+}
+
+/// Order `number` of this merchant, if the request's bearer token may open it: its own
+/// lookup token, or a shopper token of its owner. Anything else is "not found".
+pub(super) async fn order_for_bearer(
+    state: &AppState,
+    merchant: &MerchantRecord,
+    headers: &HeaderMap,
+    number: &OrderNumber,
+) -> Result<StoredOrder, ApiError> {
+    let order = match ShopperAccess::from_headers(headers, merchant, state)? {
+        ShopperAccess::Order { order_id } => {
+            state.store.order_by_id(&merchant.id, &order_id).await?.filter(|order| order.number == *number)
+        }
         ShopperAccess::Shopper(claims) => {
             let email = claims.email.as_deref().and_then(|e| Email::parse(e).ok());
-            state.store.order_by_number(&merchant.id, &number).await?.filter(|order| {
+            state.store.order_by_number(&merchant.id, number).await?.filter(|order| {
                 order.details.shopper_id.as_deref() == Some(claims.sub.as_str())
                     || email.as_ref().is_some_and(|e| *e == order.details.email)
             })
         }
     };
-    let order = order.ok_or(ApiError::NotFound)?;
-    Ok(Json(view(&order, state.clock.now())?))
+    order.ok_or(ApiError::NotFound)
 }
 
 /// The identified shopper's recent orders, newest first.

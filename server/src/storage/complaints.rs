@@ -1,10 +1,10 @@
 //! Complaints: current state plus an append-only event log, and the SLA escalation step.
 
 use carebox_contract::{
-    ComplaintCategory, ComplaintDescription, ComplaintStatus, ContactPreference, DesiredResolution, EscalationLevel,
-    Priority, Timestamp,
+    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry,
+    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
-use sqlx::Row;
+use sqlx::{Row, any::AnyRow};
 
 use super::{Store, to_json};
 use crate::domain::complaint::{self, ComplaintState, SlaPolicy};
@@ -23,6 +23,57 @@ pub struct NewComplaint<'a> {
     pub level: EscalationLevel,
     pub priority: Priority,
     pub due_at: Timestamp,
+}
+
+/// A complaint as stored, with its timeline (oldest first).
+#[derive(Debug, Clone)]
+pub struct StoredComplaint {
+    pub id: String,
+    pub order_id: String,
+    pub order_number: OrderNumber,
+    pub ticket: String,
+    pub category: ComplaintCategory,
+    pub description: String,
+    pub desired_resolution: DesiredResolution,
+    pub contact_preference: ContactPreference,
+    pub items: Vec<u32>,
+    pub status: ComplaintStatus,
+    pub level: EscalationLevel,
+    pub priority: Priority,
+    pub due_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub timeline: Vec<ComplaintTimelineEntry>,
+}
+
+impl StoredComplaint {
+    pub fn view(&self) -> ComplaintView {
+        ComplaintView {
+            ticket: self.ticket.clone(),
+            order_number: self.order_number.clone(),
+            status: self.status,
+            level: self.level,
+            priority: self.priority,
+            category: self.category,
+            description: self.description.clone(),
+            desired_resolution: self.desired_resolution,
+            contact_preference: self.contact_preference,
+            items: self.items.clone(),
+            created_at: self.created_at,
+            response_due: self.due_at.filter(|_| self.status == ComplaintStatus::Open),
+            timeline: self.timeline.clone(),
+        }
+    }
+}
+
+/// What filing with an idempotency key did.
+#[derive(Debug)]
+pub enum Filed {
+    /// A new complaint.
+    Created(StoredComplaint),
+    /// The same key and request were seen before: the answer given then.
+    Replayed(ComplaintView),
+    /// The key was used before for a different request.
+    KeyReused,
 }
 
 /// One escalation the SLA step carried out.
@@ -56,34 +107,64 @@ fn ticket_number() -> String {
 impl Store {
     /// Stores the complaint and its `created` event; returns (id, ticket).
     pub async fn create_complaint(&self, complaint: NewComplaint<'_>, now: Timestamp) -> Result<(String, String), sqlx::Error> {
-        let id = format!("cmp_{}", uuid::Uuid::new_v4().simple());
-        let ticket = ticket_number();
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO complaints (id, merchant_id, ticket, order_id, shopper_tier, category, description, \
-             desired_resolution, contact_preference, items_json, status, level, priority, due_at_ms, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+        let created = insert_complaint(&mut tx, &complaint, now).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Files the complaint exactly once per (merchant, idempotency key): the key is claimed
+    /// in the transaction that creates the complaint, so concurrent retries wait for the
+    /// first and then get its answer; the same key with another request is refused.
+    pub async fn file_complaint_once(
+        &self,
+        key: &str,
+        request_hash: &str,
+        complaint: NewComplaint<'_>,
+        now: Timestamp,
+    ) -> Result<Filed, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let claimed = sqlx::query(
+            "INSERT INTO idempotency_keys (merchant_id, idem_key, request_hash, response_json, created_at_ms) \
+             VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (merchant_id, idem_key) DO NOTHING",
         )
-        .bind(&id)
         .bind(complaint.merchant_id)
-        .bind(&ticket)
-        .bind(complaint.order_id)
-        .bind(complaint.shopper_tier.map(str::to_owned))
-        .bind(name(complaint.category)?)
-        .bind(complaint.description.as_str())
-        .bind(name(complaint.desired_resolution)?)
-        .bind(name(complaint.contact_preference)?)
-        .bind(to_json(complaint.items)?)
-        .bind(name(ComplaintStatus::Open)?)
-        .bind(complaint.level.as_str())
-        .bind(name(complaint.priority)?)
-        .bind(complaint.due_at.unix_ms())
+        .bind(key)
+        .bind(request_hash)
         .bind(now.unix_ms())
         .execute(&mut *tx)
-        .await?;
-        append_event(&mut tx, &id, "created", "shopper", None, Some(complaint.level), None, now).await?;
+        .await?
+        .rows_affected()
+            == 1;
+        if !claimed {
+            let row = sqlx::query("SELECT request_hash, response_json FROM idempotency_keys WHERE merchant_id = $1 AND idem_key = $2")
+                .bind(complaint.merchant_id)
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.rollback().await?;
+            let (saved_hash, saved): (String, Option<String>) = (row.try_get("request_hash")?, row.try_get("response_json")?);
+            if saved_hash != request_hash {
+                return Ok(Filed::KeyReused);
+            }
+            let saved = saved.ok_or_else(|| sqlx::Error::Protocol("idempotency key claimed without an answer".into()))?;
+            return serde_json::from_str(&saved).map(Filed::Replayed).map_err(|e| sqlx::Error::Decode(Box::new(e)));
+        }
+        let (id, _) = insert_complaint(&mut tx, &complaint, now).await?;
+        let stored = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(sqlx::Error::RowNotFound)?;
+        sqlx::query("UPDATE idempotency_keys SET response_json = $1 WHERE merchant_id = $2 AND idem_key = $3")
+            .bind(to_json(&stored.view())?)
+            .bind(complaint.merchant_id)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok((id, ticket))
+        Ok(Filed::Created(stored))
+    }
+
+    pub async fn complaint_by_ticket(&self, merchant_id: &str, ticket: &str) -> Result<Option<StoredComplaint>, sqlx::Error> {
+        let mut conn = self.pool().acquire().await?;
+        load_complaint(&mut conn, "c.merchant_id = $1 AND c.ticket = $2", &[merchant_id, ticket]).await
     }
 
     /// The last time a complaint was filed about this order, for the repeat-complaint rule.
@@ -164,6 +245,96 @@ impl Store {
             .map(|r| Ok((r.try_get("kind")?, r.try_get("actor")?, r.try_get("level_from")?, r.try_get("level_to")?)))
             .collect()
     }
+}
+
+async fn insert_complaint(
+    conn: &mut sqlx::AnyConnection,
+    complaint: &NewComplaint<'_>,
+    now: Timestamp,
+) -> Result<(String, String), sqlx::Error> {
+    let id = format!("cmp_{}", uuid::Uuid::new_v4().simple());
+    let ticket = ticket_number();
+    sqlx::query(
+        "INSERT INTO complaints (id, merchant_id, ticket, order_id, shopper_tier, category, description, \
+         desired_resolution, contact_preference, items_json, status, level, priority, due_at_ms, created_at_ms, updated_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+    )
+    .bind(&id)
+    .bind(complaint.merchant_id)
+    .bind(&ticket)
+    .bind(complaint.order_id)
+    .bind(complaint.shopper_tier.map(str::to_owned))
+    .bind(name(complaint.category)?)
+    .bind(complaint.description.as_str())
+    .bind(name(complaint.desired_resolution)?)
+    .bind(name(complaint.contact_preference)?)
+    .bind(to_json(complaint.items)?)
+    .bind(name(ComplaintStatus::Open)?)
+    .bind(complaint.level.as_str())
+    .bind(name(complaint.priority)?)
+    .bind(complaint.due_at.unix_ms())
+    .bind(now.unix_ms())
+    .execute(&mut *conn)
+    .await?;
+    append_event(conn, &id, "created", "shopper", None, Some(complaint.level), None, now).await?;
+    Ok((id, ticket))
+}
+
+/// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`.
+async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&str]) -> Result<Option<StoredComplaint>, sqlx::Error> {
+    let sql = format!(
+        "SELECT c.id, c.order_id, o.number, c.ticket, c.category, c.description, c.desired_resolution, \
+         c.contact_preference, c.items_json, c.status, c.level, c.priority, c.due_at_ms, c.created_at_ms \
+         FROM complaints c JOIN orders o ON o.id = c.order_id WHERE {filter}"
+    );
+    let mut query = sqlx::query(&sql);
+    for arg in args {
+        query = query.bind(*arg);
+    }
+    let Some(row) = query.fetch_optional(&mut *conn).await? else { return Ok(None) };
+    let mut complaint = complaint_from_row(&row)?;
+    let events = sqlx::query("SELECT kind, actor, level_from, level_to, reason, at_ms FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
+        .bind(&complaint.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    complaint.timeline = events
+        .iter()
+        .map(|e| {
+            let level = |column: &str| -> Result<Option<EscalationLevel>, sqlx::Error> {
+                e.try_get::<Option<String>, _>(column)?.map(|l| parse(&l)).transpose()
+            };
+            Ok(ComplaintTimelineEntry {
+                kind: parse::<ComplaintEventKind>(&e.try_get::<String, _>("kind")?)?,
+                actor: parse::<Actor>(&e.try_get::<String, _>("actor")?)?,
+                at: Timestamp::from_unix_ms(e.try_get("at_ms")?),
+                from_level: level("level_from")?,
+                to_level: level("level_to")?,
+                reason: e.try_get("reason")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Some(complaint))
+}
+
+fn complaint_from_row(row: &AnyRow) -> Result<StoredComplaint, sqlx::Error> {
+    let number: String = row.try_get("number")?;
+    Ok(StoredComplaint {
+        id: row.try_get("id")?,
+        order_id: row.try_get("order_id")?,
+        order_number: OrderNumber::parse(&number).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        ticket: row.try_get("ticket")?,
+        category: parse(&row.try_get::<String, _>("category")?)?,
+        description: row.try_get("description")?,
+        desired_resolution: parse(&row.try_get::<String, _>("desired_resolution")?)?,
+        contact_preference: parse(&row.try_get::<String, _>("contact_preference")?)?,
+        items: super::json_column(row, "items_json")?,
+        status: parse(&row.try_get::<String, _>("status")?)?,
+        level: parse(&row.try_get::<String, _>("level")?)?,
+        priority: parse(&row.try_get::<String, _>("priority")?)?,
+        due_at: row.try_get::<Option<i64>, _>("due_at_ms")?.map(Timestamp::from_unix_ms),
+        created_at: Timestamp::from_unix_ms(row.try_get("created_at_ms")?),
+        timeline: Vec::new(),
+    })
 }
 
 /// Appends an event after the complaint's last one. Callers have already written the

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use carebox_contract::{Feature, Locale, LookupMode, PublishableKey, Theme, WidgetConfig};
+use carebox_contract::{ComplaintCategory, Feature, Locale, LookupMode, PublishableKey, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -17,6 +17,9 @@ pub struct MerchantSettings {
     pub theme: Theme,
     #[serde(default)]
     pub lookup_by: LookupMode,
+    /// Complaint categories that start at L2.
+    #[serde(default)]
+    pub severe_categories: Vec<ComplaintCategory>,
 }
 
 #[derive(Clone)]

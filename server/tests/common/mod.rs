@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use carebox_contract::{Feature, LookupMode, PublishableKey, Theme, Timestamp};
+use carebox_contract::{ComplaintCategory, Feature, LookupMode, PublishableKey, Theme, Timestamp};
 use carebox_server::{
     Settings, Store,
     clock::ManualClock,
@@ -122,6 +122,7 @@ impl TestApp {
                         features: vec![Feature::OrderStatus, Feature::Loyalty],
                         theme: Theme::default(),
                         lookup_by,
+                        severe_categories: vec![ComplaintCategory::Damaged],
                     },
                     allowed_origins: &[origin.to_owned()],
                 })

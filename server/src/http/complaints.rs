@@ -1,0 +1,126 @@
+//! The shopper's side of complaints: file one (exactly once per Idempotency-Key), read it.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+};
+use carebox_contract::{
+    ComplaintDescription, ComplaintView, ErrorBody, FieldError, IdempotencyKey, NewComplaintRequest, OrderNumber,
+};
+use sha2::{Digest, Sha256};
+
+use super::{AppState, Merchant, json::ApiJson, orders::order_for_bearer};
+use crate::ApiError;
+use crate::domain::complaint::{self, Intake, SlaPolicy};
+use crate::storage::{Filed, NewComplaint};
+
+/// Files a complaint about an order the bearer may open. The same `Idempotency-Key` with
+/// the same body returns the first answer (one complaint); with another body it is refused.
+#[utoipa::path(
+    post,
+    path = "/v1/complaints",
+    tag = "widget",
+    params(
+        ("key" = String, Query, description = "The merchant's publishable key"),
+        ("Idempotency-Key" = String, Header, description = "Made when the shopper presses Send; reused on every retry"),
+    ),
+    request_body = NewComplaintRequest,
+    security(("shopper_token" = [])),
+    responses(
+        (status = 201, description = "Filed (or the answer to the first request with this key)", body = ComplaintView),
+        (status = 400, description = "Missing or malformed key, header or JSON; `field` names it", body = ErrorBody),
+        (status = 401, description = "`invalid_token` or `token_expired`", body = ErrorBody),
+        (status = 404, description = "Not an order this token opens", body = ErrorBody),
+        (status = 422, description = "A value is not acceptable, or `idempotency_key_reused`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
+pub async fn file_complaint(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<NewComplaintRequest>,
+) -> Result<(StatusCode, Json<ComplaintView>), ApiError> {
+    let key = IdempotencyKey::parse(headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
+    let number = OrderNumber::parse(&request.order_number).map_err(ApiError::Unprocessable)?;
+    let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
+    let description = ComplaintDescription::parse(&request.description).map_err(ApiError::Unprocessable)?;
+    let mut items = request.items.clone();
+    items.sort_unstable();
+    items.dedup();
+    if items.len() != request.items.len() || items.iter().any(|i| *i as usize >= order.details.items.len()) {
+        return Err(ApiError::Unprocessable(FieldError::invalid("items", "Choose items of this order, each once.")));
+    }
+
+    let now = state.clock.now();
+    let previous = state.store.last_complaint_on_order(&order.id).await?;
+    let intake = Intake {
+        category: request.category,
+        tier: None,
+        vip: false,
+        previous_on_order: previous,
+        severe: &merchant.settings.severe_categories,
+    };
+    let (level, priority) = complaint::start(&intake, now);
+    let due_at = SlaPolicy::default().due(now, intake.tier);
+    let request_hash = hex::encode(Sha256::digest(serde_json::to_vec(&request).map_err(ApiError::internal)?));
+    let filed = state
+        .store
+        .file_complaint_once(
+            key.as_str(),
+            &request_hash,
+            NewComplaint {
+                merchant_id: &merchant.id,
+                order_id: &order.id,
+                shopper_tier: intake.tier,
+                category: request.category,
+                description: &description,
+                desired_resolution: request.desired_resolution,
+                contact_preference: request.contact_preference,
+                items: &items,
+                level,
+                priority,
+                due_at,
+            },
+            now,
+        )
+        .await?;
+    match filed {
+        Filed::Created(complaint) => {
+            tracing::info!(ticket = %complaint.ticket, level = complaint.level.as_str(), "complaint filed");
+            Ok((StatusCode::CREATED, Json(complaint.view())))
+        }
+        Filed::Replayed(view) => Ok((StatusCode::CREATED, Json(view))),
+        Filed::KeyReused => Err(ApiError::IdempotencyKeyReused),
+    }
+}
+
+/// A complaint, for a bearer who may open its order.
+#[utoipa::path(
+    get,
+    path = "/v1/complaints/{ticket}",
+    tag = "widget",
+    params(
+        ("ticket" = String, Path, description = "The ticket number, e.g. C-7K3Q9M2A"),
+        ("key" = String, Query, description = "The merchant's publishable key"),
+    ),
+    security(("shopper_token" = [])),
+    responses(
+        (status = 200, body = ComplaintView),
+        (status = 401, description = "`invalid_token` or `token_expired`", body = ErrorBody),
+        (status = 404, description = "No such complaint for this token", body = ErrorBody),
+    )
+)]
+pub async fn get_complaint(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    Path(ticket): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<ComplaintView>, ApiError> {
+    // Check the token before looking: an unauthenticated caller learns nothing.
+    crate::http::auth::ShopperAccess::from_headers(&headers, &merchant, &state)?;
+    let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
+    order_for_bearer(&state, &merchant, &headers, &complaint.order_number).await?;
+    Ok(Json(complaint.view()))
+}
