@@ -224,8 +224,42 @@ pub struct ComplaintTimelineEntry {
     pub from_level: Option<EscalationLevel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_level: Option<EscalationLevel>,
+    /// Why (escalations), the merchant's words (replies), or how it was settled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// How a merchant settles a complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Resolution {
+    Refund,
+    Replacement,
+    Repair,
+    /// Loyalty points credited to the shopper (capped per shopper per 30 days).
+    Compensation { points: i64 },
+    Rejected { reason: String },
+}
+
+/// `POST /v1/merchant/complaints/{ticket}/actions` (secret key): what the merchant's team does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum MerchantAction {
+    /// An answer the shopper reads in the ticket; it keeps the response promise.
+    Reply { text: String },
+    Resolve { resolution: Resolution, #[serde(default)] note: Option<String> },
+    Reopen { reason: String },
+    Escalate { reason: String },
+    DeEscalate { reason: String },
+}
+
+/// `POST /v1/complaints/{ticket}/escalate`: the shopper asks for the next level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopperEscalationRequest {
+    pub reason: String,
 }
 
 /// A complaint's ticket, as the shopper sees it.
@@ -249,6 +283,9 @@ pub struct ComplaintView {
     pub response_due: Option<Timestamp>,
     /// Oldest first.
     pub timeline: Vec<ComplaintTimelineEntry>,
+    /// Whether the shopper may ask for the next level now (after an answer or a broken
+    /// promise, once per level, below L3).
+    pub can_escalate: bool,
 }
 
 #[cfg(test)]

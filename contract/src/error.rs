@@ -32,6 +32,8 @@ pub enum ErrorCode {
     Conflict,
     /// This `Idempotency-Key` was already used with a different request.
     IdempotencyKeyReused,
+    /// The action is not possible in the complaint's current state (the message says why).
+    NotAllowed,
     /// The request body is not valid JSON of the expected shape.
     InvalidJson,
     /// Too many requests; retry after the `Retry-After` header.
@@ -57,6 +59,7 @@ impl ErrorCode {
             Self::InvalidTransition => "invalid_transition",
             Self::Conflict => "conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::NotAllowed => "not_allowed",
             Self::InvalidJson => "invalid_json",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
@@ -163,6 +166,7 @@ mod tests {
             ErrorCode::InvalidTransition,
             ErrorCode::Conflict,
             ErrorCode::IdempotencyKeyReused,
+            ErrorCode::NotAllowed,
             ErrorCode::InvalidJson,
             ErrorCode::RateLimited,
             ErrorCode::Internal,

@@ -38,7 +38,7 @@ pub mod widget_config;
 pub use complaint::{
     Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry,
     ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey,
-    NewComplaintRequest, Priority,
+    MerchantAction, NewComplaintRequest, Priority, Resolution, ShopperEscalationRequest,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;

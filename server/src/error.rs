@@ -37,6 +37,8 @@ pub enum ApiError {
     Conflict { field: &'static str },
     /// The idempotency key was used before with another request (422).
     IdempotencyKeyReused,
+    /// Not possible in the current state (409); the message says why.
+    NotAllowed(String),
     /// Too many attempts (429, with `Retry-After`).
     RateLimited { retry_after: Duration },
     /// Storage or another dependency failed (500); the cause is logged, not returned.
@@ -100,6 +102,7 @@ impl ApiError {
                 "This id was already used for something different.".into(),
                 Some((*field).into()),
             ),
+            Self::NotAllowed(why) => (StatusCode::CONFLICT, ErrorCode::NotAllowed, why.clone(), None),
             Self::IdempotencyKeyReused => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::IdempotencyKeyReused,

@@ -122,7 +122,113 @@ async fn only_orders_the_shopper_may_open(engine: Engine) {
     assert_eq!(error_of(peek).await.0, 404, "another shopper cannot read it");
 }
 
+async fn act(app: &TestApp, secret: &str, ticket: &str, action: Value) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions")))
+        .bearer_auth(secret)
+        .json(&action)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn shopper_escalate(app: &TestApp, token: &str, ticket: &str, reason: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/v1/complaints/{ticket}/escalate?key={SHOP_KEY}")))
+        .bearer_auth(token)
+        .json(&json!({"reason": reason}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn merchant_replies_shopper_escalates_merchant_resolves(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = order_token(&app).await;
+    let filed: Value = file(&app, SHOP_KEY, &token, Some("send-z-000001"), &complaint("quality")).await.json().await.unwrap();
+    let ticket = filed["ticket"].as_str().unwrap().to_owned();
+    assert_eq!(filed["can_escalate"], false);
+    let too_early = shopper_escalate(&app, &token, &ticket, "Nobody has answered yet").await;
+    assert_eq!(error_of(too_early).await.1, "not_allowed");
+
+    let reply = act(&app, SHOP_SECRET, &ticket, json!({"action": "reply", "text": "Sorry! We are sending a new beanie today."})).await;
+    assert_eq!(reply.status(), 200);
+    let replied: Value = reply.json().await.unwrap();
+    assert_eq!((replied["status"].as_str(), replied["can_escalate"].as_bool()), (Some("answered"), Some(true)));
+    assert!(replied.get("response_due").is_none(), "an answer keeps the promise");
+
+    let no_reason = shopper_escalate(&app, &token, &ticket, "").await;
+    assert_eq!(error_of(no_reason).await, (422, "missing".into(), Some("reason".into())));
+    let up: Value = shopper_escalate(&app, &token, &ticket, "A new beanie does not fix my trip").await.json().await.unwrap();
+    assert_eq!((up["level"].as_str(), up["status"].as_str()), (Some("l2"), Some("open")));
+    assert_eq!(up["response_due"], "2026-11-26T09:30:00.000Z", "a fresh promise");
+    assert_eq!(up["can_escalate"], false, "no answer at L2 yet");
+
+    let bad_points = act(&app, SHOP_SECRET, &ticket, json!({"action": "resolve", "resolution": {"kind": "compensation", "points": 0}})).await;
+    assert_eq!(error_of(bad_points).await, (422, "invalid".into(), Some("resolution.points".into())));
+    let resolved: Value = act(&app, SHOP_SECRET, &ticket, json!({"action": "resolve", "resolution": {"kind": "refund"}, "note": "Refunded in full."}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(resolved["status"], "resolved");
+    let kinds: Vec<(&str, &str)> = resolved["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("created", "shopper"), ("replied", "merchant"), ("escalated", "shopper"), ("resolved", "merchant")]);
+    assert_eq!(resolved["timeline"][1]["reason"], "Sorry! We are sending a new beanie today.");
+    assert_eq!(resolved["timeline"][2]["reason"], "A new beanie does not fix my trip");
+    assert_eq!(resolved["timeline"][3]["reason"], "refund — Refunded in full.");
+
+    // Unhappy with the resolution: once more, from L2 to L3; then there is no higher level.
+    assert_eq!(shopper_escalate(&app, &token, &ticket, "The refund never arrived").await.status(), 200);
+    let top = act(&app, SHOP_SECRET, &ticket, json!({"action": "escalate", "reason": "Manager should look"})).await;
+    assert_eq!(error_of(top).await.1, "not_allowed");
+    let again = act(&app, SHOP_SECRET, &ticket, json!({"action": "reply", "text": "Looking into it."})).await;
+    assert_eq!(again.status(), 200);
+    let at_top = shopper_escalate(&app, &token, &ticket, "Still nothing").await;
+    assert_eq!(error_of(at_top).await.1, "not_allowed");
+}
+
+async fn the_merchant_desk_filters_and_never_shows_another_merchant(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = order_token(&app).await;
+    let quality: Value = file(&app, SHOP_KEY, &token, Some("send-w-000001"), &complaint("quality")).await.json().await.unwrap();
+    let damaged: Value = file(&app, SHOP_KEY, &token, Some("send-w-000002"), &complaint("damaged")).await.json().await.unwrap();
+    act(&app, SHOP_SECRET, damaged["ticket"].as_str().unwrap(), json!({"action": "reply", "text": "Replacement sent."})).await;
+    let list = |query: &'static str| {
+        let request = app.client.get(app.url(&format!("/v1/merchant/complaints{query}"))).bearer_auth(SHOP_SECRET);
+        async move {
+            let body: Value = request.send().await.unwrap().json().await.unwrap();
+            body.as_array().unwrap().iter().map(|c| c["ticket"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    let (q, d) = (quality["ticket"].as_str().unwrap().to_owned(), damaged["ticket"].as_str().unwrap().to_owned());
+    assert_eq!(list("").await, [d.clone(), q.clone()], "newest first");
+    assert_eq!(list("?category=damaged").await, [d.clone()]);
+    assert_eq!(list("?level=l2").await, [d.clone()]);
+    assert_eq!(list("?status=open").await, [q.clone()]);
+    assert!(list("?breached=true").await.is_empty());
+    app.clock.advance(std::time::Duration::from_secs(25 * 3600));
+    assert_eq!(list("?breached=true").await, [q.clone()], "open past its promise; the answered one is not");
+    assert_eq!(list("?created_before=2026-11-25T09:00:00Z").await, Vec::<String>::new());
+    let bad = app.client.get(app.url("/v1/merchant/complaints?level=l9")).bearer_auth(SHOP_SECRET).send().await.unwrap();
+    assert_eq!(error_of(bad).await.0, 400);
+
+    let theirs = app.client.get(app.url("/v1/merchant/complaints")).bearer_auth(OTHER_SECRET).send().await.unwrap();
+    assert_eq!(theirs.json::<Value>().await.unwrap(), json!([]));
+    let peek = app.client.get(app.url(&format!("/v1/merchant/complaints/{q}"))).bearer_auth(OTHER_SECRET).send().await.unwrap();
+    assert_eq!(error_of(peek).await.0, 404);
+    let meddle = act(&app, OTHER_SECRET, &q, json!({"action": "reply", "text": "Not my complaint"})).await;
+    assert_eq!(error_of(meddle).await.0, 404);
+}
+
 on_both_engines!(
+    merchant_replies_shopper_escalates_merchant_resolves,
+    the_merchant_desk_filters_and_never_shows_another_merchant,
     filing_gives_a_ticket_with_a_promise_and_a_timeline,
     a_retried_send_files_once_and_returns_the_same_answer,
     bad_input_names_the_field,

@@ -104,6 +104,10 @@ async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
         "/v1/merchant/orders/{number}/events",
         "/v1/complaints",
         "/v1/complaints/{ticket}",
+        "/v1/complaints/{ticket}/escalate",
+        "/v1/merchant/complaints",
+        "/v1/merchant/complaints/{ticket}",
+        "/v1/merchant/complaints/{ticket}/actions",
     ] {
         assert!(paths.contains_key(path), "{path} missing: {:?}", paths.keys());
     }

@@ -130,6 +130,126 @@ pub fn shopper_escalation(state: &ComplaintState, now: Timestamp) -> Result<Esca
     }
 }
 
+/// Something done to a complaint, already parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    MerchantReply { text: String },
+    MerchantResolve { summary: String },
+    MerchantReopen { reason: String },
+    MerchantEscalate { reason: String },
+    MerchantDeEscalate { reason: String },
+    ShopperEscalate { reason: String },
+}
+
+/// What an action does: the new state and the event that records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub state: ComplaintState,
+    pub event: ChangeEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEvent {
+    pub kind: &'static str,
+    pub actor: &'static str,
+    pub from: Option<EscalationLevel>,
+    pub to: Option<EscalationLevel>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionRefused {
+    AlreadyResolved,
+    NotResolved,
+    AtTopLevel,
+    AtBottomLevel,
+    Shopper(ShopperEscalationRefused),
+}
+
+impl std::fmt::Display for ActionRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::AlreadyResolved => "the complaint is resolved; reopen it first",
+            Self::NotResolved => "only a resolved complaint can be reopened",
+            Self::AtTopLevel | Self::Shopper(ShopperEscalationRefused::AtTopLevel) => "the complaint is already at L3",
+            Self::AtBottomLevel => "the complaint is already at L1",
+            Self::Shopper(ShopperEscalationRefused::TooEarly) => {
+                "escalation opens once the merchant has answered or the promised time has passed"
+            }
+            Self::Shopper(ShopperEscalationRefused::AlreadyEscalatedHere) => "the shopper already escalated from this level",
+        })
+    }
+}
+
+/// Applies `action` at `now`: a reply keeps the promise; resolving ends it; reopening and
+/// any escalation start a fresh promise; de-escalating keeps the current one.
+pub fn apply(
+    state: &ComplaintState,
+    action: Action,
+    now: Timestamp,
+    policy: &SlaPolicy,
+    tier: Option<&str>,
+) -> Result<Change, ActionRefused> {
+    let mut next = state.clone();
+    let level = state.level;
+    let event = |kind, actor, to: Option<EscalationLevel>, reason: String| ChangeEvent {
+        kind,
+        actor,
+        from: to.map(|_| level),
+        to,
+        reason,
+    };
+    let resolved = state.status == ComplaintStatus::Resolved;
+    let event = match action {
+        Action::MerchantReply { text } => {
+            if resolved {
+                return Err(ActionRefused::AlreadyResolved);
+            }
+            next.status = ComplaintStatus::Answered;
+            next.due_at = None;
+            event("replied", "merchant", None, text)
+        }
+        Action::MerchantResolve { summary } => {
+            if resolved {
+                return Err(ActionRefused::AlreadyResolved);
+            }
+            next.status = ComplaintStatus::Resolved;
+            next.due_at = None;
+            event("resolved", "merchant", None, summary)
+        }
+        Action::MerchantReopen { reason } => {
+            if !resolved {
+                return Err(ActionRefused::NotResolved);
+            }
+            next.status = ComplaintStatus::Open;
+            next.due_at = Some(policy.due(now, tier));
+            event("reopened", "merchant", None, reason)
+        }
+        Action::MerchantEscalate { reason } => {
+            let to = level.next().ok_or(ActionRefused::AtTopLevel)?;
+            next.level = to;
+            if next.status == ComplaintStatus::Open {
+                next.due_at = Some(policy.due(now, tier));
+            }
+            event("escalated", "merchant", Some(to), reason)
+        }
+        Action::MerchantDeEscalate { reason } => {
+            let to = level.previous().ok_or(ActionRefused::AtBottomLevel)?;
+            next.level = to;
+            event("de_escalated", "merchant", Some(to), reason)
+        }
+        Action::ShopperEscalate { reason } => {
+            let to = shopper_escalation(state, now).map_err(ActionRefused::Shopper)?;
+            next.level = to;
+            next.status = ComplaintStatus::Open;
+            next.due_at = Some(policy.due(now, tier));
+            next.shopper_escalated_from.push(level);
+            event("escalated", "shopper", Some(to), reason)
+        }
+    };
+    Ok(Change { state: next, event })
+}
+
 /// Compensation points a shopper can still receive in the current window: the cap stops
 /// farming bonuses by complaining. Returns what may be credited now (possibly 0).
 pub fn compensation_allowed(requested: i64, already_credited_in_window: i64, cap_per_window: i64) -> i64 {
@@ -201,6 +321,40 @@ mod tests {
         assert_eq!(shopper_escalation(&again, at(1)), Err(ShopperEscalationRefused::AlreadyEscalatedHere));
         let top = ComplaintState { level: L::L3, ..answered };
         assert_eq!(shopper_escalation(&top, at(1)), Err(ShopperEscalationRefused::AtTopLevel));
+    }
+
+    #[test]
+    fn a_reply_keeps_the_promise_and_unlocks_shopper_escalation() {
+        let policy = SlaPolicy::default();
+        let replied = apply(&open(L::L1, 24), Action::MerchantReply { text: "Sorry! A new one is on its way.".into() }, at(2), &policy, None).unwrap();
+        assert_eq!((replied.state.status, replied.state.due_at), (S::Answered, None));
+        assert_eq!((replied.event.kind, replied.event.actor), ("replied", "merchant"));
+        let up = apply(&replied.state, Action::ShopperEscalate { reason: "The answer does not help".into() }, at(3), &policy, None).unwrap();
+        assert_eq!((up.state.level, up.state.status, up.state.due_at), (L::L2, S::Open, Some(at(27))));
+        assert_eq!((up.event.from, up.event.to, up.event.actor), (Some(L::L1), Some(L::L2), "shopper"));
+        let twice = apply(&ComplaintState { status: S::Answered, ..up.state.clone() }, Action::ShopperEscalate { reason: "Still nothing".into() }, at(4), &policy, None);
+        assert!(twice.is_ok(), "once per level: L2 is a new level");
+        let again_at_l1 = ComplaintState { level: L::L1, status: S::Answered, ..up.state };
+        assert_eq!(
+            apply(&again_at_l1, Action::ShopperEscalate { reason: "Again".into() }, at(5), &policy, None),
+            Err(ActionRefused::Shopper(ShopperEscalationRefused::AlreadyEscalatedHere))
+        );
+    }
+
+    #[test]
+    fn resolving_reopening_and_the_merchants_ladder() {
+        let policy = SlaPolicy::default();
+        let resolved = apply(&open(L::L2, 24), Action::MerchantResolve { summary: "Refund issued".into() }, at(1), &policy, None).unwrap().state;
+        assert_eq!(resolved.status, S::Resolved);
+        assert_eq!(apply(&resolved, Action::MerchantReply { text: "x".into() }, at(2), &policy, None), Err(ActionRefused::AlreadyResolved));
+        let reopened = apply(&resolved, Action::MerchantReopen { reason: "Refund bounced".into() }, at(2), &policy, None).unwrap().state;
+        assert_eq!((reopened.status, reopened.due_at), (S::Open, Some(at(26))));
+        assert_eq!(apply(&reopened, Action::MerchantReopen { reason: "again".into() }, at(3), &policy, None), Err(ActionRefused::NotResolved));
+        let down = apply(&reopened, Action::MerchantDeEscalate { reason: "Routine case".into() }, at(3), &policy, None).unwrap();
+        assert_eq!((down.state.level, down.event.kind), (L::L1, "de_escalated"));
+        assert_eq!(apply(&down.state, Action::MerchantDeEscalate { reason: "x".into() }, at(3), &policy, None), Err(ActionRefused::AtBottomLevel));
+        let top = ComplaintState { level: L::L3, ..down.state };
+        assert_eq!(apply(&top, Action::MerchantEscalate { reason: "x".into() }, at(3), &policy, None), Err(ActionRefused::AtTopLevel));
     }
 
     #[test]

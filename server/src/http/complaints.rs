@@ -6,14 +6,25 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use carebox_contract::{
-    ComplaintDescription, ComplaintView, ErrorBody, FieldError, IdempotencyKey, NewComplaintRequest, OrderNumber,
+    ComplaintDescription, ComplaintView, ErrorBody, EscalationReason, FieldError, IdempotencyKey, NewComplaintRequest,
+    OrderNumber, ShopperEscalationRequest,
 };
 use sha2::{Digest, Sha256};
 
 use super::{AppState, Merchant, json::ApiJson, orders::order_for_bearer};
 use crate::ApiError;
-use crate::domain::complaint::{self, Intake, SlaPolicy};
-use crate::storage::{Filed, NewComplaint};
+use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
+use crate::storage::{ChangeError, Filed, NewComplaint};
+
+impl From<ChangeError> for ApiError {
+    fn from(error: ChangeError) -> Self {
+        match error {
+            ChangeError::NotFound => ApiError::NotFound,
+            ChangeError::Refused(why) => ApiError::NotAllowed(why.to_string()),
+            ChangeError::Storage(e) => ApiError::internal(e),
+        }
+    }
+}
 
 /// Files a complaint about an order the bearer may open. The same `Idempotency-Key` with
 /// the same body returns the first answer (one complaint); with another body it is refused.
@@ -89,7 +100,7 @@ pub async fn file_complaint(
     match filed {
         Filed::Created(complaint) => {
             tracing::info!(ticket = %complaint.ticket, level = complaint.level.as_str(), "complaint filed");
-            Ok((StatusCode::CREATED, Json(complaint.view())))
+            Ok((StatusCode::CREATED, Json(complaint.view(now))))
         }
         Filed::Replayed(view) => Ok((StatusCode::CREATED, Json(view))),
         Filed::KeyReused => Err(ApiError::IdempotencyKeyReused),
@@ -122,5 +133,48 @@ pub async fn get_complaint(
     crate::http::auth::ShopperAccess::from_headers(&headers, &merchant, &state)?;
     let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
     order_for_bearer(&state, &merchant, &headers, &complaint.order_number).await?;
-    Ok(Json(complaint.view()))
+    Ok(Json(complaint.view(state.clock.now())))
+}
+
+/// The shopper asks for the next level: after an answer or once the promise is broken, once
+/// per level, with a reason. It reopens the complaint with a fresh promise.
+#[utoipa::path(
+    post,
+    path = "/v1/complaints/{ticket}/escalate",
+    tag = "widget",
+    params(
+        ("ticket" = String, Path, description = "The ticket number"),
+        ("key" = String, Query, description = "The merchant's publishable key"),
+    ),
+    request_body = ShopperEscalationRequest,
+    security(("shopper_token" = [])),
+    responses(
+        (status = 200, description = "Escalated", body = ComplaintView),
+        (status = 404, description = "No such complaint for this token", body = ErrorBody),
+        (status = 409, description = "`not_allowed`: too early, already escalated from this level, or at L3", body = ErrorBody),
+        (status = 422, description = "The reason is missing or too short", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id, ticket = %ticket))]
+pub async fn escalate_complaint(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    Path(ticket): Path<String>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<ShopperEscalationRequest>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    crate::http::auth::ShopperAccess::from_headers(&headers, &merchant, &state)?;
+    let reason = EscalationReason::parse(&request.reason).map_err(ApiError::Unprocessable)?;
+    let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
+    order_for_bearer(&state, &merchant, &headers, &complaint.order_number).await?;
+    let now = state.clock.now();
+    let policy = SlaPolicy::default();
+    let changed = state
+        .store
+        .change_complaint(&merchant.id, &complaint.ticket, now, |current| {
+            complaint::apply(&current.state(), Action::ShopperEscalate { reason: reason.into() }, now, &policy, None)
+        })
+        .await?;
+    tracing::info!(level = changed.level.as_str(), "complaint escalated by the shopper");
+    Ok(Json(changed.view(now)))
 }

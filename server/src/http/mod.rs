@@ -6,6 +6,7 @@ mod cors;
 mod extract;
 mod health;
 mod json;
+mod merchant_complaints;
 mod merchant_orders;
 mod orders;
 pub mod rate_limit;
@@ -104,6 +105,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::shopper_orders))
         .routes(routes!(complaints::file_complaint))
         .routes(routes!(complaints::get_complaint))
+        .routes(routes!(complaints::escalate_complaint))
+        .routes(routes!(merchant_complaints::list_complaints))
+        .routes(routes!(merchant_complaints::get_complaint))
+        .routes(routes!(merchant_complaints::act_on_complaint))
         .routes(routes!(merchant_orders::upsert_order, merchant_orders::get_order))
         .routes(routes!(merchant_orders::append_event))
         .routes(routes!(health::healthz))

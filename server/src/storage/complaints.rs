@@ -7,7 +7,7 @@ use carebox_contract::{
 use sqlx::{Row, any::AnyRow};
 
 use super::{Store, to_json};
-use crate::domain::complaint::{self, ComplaintState, SlaPolicy};
+use crate::domain::complaint::{self, ActionRefused, Change, ComplaintState, SlaPolicy};
 
 /// A complaint ready to be stored (its level, priority and deadline already decided).
 pub struct NewComplaint<'a> {
@@ -46,7 +46,22 @@ pub struct StoredComplaint {
 }
 
 impl StoredComplaint {
-    pub fn view(&self) -> ComplaintView {
+    /// The state the rules work on; the levels the shopper escalated from come from the timeline.
+    pub fn state(&self) -> ComplaintState {
+        ComplaintState {
+            status: self.status,
+            level: self.level,
+            due_at: self.due_at,
+            shopper_escalated_from: self
+                .timeline
+                .iter()
+                .filter(|e| e.kind == ComplaintEventKind::Escalated && e.actor == Actor::Shopper)
+                .filter_map(|e| e.from_level)
+                .collect(),
+        }
+    }
+
+    pub fn view(&self, now: Timestamp) -> ComplaintView {
         ComplaintView {
             ticket: self.ticket.clone(),
             order_number: self.order_number.clone(),
@@ -61,6 +76,7 @@ impl StoredComplaint {
             created_at: self.created_at,
             response_due: self.due_at.filter(|_| self.status == ComplaintStatus::Open),
             timeline: self.timeline.clone(),
+            can_escalate: complaint::shopper_escalation(&self.state(), now).is_ok(),
         }
     }
 }
@@ -74,6 +90,31 @@ pub enum Filed {
     Replayed(ComplaintView),
     /// The key was used before for a different request.
     KeyReused,
+}
+
+#[derive(Debug)]
+pub enum ChangeError {
+    NotFound,
+    Refused(ActionRefused),
+    Storage(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ChangeError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Storage(error)
+    }
+}
+
+/// Filters for the merchant's list of complaints; `None` means any.
+#[derive(Debug, Default, Clone)]
+pub struct ComplaintFilter {
+    pub status: Option<ComplaintStatus>,
+    pub level: Option<EscalationLevel>,
+    pub category: Option<ComplaintCategory>,
+    /// Only open complaints past their promise (at `now`).
+    pub breached_at: Option<Timestamp>,
+    pub created_after: Option<Timestamp>,
+    pub created_before: Option<Timestamp>,
 }
 
 /// One escalation the SLA step carried out.
@@ -153,13 +194,98 @@ impl Store {
         let (id, _) = insert_complaint(&mut tx, &complaint, now).await?;
         let stored = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(sqlx::Error::RowNotFound)?;
         sqlx::query("UPDATE idempotency_keys SET response_json = $1 WHERE merchant_id = $2 AND idem_key = $3")
-            .bind(to_json(&stored.view())?)
+            .bind(to_json(&stored.view(now))?)
             .bind(complaint.merchant_id)
             .bind(key)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(Filed::Created(stored))
+    }
+
+    /// Applies what `decide` makes of the current complaint, in one transaction that first
+    /// locks the complaint's row (so the SLA clock or another action cannot interleave), and
+    /// records the event. Returns the complaint afterwards.
+    pub async fn change_complaint(
+        &self,
+        merchant_id: &str,
+        ticket: &str,
+        now: Timestamp,
+        decide: impl FnOnce(&StoredComplaint) -> Result<Change, ActionRefused>,
+    ) -> Result<StoredComplaint, ChangeError> {
+        let mut tx = self.pool().begin().await?;
+        let id: String = sqlx::query("UPDATE complaints SET updated_at_ms = $1 WHERE merchant_id = $2 AND ticket = $3 RETURNING id")
+            .bind(now.unix_ms())
+            .bind(merchant_id)
+            .bind(ticket)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(ChangeError::NotFound)?
+            .try_get("id")?;
+        let current = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(ChangeError::NotFound)?;
+        let change = decide(&current).map_err(ChangeError::Refused)?;
+        sqlx::query("UPDATE complaints SET status = $1, level = $2, due_at_ms = $3 WHERE id = $4")
+            .bind(name(change.state.status)?)
+            .bind(change.state.level.as_str())
+            .bind(change.state.due_at.map(Timestamp::unix_ms))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let event = &change.event;
+        append_event(&mut tx, &id, event.kind, event.actor, event.from, event.to, Some(&event.reason), now).await?;
+        let changed = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(ChangeError::NotFound)?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// The merchant's complaints, newest first, at most `limit`.
+    pub async fn list_complaints(&self, merchant_id: &str, filter: &ComplaintFilter, limit: i64) -> Result<Vec<StoredComplaint>, sqlx::Error> {
+        enum Arg {
+            Text(String),
+            Number(i64),
+        }
+        let mut args = vec![Arg::Text(merchant_id.to_owned())];
+        let mut conditions = vec!["merchant_id = $1".to_owned()];
+        let mut add = |condition: &str, arg: Arg| {
+            args.push(arg);
+            conditions.push(condition.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(status) = filter.status {
+            add("status = ?", Arg::Text(name(status)?));
+        }
+        if let Some(level) = filter.level {
+            add("level = ?", Arg::Text(level.as_str().to_owned()));
+        }
+        if let Some(category) = filter.category {
+            add("category = ?", Arg::Text(name(category)?));
+        }
+        if let Some(now) = filter.breached_at {
+            add("status = 'open' AND due_at_ms <= ?", Arg::Number(now.unix_ms()));
+        }
+        if let Some(after) = filter.created_after {
+            add("created_at_ms >= ?", Arg::Number(after.unix_ms()));
+        }
+        if let Some(before) = filter.created_before {
+            add("created_at_ms < ?", Arg::Number(before.unix_ms()));
+        }
+        add("1 = 1 ORDER BY created_at_ms DESC, id LIMIT ?", Arg::Number(limit));
+        let sql = format!("SELECT id FROM complaints WHERE {}", conditions.join(" AND "));
+        let mut query = sqlx::query(&sql);
+        for arg in args {
+            query = match arg {
+                Arg::Text(text) => query.bind(text),
+                Arg::Number(number) => query.bind(number),
+            };
+        }
+        let ids: Vec<String> = query.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        let mut conn = self.pool().acquire().await?;
+        let mut complaints = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(complaint) = load_complaint(&mut conn, "c.id = $1", &[id]).await? {
+                complaints.push(complaint);
+            }
+        }
+        Ok(complaints)
     }
 
     pub async fn complaint_by_ticket(&self, merchant_id: &str, ticket: &str) -> Result<Option<StoredComplaint>, sqlx::Error> {

@@ -6,7 +6,7 @@ mod complaints;
 mod merchants;
 mod orders;
 
-pub use complaints::{Escalated, Filed, NewComplaint, StoredComplaint};
+pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
 pub use merchants::{MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCredentials, OrderWriteError, StoredOrder, WriteOutcome};
 

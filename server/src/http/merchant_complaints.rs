@@ -1,0 +1,156 @@
+//! The merchant's complaint desk (secret key): list and filter, read, and act.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+};
+use carebox_contract::{
+    ComplaintCategory, ComplaintStatus, ComplaintView, ErrorBody, EscalationLevel, EscalationReason, FieldError,
+    MerchantAction, Resolution, Timestamp,
+};
+use serde::Deserialize;
+
+use super::{AppState, auth::MerchantApi, json::ApiJson};
+use crate::ApiError;
+use crate::domain::complaint::{self, Action, SlaPolicy};
+use crate::storage::ComplaintFilter;
+
+const LIST_LIMIT: u32 = 100;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ComplaintQuery {
+    status: Option<ComplaintStatus>,
+    level: Option<EscalationLevel>,
+    category: Option<ComplaintCategory>,
+    /// `true`: only open complaints past their promised response time.
+    breached: Option<bool>,
+    /// RFC 3339; complaints filed at or after.
+    created_after: Option<String>,
+    /// RFC 3339; complaints filed before.
+    created_before: Option<String>,
+    /// At most 100 (the default).
+    limit: Option<u32>,
+}
+
+/// Complaints, newest first, filtered by status, level, category, breach and age.
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/complaints",
+    tag = "merchant",
+    params(ComplaintQuery),
+    security(("secret_key" = [])),
+    responses((status = 200, body = [ComplaintView]), (status = 400, description = "A filter is malformed", body = ErrorBody))
+)]
+pub async fn list_complaints(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    query: Result<Query<ComplaintQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<ComplaintView>>, ApiError> {
+    let Query(query) = query?;
+    let now = state.clock.now();
+    let time = |raw: Option<String>, field| raw.map(|r| Timestamp::parse(&r, field)).transpose();
+    let filter = ComplaintFilter {
+        status: query.status,
+        level: query.level,
+        category: query.category,
+        breached_at: query.breached.filter(|b| *b).map(|_| now),
+        created_after: time(query.created_after, "created_after")?,
+        created_before: time(query.created_before, "created_before")?,
+    };
+    let limit = i64::from(query.limit.unwrap_or(LIST_LIMIT).clamp(1, LIST_LIMIT));
+    let complaints = state.store.list_complaints(&merchant.id, &filter, limit).await?;
+    Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/complaints/{ticket}",
+    tag = "merchant",
+    params(("ticket" = String, Path, description = "The ticket number")),
+    security(("secret_key" = [])),
+    responses((status = 200, body = ComplaintView), (status = 404, description = "No such complaint", body = ErrorBody))
+)]
+pub async fn get_complaint(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    Path(ticket): Path<String>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(complaint.view(state.clock.now())))
+}
+
+/// Reply, resolve, reopen, escalate or de-escalate; every action is recorded with who and why.
+#[utoipa::path(
+    post,
+    path = "/v1/merchant/complaints/{ticket}/actions",
+    tag = "merchant",
+    params(("ticket" = String, Path, description = "The ticket number")),
+    request_body = MerchantAction,
+    security(("secret_key" = [])),
+    responses(
+        (status = 200, description = "Done", body = ComplaintView),
+        (status = 404, description = "No such complaint", body = ErrorBody),
+        (status = 409, description = "`not_allowed` in the complaint's state (the message says why)", body = ErrorBody),
+        (status = 422, description = "A text or reason is missing or too long; `field` names it", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(merchant = %merchant.id, ticket = %ticket))]
+pub async fn act_on_complaint(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    Path(ticket): Path<String>,
+    ApiJson(action): ApiJson<MerchantAction>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    let action = parse_action(action).map_err(ApiError::Unprocessable)?;
+    let now = state.clock.now();
+    let policy = SlaPolicy::default();
+    let changed = state
+        .store
+        .change_complaint(&merchant.id, ticket.trim(), now, |current| complaint::apply(&current.state(), action, now, &policy, None))
+        .await?;
+    Ok(Json(changed.view(now)))
+}
+
+fn reason(raw: &str, field: &'static str) -> Result<String, FieldError> {
+    EscalationReason::parse(raw).map(String::from).map_err(|e| e.at(field))
+}
+
+fn parse_action(action: MerchantAction) -> Result<Action, FieldError> {
+    Ok(match action {
+        MerchantAction::Reply { text } => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(FieldError::missing("text", "Write the reply the shopper will read."));
+            }
+            if text.chars().count() > 5000 {
+                return Err(FieldError::invalid("text", "A reply is at most 5000 characters."));
+            }
+            Action::MerchantReply { text: text.to_owned() }
+        }
+        MerchantAction::Resolve { resolution, note } => {
+            let mut summary = match resolution {
+                Resolution::Refund => "refund".to_owned(),
+                Resolution::Replacement => "replacement".to_owned(),
+                Resolution::Repair => "repair".to_owned(),
+                Resolution::Compensation { points } => {
+                    if !(1..=100_000).contains(&points) {
+                        return Err(FieldError::invalid("resolution.points", "Compensation is 1 to 100000 points."));
+                    }
+                    format!("compensation: {points} points")
+                }
+                Resolution::Rejected { reason: why } => format!("rejected: {}", reason(&why, "resolution.reason")?),
+            };
+            if let Some(note) = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) {
+                if note.chars().count() > 1000 {
+                    return Err(FieldError::invalid("note", "A note is at most 1000 characters."));
+                }
+                summary = format!("{summary} — {note}");
+            }
+            Action::MerchantResolve { summary }
+        }
+        MerchantAction::Reopen { reason: why } => Action::MerchantReopen { reason: reason(&why, "reason")? },
+        MerchantAction::Escalate { reason: why } => Action::MerchantEscalate { reason: reason(&why, "reason")? },
+        MerchantAction::DeEscalate { reason: why } => Action::MerchantDeEscalate { reason: reason(&why, "reason")? },
+    })
+}
