@@ -197,6 +197,7 @@ async fn the_merchant_desk_filters_and_never_shows_another_merchant(engine: Engi
     let app = TestApp::spawn(engine).await;
     let token = order_token(&app).await;
     let quality: Value = file(&app, SHOP_KEY, &token, Some("send-w-000001"), &complaint("quality")).await.json().await.unwrap();
+    app.clock.advance(std::time::Duration::from_secs(60));
     let damaged: Value = file(&app, SHOP_KEY, &token, Some("send-w-000002"), &complaint("damaged")).await.json().await.unwrap();
     act(&app, SHOP_SECRET, damaged["ticket"].as_str().unwrap(), json!({"action": "reply", "text": "Replacement sent."})).await;
     let list = |query: &'static str| {
@@ -208,12 +209,12 @@ async fn the_merchant_desk_filters_and_never_shows_another_merchant(engine: Engi
     };
     let (q, d) = (quality["ticket"].as_str().unwrap().to_owned(), damaged["ticket"].as_str().unwrap().to_owned());
     assert_eq!(list("").await, [d.clone(), q.clone()], "newest first");
-    assert_eq!(list("?category=damaged").await, [d.clone()]);
-    assert_eq!(list("?level=l2").await, [d.clone()]);
-    assert_eq!(list("?status=open").await, [q.clone()]);
+    assert_eq!(list("?category=damaged").await, std::slice::from_ref(&d));
+    assert_eq!(list("?level=l2").await, std::slice::from_ref(&d));
+    assert_eq!(list("?status=open").await, std::slice::from_ref(&q));
     assert!(list("?breached=true").await.is_empty());
     app.clock.advance(std::time::Duration::from_secs(25 * 3600));
-    assert_eq!(list("?breached=true").await, [q.clone()], "open past its promise; the answered one is not");
+    assert_eq!(list("?breached=true").await, std::slice::from_ref(&q), "open past its promise; the answered one is not");
     assert_eq!(list("?created_before=2026-11-25T09:00:00Z").await, Vec::<String>::new());
     let bad = app.client.get(app.url("/v1/merchant/complaints?level=l9")).bearer_auth(SHOP_SECRET).send().await.unwrap();
     assert_eq!(error_of(bad).await.0, 400);
