@@ -49,6 +49,7 @@ pub fn demo_settings() -> MerchantSettings {
         },
         lookup_by: LookupMode::Email,
         severe_categories: vec![ComplaintCategory::Damaged, ComplaintCategory::MissingItem],
+        compensation: Default::default(),
     }
 }
 

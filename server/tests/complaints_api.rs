@@ -227,7 +227,71 @@ async fn the_merchant_desk_filters_and_never_shows_another_merchant(engine: Engi
     assert_eq!(error_of(meddle).await.0, 404);
 }
 
+/// Points credited on a complaint, from its `bonus_credited` events.
+async fn bonus_points(app: &TestApp, ticket: &str) -> Vec<String> {
+    let view: Value = app
+        .client
+        .get(app.url(&format!("/v1/merchant/complaints/{ticket}")))
+        .bearer_auth(SHOP_SECRET)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    view["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "bonus_credited").map(|e| e["reason"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn file_ticket(app: &TestApp, idempotency_key: &str) -> String {
+    let lookup = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await;
+    let token = lookup.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let filed: Value = file(app, SHOP_KEY, &token, Some(idempotency_key), &complaint("quality")).await.json().await.unwrap();
+    filed["ticket"].as_str().unwrap().to_owned()
+}
+
+async fn broken_promises_and_compensation_are_credited_up_to_the_cap(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    order_token(&app).await;
+    let first = file_ticket(&app, "send-c-000001").await;
+    app.clock.advance(std::time::Duration::from_secs(25 * 3600));
+    let escalated = app.store.escalate_breached(app.clock_now(), &carebox_server::domain::complaint::SlaPolicy::default(), 100).await.unwrap();
+    assert_eq!(escalated.len(), 1);
+    assert_eq!(bonus_points(&app, &first).await, ["50 points"], "a broken promise is made up for");
+    // A second breach of the same complaint does not pay again.
+    app.clock.advance(std::time::Duration::from_secs(25 * 3600));
+    app.store.escalate_breached(app.clock_now(), &carebox_server::domain::complaint::SlaPolicy::default(), 100).await.unwrap();
+    assert_eq!(bonus_points(&app, &first).await, ["50 points"]);
+
+    let resolve = |points: i64| json!({"action": "resolve", "resolution": {"kind": "compensation", "points": points}});
+    assert_eq!(act(&app, SHOP_SECRET, &first, resolve(480)).await.status(), 200);
+    assert_eq!(bonus_points(&app, &first).await, ["50 points", "450 points"], "capped at 500 per 30 days");
+
+    let second = file_ticket(&app, "send-c-000002").await;
+    assert_eq!(act(&app, SHOP_SECRET, &second, resolve(100)).await.status(), 200);
+    assert!(bonus_points(&app, &second).await.is_empty(), "the cap is reached: nothing to farm");
+
+    app.clock.advance(std::time::Duration::from_secs(31 * 24 * 3600));
+    let later = file_ticket(&app, "send-c-000003").await;
+    act(&app, SHOP_SECRET, &later, resolve(100)).await;
+    assert_eq!(bonus_points(&app, &later).await, ["100 points"], "a new 30-day window");
+}
+
+async fn concurrent_compensations_for_one_shopper_respect_the_cap(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    order_token(&app).await;
+    let (a, b) = (file_ticket(&app, "send-k-000001").await, file_ticket(&app, "send-k-000002").await);
+    let resolve = json!({"action": "resolve", "resolution": {"kind": "compensation", "points": 400}});
+    let (ra, rb) = tokio::join!(act(&app, SHOP_SECRET, &a, resolve.clone()), act(&app, SHOP_SECRET, &b, resolve.clone()));
+    assert_eq!((ra.status().as_u16(), rb.status().as_u16()), (200, 200));
+    let mut credited: Vec<String> = bonus_points(&app, &a).await;
+    credited.extend(bonus_points(&app, &b).await);
+    credited.sort();
+    assert_eq!(credited, ["100 points", "400 points"], "500 in all, never 800");
+}
+
 on_both_engines!(
+    broken_promises_and_compensation_are_credited_up_to_the_cap,
+    concurrent_compensations_for_one_shopper_respect_the_cap,
     merchant_replies_shopper_escalates_merchant_resolves,
     the_merchant_desk_filters_and_never_shows_another_merchant,
     filing_gives_a_ticket_with_a_promise_and_a_timeline,

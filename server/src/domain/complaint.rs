@@ -134,7 +134,8 @@ pub fn shopper_escalation(state: &ComplaintState, now: Timestamp) -> Result<Esca
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     MerchantReply { text: String },
-    MerchantResolve { summary: String },
+    /// `compensation`: loyalty points to credit (the cap may lower them).
+    MerchantResolve { summary: String, compensation: Option<i64> },
     MerchantReopen { reason: String },
     MerchantEscalate { reason: String },
     MerchantDeEscalate { reason: String },
@@ -146,6 +147,8 @@ pub enum Action {
 pub struct Change {
     pub state: ComplaintState,
     pub event: ChangeEvent,
+    /// Loyalty points to credit with this change, before the cap.
+    pub compensation: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +203,7 @@ pub fn apply(
         reason,
     };
     let resolved = state.status == ComplaintStatus::Resolved;
+    let mut compensation = None;
     let event = match action {
         Action::MerchantReply { text } => {
             if resolved {
@@ -209,10 +213,11 @@ pub fn apply(
             next.due_at = None;
             event("replied", "merchant", None, text)
         }
-        Action::MerchantResolve { summary } => {
+        Action::MerchantResolve { summary, compensation: points } => {
             if resolved {
                 return Err(ActionRefused::AlreadyResolved);
             }
+            compensation = points;
             next.status = ComplaintStatus::Resolved;
             next.due_at = None;
             event("resolved", "merchant", None, summary)
@@ -247,7 +252,7 @@ pub fn apply(
             event("escalated", "shopper", Some(to), reason)
         }
     };
-    Ok(Change { state: next, event })
+    Ok(Change { state: next, event, compensation })
 }
 
 /// Compensation points a shopper can still receive in the current window: the cap stops
@@ -344,7 +349,7 @@ mod tests {
     #[test]
     fn resolving_reopening_and_the_merchants_ladder() {
         let policy = SlaPolicy::default();
-        let resolved = apply(&open(L::L2, 24), Action::MerchantResolve { summary: "Refund issued".into() }, at(1), &policy, None).unwrap().state;
+        let resolved = apply(&open(L::L2, 24), Action::MerchantResolve { summary: "Refund issued".into(), compensation: None }, at(1), &policy, None).unwrap().state;
         assert_eq!(resolved.status, S::Resolved);
         assert_eq!(apply(&resolved, Action::MerchantReply { text: "x".into() }, at(2), &policy, None), Err(ActionRefused::AlreadyResolved));
         let reopened = apply(&resolved, Action::MerchantReopen { reason: "Refund bounced".into() }, at(2), &policy, None).unwrap().state;

@@ -171,7 +171,7 @@ pub async fn escalate_complaint(
     let policy = SlaPolicy::default();
     let changed = state
         .store
-        .change_complaint(&merchant.id, &complaint.ticket, now, |current| {
+        .change_complaint(&merchant.id, &complaint.ticket, now, &merchant.settings.compensation, |current| {
             complaint::apply(&current.state(), Action::ShopperEscalate { reason: reason.into() }, now, &policy, None)
         })
         .await?;

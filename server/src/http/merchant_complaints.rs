@@ -107,7 +107,9 @@ pub async fn act_on_complaint(
     let policy = SlaPolicy::default();
     let changed = state
         .store
-        .change_complaint(&merchant.id, ticket.trim(), now, |current| complaint::apply(&current.state(), action, now, &policy, None))
+        .change_complaint(&merchant.id, ticket.trim(), now, &merchant.settings.compensation, |current| {
+            complaint::apply(&current.state(), action, now, &policy, None)
+        })
         .await?;
     Ok(Json(changed.view(now)))
 }
@@ -129,6 +131,10 @@ fn parse_action(action: MerchantAction) -> Result<Action, FieldError> {
             Action::MerchantReply { text: text.to_owned() }
         }
         MerchantAction::Resolve { resolution, note } => {
+            let compensation = match &resolution {
+                Resolution::Compensation { points } => Some(*points),
+                _ => None,
+            };
             let mut summary = match resolution {
                 Resolution::Refund => "refund".to_owned(),
                 Resolution::Replacement => "replacement".to_owned(),
@@ -147,7 +153,7 @@ fn parse_action(action: MerchantAction) -> Result<Action, FieldError> {
                 }
                 summary = format!("{summary} — {note}");
             }
-            Action::MerchantResolve { summary }
+            Action::MerchantResolve { summary, compensation }
         }
         MerchantAction::Reopen { reason: why } => Action::MerchantReopen { reason: reason(&why, "reason")? },
         MerchantAction::Escalate { reason: why } => Action::MerchantEscalate { reason: reason(&why, "reason")? },

@@ -7,7 +7,8 @@ use carebox_contract::{
 use sqlx::{Row, any::AnyRow};
 
 use super::{Store, to_json};
-use crate::domain::complaint::{self, ActionRefused, Change, ComplaintState, SlaPolicy};
+use super::CompensationSettings;
+use crate::domain::complaint::{self, ActionRefused, COMPENSATION_WINDOW, Change, ComplaintState, SlaPolicy};
 
 /// A complaint ready to be stored (its level, priority and deadline already decided).
 pub struct NewComplaint<'a> {
@@ -31,6 +32,8 @@ pub struct StoredComplaint {
     pub id: String,
     pub order_id: String,
     pub order_number: OrderNumber,
+    /// The order's e-mail: whose loyalty ledger compensation goes to.
+    pub shopper_email: String,
     pub ticket: String,
     pub category: ComplaintCategory,
     pub description: String,
@@ -211,6 +214,7 @@ impl Store {
         merchant_id: &str,
         ticket: &str,
         now: Timestamp,
+        compensation: &CompensationSettings,
         decide: impl FnOnce(&StoredComplaint) -> Result<Change, ActionRefused>,
     ) -> Result<StoredComplaint, ChangeError> {
         let mut tx = self.pool().begin().await?;
@@ -233,6 +237,9 @@ impl Store {
             .await?;
         let event = &change.event;
         append_event(&mut tx, &id, event.kind, event.actor, event.from, event.to, Some(&event.reason), now).await?;
+        if let Some(points) = change.compensation {
+            credit_compensation(&mut tx, merchant_id, &current.shopper_email, &id, points, compensation.cap_per_30_days, now).await?;
+        }
         let changed = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(ChangeError::NotFound)?;
         tx.commit().await?;
         Ok(changed)
@@ -308,8 +315,9 @@ impl Store {
     /// process wins it; the others see zero rows changed and move on.
     pub async fn escalate_breached(&self, now: Timestamp, policy: &SlaPolicy, batch: i64) -> Result<Vec<Escalated>, sqlx::Error> {
         let candidates = sqlx::query(
-            "SELECT id, merchant_id, ticket, level, due_at_ms, shopper_tier FROM complaints \
-             WHERE status = 'open' AND due_at_ms <= $1 ORDER BY due_at_ms LIMIT $2",
+            "SELECT c.id, c.merchant_id, c.ticket, c.level, c.due_at_ms, c.shopper_tier, o.email, m.settings_json \
+             FROM complaints c JOIN orders o ON o.id = c.order_id JOIN merchants m ON m.id = c.merchant_id \
+             WHERE c.status = 'open' AND c.due_at_ms <= $1 ORDER BY c.due_at_ms LIMIT $2",
         )
         .bind(now.unix_ms())
         .bind(batch)
@@ -349,6 +357,19 @@ impl Store {
             }
             let reason = "The promised response time passed without an answer.";
             append_event(&mut tx, &id, "escalated", "system", Some(step.from), Some(step.to), Some(reason), now).await?;
+            // The first broken promise of a complaint is made up for with points (capped).
+            let settings: super::MerchantSettings = super::json_column(&row, "settings_json")?;
+            let points = settings.compensation.breach_points;
+            let compensated_before = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE complaint_id = $1 AND kind = 'compensation'")
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            if points > 0 && !compensated_before {
+                let email: String = row.try_get("email")?;
+                let merchant_id: String = row.try_get("merchant_id")?;
+                credit_compensation(&mut tx, &merchant_id, &email, &id, points, settings.compensation.cap_per_30_days, now).await?;
+            }
             tx.commit().await?;
             escalated.push(Escalated {
                 complaint_id: id,
@@ -409,7 +430,7 @@ async fn insert_complaint(
 /// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`.
 async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&str]) -> Result<Option<StoredComplaint>, sqlx::Error> {
     let sql = format!(
-        "SELECT c.id, c.order_id, o.number, c.ticket, c.category, c.description, c.desired_resolution, \
+        "SELECT c.id, c.order_id, o.number, o.email, c.ticket, c.category, c.description, c.desired_resolution, \
          c.contact_preference, c.items_json, c.status, c.level, c.priority, c.due_at_ms, c.created_at_ms \
          FROM complaints c JOIN orders o ON o.id = c.order_id WHERE {filter}"
     );
@@ -448,6 +469,7 @@ fn complaint_from_row(row: &AnyRow) -> Result<StoredComplaint, sqlx::Error> {
         id: row.try_get("id")?,
         order_id: row.try_get("order_id")?,
         order_number: OrderNumber::parse(&number).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        shopper_email: row.try_get("email")?,
         ticket: row.try_get("ticket")?,
         category: parse(&row.try_get::<String, _>("category")?)?,
         description: row.try_get("description")?,
@@ -461,6 +483,60 @@ fn complaint_from_row(row: &AnyRow) -> Result<StoredComplaint, sqlx::Error> {
         created_at: Timestamp::from_unix_ms(row.try_get("created_at_ms")?),
         timeline: Vec::new(),
     })
+}
+
+/// Credits compensation points to the shopper's ledger, lowered to what the cap still
+/// allows over the last 30 days, and records `bonus_credited` on the complaint. Returns
+/// the points credited (0 when the cap is reached: then nothing is recorded).
+async fn credit_compensation(
+    conn: &mut sqlx::AnyConnection,
+    merchant_id: &str,
+    shopper_email: &str,
+    complaint_id: &str,
+    requested: i64,
+    cap: i64,
+    now: Timestamp,
+) -> Result<i64, sqlx::Error> {
+    // Lock the shopper's account row first: concurrent credits for one shopper queue here.
+    sqlx::query(
+        "INSERT INTO loyalty_accounts (merchant_id, shopper_email, touched_at_ms) VALUES ($1, $2, $3) \
+         ON CONFLICT (merchant_id, shopper_email) DO UPDATE SET touched_at_ms = excluded.touched_at_ms",
+    )
+    .bind(merchant_id)
+    .bind(shopper_email)
+    .bind(now.unix_ms())
+    .execute(&mut *conn)
+    .await?;
+    let window_start = now.unix_ms() - COMPENSATION_WINDOW.as_millis() as i64;
+    let credited: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) AS credited FROM loyalty_ledger \
+         WHERE merchant_id = $1 AND shopper_email = $2 AND kind = 'compensation' AND created_at_ms >= $3",
+    )
+    .bind(merchant_id)
+    .bind(shopper_email)
+    .bind(window_start)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("credited")?;
+    let allowed = complaint::compensation_allowed(requested, credited, cap);
+    if allowed == 0 {
+        return Ok(0);
+    }
+    sqlx::query(
+        "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, complaint_id, created_at_ms) \
+         VALUES ($1, $2, $3, $4, 'compensation', $5, $6, $7)",
+    )
+    .bind(format!("led_{}", uuid::Uuid::new_v4().simple()))
+    .bind(merchant_id)
+    .bind(shopper_email)
+    .bind(allowed)
+    .bind(format!("Compensation for complaint {complaint_id}"))
+    .bind(complaint_id)
+    .bind(now.unix_ms())
+    .execute(&mut *conn)
+    .await?;
+    append_event(conn, complaint_id, "bonus_credited", "system", None, None, Some(&format!("{allowed} points")), now).await?;
+    Ok(allowed)
 }
 
 /// Appends an event after the complaint's last one. Callers have already written the

@@ -20,6 +20,23 @@ pub struct MerchantSettings {
     /// Complaint categories that start at L2.
     #[serde(default)]
     pub severe_categories: Vec<ComplaintCategory>,
+    #[serde(default)]
+    pub compensation: CompensationSettings,
+}
+
+/// Loyalty points that make up for a broken promise, and the cap that stops farming them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompensationSettings {
+    /// Credited once per complaint when its first promise is broken (0: none).
+    pub breach_points: i64,
+    /// At most this many compensation points per shopper in any 30 days.
+    pub cap_per_30_days: i64,
+}
+
+impl Default for CompensationSettings {
+    fn default() -> Self {
+        Self { breach_points: 50, cap_per_30_days: 500 }
+    }
 }
 
 #[derive(Clone)]

@@ -7,7 +7,7 @@ mod merchants;
 mod orders;
 
 pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
-pub use merchants::{MerchantRecord, MerchantSettings, NewMerchant};
+pub use merchants::{CompensationSettings, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCredentials, OrderWriteError, StoredOrder, WriteOutcome};
 
 use std::str::FromStr;

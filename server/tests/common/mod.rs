@@ -123,6 +123,7 @@ impl TestApp {
                         theme: Theme::default(),
                         lookup_by,
                         severe_categories: vec![ComplaintCategory::Damaged],
+                        compensation: Default::default(),
                     },
                     allowed_origins: &[origin.to_owned()],
                 })
@@ -138,6 +139,10 @@ impl TestApp {
             _shutdown: shutdown_tx,
             _dir: dir,
         }
+    }
+
+    pub fn clock_now(&self) -> carebox_contract::Timestamp {
+        carebox_server::clock::Clock::now(&self.clock)
     }
 
     pub fn url(&self, path: &str) -> String {
