@@ -33,6 +33,7 @@ pub mod locale;
 pub mod merchant;
 pub mod order;
 pub mod time;
+pub mod webhook;
 pub mod widget_config;
 
 pub use complaint::{
@@ -49,6 +50,7 @@ pub use order::{
     ShopperOrders, TimelineEntry, UpsertOrderRequest,
 };
 pub use time::{CalendarDate, Timestamp};
+pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint};
 pub use widget_config::{AccentColor, ColorScheme, CornerRadius, Feature, Theme, WidgetConfig};
 
 /// Header that carries the request id on every response (and in every log line).

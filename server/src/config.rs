@@ -21,6 +21,8 @@ pub struct Settings {
     pub limits: Limits,
     /// `CAREBOX_SLA_TICK_SECS` (default 30): how often the SLA clock looks for broken promises.
     pub sla_tick: std::time::Duration,
+    /// How often due webhook deliveries are sent (2 s).
+    pub webhook_tick: std::time::Duration,
 }
 
 impl Settings {
@@ -50,6 +52,7 @@ impl Settings {
             },
         };
         Ok(Self {
+            webhook_tick: std::time::Duration::from_secs(2),
             sla_tick,
             limits,
             addr: var("CAREBOX_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -70,6 +73,7 @@ impl Settings {
             seed_demo: false,
             limits: Limits::default(),
             sla_tick: std::time::Duration::from_secs(30),
+            webhook_tick: std::time::Duration::from_secs(2),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod sla_clock;
 pub mod storage;
+pub mod webhook_sender;
 
 pub use config::Settings;
 pub use error::ApiError;
@@ -35,6 +36,7 @@ pub async fn run(
         demo::seed(&store, &demo::origins_for(addr), clock.now()).await?;
     }
     let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick));
+    let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), settings.webhook_tick));
     let state = http::AppState::new(store, clock, settings.limits).await?;
     let app = http::router(state, &settings);
     on_bound(addr);
@@ -42,6 +44,7 @@ pub async fn run(
         .with_graceful_shutdown(shutdown)
         .await;
     sla.abort();
+    webhooks.abort();
     served?;
     Ok(())
 }

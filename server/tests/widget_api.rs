@@ -108,6 +108,8 @@ async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
         "/v1/merchant/complaints",
         "/v1/merchant/complaints/{ticket}",
         "/v1/merchant/complaints/{ticket}/actions",
+        "/v1/merchant/webhooks",
+        "/v1/merchant/webhooks/deliveries",
     ] {
         assert!(paths.contains_key(path), "{path} missing: {:?}", paths.keys());
     }

@@ -3,3 +3,4 @@
 pub mod complaint;
 pub mod order;
 pub mod token;
+pub mod webhook;

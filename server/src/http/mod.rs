@@ -8,6 +8,7 @@ mod health;
 mod json;
 mod merchant_complaints;
 mod merchant_orders;
+mod merchant_webhooks;
 mod orders;
 pub mod rate_limit;
 mod static_files;
@@ -109,6 +110,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchant_complaints::list_complaints))
         .routes(routes!(merchant_complaints::get_complaint))
         .routes(routes!(merchant_complaints::act_on_complaint))
+        .routes(routes!(merchant_webhooks::add_endpoint, merchant_webhooks::list_endpoints))
+        .routes(routes!(merchant_webhooks::list_deliveries))
         .routes(routes!(merchant_orders::upsert_order, merchant_orders::get_order))
         .routes(routes!(merchant_orders::append_event))
         .routes(routes!(health::healthz))

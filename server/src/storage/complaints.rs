@@ -196,8 +196,10 @@ impl Store {
         }
         let (id, _) = insert_complaint(&mut tx, &complaint, now).await?;
         let stored = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let view = stored.view(now);
+        super::webhooks::enqueue(&mut tx, complaint.merchant_id, "complaint.created", &json_value(&view)?, now).await?;
         sqlx::query("UPDATE idempotency_keys SET response_json = $1 WHERE merchant_id = $2 AND idem_key = $3")
-            .bind(to_json(&stored.view(now))?)
+            .bind(to_json(&view)?)
             .bind(complaint.merchant_id)
             .bind(key)
             .execute(&mut *tx)
@@ -241,6 +243,9 @@ impl Store {
             credit_compensation(&mut tx, merchant_id, &current.shopper_email, &id, points, compensation.cap_per_30_days, now).await?;
         }
         let changed = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(ChangeError::NotFound)?;
+        if let Some(event_type) = webhook_event(event.kind) {
+            super::webhooks::enqueue(&mut tx, merchant_id, event_type, &json_value(&changed.view(now))?, now).await?;
+        }
         tx.commit().await?;
         Ok(changed)
     }
@@ -365,10 +370,13 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .is_some();
+            let merchant_id: String = row.try_get("merchant_id")?;
             if points > 0 && !compensated_before {
                 let email: String = row.try_get("email")?;
-                let merchant_id: String = row.try_get("merchant_id")?;
                 credit_compensation(&mut tx, &merchant_id, &email, &id, points, settings.compensation.cap_per_30_days, now).await?;
+            }
+            if let Some(escalated) = load_complaint(&mut tx, "c.id = $1", &[&id]).await? {
+                super::webhooks::enqueue(&mut tx, &merchant_id, "complaint.escalated", &json_value(&escalated.view(now))?, now).await?;
             }
             tx.commit().await?;
             escalated.push(Escalated {
@@ -425,6 +433,19 @@ async fn insert_complaint(
     .await?;
     append_event(conn, &id, "created", "shopper", None, Some(complaint.level), None, now).await?;
     Ok((id, ticket))
+}
+
+/// The webhook a complaint event announces, if any.
+fn webhook_event(kind: &str) -> Option<&'static str> {
+    match kind {
+        "escalated" => Some("complaint.escalated"),
+        "resolved" => Some("complaint.resolved"),
+        _ => None,
+    }
+}
+
+fn json_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error> {
+    serde_json::to_value(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`.

@@ -5,10 +5,12 @@
 mod complaints;
 mod merchants;
 mod orders;
+mod webhooks;
 
 pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
 pub use merchants::{CompensationSettings, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCredentials, OrderWriteError, StoredOrder, WriteOutcome};
+pub use webhooks::DueDelivery;
 
 use std::str::FromStr;
 use std::time::Duration;

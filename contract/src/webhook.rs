@@ -1,0 +1,45 @@
+//! Webhooks the merchant registers to hear about complaints.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Timestamp;
+
+/// `POST /v1/merchant/webhooks` (secret key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewWebhookEndpoint {
+    /// `https://…` (plain `http://` only for 127.0.0.1 / localhost, for development).
+    pub url: String,
+}
+
+/// A registered endpoint. `secret` signs every delivery: the `Carebox-Signature` header is
+/// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookEndpoint {
+    pub id: String,
+    pub url: String,
+    pub secret: String,
+    pub created_at: Timestamp,
+}
+
+/// One delivery in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    pub id: String,
+    pub endpoint_id: String,
+    /// `complaint.created`, `complaint.escalated` or `complaint.resolved`.
+    pub event_type: String,
+    pub attempts: u32,
+    /// The HTTP status of the last attempt, if the endpoint answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
