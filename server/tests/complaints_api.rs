@@ -289,7 +289,41 @@ async fn concurrent_compensations_for_one_shopper_respect_the_cap(engine: Engine
     assert_eq!(credited, ["100 points", "400 points"], "500 in all, never 800");
 }
 
+async fn shoppers_list_their_complaints_by_order_and_after_identify(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = order_token(&app).await;
+    let first: Value = file(&app, SHOP_KEY, &token, Some("send-l-000001"), &complaint("quality")).await.json().await.unwrap();
+    app.clock.advance(std::time::Duration::from_secs(60));
+    let second: Value = file(&app, SHOP_KEY, &token, Some("send-l-000002"), &complaint("damaged")).await.json().await.unwrap();
+    let tickets = |list: Value| list.as_array().unwrap().iter().map(|c| c["ticket"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let expected = vec![second["ticket"].as_str().unwrap().to_owned(), first["ticket"].as_str().unwrap().to_owned()];
+
+    let by_order = app.client.get(app.url(&format!("/v1/orders/NW-1042/complaints?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(tickets(by_order.json().await.unwrap()), expected);
+
+    let anna = shopper_token_for("shopper-anna");
+    let mine = app.client.get(app.url(&format!("/v1/shopper/complaints?key={SHOP_KEY}"))).bearer_auth(&anna).send().await.unwrap();
+    assert_eq!(tickets(mine.json().await.unwrap()), expected);
+    let ben = shopper_token_for("shopper-ben");
+    let his = app.client.get(app.url(&format!("/v1/shopper/complaints?key={SHOP_KEY}"))).bearer_auth(&ben).send().await.unwrap();
+    assert_eq!(his.json::<Value>().await.unwrap(), json!([]), "another shopper sees none of them");
+    let with_order_token = app.client.get(app.url(&format!("/v1/shopper/complaints?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(error_of(with_order_token).await.1, "invalid_token");
+}
+
+/// A shopper token as shop one's backend signs it (HS256), valid for ten minutes.
+fn shopper_token_for(shopper_id: &str) -> String {
+    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+    use hmac::{Hmac, Mac};
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = URL_SAFE_NO_PAD.encode(json!({"sub": shopper_id, "exp": START_MS / 1000 + 600}).to_string());
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SHOP_SHOPPER_SECRET.as_bytes()).unwrap();
+    mac.update(format!("{header}.{claims}").as_bytes());
+    format!("{header}.{claims}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
 on_both_engines!(
+    shoppers_list_their_complaints_by_order_and_after_identify,
     broken_promises_and_compensation_are_credited_up_to_the_cap,
     concurrent_compensations_for_one_shopper_respect_the_cap,
     merchant_replies_shopper_escalates_merchant_resolves,

@@ -105,6 +105,8 @@ async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
         "/v1/complaints",
         "/v1/complaints/{ticket}",
         "/v1/complaints/{ticket}/escalate",
+        "/v1/orders/{number}/complaints",
+        "/v1/shopper/complaints",
         "/v1/merchant/complaints",
         "/v1/merchant/complaints/{ticket}",
         "/v1/merchant/complaints/{ticket}/actions",

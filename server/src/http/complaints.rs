@@ -178,3 +178,53 @@ pub async fn escalate_complaint(
     tracing::info!(level = changed.level.as_str(), "complaint escalated by the shopper");
     Ok(Json(changed.view(now)))
 }
+
+/// The complaints about one order, newest first, for a bearer who may open the order.
+#[utoipa::path(
+    get,
+    path = "/v1/orders/{number}/complaints",
+    tag = "widget",
+    params(
+        ("number" = String, Path, description = "The order number"),
+        ("key" = String, Query, description = "The merchant's publishable key"),
+    ),
+    security(("shopper_token" = [])),
+    responses((status = 200, body = [ComplaintView]), (status = 404, description = "Not an order this token opens", body = ErrorBody))
+)]
+pub async fn order_complaints(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<ComplaintView>>, ApiError> {
+    let number = OrderNumber::parse(&number)?;
+    let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
+    let now = state.clock.now();
+    let complaints = state.store.complaints_for_orders(&merchant.id, &[order.id]).await?;
+    Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
+}
+
+/// The identified shopper's complaints across their recent orders, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/shopper/complaints",
+    tag = "widget",
+    params(("key" = String, Query, description = "The merchant's publishable key")),
+    security(("shopper_token" = [])),
+    responses((status = 200, body = [ComplaintView]), (status = 401, description = "A shopper token signed by this merchant is required", body = ErrorBody))
+)]
+pub async fn shopper_complaints(
+    State(state): State<AppState>,
+    Merchant(merchant): Merchant,
+    headers: HeaderMap,
+) -> Result<Json<Vec<ComplaintView>>, ApiError> {
+    let crate::http::auth::ShopperAccess::Shopper(claims) = crate::http::auth::ShopperAccess::from_headers(&headers, &merchant, &state)? else {
+        return Err(ApiError::Token(crate::domain::token::TokenError::BadSignature));
+    };
+    let email = claims.email.as_deref().and_then(|e| carebox_contract::Email::parse(e).ok());
+    let orders = state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), 20).await?;
+    let ids: Vec<String> = orders.into_iter().map(|o| o.id).collect();
+    let now = state.clock.now();
+    let complaints = state.store.complaints_for_orders(&merchant.id, &ids).await?;
+    Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
+}

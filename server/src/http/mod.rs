@@ -107,6 +107,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::file_complaint))
         .routes(routes!(complaints::get_complaint))
         .routes(routes!(complaints::escalate_complaint))
+        .routes(routes!(complaints::order_complaints))
+        .routes(routes!(complaints::shopper_complaints))
         .routes(routes!(merchant_complaints::list_complaints))
         .routes(routes!(merchant_complaints::get_complaint))
         .routes(routes!(merchant_complaints::act_on_complaint))

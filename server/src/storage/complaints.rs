@@ -300,6 +300,30 @@ impl Store {
         Ok(complaints)
     }
 
+    /// Complaints about these orders, newest first.
+    pub async fn complaints_for_orders(&self, merchant_id: &str, order_ids: &[String]) -> Result<Vec<StoredComplaint>, sqlx::Error> {
+        if order_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (2..order_ids.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT id FROM complaints WHERE merchant_id = $1 AND order_id IN ({placeholders}) ORDER BY created_at_ms DESC, id LIMIT 100"
+        );
+        let mut query = sqlx::query(&sql).bind(merchant_id);
+        for id in order_ids {
+            query = query.bind(id);
+        }
+        let ids: Vec<String> = query.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        let mut conn = self.pool().acquire().await?;
+        let mut complaints = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(complaint) = load_complaint(&mut conn, "c.id = $1", &[id]).await? {
+                complaints.push(complaint);
+            }
+        }
+        Ok(complaints)
+    }
+
     pub async fn complaint_by_ticket(&self, merchant_id: &str, ticket: &str) -> Result<Option<StoredComplaint>, sqlx::Error> {
         let mut conn = self.pool().acquire().await?;
         load_complaint(&mut conn, "c.merchant_id = $1 AND c.ticket = $2", &[merchant_id, ticket]).await
