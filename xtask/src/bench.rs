@@ -1,11 +1,10 @@
 //! `cargo xtask bench`: the speed budgets of DESIGN.md §6, measured on this machine and
 //! printed; non-zero exit when one is missed.
 
-use std::fs;
 use std::process::Command;
 
 use crate::process::{cargo, run};
-use crate::serve::{DEMO_KEY, DEMO_SECRET, RunningServer, ServerOptions, build_demo_site};
+use crate::serve::{DEMO_KEY, DEMO_SECRET, RunningServer, ServerOptions, build_demo_site, fresh_sqlite};
 use crate::tools::{ensure_chromium, ensure_node_modules};
 use crate::{Result, dist, root};
 
@@ -20,13 +19,8 @@ pub fn all() -> Result {
 pub fn measure() -> Result {
     let root = root();
     let out = root.join("target/bench");
-    fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let database = out.join("bench.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = fs::remove_file(format!("{}{suffix}", database.display()));
-    }
+    let database_url = fresh_sqlite(&out, "bench.db")?;
     let site = build_demo_site()?;
-    let database_url = format!("sqlite://{}", database.display());
     let log = out.join("server.log");
     let server = RunningServer::start(ServerOptions {
         database_url: &database_url,

@@ -50,6 +50,16 @@ pub fn build_demo_site() -> Result<PathBuf> {
     Ok(site)
 }
 
+/// A fresh SQLite database URL under `folder` (the file and its WAL removed first).
+pub fn fresh_sqlite(folder: &Path, name: &str) -> Result<String> {
+    fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let database = folder.join(name);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", database.display()));
+    }
+    Ok(format!("sqlite://{}", database.display()))
+}
+
 /// A server process started for tests; stopped (SIGTERM, then kill) when dropped.
 pub struct RunningServer {
     child: Child,

@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::process::{cargo, run};
-use crate::serve::{RunningServer, ServerOptions, build_demo_site};
+use crate::serve::{RunningServer, ServerOptions, build_demo_site, fresh_sqlite};
 use crate::tools::{CHROMEDRIVER, WASM_TARGET, ensure_chromium, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_target};
 use crate::{Result, dist, root};
 
@@ -70,13 +70,8 @@ fn components() -> Result {
 fn end_to_end() -> Result {
     let root = root();
     let out = root.join("target/e2e");
-    fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let database = out.join("e2e.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = fs::remove_file(format!("{}{suffix}", database.display()));
-    }
+    let database_url = fresh_sqlite(&out, "e2e.db")?;
     let site = build_demo_site()?;
-    let database_url = format!("sqlite://{}", database.display());
     let log = out.join("server.log");
     let server = RunningServer::start(ServerOptions { database_url: &database_url, demo_site: &site, log: &log, release: false, env: &[] })?;
     println!("server for end-to-end tests: {}", server.url);

@@ -11,7 +11,11 @@ use carebox_contract::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{AppState, Merchant, json::ApiJson, orders::order_for_bearer};
+use super::{
+    AppState, Merchant,
+    json::ApiJson,
+    orders::{identified_shopper_orders, order_for_bearer},
+};
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
 use crate::storage::{ChangeError, Filed, NewComplaint};
@@ -218,11 +222,7 @@ pub async fn shopper_complaints(
     Merchant(merchant): Merchant,
     headers: HeaderMap,
 ) -> Result<Json<Vec<ComplaintView>>, ApiError> {
-    let crate::http::auth::ShopperAccess::Shopper(claims) = crate::http::auth::ShopperAccess::from_headers(&headers, &merchant, &state)? else {
-        return Err(ApiError::Token(crate::domain::token::TokenError::BadSignature));
-    };
-    let email = claims.email.as_deref().and_then(|e| carebox_contract::Email::parse(e).ok());
-    let orders = state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), 20).await?;
+    let orders = identified_shopper_orders(&state, &merchant, &headers).await?;
     let ids: Vec<String> = orders.into_iter().map(|o| o.id).collect();
     let now = state.clock.now();
     let complaints = state.store.complaints_for_orders(&merchant.id, &ids).await?;

@@ -148,14 +148,24 @@ pub async fn shopper_orders(
     Merchant(merchant): Merchant,
     headers: HeaderMap,
 ) -> Result<Json<ShopperOrders>, ApiError> {
-    let ShopperAccess::Shopper(claims) = ShopperAccess::from_headers(&headers, &merchant, &state)? else {
-        return Err(ApiError::Token(token::TokenError::BadSignature));
-    };
-    let email = claims.email.as_deref().and_then(|e| Email::parse(e).ok());
-    let orders = state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), RECENT_ORDERS).await?;
+    let orders = identified_shopper_orders(&state, &merchant, &headers).await?;
     let today = state.clock.now().utc_date();
     let orders = orders.iter().map(|o| o.summary(today).map_err(ApiError::internal)).collect::<Result<_, _>>()?;
     Ok(Json(ShopperOrders { orders }))
+}
+
+/// The recent orders of the shopper a merchant-signed shopper token names (by `sub`, or by
+/// `email` when the token has one). Order tokens do not name a shopper and are refused.
+pub(super) async fn identified_shopper_orders(
+    state: &AppState,
+    merchant: &MerchantRecord,
+    headers: &HeaderMap,
+) -> Result<Vec<StoredOrder>, ApiError> {
+    let ShopperAccess::Shopper(claims) = ShopperAccess::from_headers(headers, merchant, state)? else {
+        return Err(ApiError::Token(token::TokenError::BadSignature));
+    };
+    let email = claims.email.as_deref().and_then(|e| Email::parse(e).ok());
+    Ok(state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), RECENT_ORDERS).await?)
 }
 
 pub(super) fn view(order: &StoredOrder, now: Timestamp) -> Result<OrderView, ApiError> {

@@ -290,14 +290,7 @@ impl Store {
             };
         }
         let ids: Vec<String> = query.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
-        let mut conn = self.pool().acquire().await?;
-        let mut complaints = Vec::with_capacity(ids.len());
-        for id in &ids {
-            if let Some(complaint) = load_complaint(&mut conn, "c.id = $1", &[id]).await? {
-                complaints.push(complaint);
-            }
-        }
-        Ok(complaints)
+        self.complaints_by_ids(&ids).await
     }
 
     /// Complaints about these orders, newest first.
@@ -314,9 +307,13 @@ impl Store {
             query = query.bind(id);
         }
         let ids: Vec<String> = query.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        self.complaints_by_ids(&ids).await
+    }
+
+    async fn complaints_by_ids(&self, ids: &[String]) -> Result<Vec<StoredComplaint>, sqlx::Error> {
         let mut conn = self.pool().acquire().await?;
         let mut complaints = Vec::with_capacity(ids.len());
-        for id in &ids {
+        for id in ids {
             if let Some(complaint) = load_complaint(&mut conn, "c.id = $1", &[id]).await? {
                 complaints.push(complaint);
             }
