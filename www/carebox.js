@@ -64,10 +64,12 @@
           link.onload = link.onerror = done;
           root.appendChild(link);
         });
+        // The wasm download starts now, alongside the JS glue and CSS, not after them.
+        var wasm = fetch(base + APP.wasm);
         loading = Promise.all([import(base + APP.js), css])
           .then(function (loaded) {
             var app = loaded[0];
-            return app.default({ module_or_path: base + APP.wasm }).then(function () {
+            return app.default({ module_or_path: wasm }).then(function () {
               return app.mount(container, config);
             });
           })

@@ -40,6 +40,13 @@ pub async fn run(
     let state = http::AppState::new(store, clock, settings.limits).await?;
     let app = http::router(state, &settings);
     on_bound(addr);
+    // Small responses go out at once: without TCP_NODELAY, Nagle's algorithm and delayed
+    // ACKs add ~40 ms to a module fetched on a kept-alive connection.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;
