@@ -28,7 +28,6 @@ pub enum Engine {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
-    engine: Engine,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -68,11 +67,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, engine })
-    }
-
-    pub fn engine(&self) -> Engine {
-        self.engine
+        Ok(Self { pool })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
