@@ -13,12 +13,13 @@ use sha2::{Digest, Sha256};
 
 use super::{
     AppState, Merchant,
+    auth::ShopperAccess,
     json::ApiJson,
     orders::{identified_shopper_orders, order_for_bearer},
 };
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
-use crate::storage::{ChangeError, Filed, NewComplaint};
+use crate::storage::{ChangeError, Filed, MerchantRecord, NewComplaint, StoredComplaint};
 
 impl From<ChangeError> for ApiError {
     fn from(error: ChangeError) -> Self {
@@ -133,11 +134,22 @@ pub async fn get_complaint(
     Path(ticket): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<ComplaintView>, ApiError> {
-    // Check the token before looking: an unauthenticated caller learns nothing.
-    crate::http::auth::ShopperAccess::from_headers(&headers, &merchant, &state)?;
-    let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
-    order_for_bearer(&state, &merchant, &headers, &complaint.order_number).await?;
+    let complaint = complaint_for_bearer(&state, &merchant, &headers, &ticket).await?;
     Ok(Json(complaint.view(state.clock.now())))
+}
+
+/// The complaint with this ticket, if the request's bearer may open its order. The token is
+/// checked before looking, so an unauthenticated caller learns nothing about tickets.
+async fn complaint_for_bearer(
+    state: &AppState,
+    merchant: &MerchantRecord,
+    headers: &HeaderMap,
+    ticket: &str,
+) -> Result<StoredComplaint, ApiError> {
+    ShopperAccess::from_headers(headers, merchant, state)?;
+    let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
+    order_for_bearer(state, merchant, headers, &complaint.order_number).await?;
+    Ok(complaint)
 }
 
 /// The shopper asks for the next level: after an answer or once the promise is broken, once
@@ -167,10 +179,8 @@ pub async fn escalate_complaint(
     headers: HeaderMap,
     ApiJson(request): ApiJson<ShopperEscalationRequest>,
 ) -> Result<Json<ComplaintView>, ApiError> {
-    crate::http::auth::ShopperAccess::from_headers(&headers, &merchant, &state)?;
+    let complaint = complaint_for_bearer(&state, &merchant, &headers, &ticket).await?;
     let reason = EscalationReason::parse(&request.reason).map_err(ApiError::Unprocessable)?;
-    let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
-    order_for_bearer(&state, &merchant, &headers, &complaint.order_number).await?;
     let now = state.clock.now();
     let policy = SlaPolicy::default();
     let changed = state
