@@ -19,8 +19,10 @@ test("the app is not fetched until the shopper shows intent", async () => {
   assert.ok(page.requests.some((url) => url.endsWith("/carebox.js")), "the loader was fetched");
   assert.equal(await launcher(page).getAttribute("aria-expanded"), "false");
 
+  // The loader starts the wasm download at once, so wait from before the hover.
+  const wasmLoaded = page.waitForResponse((response) => response.url().endsWith(".wasm"));
   await launcher(page).hover(); // intent: start loading before the click
-  await page.waitForResponse((response) => response.url().endsWith(".wasm"));
+  await wasmLoaded;
   assert.ok(appRequests(page).some((url) => url.endsWith(".wasm")), "hover did not load the app");
   assert.equal(await dialog(page).isVisible(), false, "hover alone must not open the panel");
   assert.deepEqual(page.errors, []);

@@ -20,6 +20,7 @@ cargo xtask <command>
   demo    build everything and run the demo shop with the widget (CAREBOX_ADDR, default 127.0.0.1:8080)
   dist    write the embeddable bundle to dist/ and print its gzip sizes (fails over budget)
   test    run every test layer: native + API, components in Chromium, bundle budgets, end to end
+  e2e     build the bundle and run the end-to-end specs only; names filter them (e2e complaints)
   bench   measure the speed budgets (launcher → panel, order lookup p99 at 1,000 req/s) and print them
   help    this text
 ";
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Some("demo") => serve::demo(),
         Some("dist") => dist::dist().map(|_| ()),
         Some("test") => test::all(),
+        Some("e2e") => test::end_to_end_only(&args[1..]),
         Some("bench") => bench::all(),
         Some("help") | Some("--help") | None => {
             print!("{HELP}");

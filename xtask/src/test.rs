@@ -67,7 +67,20 @@ fn components() -> Result {
         .env("CHROMEDRIVER", CHROMEDRIVER))
 }
 
+/// `cargo xtask e2e [name…]`: the bundle and the end-to-end specs whose file names contain a
+/// given name (all when none), for a quick loop while working on the widget.
+pub fn end_to_end_only(names: &[String]) -> Result {
+    ensure_node_modules()?;
+    ensure_chromium()?;
+    dist::dist()?;
+    end_to_end_matching(names)
+}
+
 fn end_to_end() -> Result {
+    end_to_end_matching(&[])
+}
+
+fn end_to_end_matching(names: &[String]) -> Result {
     let root = root();
     let out = root.join("target/e2e");
     let database_url = fresh_sqlite(&out, "e2e.db")?;
@@ -79,11 +92,15 @@ fn end_to_end() -> Result {
         .map_err(|e| e.to_string())?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .filter(|path| {
+            let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            names.is_empty() || names.iter().any(|name| file.contains(name.as_str()))
+        })
         .map(|path| path.to_string_lossy().into_owned())
         .collect();
     specs.sort();
     if specs.is_empty() {
-        return Err("no end-to-end specs (tests/e2e/*.test.mjs)".into());
+        return Err(format!("no end-to-end specs (tests/e2e/*.test.mjs) matching {names:?}"));
     }
     run(Command::new("node")
         .current_dir(&root)
