@@ -224,9 +224,52 @@ pub struct ComplaintTimelineEntry {
     pub from_level: Option<EscalationLevel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_level: Option<EscalationLevel>,
-    /// Why (escalations), the merchant's words (replies), or how it was settled.
+    /// Why (escalations, reopening, a rejection), the merchant's words (replies), or the
+    /// merchant's note on a resolution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// How it was settled (`resolved` entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<ResolutionKind>,
+    /// Loyalty points credited (`bonus_credited` entries), after the cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+}
+
+/// The kind of a [`Resolution`], as the timeline records it (the widget words it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ResolutionKind {
+    Refund,
+    Replacement,
+    Repair,
+    Compensation,
+    Rejected,
+}
+
+impl ResolutionKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Refund => "refund",
+            Self::Replacement => "replacement",
+            Self::Repair => "repair",
+            Self::Compensation => "compensation",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+impl Resolution {
+    pub const fn kind(&self) -> ResolutionKind {
+        match self {
+            Self::Refund => ResolutionKind::Refund,
+            Self::Replacement => ResolutionKind::Replacement,
+            Self::Repair => ResolutionKind::Repair,
+            Self::Compensation { .. } => ResolutionKind::Compensation,
+            Self::Rejected { .. } => ResolutionKind::Rejected,
+        }
+    }
 }
 
 /// How a merchant settles a complaint.

@@ -39,7 +39,7 @@ pub mod widget_config;
 pub use complaint::{
     Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry,
     ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey,
-    MerchantAction, NewComplaintRequest, Priority, Resolution, ShopperEscalationRequest,
+    MerchantAction, NewComplaintRequest, Priority, Resolution, ResolutionKind, ShopperEscalationRequest,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use carebox_contract::{ComplaintCategory, ComplaintStatus, EscalationLevel, Priority, Timestamp};
+use carebox_contract::{ComplaintCategory, ComplaintStatus, EscalationLevel, Priority, ResolutionKind, Timestamp};
 
 /// Time to first response per loyalty tier (the merchant's data; these are the defaults).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,8 +134,9 @@ pub fn shopper_escalation(state: &ComplaintState, now: Timestamp) -> Result<Esca
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     MerchantReply { text: String },
-    /// `compensation`: loyalty points to credit (the cap may lower them).
-    MerchantResolve { summary: String, compensation: Option<i64> },
+    /// `note`: the rejection reason and/or the merchant's note; `compensation`: loyalty points
+    /// to credit (the cap may lower them).
+    MerchantResolve { resolution: ResolutionKind, note: Option<String>, compensation: Option<i64> },
     MerchantReopen { reason: String },
     MerchantEscalate { reason: String },
     MerchantDeEscalate { reason: String },
@@ -157,7 +158,9 @@ pub struct ChangeEvent {
     pub actor: &'static str,
     pub from: Option<EscalationLevel>,
     pub to: Option<EscalationLevel>,
-    pub reason: String,
+    pub reason: Option<String>,
+    /// How it was settled (`resolved`).
+    pub resolution: Option<ResolutionKind>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +203,8 @@ pub fn apply(
         actor,
         from: to.map(|_| level),
         to,
-        reason,
+        reason: Some(reason),
+        resolution: None,
     };
     let resolved = state.status == ComplaintStatus::Resolved;
     let mut compensation = None;
@@ -213,14 +217,14 @@ pub fn apply(
             next.due_at = None;
             event("replied", "merchant", None, text)
         }
-        Action::MerchantResolve { summary, compensation: points } => {
+        Action::MerchantResolve { resolution, note, compensation: points } => {
             if resolved {
                 return Err(ActionRefused::AlreadyResolved);
             }
             compensation = points;
             next.status = ComplaintStatus::Resolved;
             next.due_at = None;
-            event("resolved", "merchant", None, summary)
+            ChangeEvent { kind: "resolved", actor: "merchant", from: None, to: None, reason: note, resolution: Some(resolution) }
         }
         Action::MerchantReopen { reason } => {
             if !resolved {
@@ -349,7 +353,7 @@ mod tests {
     #[test]
     fn resolving_reopening_and_the_merchants_ladder() {
         let policy = SlaPolicy::default();
-        let resolved = apply(&open(L::L2, 24), Action::MerchantResolve { summary: "Refund issued".into(), compensation: None }, at(1), &policy, None).unwrap().state;
+        let resolved = apply(&open(L::L2, 24), Action::MerchantResolve { resolution: ResolutionKind::Refund, note: Some("Refund issued".into()), compensation: None }, at(1), &policy, None).unwrap().state;
         assert_eq!(resolved.status, S::Resolved);
         assert_eq!(apply(&resolved, Action::MerchantReply { text: "x".into() }, at(2), &policy, None), Err(ActionRefused::AlreadyResolved));
         let reopened = apply(&resolved, Action::MerchantReopen { reason: "Refund bounced".into() }, at(2), &policy, None).unwrap().state;

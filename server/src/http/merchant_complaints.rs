@@ -135,25 +135,23 @@ fn parse_action(action: MerchantAction) -> Result<Action, FieldError> {
                 Resolution::Compensation { points } => Some(*points),
                 _ => None,
             };
-            let mut summary = match resolution {
-                Resolution::Refund => "refund".to_owned(),
-                Resolution::Replacement => "replacement".to_owned(),
-                Resolution::Repair => "repair".to_owned(),
-                Resolution::Compensation { points } => {
-                    if !(1..=100_000).contains(&points) {
-                        return Err(FieldError::invalid("resolution.points", "Compensation is 1 to 100000 points."));
-                    }
-                    format!("compensation: {points} points")
+            let rejection = match &resolution {
+                Resolution::Compensation { points } if !(1..=100_000).contains(points) => {
+                    return Err(FieldError::invalid("resolution.points", "Compensation is 1 to 100000 points."));
                 }
-                Resolution::Rejected { reason: why } => format!("rejected: {}", reason(&why, "resolution.reason")?),
+                Resolution::Rejected { reason: why } => Some(reason(why, "resolution.reason")?),
+                _ => None,
             };
-            if let Some(note) = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) {
-                if note.chars().count() > 1000 {
-                    return Err(FieldError::invalid("note", "A note is at most 1000 characters."));
-                }
-                summary = format!("{summary} — {note}");
+            let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+            if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
+                return Err(FieldError::invalid("note", "A note is at most 1000 characters."));
             }
-            Action::MerchantResolve { summary, compensation }
+            // The shopper reads both: why it was rejected, then the merchant's note.
+            let note = match (rejection, note) {
+                (Some(why), Some(note)) => Some(format!("{why} — {note}")),
+                (why, note) => why.or(note),
+            };
+            Action::MerchantResolve { resolution: resolution.kind(), note, compensation }
         }
         MerchantAction::Reopen { reason: why } => Action::MerchantReopen { reason: reason(&why, "reason")? },
         MerchantAction::Escalate { reason: why } => Action::MerchantEscalate { reason: reason(&why, "reason")? },

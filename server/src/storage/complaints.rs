@@ -2,7 +2,7 @@
 
 use carebox_contract::{
     Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry,
-    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
+    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, ResolutionKind, Timestamp,
 };
 use sqlx::{Row, any::AnyRow};
 
@@ -238,7 +238,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let event = &change.event;
-        append_event(&mut tx, &id, event.kind, event.actor, event.from, event.to, Some(&event.reason), now).await?;
+        let details = EventDetails { reason: event.reason.as_deref(), resolution: event.resolution, points: None };
+        append_event(&mut tx, &id, event.kind, event.actor, event.from, event.to, details, now).await?;
         if let Some(points) = change.compensation {
             credit_compensation(&mut tx, merchant_id, &current.shopper_email, &id, points, compensation.cap_per_30_days, now).await?;
         }
@@ -382,7 +383,8 @@ impl Store {
                 continue;
             }
             let reason = "The promised response time passed without an answer.";
-            append_event(&mut tx, &id, "escalated", "system", Some(step.from), Some(step.to), Some(reason), now).await?;
+            let details = EventDetails { reason: Some(reason), ..EventDetails::default() };
+            append_event(&mut tx, &id, "escalated", "system", Some(step.from), Some(step.to), details, now).await?;
             // The first broken promise of a complaint is made up for with points (capped).
             let settings: super::MerchantSettings = super::json_column(&row, "settings_json")?;
             let points = settings.compensation.breach_points;
@@ -452,7 +454,7 @@ async fn insert_complaint(
     .bind(now.unix_ms())
     .execute(&mut *conn)
     .await?;
-    append_event(conn, &id, "created", "shopper", None, Some(complaint.level), None, now).await?;
+    append_event(conn, &id, "created", "shopper", None, Some(complaint.level), EventDetails::default(), now).await?;
     Ok((id, ticket))
 }
 
@@ -482,7 +484,7 @@ async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&s
     }
     let Some(row) = query.fetch_optional(&mut *conn).await? else { return Ok(None) };
     let mut complaint = complaint_from_row(&row)?;
-    let events = sqlx::query("SELECT kind, actor, level_from, level_to, reason, at_ms FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
+    let events = sqlx::query("SELECT kind, actor, level_from, level_to, reason, resolution, points, at_ms FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
         .bind(&complaint.id)
         .fetch_all(&mut *conn)
         .await?;
@@ -499,6 +501,8 @@ async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&s
                 from_level: level("level_from")?,
                 to_level: level("level_to")?,
                 reason: e.try_get("reason")?,
+                resolution: e.try_get::<Option<String>, _>("resolution")?.map(|r| parse(&r)).transpose()?,
+                points: e.try_get("points")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
@@ -577,12 +581,22 @@ async fn credit_compensation(
     .bind(now.unix_ms())
     .execute(&mut *conn)
     .await?;
-    append_event(conn, complaint_id, "bonus_credited", "system", None, None, Some(&format!("{allowed} points")), now).await?;
+    let details = EventDetails { points: Some(allowed), ..EventDetails::default() };
+    append_event(conn, complaint_id, "bonus_credited", "system", None, None, details, now).await?;
     Ok(allowed)
 }
 
 /// Appends an event after the complaint's last one. Callers have already written the
 /// complaint row in this transaction, which serialises writers of the same complaint.
+#[allow(clippy::too_many_arguments)]
+/// What an event says beyond who, when and which levels.
+#[derive(Debug, Default, Clone, Copy)]
+struct EventDetails<'a> {
+    reason: Option<&'a str>,
+    resolution: Option<ResolutionKind>,
+    points: Option<i64>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn append_event(
     conn: &mut sqlx::AnyConnection,
@@ -591,19 +605,21 @@ async fn append_event(
     actor: &str,
     from: Option<EscalationLevel>,
     to: Option<EscalationLevel>,
-    reason: Option<&str>,
+    details: EventDetails<'_>,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO complaint_events (complaint_id, seq, kind, actor, level_from, level_to, reason, at_ms) \
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1), $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO complaint_events (complaint_id, seq, kind, actor, level_from, level_to, reason, resolution, points, at_ms) \
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1), $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(complaint_id)
     .bind(kind)
     .bind(actor)
     .bind(from.map(|l| l.as_str().to_owned()))
     .bind(to.map(|l| l.as_str().to_owned()))
-    .bind(reason.map(str::to_owned))
+    .bind(details.reason.map(str::to_owned))
+    .bind(details.resolution.map(|r| r.as_str().to_owned()))
+    .bind(details.points)
     .bind(now.unix_ms())
     .execute(conn)
     .await?;
