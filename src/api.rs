@@ -2,8 +2,8 @@
 //! leaving the screen cancels it and a stale answer never lands.
 
 use carebox_contract::{
-    ErrorBody, ErrorCode, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey,
-    REQUEST_ID_HEADER, ShopperOrders, WidgetConfig,
+    ErrorBody, ErrorCode, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey, REQUEST_ID_HEADER,
+    ShopperOrders, WidgetConfig,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -110,10 +110,8 @@ async fn fetch_json<T: DeserializeOwned>(
     init.set_headers(&headers);
     init.set_signal(abort);
     let window = web_sys::window().ok_or_else(network)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| network())?
-        .unchecked_into();
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| network())?.unchecked_into();
     let request_id = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
     let status = response.status();
     let json = match response.json() {

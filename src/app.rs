@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use crate::api::ApiClient;
 use crate::components::{failure::Failure, home::Home, panel::Panel, skeleton::Skeleton};
-use crate::screens;
 use crate::i18n::strings;
 use crate::panel_state::PanelState;
+use crate::screens;
 use crate::session::{Session, View};
 
 /// What the loader passes to `mount`, straight from the snippet's `data-*` attributes.
@@ -47,12 +47,7 @@ impl TryFrom<&MountConfig> for WidgetSettings {
             return Err(carebox_contract::FieldError::invalid("data-api", "data-api must be an http(s) URL."));
         }
         let browser_languages = browser_languages();
-        let candidates = config
-            .locale
-            .iter()
-            .chain(config.page_lang.iter())
-            .chain(browser_languages.iter())
-            .map(String::as_str);
+        let candidates = config.locale.iter().chain(config.page_lang.iter()).chain(browser_languages.iter()).map(String::as_str);
         Ok(Self { api: ApiClient::new(api, key), locale: Locale::negotiate(candidates) })
     }
 }

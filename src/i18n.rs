@@ -127,8 +127,14 @@ impl Strings {
 
     pub fn status_explained(&self, status: OrderStatus) -> &'static str {
         let index = [
-            OrderStatus::Placed, OrderStatus::Paid, OrderStatus::Packed, OrderStatus::Shipped,
-            OrderStatus::OutForDelivery, OrderStatus::Delivered, OrderStatus::Cancelled, OrderStatus::Returned,
+            OrderStatus::Placed,
+            OrderStatus::Paid,
+            OrderStatus::Packed,
+            OrderStatus::Shipped,
+            OrderStatus::OutForDelivery,
+            OrderStatus::Delivered,
+            OrderStatus::Cancelled,
+            OrderStatus::Returned,
         ]
         .iter()
         .position(|s| *s == status)
@@ -201,7 +207,14 @@ static EN: Strings = Strings {
     total: "Total",
     history: "History",
     report_with_order: "Report a problem with this order",
-    points_earned: Plural { zero: "You earn {n} points with this order", one: "You earn {n} point with this order", two: "You earn {n} points with this order", few: "You earn {n} points with this order", many: "You earn {n} points with this order", other: "You earn {n} points with this order" },
+    points_earned: Plural {
+        zero: "You earn {n} points with this order",
+        one: "You earn {n} point with this order",
+        two: "You earn {n} points with this order",
+        few: "You earn {n} points with this order",
+        many: "You earn {n} points with this order",
+        other: "You earn {n} points with this order",
+    },
     item_count: Plural { zero: "{n} items", one: "{n} item", two: "{n} items", few: "{n} items", many: "{n} items", other: "{n} items" },
     running_late: "Running late",
     progress_label: "Order progress",
@@ -274,8 +287,22 @@ static RU: Strings = Strings {
     total: "Итого",
     history: "История",
     report_with_order: "Сообщить о проблеме с заказом",
-    points_earned: Plural { zero: "За этот заказ вы получите {n} баллов", one: "За этот заказ вы получите {n} балл", two: "За этот заказ вы получите {n} балла", few: "За этот заказ вы получите {n} балла", many: "За этот заказ вы получите {n} баллов", other: "За этот заказ вы получите {n} балла" },
-    item_count: Plural { zero: "{n} товаров", one: "{n} товар", two: "{n} товара", few: "{n} товара", many: "{n} товаров", other: "{n} товара" },
+    points_earned: Plural {
+        zero: "За этот заказ вы получите {n} баллов",
+        one: "За этот заказ вы получите {n} балл",
+        two: "За этот заказ вы получите {n} балла",
+        few: "За этот заказ вы получите {n} балла",
+        many: "За этот заказ вы получите {n} баллов",
+        other: "За этот заказ вы получите {n} балла",
+    },
+    item_count: Plural {
+        zero: "{n} товаров",
+        one: "{n} товар",
+        two: "{n} товара",
+        few: "{n} товара",
+        many: "{n} товаров",
+        other: "{n} товара",
+    },
     running_late: "Задерживается",
     progress_label: "Ход заказа",
     event_names: ["Оформлен", "Оплачен", "Собран", "Отправлен", "Передан курьеру", "Доставлен", "Отменён", "Возвращён", "Задерживается"],
@@ -347,8 +374,17 @@ static AR: Strings = Strings {
     total: "الإجمالي",
     history: "السجل",
     report_with_order: "الإبلاغ عن مشكلة في هذا الطلب",
-    points_earned: Plural { zero: "لن تحصل على نقاط مع هذا الطلب", one: "ستحصل على نقطة واحدة مع هذا الطلب", two: "ستحصل على نقطتين مع هذا الطلب", few: "ستحصل على {n} نقاط مع هذا الطلب", many: "ستحصل على {n} نقطة مع هذا الطلب", other: "ستحصل على {n} نقطة مع هذا الطلب" },
-    item_count: Plural { zero: "لا منتجات", one: "منتج واحد", two: "منتجان", few: "{n} منتجات", many: "{n} منتجًا", other: "{n} منتج" },
+    points_earned: Plural {
+        zero: "لن تحصل على نقاط مع هذا الطلب",
+        one: "ستحصل على نقطة واحدة مع هذا الطلب",
+        two: "ستحصل على نقطتين مع هذا الطلب",
+        few: "ستحصل على {n} نقاط مع هذا الطلب",
+        many: "ستحصل على {n} نقطة مع هذا الطلب",
+        other: "ستحصل على {n} نقطة مع هذا الطلب",
+    },
+    item_count: Plural {
+        zero: "لا منتجات", one: "منتج واحد", two: "منتجان", few: "{n} منتجات", many: "{n} منتجًا", other: "{n} منتج"
+    },
     running_late: "متأخر",
     progress_label: "مراحل الطلب",
     event_names: ["تم الطلب", "تم الدفع", "تم التغليف", "تم الشحن", "خرج للتوصيل", "تم التسليم", "أُلغي", "أُعيد", "متأخر"],

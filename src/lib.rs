@@ -60,14 +60,12 @@ impl Widget {
 /// error that names the bad `data-*` attribute, for the merchant's console.
 #[wasm_bindgen]
 pub fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<Widget, JsError> {
-    let config: MountConfig = serde_wasm_bindgen::from_value(config)
-        .map_err(|e| JsError::new(&format!("Carebox: unreadable configuration: {e}")))?;
+    let config: MountConfig =
+        serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("Carebox: unreadable configuration: {e}")))?;
     let settings = WidgetSettings::try_from(&config).map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
     let panel = PanelState::new(container.clone());
     let session = Session::new(config.shopper_token);
     let (app_panel, app_session) = (panel.clone(), session.clone());
-    let mounted = leptos::mount::mount_to(container, move || {
-        view! { <App settings panel=app_panel session=app_session/> }.into_any()
-    });
+    let mounted = leptos::mount::mount_to(container, move || view! { <App settings panel=app_panel session=app_session/> }.into_any());
     Ok(Widget { panel, session, mounted: Some(mounted) })
 }

@@ -5,9 +5,7 @@
 use carebox_contract::{LookupMode, OrderNumber};
 use leptos::prelude::*;
 
-use crate::components::{
-    my_orders::MyOrders, order_lookup::OrderLookupForm, order_view::OrderDetails, report_problem::ReportProblem,
-};
+use crate::components::{my_orders::MyOrders, order_lookup::OrderLookupForm, order_view::OrderDetails, report_problem::ReportProblem};
 
 #[cfg_attr(feature = "split", leptos::lazy)]
 pub async fn track_order(mode: LookupMode) -> AnyView {

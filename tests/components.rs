@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use carebox_contract::{
-    CalendarDate, DelayNotice, Feature, Locale, LookupMode, OrderEventKind, OrderItem, OrderNumber, OrderStatus,
-    OrderView, Shipment, Theme, TimelineEntry, Timestamp, WidgetConfig,
+    CalendarDate, DelayNotice, Feature, Locale, LookupMode, OrderEventKind, OrderItem, OrderNumber, OrderStatus, OrderView, Shipment,
+    Theme, TimelineEntry, Timestamp, WidgetConfig,
 };
 use carebox_widget::{
     App, MountConfig, PanelState, Session, WidgetSettings,
@@ -174,10 +174,7 @@ async fn an_unreachable_api_shows_a_human_message_and_a_retry() {
     });
     mounted.panel.set_open(true);
     eventually("failure shown", || mounted.query(".carebox-failure").is_some()).await;
-    assert_eq!(
-        mounted.text(".carebox-failure__message"),
-        "We can't reach the shop's help service. Check your connection and try again."
-    );
+    assert_eq!(mounted.text(".carebox-failure__message"), "We can't reach the shop's help service. Check your connection and try again.");
     assert_eq!(mounted.text(".carebox-failure .carebox-button"), "Try again");
     assert!(mounted.query(".carebox-failure__details").is_none(), "no request id without a server answer");
     assert_eq!(mounted.text("#carebox-panel-title"), "Help");
@@ -215,9 +212,18 @@ fn order(kinds: &[OrderEventKind], status: OrderStatus) -> OrderView {
             .collect(),
         expected_delivery: Some(date("2026-11-27")),
         delay: None,
-        shipments: vec![Shipment { carrier: "DHL".into(), tracking_number: "JD0146".into(), tracking_url: Some("https://tracking.example/JD0146".into()) }],
+        shipments: vec![Shipment {
+            carrier: "DHL".into(),
+            tracking_number: "JD0146".into(),
+            tracking_url: Some("https://tracking.example/JD0146".into()),
+        }],
         items: vec![
-            OrderItem { name: "Trail Flask".into(), quantity: 2, unit_price_minor: 3400, image_url: Some("https://cdn.example/flask.jpg".into()) },
+            OrderItem {
+                name: "Trail Flask".into(),
+                quantity: 2,
+                unit_price_minor: 3400,
+                image_url: Some("https://cdn.example/flask.jpg".into()),
+            },
             OrderItem { name: "<b>Beanie</b>".into(), quantity: 1, unit_price_minor: 2900, image_url: None },
         ],
         currency: "EUR".into(),
@@ -292,7 +298,8 @@ async fn the_delay_notice_apologises_with_both_dates_and_the_reason() {
 
 #[wasm_bindgen_test]
 async fn russian_order_view_uses_russian_plurals_dates_and_money() {
-    for (points, expected) in [(1, "1 балл"), (2, "2 балла"), (5, "5 баллов"), (21, "21 балл"), (97, "97 баллов")] {
+    for (points, expected) in [(1, "1 балл"), (2, "2 балла"), (5, "5 баллов"), (21, "21 балл"), (97, "97 баллов")]
+    {
         let mut ru = order(&[OrderEventKind::Placed], OrderStatus::Placed);
         ru.loyalty_points = Some(points);
         ru.currency = "RUB".into();

@@ -19,9 +19,8 @@ pub enum ComplaintCategory {
 }
 
 impl ComplaintCategory {
-    pub const ALL: [ComplaintCategory; 7] = [
-        Self::Damaged, Self::MissingItem, Self::WrongItem, Self::LateDelivery, Self::Quality, Self::Service, Self::Other,
-    ];
+    pub const ALL: [ComplaintCategory; 7] =
+        [Self::Damaged, Self::MissingItem, Self::WrongItem, Self::LateDelivery, Self::Quality, Self::Service, Self::Other];
 }
 
 /// What the shopper would like done.
@@ -281,8 +280,12 @@ pub enum Resolution {
     Replacement,
     Repair,
     /// Loyalty points credited to the shopper (capped per shopper per 30 days).
-    Compensation { points: i64 },
-    Rejected { reason: String },
+    Compensation {
+        points: i64,
+    },
+    Rejected {
+        reason: String,
+    },
 }
 
 /// `POST /v1/merchant/complaints/{ticket}/actions` (secret key): what the merchant's team does.
@@ -291,11 +294,23 @@ pub enum Resolution {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum MerchantAction {
     /// An answer the shopper reads in the ticket; it keeps the response promise.
-    Reply { text: String },
-    Resolve { resolution: Resolution, #[serde(default)] note: Option<String> },
-    Reopen { reason: String },
-    Escalate { reason: String },
-    DeEscalate { reason: String },
+    Reply {
+        text: String,
+    },
+    Resolve {
+        resolution: Resolution,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    Reopen {
+        reason: String,
+    },
+    Escalate {
+        reason: String,
+    },
+    DeEscalate {
+        reason: String,
+    },
 }
 
 /// `POST /v1/complaints/{ticket}/escalate`: the shopper asks for the next level.

@@ -129,11 +129,7 @@ mod tests {
     #[test]
     fn error_body_has_the_documented_shape() {
         let body = ErrorBody {
-            error: ErrorDetail {
-                code: ErrorCode::UnknownMerchant,
-                message: "No merchant has this key.".into(),
-                field: Some("key".into()),
-            },
+            error: ErrorDetail { code: ErrorCode::UnknownMerchant, message: "No merchant has this key.".into(), field: Some("key".into()) },
         };
         let json = serde_json::to_value(&body).unwrap();
         assert_eq!(
@@ -144,11 +140,11 @@ mod tests {
 
     #[test]
     fn field_is_omitted_when_absent_and_unknown_codes_survive() {
-        let body: ErrorBody =
-            serde_json::from_str(r#"{"error":{"code":"brand_new_code","message":"m"}}"#).unwrap();
+        let body: ErrorBody = serde_json::from_str(r#"{"error":{"code":"brand_new_code","message":"m"}}"#).unwrap();
         assert_eq!(body.error.code, ErrorCode::Unknown);
         assert_eq!(body.error.field, None);
-        let json = serde_json::to_string(&ErrorBody { error: ErrorDetail { code: ErrorCode::Internal, message: "x".into(), field: None } }).unwrap();
+        let json = serde_json::to_string(&ErrorBody { error: ErrorDetail { code: ErrorCode::Internal, message: "x".into(), field: None } })
+            .unwrap();
         assert!(!json.contains("field"), "{json}");
     }
 

@@ -37,17 +37,17 @@ pub mod webhook;
 pub mod widget_config;
 
 pub use complaint::{
-    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry,
-    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey,
-    MerchantAction, NewComplaintRequest, Priority, Resolution, ResolutionKind, ShopperEscalationRequest,
+    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView,
+    ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey, MerchantAction, NewComplaintRequest, Priority,
+    Resolution, ResolutionKind, ShopperEscalationRequest,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;
 pub use merchant::PublishableKey;
 pub use order::{
-    DelayNotice, Email, LookupMode, LookupProof, OrderEventKind, OrderEventRequest, OrderItem, OrderLookup,
-    OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode, Shipment,
-    ShopperOrders, TimelineEntry, UpsertOrderRequest,
+    DelayNotice, Email, LookupMode, LookupProof, OrderEventKind, OrderEventRequest, OrderItem, OrderLookup, OrderLookupRequest,
+    OrderLookupResponse, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode, Shipment, ShopperOrders, TimelineEntry,
+    UpsertOrderRequest,
 };
 pub use time::{CalendarDate, Timestamp};
 pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint};

@@ -25,14 +25,10 @@ impl PublishableKey {
         let valid_len = (8..=64).contains(&rest.len());
         let valid_chars = rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !valid_len || !valid_chars {
-            return Err(FieldError::invalid(
-                Self::FIELD,
-                "A publishable key is `pk_` followed by 8 to 64 letters, digits or underscores.",
-            ));
+            return Err(FieldError::invalid(Self::FIELD, "A publishable key is `pk_` followed by 8 to 64 letters, digits or underscores."));
         }
         Ok(Self(raw.to_owned()))
     }
-
 }
 
 impl std::fmt::Display for PublishableKey {

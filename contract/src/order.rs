@@ -22,14 +22,10 @@ impl OrderNumber {
         }
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.');
         if trimmed.len() > Self::MAX_LEN || !trimmed.chars().all(allowed) {
-            return Err(FieldError::invalid(
-                Self::FIELD,
-                "An order number is up to 40 letters, digits, and - _ / . characters.",
-            ));
+            return Err(FieldError::invalid(Self::FIELD, "An order number is up to 40 letters, digits, and - _ / . characters."));
         }
         Ok(Self(trimmed.to_ascii_uppercase()))
     }
-
 }
 
 impl std::fmt::Display for OrderNumber {
@@ -66,7 +62,6 @@ impl Email {
         }
         Ok(Self(email))
     }
-
 }
 
 /// A postcode, compared without case, spaces or hyphens (`sw1a 1aa` is `SW1A1AA`).
@@ -88,7 +83,6 @@ impl Postcode {
         }
         Ok(Self(compact))
     }
-
 }
 
 /// How shoppers prove an order is theirs when they look it up (a merchant setting).
@@ -160,8 +154,15 @@ pub enum OrderEventKind {
 
 impl OrderEventKind {
     pub const ALL: [OrderEventKind; 9] = [
-        Self::Placed, Self::Paid, Self::Packed, Self::Shipped, Self::OutForDelivery,
-        Self::Delivered, Self::Cancelled, Self::Returned, Self::Delayed,
+        Self::Placed,
+        Self::Paid,
+        Self::Packed,
+        Self::Shipped,
+        Self::OutForDelivery,
+        Self::Delivered,
+        Self::Cancelled,
+        Self::Returned,
+        Self::Delayed,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -200,8 +201,7 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// The happy path, in order; the widget draws it as the progress track.
-    pub const PROGRESS: [OrderStatus; 6] =
-        [Self::Placed, Self::Paid, Self::Packed, Self::Shipped, Self::OutForDelivery, Self::Delivered];
+    pub const PROGRESS: [OrderStatus; 6] = [Self::Placed, Self::Paid, Self::Packed, Self::Shipped, Self::OutForDelivery, Self::Delivered];
 
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -233,7 +233,9 @@ mod tests {
 
     #[test]
     fn refuses_malformed_times_naming_the_field() {
-        for bad in ["2026-11-25", "2026-11-25T25:00:00Z", "2026-13-01T00:00:00Z", "2026-11-25T09:30:00", "2026-11-25T09:30:00+0300", "yesterday"] {
+        for bad in
+            ["2026-11-25", "2026-11-25T25:00:00Z", "2026-13-01T00:00:00Z", "2026-11-25T09:30:00", "2026-11-25T09:30:00+0300", "yesterday"]
+        {
             let err = Timestamp::parse(bad, "occurred_at").unwrap_err();
             assert_eq!(err.field, "occurred_at", "{bad}");
         }

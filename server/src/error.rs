@@ -55,34 +55,23 @@ impl ApiError {
         match self {
             Self::BadRequest(e) => (StatusCode::BAD_REQUEST, e.code, e.message.to_owned(), field(e)),
             Self::Unprocessable(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message.to_owned(), field(e)),
-            Self::InvalidJson { message, field } => {
-                (StatusCode::BAD_REQUEST, ErrorCode::InvalidJson, message.clone(), field.clone())
+            Self::InvalidJson { message, field } => (StatusCode::BAD_REQUEST, ErrorCode::InvalidJson, message.clone(), field.clone()),
+            Self::UnknownMerchant => {
+                (StatusCode::NOT_FOUND, ErrorCode::UnknownMerchant, "No merchant has this publishable key.".into(), Some("key".into()))
             }
-            Self::UnknownMerchant => (
-                StatusCode::NOT_FOUND,
-                ErrorCode::UnknownMerchant,
-                "No merchant has this publishable key.".into(),
-                Some("key".into()),
-            ),
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found.".into(), None),
-            Self::OrderNotFound => (
-                StatusCode::NOT_FOUND,
-                ErrorCode::OrderNotFound,
-                "No order matches this order number and the details given.".into(),
-                None,
-            ),
+            Self::OrderNotFound => {
+                (StatusCode::NOT_FOUND, ErrorCode::OrderNotFound, "No order matches this order number and the details given.".into(), None)
+            }
             Self::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthorized,
                 "Send the merchant's secret key as `Authorization: Bearer sk_…`.".into(),
                 Some("authorization".into()),
             ),
-            Self::Token(TokenError::Expired) => (
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::TokenExpired,
-                "The token has expired.".into(),
-                Some("authorization".into()),
-            ),
+            Self::Token(TokenError::Expired) => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::TokenExpired, "The token has expired.".into(), Some("authorization".into()))
+            }
             Self::Token(why) => (
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::InvalidToken,

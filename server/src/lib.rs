@@ -47,9 +47,7 @@ pub async fn run(
             tracing::debug!(%error, "could not set TCP_NODELAY");
         }
     });
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
     sla.abort();
     webhooks.abort();
     served?;

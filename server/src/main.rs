@@ -7,9 +7,7 @@ use tracing_subscriber::EnvFilter;
 async fn main() {
     tracing_subscriber::fmt()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(
-            EnvFilter::try_from_env("CAREBOX_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
+        .with_env_filter(EnvFilter::try_from_env("CAREBOX_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .init();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,

@@ -7,14 +7,9 @@ mod common;
 use std::time::Duration;
 
 use carebox_contract::{
-    ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority,
-    Timestamp,
+    ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
-use carebox_server::{
-    Store,
-    domain::complaint::SlaPolicy,
-    storage::NewComplaint,
-};
+use carebox_server::{Store, domain::complaint::SlaPolicy, storage::NewComplaint};
 use common::*;
 
 const COMPLAINTS: usize = 12;
@@ -76,10 +71,7 @@ async fn two_processes_racing_escalate_each_breach_once(engine: Engine) {
         let events = app.store.complaint_event_kinds(id).await.unwrap();
         let escalations: Vec<_> = events.iter().filter(|e| e.0 == "escalated").collect();
         assert_eq!(escalations.len(), 1, "{id}: {events:?}");
-        assert_eq!(
-            escalations[0],
-            &("escalated".to_owned(), "system".to_owned(), Some("l1".to_owned()), Some("l2".to_owned()))
-        );
+        assert_eq!(escalations[0], &("escalated".to_owned(), "system".to_owned(), Some("l1".to_owned()), Some("l2".to_owned())));
         assert_eq!(events[0].0, "created");
     }
     let again = other.escalate_breached(now, &policy, 100).await.unwrap();
@@ -98,7 +90,7 @@ async fn deadlines_survive_a_restart_and_l3_is_the_top(engine: Engine) {
     assert!(first.iter().all(|e| e.to == EscalationLevel::L3));
 
     // At L3 a broken promise stays broken but there is no higher level to go to.
-    let later = hours_after_start(2) .unix_ms() + Duration::from_secs(48 * 3600).as_millis() as i64;
+    let later = hours_after_start(2).unix_ms() + Duration::from_secs(48 * 3600).as_millis() as i64;
     let none = restarted.escalate_breached(Timestamp::from_unix_ms(later), &policy, 100).await.unwrap();
     assert!(none.is_empty());
     for id in &ids {

@@ -86,10 +86,16 @@ async fn bad_input_names_the_field(engine: Engine) {
 
     let mut short = complaint("quality");
     short["description"] = json!("broken");
-    assert_eq!(error_of(file(&app, SHOP_KEY, &token, Some("send-x-000001"), &short).await).await, (422, "invalid".into(), Some("description".into())));
+    assert_eq!(
+        error_of(file(&app, SHOP_KEY, &token, Some("send-x-000001"), &short).await).await,
+        (422, "invalid".into(), Some("description".into()))
+    );
     let mut items = complaint("quality");
     items["items"] = json!([5]);
-    assert_eq!(error_of(file(&app, SHOP_KEY, &token, Some("send-x-000002"), &items).await).await, (422, "invalid".into(), Some("items".into())));
+    assert_eq!(
+        error_of(file(&app, SHOP_KEY, &token, Some("send-x-000002"), &items).await).await,
+        (422, "invalid".into(), Some("items".into()))
+    );
     let unknown_category = file(&app, SHOP_KEY, &token, Some("send-x-000003"), &complaint("meh")).await;
     assert_eq!(error_of(unknown_category).await, (400, "invalid_json".into(), Some("category".into())));
 }
@@ -123,13 +129,7 @@ async fn only_orders_the_shopper_may_open(engine: Engine) {
 }
 
 async fn act(app: &TestApp, secret: &str, ticket: &str, action: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions")))
-        .bearer_auth(secret)
-        .json(&action)
-        .send()
-        .await
-        .unwrap()
+    app.client.post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions"))).bearer_auth(secret).json(&action).send().await.unwrap()
 }
 
 async fn shopper_escalate(app: &TestApp, token: &str, ticket: &str, reason: &str) -> reqwest::Response {
@@ -164,20 +164,18 @@ async fn merchant_replies_shopper_escalates_merchant_resolves(engine: Engine) {
     assert_eq!(up["response_due"], "2026-11-26T09:30:00.000Z", "a fresh promise");
     assert_eq!(up["can_escalate"], false, "no answer at L2 yet");
 
-    let bad_points = act(&app, SHOP_SECRET, &ticket, json!({"action": "resolve", "resolution": {"kind": "compensation", "points": 0}})).await;
+    let bad_points =
+        act(&app, SHOP_SECRET, &ticket, json!({"action": "resolve", "resolution": {"kind": "compensation", "points": 0}})).await;
     assert_eq!(error_of(bad_points).await, (422, "invalid".into(), Some("resolution.points".into())));
-    let resolved: Value = act(&app, SHOP_SECRET, &ticket, json!({"action": "resolve", "resolution": {"kind": "refund"}, "note": "Refunded in full."}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let resolved: Value =
+        act(&app, SHOP_SECRET, &ticket, json!({"action": "resolve", "resolution": {"kind": "refund"}, "note": "Refunded in full."}))
+            .await
+            .json()
+            .await
+            .unwrap();
     assert_eq!(resolved["status"], "resolved");
-    let kinds: Vec<(&str, &str)> = resolved["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["kind"].as_str().unwrap(), e["actor"].as_str().unwrap()))
-        .collect();
+    let kinds: Vec<(&str, &str)> =
+        resolved["timeline"].as_array().unwrap().iter().map(|e| (e["kind"].as_str().unwrap(), e["actor"].as_str().unwrap())).collect();
     assert_eq!(kinds, [("created", "shopper"), ("replied", "merchant"), ("escalated", "shopper"), ("resolved", "merchant")]);
     assert_eq!(resolved["timeline"][1]["reason"], "Sorry! We are sending a new beanie today.");
     assert_eq!(resolved["timeline"][2]["reason"], "A new beanie does not fix my trip");
@@ -255,7 +253,8 @@ async fn broken_promises_and_compensation_are_credited_up_to_the_cap(engine: Eng
     order_token(&app).await;
     let first = file_ticket(&app, "send-c-000001").await;
     app.clock.advance(std::time::Duration::from_secs(25 * 3600));
-    let escalated = app.store.escalate_breached(app.clock_now(), &carebox_server::domain::complaint::SlaPolicy::default(), 100).await.unwrap();
+    let escalated =
+        app.store.escalate_breached(app.clock_now(), &carebox_server::domain::complaint::SlaPolicy::default(), 100).await.unwrap();
     assert_eq!(escalated.len(), 1);
     assert_eq!(bonus_points(&app, &first).await, [50], "a broken promise is made up for");
     // A second breach of the same complaint does not pay again.
@@ -299,7 +298,8 @@ async fn shoppers_list_their_complaints_by_order_and_after_identify(engine: Engi
     let tickets = |list: Value| list.as_array().unwrap().iter().map(|c| c["ticket"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
     let expected = vec![second["ticket"].as_str().unwrap().to_owned(), first["ticket"].as_str().unwrap().to_owned()];
 
-    let by_order = app.client.get(app.url(&format!("/v1/orders/NW-1042/complaints?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
+    let by_order =
+        app.client.get(app.url(&format!("/v1/orders/NW-1042/complaints?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
     assert_eq!(tickets(by_order.json().await.unwrap()), expected);
 
     let anna = shopper_token_for("shopper-anna");
@@ -308,7 +308,8 @@ async fn shoppers_list_their_complaints_by_order_and_after_identify(engine: Engi
     let ben = shopper_token_for("shopper-ben");
     let his = app.client.get(app.url(&format!("/v1/shopper/complaints?key={SHOP_KEY}"))).bearer_auth(&ben).send().await.unwrap();
     assert_eq!(his.json::<Value>().await.unwrap(), json!([]), "another shopper sees none of them");
-    let with_order_token = app.client.get(app.url(&format!("/v1/shopper/complaints?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
+    let with_order_token =
+        app.client.get(app.url(&format!("/v1/shopper/complaints?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
     assert_eq!(error_of(with_order_token).await.1, "invalid_token");
 }
 

@@ -63,7 +63,9 @@ async fn import_creates_then_updates_without_duplicates(engine: Engine) {
 async fn events_land_in_time_order_and_are_idempotent(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     import_anna_order(&app).await;
-    for (id, kind, at) in [("e1", "paid", "2026-11-20T11:00:00Z"), ("e3", "shipped", "2026-11-22T09:00:00Z"), ("e2", "packed", "2026-11-21T08:00:00Z")] {
+    for (id, kind, at) in
+        [("e1", "paid", "2026-11-20T11:00:00Z"), ("e3", "shipped", "2026-11-22T09:00:00Z"), ("e2", "packed", "2026-11-21T08:00:00Z")]
+    {
         let response = app.post_event(SHOP_SECRET, "NW-1042", &event_body(id, kind, at)).await;
         assert_eq!(response.status(), 201, "{kind}: {}", response.text().await.unwrap());
     }
@@ -257,7 +259,10 @@ async fn invalid_payloads_name_the_field(engine: Engine) {
 
     let mut body = order_body("anna@example.com");
     body["items"][0]["quantity"] = json!("two");
-    assert_eq!(error_of(app.put_order(SHOP_SECRET, "N-1", &body).await).await, (400, "invalid_json".into(), Some("items[0].quantity".into())));
+    assert_eq!(
+        error_of(app.put_order(SHOP_SECRET, "N-1", &body).await).await,
+        (400, "invalid_json".into(), Some("items[0].quantity".into()))
+    );
 
     for (field, value, expected) in [
         ("email", json!("not-an-email"), "email"),
@@ -277,7 +282,8 @@ async fn invalid_payloads_name_the_field(engine: Engine) {
 
     let bad_number = app.put_order(SHOP_SECRET, "N%201%3B", &order_body("anna@example.com")).await;
     assert_eq!(error_of(bad_number).await, (400, "invalid".into(), Some("order_number".into())));
-    let bad_event = app.post_event(SHOP_SECRET, "N-1", &json!({"id": "e", "kind": "teleported", "occurred_at": "2026-11-21T00:00:00Z"})).await;
+    let bad_event =
+        app.post_event(SHOP_SECRET, "N-1", &json!({"id": "e", "kind": "teleported", "occurred_at": "2026-11-21T00:00:00Z"})).await;
     assert_eq!(error_of(bad_event).await, (400, "invalid_json".into(), Some("kind".into())));
 
     let lookup = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1", "email": "anna@"})).await;

@@ -37,9 +37,16 @@ async fn spawn_with_files() -> Origin {
     let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        carebox_server::run(settings, std::sync::Arc::new(carebox_server::clock::SystemClock), move |addr| { let _ = bound_tx.send(addr); }, async {
-            let _ = shutdown_rx.await;
-        })
+        carebox_server::run(
+            settings,
+            std::sync::Arc::new(carebox_server::clock::SystemClock),
+            move |addr| {
+                let _ = bound_tx.send(addr);
+            },
+            async {
+                let _ = shutdown_rx.await;
+            },
+        )
         .await
         .expect("server stops cleanly");
     });

@@ -4,10 +4,19 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex, atomic::{AtomicBool, Ordering}};
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicBool, Ordering},
+};
 use std::time::{Duration, Instant};
 
-use axum::{Router, body::Bytes, extract::State, http::{HeaderMap, StatusCode}, routing::post};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    routing::post,
+};
 use common::*;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
@@ -50,7 +59,8 @@ async fn spawn(engine: Engine) -> TestApp {
 }
 
 async fn register(app: &TestApp, url: &str) -> Value {
-    let response = app.client.post(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET).json(&json!({"url": url})).send().await.unwrap();
+    let response =
+        app.client.post(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET).json(&json!({"url": url})).send().await.unwrap();
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
 }
@@ -107,9 +117,14 @@ async fn deliveries_are_signed_and_verifiable(engine: Engine) {
         assert_eq!(payload["data"]["ticket"], ticket.as_str());
         assert_eq!(payload["id"], headers["carebox-delivery"].to_str().unwrap());
     }
-    let log: Value = app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
-    assert!(log.as_array().unwrap().iter().all(|d| d["attempts"] == 1 && d["last_status"] == 204 && d.get("delivered_at").is_some()), "{log}");
-    let others: Value = app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(OTHER_SECRET).send().await.unwrap().json().await.unwrap();
+    let log: Value =
+        app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    assert!(
+        log.as_array().unwrap().iter().all(|d| d["attempts"] == 1 && d["last_status"] == 204 && d.get("delivered_at").is_some()),
+        "{log}"
+    );
+    let others: Value =
+        app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(OTHER_SECRET).send().await.unwrap().json().await.unwrap();
     assert_eq!(others, json!([]), "another merchant sees nothing");
 }
 
@@ -151,7 +166,14 @@ async fn a_down_endpoint_never_slows_the_api_and_is_retried_with_backoff(engine:
 
 async fn endpoint_urls_are_checked(engine: Engine) {
     let app = spawn(engine).await;
-    let response = app.client.post(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET).json(&json!({"url": "http://shop.example/hook"})).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/v1/merchant/webhooks"))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"url": "http://shop.example/hook"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(response).await, (422, "invalid".into(), Some("url".into())));
     let no_key = app.client.post(app.url("/v1/merchant/webhooks")).json(&json!({"url": "https://shop.example/hook"})).send().await.unwrap();
     assert_eq!(error_of(no_key).await.0, 401);

@@ -52,7 +52,9 @@ async fn cors_allows_the_merchants_origin(engine: Engine) {
 
 async fn cors_refuses_other_origins_including_another_merchants(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    for (key, origin) in [(SHOP_KEY, "https://evil.example"), (SHOP_KEY, OTHER_ORIGIN), (OTHER_KEY, SHOP_ORIGIN), ("pk_nobody_here", SHOP_ORIGIN)] {
+    for (key, origin) in
+        [(SHOP_KEY, "https://evil.example"), (SHOP_KEY, OTHER_ORIGIN), (OTHER_KEY, SHOP_ORIGIN), ("pk_nobody_here", SHOP_ORIGIN)]
+    {
         let url = app.url(&format!("/v1/widget/config?key={key}"));
         let response = app.client.get(&url).header(ORIGIN, origin).send().await.unwrap();
         assert!(response.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none(), "{key} from {origin} was allowed");
@@ -119,7 +121,19 @@ async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
     let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
     assert!(schemes.contains_key("secret_key") && schemes.contains_key("shopper_token"), "{schemes:?}");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for schema in ["WidgetConfig", "ErrorBody", "ErrorCode", "Feature", "Theme", "OrderView", "OrderLookupRequest", "UpsertOrderRequest", "OrderEventRequest", "NewComplaintRequest", "ComplaintView"] {
+    for schema in [
+        "WidgetConfig",
+        "ErrorBody",
+        "ErrorCode",
+        "Feature",
+        "Theme",
+        "OrderView",
+        "OrderLookupRequest",
+        "UpsertOrderRequest",
+        "OrderEventRequest",
+        "NewComplaintRequest",
+        "ComplaintView",
+    ] {
         assert!(schemas.contains_key(schema), "missing schema {schema}: {:?}", schemas.keys());
     }
 }

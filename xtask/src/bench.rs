@@ -28,7 +28,11 @@ pub fn measure() -> Result {
         log: &log,
         release: true,
         // The load comes from one address at 1,000/s: lift the anti-guessing limits.
-        env: &[("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"), ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"), ("CAREBOX_LOG", "warn")],
+        env: &[
+            ("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"),
+            ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"),
+            ("CAREBOX_LOG", "warn"),
+        ],
     })?;
     println!("benchmark server (release, SQLite): {}", server.url);
 

@@ -16,9 +16,7 @@ use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
 
 use crate::process::{cargo, run};
-use crate::tools::{
-    WASM_TARGET, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_split, ensure_wasm_target, wasm_opt,
-};
+use crate::tools::{WASM_TARGET, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_split, ensure_wasm_target, wasm_opt};
 use crate::{Result, root};
 
 /// DESIGN.md §6 budgets, gzip bytes.
@@ -51,8 +49,18 @@ pub fn dist() -> Result<Bundle> {
     run(cargo()
         .current_dir(&root)
         .args([
-            "rustc", "--package", "carebox-widget", "--lib", "--crate-type", "cdylib", "--features", "split",
-            "--profile", "wasm-release", "--target", WASM_TARGET,
+            "rustc",
+            "--package",
+            "carebox-widget",
+            "--lib",
+            "--crate-type",
+            "cdylib",
+            "--features",
+            "split",
+            "--profile",
+            "wasm-release",
+            "--target",
+            WASM_TARGET,
         ])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C link-args=--emit-relocs"))?;
     let built = root.join(format!("target/{WASM_TARGET}/wasm-release/carebox_widget.wasm"));

@@ -45,7 +45,10 @@ impl Postgres {
             if as_postgres_user {
                 run(Command::new("chown").args(["-R", "postgres:postgres", DATA_DIR]))?;
             }
-            server.as_owner(server.bin.join("initdb").to_str().unwrap(), &["-D", DATA_DIR, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"])?;
+            server.as_owner(
+                server.bin.join("initdb").to_str().unwrap(),
+                &["-D", DATA_DIR, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"],
+            )?;
         }
         let options = format!("-p {PORT} -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=300");
         server.pg_ctl(&["start", "-w", "-t", "60", "-D", DATA_DIR, "-l", &format!("{DATA_DIR}/server.log"), "-o", &options])?;

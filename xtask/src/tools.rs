@@ -55,9 +55,7 @@ pub fn ensure_wasm_split() -> Result {
         return Ok(());
     }
     println!("Installing wasm_split_cli_support {WASM_SPLIT_VERSION} (splits the bundle into lazily loaded chunks; about a minute)…");
-    run(cargo().args([
-        "install", "wasm_split_cli_support", "--force", "--version", WASM_SPLIT_VERSION, "--features", "build-binary",
-    ]))
+    run(cargo().args(["install", "wasm_split_cli_support", "--force", "--version", WASM_SPLIT_VERSION, "--features", "build-binary"]))
 }
 
 /// Node packages: wasm-opt (binaryen), Playwright and axe-core, pinned by package-lock.json.
@@ -97,10 +95,7 @@ pub fn apt_install(packages: &[&str]) -> Result {
     }
     println!("Installing {packages:?} from Debian…");
     run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "-qq"])
-        .args(packages)
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get").args(["install", "-y", "-qq"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn modified(path: &Path) -> Option<std::time::SystemTime> {

@@ -64,9 +64,7 @@ pub struct Intake<'a> {
 /// same order within 24 h with high priority.
 pub fn start(intake: &Intake<'_>, now: Timestamp) -> (EscalationLevel, Priority) {
     let level = if intake.severe.contains(&intake.category) { EscalationLevel::L2 } else { EscalationLevel::L1 };
-    let repeat = intake
-        .previous_on_order
-        .is_some_and(|at| now.unix_ms() - at.unix_ms() < REPEAT_WINDOW.as_millis() as i64);
+    let repeat = intake.previous_on_order.is_some_and(|at| now.unix_ms() - at.unix_ms() < REPEAT_WINDOW.as_millis() as i64);
     let priority = if intake.vip || repeat { Priority::High } else { Priority::Normal };
     (level, priority)
 }
@@ -133,14 +131,28 @@ pub fn shopper_escalation(state: &ComplaintState, now: Timestamp) -> Result<Esca
 /// Something done to a complaint, already parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    MerchantReply { text: String },
+    MerchantReply {
+        text: String,
+    },
     /// `note`: the rejection reason and/or the merchant's note; `compensation`: loyalty points
     /// to credit (the cap may lower them).
-    MerchantResolve { resolution: ResolutionKind, note: Option<String>, compensation: Option<i64> },
-    MerchantReopen { reason: String },
-    MerchantEscalate { reason: String },
-    MerchantDeEscalate { reason: String },
-    ShopperEscalate { reason: String },
+    MerchantResolve {
+        resolution: ResolutionKind,
+        note: Option<String>,
+        compensation: Option<i64>,
+    },
+    MerchantReopen {
+        reason: String,
+    },
+    MerchantEscalate {
+        reason: String,
+    },
+    MerchantDeEscalate {
+        reason: String,
+    },
+    ShopperEscalate {
+        reason: String,
+    },
 }
 
 /// What an action does: the new state and the event that records it.
@@ -335,13 +347,22 @@ mod tests {
     #[test]
     fn a_reply_keeps_the_promise_and_unlocks_shopper_escalation() {
         let policy = SlaPolicy::default();
-        let replied = apply(&open(L::L1, 24), Action::MerchantReply { text: "Sorry! A new one is on its way.".into() }, at(2), &policy, None).unwrap();
+        let replied =
+            apply(&open(L::L1, 24), Action::MerchantReply { text: "Sorry! A new one is on its way.".into() }, at(2), &policy, None)
+                .unwrap();
         assert_eq!((replied.state.status, replied.state.due_at), (S::Answered, None));
         assert_eq!((replied.event.kind, replied.event.actor), ("replied", "merchant"));
-        let up = apply(&replied.state, Action::ShopperEscalate { reason: "The answer does not help".into() }, at(3), &policy, None).unwrap();
+        let up =
+            apply(&replied.state, Action::ShopperEscalate { reason: "The answer does not help".into() }, at(3), &policy, None).unwrap();
         assert_eq!((up.state.level, up.state.status, up.state.due_at), (L::L2, S::Open, Some(at(27))));
         assert_eq!((up.event.from, up.event.to, up.event.actor), (Some(L::L1), Some(L::L2), "shopper"));
-        let twice = apply(&ComplaintState { status: S::Answered, ..up.state.clone() }, Action::ShopperEscalate { reason: "Still nothing".into() }, at(4), &policy, None);
+        let twice = apply(
+            &ComplaintState { status: S::Answered, ..up.state.clone() },
+            Action::ShopperEscalate { reason: "Still nothing".into() },
+            at(4),
+            &policy,
+            None,
+        );
         assert!(twice.is_ok(), "once per level: L2 is a new level");
         let again_at_l1 = ComplaintState { level: L::L1, status: S::Answered, ..up.state };
         assert_eq!(
@@ -353,15 +374,29 @@ mod tests {
     #[test]
     fn resolving_reopening_and_the_merchants_ladder() {
         let policy = SlaPolicy::default();
-        let resolved = apply(&open(L::L2, 24), Action::MerchantResolve { resolution: ResolutionKind::Refund, note: Some("Refund issued".into()), compensation: None }, at(1), &policy, None).unwrap().state;
+        let resolved = apply(
+            &open(L::L2, 24),
+            Action::MerchantResolve { resolution: ResolutionKind::Refund, note: Some("Refund issued".into()), compensation: None },
+            at(1),
+            &policy,
+            None,
+        )
+        .unwrap()
+        .state;
         assert_eq!(resolved.status, S::Resolved);
         assert_eq!(apply(&resolved, Action::MerchantReply { text: "x".into() }, at(2), &policy, None), Err(ActionRefused::AlreadyResolved));
         let reopened = apply(&resolved, Action::MerchantReopen { reason: "Refund bounced".into() }, at(2), &policy, None).unwrap().state;
         assert_eq!((reopened.status, reopened.due_at), (S::Open, Some(at(26))));
-        assert_eq!(apply(&reopened, Action::MerchantReopen { reason: "again".into() }, at(3), &policy, None), Err(ActionRefused::NotResolved));
+        assert_eq!(
+            apply(&reopened, Action::MerchantReopen { reason: "again".into() }, at(3), &policy, None),
+            Err(ActionRefused::NotResolved)
+        );
         let down = apply(&reopened, Action::MerchantDeEscalate { reason: "Routine case".into() }, at(3), &policy, None).unwrap();
         assert_eq!((down.state.level, down.event.kind), (L::L1, "de_escalated"));
-        assert_eq!(apply(&down.state, Action::MerchantDeEscalate { reason: "x".into() }, at(3), &policy, None), Err(ActionRefused::AtBottomLevel));
+        assert_eq!(
+            apply(&down.state, Action::MerchantDeEscalate { reason: "x".into() }, at(3), &policy, None),
+            Err(ActionRefused::AtBottomLevel)
+        );
         let top = ComplaintState { level: L::L3, ..down.state };
         assert_eq!(apply(&top, Action::MerchantEscalate { reason: "x".into() }, at(3), &policy, None), Err(ActionRefused::AtTopLevel));
     }

@@ -2,8 +2,8 @@
 //! an order counts as late, and the merchant's input parsed into valid details.
 
 use carebox_contract::{
-    CalendarDate, DelayNotice, Email, FieldError, Locale, OrderEventKind, OrderEventRequest, OrderItem, OrderStatus,
-    Postcode, Shipment, Timestamp, UpsertOrderRequest,
+    CalendarDate, DelayNotice, Email, FieldError, Locale, OrderEventKind, OrderEventRequest, OrderItem, OrderStatus, Postcode, Shipment,
+    Timestamp, UpsertOrderRequest,
 };
 
 /// An event as recorded on an order's timeline.
@@ -47,13 +47,25 @@ pub fn transition(from: Option<OrderStatus>, kind: OrderEventKind) -> Result<Opt
     };
     match kind {
         OrderEventKind::Delayed => {
-            if matches!(from, S::Delivered | S::Cancelled | S::Returned) { refuse } else { Ok(Some(from)) }
+            if matches!(from, S::Delivered | S::Cancelled | S::Returned) {
+                refuse
+            } else {
+                Ok(Some(from))
+            }
         }
         OrderEventKind::Cancelled => {
-            if matches!(from, S::Placed | S::Paid | S::Packed) { Ok(Some(S::Cancelled)) } else { refuse }
+            if matches!(from, S::Placed | S::Paid | S::Packed) {
+                Ok(Some(S::Cancelled))
+            } else {
+                refuse
+            }
         }
         OrderEventKind::Returned => {
-            if matches!(from, S::Shipped | S::OutForDelivery | S::Delivered) { Ok(Some(S::Returned)) } else { refuse }
+            if matches!(from, S::Shipped | S::OutForDelivery | S::Delivered) {
+                Ok(Some(S::Returned))
+            } else {
+                refuse
+            }
         }
         _ => {
             let to = OrderStatus::from_event(kind).expect("stages map to a status");
@@ -167,18 +179,24 @@ impl TryFrom<UpsertOrderRequest> for OrderDetails {
             .items
             .into_iter()
             .enumerate()
-            .map(|(i, item)| parse_item(item).map_err(|e| { let at = format!("items[{i}].{}", e.field); e.at(at) }))
+            .map(|(i, item)| {
+                parse_item(item).map_err(|e| {
+                    let at = format!("items[{i}].{}", e.field);
+                    e.at(at)
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let expected_delivery = request
-            .expected_delivery
-            .as_deref()
-            .map(|d| CalendarDate::parse(d, "expected_delivery"))
-            .transpose()?;
+        let expected_delivery = request.expected_delivery.as_deref().map(|d| CalendarDate::parse(d, "expected_delivery")).transpose()?;
         let shipments = request
             .shipments
             .into_iter()
             .enumerate()
-            .map(|(i, s)| parse_shipment(s).map_err(|e| { let at = format!("shipments[{i}].{}", e.field); e.at(at) }))
+            .map(|(i, s)| {
+                parse_shipment(s).map_err(|e| {
+                    let at = format!("shipments[{i}].{}", e.field);
+                    e.at(at)
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if request.loyalty_points.is_some_and(|p| p < 0) {
             return Err(FieldError::invalid("loyalty_points", "Loyalty points cannot be negative."));
@@ -255,15 +273,14 @@ impl TryFrom<OrderEventRequest> for OrderEvent {
         if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
             return Err(FieldError::invalid("note", "A note is at most 500 characters."));
         }
-        let expected_delivery = request
-            .expected_delivery
-            .as_deref()
-            .map(|d| CalendarDate::parse(d, "expected_delivery"))
-            .transpose()?;
+        let expected_delivery = request.expected_delivery.as_deref().map(|d| CalendarDate::parse(d, "expected_delivery")).transpose()?;
         if expected_delivery.is_some() && request.kind != OrderEventKind::Delayed {
             return Err(FieldError::invalid("expected_delivery", "Only a delayed event carries a new expected delivery day."));
         }
-        let shipment = request.shipment.map(parse_shipment).transpose().map_err(|e| { let at = format!("shipment.{}", e.field); e.at(at) })?;
+        let shipment = request.shipment.map(parse_shipment).transpose().map_err(|e| {
+            let at = format!("shipment.{}", e.field);
+            e.at(at)
+        })?;
         if shipment.is_some() && request.kind != OrderEventKind::Shipped {
             return Err(FieldError::invalid("shipment", "Only a shipped event carries a shipment."));
         }
@@ -278,7 +295,14 @@ mod tests {
     use OrderStatus as S;
 
     fn event(kind: OrderEventKind, at_ms: i64) -> OrderEvent {
-        OrderEvent { id: format!("{}-{at_ms}", kind.as_str()), kind, at: Timestamp::from_unix_ms(at_ms), note: None, expected_delivery: None, shipment: None }
+        OrderEvent {
+            id: format!("{}-{at_ms}", kind.as_str()),
+            kind,
+            at: Timestamp::from_unix_ms(at_ms),
+            note: None,
+            expected_delivery: None,
+            shipment: None,
+        }
     }
 
     fn date(raw: &str) -> CalendarDate {
@@ -357,7 +381,8 @@ mod tests {
         let mut delayed = event(K::Delayed, 3);
         delayed.expected_delivery = Some(date("2026-11-29"));
         delayed.note = Some("Storm at the hub".into());
-        let told = delay_notice(S::Shipped, Some(date("2026-11-26")), &[on_way[0].clone(), on_way[1].clone(), delayed.clone()], today).unwrap();
+        let told =
+            delay_notice(S::Shipped, Some(date("2026-11-26")), &[on_way[0].clone(), on_way[1].clone(), delayed.clone()], today).unwrap();
         assert_eq!(told.now_expected, Some(date("2026-11-29")));
         assert_eq!(told.reason.as_deref(), Some("Storm at the hub"));
 

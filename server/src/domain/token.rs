@@ -81,11 +81,8 @@ pub fn verify<C: DeserializeOwned>(token: &str, key: &[u8]) -> Result<C, TokenEr
     let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(TokenError::Malformed);
     };
-    let parsed: Header = URL_SAFE_NO_PAD
-        .decode(header)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or(TokenError::Malformed)?;
+    let parsed: Header =
+        URL_SAFE_NO_PAD.decode(header).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).ok_or(TokenError::Malformed)?;
     if parsed.alg != "HS256" {
         return Err(TokenError::WrongAlgorithm);
     }

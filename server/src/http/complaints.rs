@@ -6,8 +6,8 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use carebox_contract::{
-    ComplaintDescription, ComplaintView, ErrorBody, EscalationReason, FieldError, IdempotencyKey, NewComplaintRequest,
-    OrderNumber, ShopperEscalationRequest,
+    ComplaintDescription, ComplaintView, ErrorBody, EscalationReason, FieldError, IdempotencyKey, NewComplaintRequest, OrderNumber,
+    ShopperEscalationRequest,
 };
 use sha2::{Digest, Sha256};
 

@@ -20,7 +20,8 @@ struct KeyQuery {
 pub struct Merchant(pub MerchantRecord);
 
 pub(super) fn publishable_key_from_query(query: Option<&str>) -> Result<PublishableKey, ApiError> {
-    let Query(KeyQuery { key }) = Query::<KeyQuery>::try_from_uri(&format!("/?{}", query.unwrap_or("")).parse().map_err(ApiError::internal)?)?;
+    let Query(KeyQuery { key }) =
+        Query::<KeyQuery>::try_from_uri(&format!("/?{}", query.unwrap_or("")).parse().map_err(ApiError::internal)?)?;
     Ok(PublishableKey::parse(key.as_deref().unwrap_or(""))?)
 }
 

@@ -21,14 +21,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
         if !is_json {
-            return Err(ApiError::InvalidJson {
-                message: "Send a JSON body with `Content-Type: application/json`.".into(),
-                field: None,
-            });
+            return Err(ApiError::InvalidJson { message: "Send a JSON body with `Content-Type: application/json`.".into(), field: None });
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::InvalidJson { message: e.body_text(), field: None })?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| ApiError::InvalidJson { message: e.body_text(), field: None })?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -51,9 +46,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         ApiError::InvalidJson { message, field }
     })?;
-    deserializer
-        .end()
-        .map_err(|_| ApiError::InvalidJson { message: "Unexpected text after the JSON value.".into(), field: None })?;
+    deserializer.end().map_err(|_| ApiError::InvalidJson { message: "Unexpected text after the JSON value.".into(), field: None })?;
     Ok(value)
 }
 
@@ -72,7 +65,10 @@ mod tests {
     #[test]
     fn names_the_path_of_a_wrong_type_and_of_a_missing_field() {
         let base = r#""email":"a@b.co","placed_at":"2026-11-20T10:00:00Z","currency":"EUR""#;
-        assert_eq!(field_of(&format!(r#"{{{base},"items":[{{"name":"x","quantity":"two","unit_price_minor":1}}]}}"#)).as_deref(), Some("items[0].quantity"));
+        assert_eq!(
+            field_of(&format!(r#"{{{base},"items":[{{"name":"x","quantity":"two","unit_price_minor":1}}]}}"#)).as_deref(),
+            Some("items[0].quantity")
+        );
         assert_eq!(field_of(r#"{"placed_at":"x","currency":"EUR","items":[]}"#).as_deref(), Some("email"));
         assert_eq!(field_of(&format!(r#"{{{base},"items":[{{"quantity":1,"unit_price_minor":1}}]}}"#)).as_deref(), Some("items[0].name"));
         assert_eq!(field_of("{not json"), None);

@@ -5,8 +5,8 @@ use axum::{
     extract::{Path, Query, State},
 };
 use carebox_contract::{
-    ComplaintCategory, ComplaintStatus, ComplaintView, ErrorBody, EscalationLevel, EscalationReason, FieldError,
-    MerchantAction, Resolution, Timestamp,
+    ComplaintCategory, ComplaintStatus, ComplaintView, ErrorBody, EscalationLevel, EscalationReason, FieldError, MerchantAction,
+    Resolution, Timestamp,
 };
 use serde::Deserialize;
 

@@ -126,9 +126,8 @@ async fn demo_shopper_token(axum::extract::State(state): axum::extract::State<Ap
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let (api, openapi) = api_routes().split_for_parts();
     let openapi = Arc::new(openapi);
-    let api = api
-        .route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
-        .layer(cors::layer(state.store.clone()));
+    let api =
+        api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors::layer(state.store.clone()));
 
     let mut api = api;
     if settings.seed_demo {
@@ -142,15 +141,12 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
 
     app.layer(PropagateRequestIdLayer::x_request_id())
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                let request_id = request
-                    .extensions()
-                    .get::<RequestId>()
-                    .and_then(|id| id.header_value().to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
-            })
-            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let request_id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

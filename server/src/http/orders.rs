@@ -8,8 +8,7 @@ use axum::{
     http::HeaderMap,
 };
 use carebox_contract::{
-    Email, ErrorBody, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView,
-    ShopperOrders, Timestamp,
+    Email, ErrorBody, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, ShopperOrders, Timestamp,
 };
 
 use super::{AppState, Merchant, auth::ShopperAccess, json::ApiJson};
@@ -57,9 +56,7 @@ pub async fn lookup_order(
 
     let credentials = state.store.lookup_credentials(&merchant.id, &lookup.number).await?;
     // Compare even when the number is unknown, so both mistakes take the same path.
-    let (stored_email, stored_postcode) = credentials
-        .as_ref()
-        .map_or(("\u{0}", None), |c| (c.email.as_str(), c.postcode.as_deref()));
+    let (stored_email, stored_postcode) = credentials.as_ref().map_or(("\u{0}", None), |c| (c.email.as_str(), c.postcode.as_deref()));
     let proof_matches = match &lookup.proof {
         LookupProof::Email(email) => constant_time_eq(email.as_str(), stored_email),
         LookupProof::Postcode(postcode) => constant_time_eq(postcode.as_str(), stored_postcode.unwrap_or("\u{0}")),

@@ -1,13 +1,13 @@
 //! Complaints: current state plus an append-only event log, and the SLA escalation step.
 
 use carebox_contract::{
-    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry,
-    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, ResolutionKind, Timestamp,
+    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView,
+    ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, ResolutionKind, Timestamp,
 };
 use sqlx::{Row, any::AnyRow};
 
-use super::{Store, to_json};
 use super::CompensationSettings;
+use super::{Store, to_json};
 use crate::domain::complaint::{self, ActionRefused, COMPENSATION_WINDOW, Change, ComplaintState, SlaPolicy};
 
 /// A complaint ready to be stored (its level, priority and deadline already decided).
@@ -252,7 +252,12 @@ impl Store {
     }
 
     /// The merchant's complaints, newest first, at most `limit`.
-    pub async fn list_complaints(&self, merchant_id: &str, filter: &ComplaintFilter, limit: i64) -> Result<Vec<StoredComplaint>, sqlx::Error> {
+    pub async fn list_complaints(
+        &self,
+        merchant_id: &str,
+        filter: &ComplaintFilter,
+        limit: i64,
+    ) -> Result<Vec<StoredComplaint>, sqlx::Error> {
         enum Arg {
             Text(String),
             Number(i64),
@@ -414,14 +419,15 @@ impl Store {
     }
 
     /// The complaint's events as (kind, actor, from, to), oldest first (for tests and views).
-    pub async fn complaint_event_kinds(&self, complaint_id: &str) -> Result<Vec<(String, String, Option<String>, Option<String>)>, sqlx::Error> {
+    pub async fn complaint_event_kinds(
+        &self,
+        complaint_id: &str,
+    ) -> Result<Vec<(String, String, Option<String>, Option<String>)>, sqlx::Error> {
         let rows = sqlx::query("SELECT kind, actor, level_from, level_to FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
             .bind(complaint_id)
             .fetch_all(self.pool())
             .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("kind")?, r.try_get("actor")?, r.try_get("level_from")?, r.try_get("level_to")?)))
-            .collect()
+        rows.iter().map(|r| Ok((r.try_get("kind")?, r.try_get("actor")?, r.try_get("level_from")?, r.try_get("level_to")?))).collect()
     }
 }
 

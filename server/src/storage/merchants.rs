@@ -96,10 +96,7 @@ pub(crate) fn hash_secret(secret: &str) -> String {
 }
 
 impl Store {
-    pub async fn merchant_by_publishable_key(
-        &self,
-        key: &PublishableKey,
-    ) -> Result<Option<MerchantRecord>, sqlx::Error> {
+    pub async fn merchant_by_publishable_key(&self, key: &PublishableKey) -> Result<Option<MerchantRecord>, sqlx::Error> {
         let row = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE publishable_key = $1"))
             .bind(key.as_str())
             .fetch_optional(self.pool())
@@ -149,10 +146,7 @@ impl Store {
         .bind(merchant.shopper_token_secret)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM merchant_origins WHERE merchant_id = $1")
-            .bind(merchant.id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM merchant_origins WHERE merchant_id = $1").bind(merchant.id).execute(&mut *tx).await?;
         for origin in merchant.allowed_origins {
             sqlx::query("INSERT INTO merchant_origins (merchant_id, origin) VALUES ($1, $2)")
                 .bind(merchant.id)

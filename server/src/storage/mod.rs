@@ -58,8 +58,10 @@ impl Store {
                     if engine == Engine::Sqlite {
                         // WAL lets readers proceed during a write; the busy timeout queues writers
                         // instead of failing them.
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
-                            .await?;
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
                     }
                     Ok(())
                 })
@@ -123,9 +125,7 @@ pub(crate) fn json_column<T: DeserializeOwned>(row: &AnyRow, column: &str) -> Re
 }
 
 pub(crate) fn now_ms() -> i64 {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 

@@ -1,8 +1,7 @@
 //! Orders and their event timelines.
 
 use carebox_contract::{
-    CalendarDate, Email, Locale, OrderEventKind, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode,
-    Timestamp, TimelineEntry,
+    CalendarDate, Email, Locale, OrderEventKind, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode, TimelineEntry, Timestamp,
 };
 use sqlx::{Row, any::AnyRow};
 
@@ -28,19 +27,12 @@ impl StoredOrder {
     pub fn view(&self, today: CalendarDate) -> Result<OrderView, TransitionError> {
         let status = self.status()?;
         let delay = order::delay_notice(status, self.details.expected_delivery, &self.events, today);
-        let expected_delivery = delay
-            .as_ref()
-            .and_then(|d| d.now_expected)
-            .or(self.details.expected_delivery.filter(|_| delay.is_none()));
+        let expected_delivery = delay.as_ref().and_then(|d| d.now_expected).or(self.details.expected_delivery.filter(|_| delay.is_none()));
         Ok(OrderView {
             number: self.number.clone(),
             status,
             placed_at: self.details.placed_at,
-            timeline: self
-                .events
-                .iter()
-                .map(|e| TimelineEntry { kind: e.kind, at: e.at, note: e.note.clone() })
-                .collect(),
+            timeline: self.events.iter().map(|e| TimelineEntry { kind: e.kind, at: e.at, note: e.note.clone() }).collect(),
             expected_delivery,
             delay,
             shipments: order::shipments(&self.details.shipments, &self.events),
@@ -199,16 +191,14 @@ impl Store {
         now: Timestamp,
     ) -> Result<WriteOutcome, OrderWriteError> {
         let mut tx = self.pool().begin().await?;
-        let order_id: String = sqlx::query(
-            "UPDATE orders SET updated_at_ms = $1 WHERE merchant_id = $2 AND number = $3 RETURNING id",
-        )
-        .bind(now.unix_ms())
-        .bind(merchant_id)
-        .bind(number.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(OrderWriteError::OrderNotFound)?
-        .try_get("id")?;
+        let order_id: String = sqlx::query("UPDATE orders SET updated_at_ms = $1 WHERE merchant_id = $2 AND number = $3 RETURNING id")
+            .bind(now.unix_ms())
+            .bind(merchant_id)
+            .bind(number.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(OrderWriteError::OrderNotFound)?
+            .try_get("id")?;
 
         let mut events = timeline_of(&mut tx, &order_id).await?;
         if let Some(existing) = events.iter().find(|e| e.id == event.id) {
@@ -293,17 +283,13 @@ impl Store {
 
 /// One order's timeline, sorted.
 async fn timeline_of(conn: &mut sqlx::AnyConnection, order_id: &str) -> Result<Vec<OrderEvent>, sqlx::Error> {
-    let mut events: Vec<OrderEvent> =
-        load_events(conn, &[order_id.to_owned()]).await?.into_iter().map(|(_, event)| event).collect();
+    let mut events: Vec<OrderEvent> = load_events(conn, &[order_id.to_owned()]).await?.into_iter().map(|(_, event)| event).collect();
     order::sort_timeline(&mut events);
     Ok(events)
 }
 
 /// Events of these orders, as (order id, event) pairs; unsorted.
-async fn load_events(
-    conn: &mut sqlx::AnyConnection,
-    order_ids: &[String],
-) -> Result<Vec<(String, OrderEvent)>, sqlx::Error> {
+async fn load_events(conn: &mut sqlx::AnyConnection, order_ids: &[String]) -> Result<Vec<(String, OrderEvent)>, sqlx::Error> {
     let placeholders = (1..=order_ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT {EVENT_COLUMNS} FROM order_events WHERE order_id IN ({placeholders})");
     let mut query = sqlx::query(&sql);
@@ -313,12 +299,7 @@ async fn load_events(
     query.fetch_all(&mut *conn).await?.iter().map(|row| Ok((row.try_get("order_id")?, event_from_row(row)?))).collect()
 }
 
-async fn insert_event(
-    conn: &mut sqlx::AnyConnection,
-    order_id: &str,
-    event: &OrderEvent,
-    now: Timestamp,
-) -> Result<(), sqlx::Error> {
+async fn insert_event(conn: &mut sqlx::AnyConnection, order_id: &str, event: &OrderEvent, now: Timestamp) -> Result<(), sqlx::Error> {
     sqlx::query(&format!("INSERT INTO order_events ({EVENT_COLUMNS}, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
         .bind(order_id)
         .bind(&event.id)
@@ -353,7 +334,10 @@ fn order_from_row(row: &AnyRow) -> Result<StoredOrder, sqlx::Error> {
             placed_at: Timestamp::from_unix_ms(row.try_get("placed_at_ms")?),
             currency: row.try_get("currency")?,
             items: json_column(row, "items_json")?,
-            expected_delivery: expected.map(|d| CalendarDate::parse(&d, "expected_delivery")).transpose().map_err(|_| decode_error("date"))?,
+            expected_delivery: expected
+                .map(|d| CalendarDate::parse(&d, "expected_delivery"))
+                .transpose()
+                .map_err(|_| decode_error("date"))?,
             shipments: json_column(row, "shipments_json")?,
             loyalty_points: row.try_get("loyalty_points")?,
             locale: locale.as_deref().and_then(Locale::from_tag),

@@ -42,10 +42,11 @@ impl Store {
     }
 
     pub async fn webhook_endpoints(&self, merchant_id: &str) -> Result<Vec<WebhookEndpoint>, sqlx::Error> {
-        let rows = sqlx::query("SELECT id, url, secret, created_at_ms FROM webhook_endpoints WHERE merchant_id = $1 ORDER BY created_at_ms, id")
-            .bind(merchant_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, url, secret, created_at_ms FROM webhook_endpoints WHERE merchant_id = $1 ORDER BY created_at_ms, id")
+                .bind(merchant_id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(WebhookEndpoint {
@@ -122,11 +123,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
-        let next = if delivered {
-            None
-        } else {
-            webhook::retry_after(delivery.attempts).map(|wait| now.unix_ms() + wait.as_millis() as i64)
-        };
+        let next =
+            if delivered { None } else { webhook::retry_after(delivery.attempts).map(|wait| now.unix_ms() + wait.as_millis() as i64) };
         sqlx::query(
             "UPDATE webhook_deliveries SET last_status = $1, last_error = $2, next_attempt_at_ms = $3, delivered_at_ms = $4 WHERE id = $5",
         )

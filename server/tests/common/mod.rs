@@ -63,9 +63,8 @@ async fn fresh_database(engine: Engine, dir: &tempfile::TempDir) -> String {
     match engine {
         Engine::Sqlite => format!("sqlite://{}", dir.path().join("carebox.db").display()),
         Engine::Postgres => {
-            let base = std::env::var("CAREBOX_TEST_POSTGRES_URL").expect(
-                "CAREBOX_TEST_POSTGRES_URL is not set: run `cargo xtask test`, which starts PostgreSQL on loopback",
-            );
+            let base = std::env::var("CAREBOX_TEST_POSTGRES_URL")
+                .expect("CAREBOX_TEST_POSTGRES_URL is not set: run `cargo xtask test`, which starts PostgreSQL on loopback");
             sqlx::any::install_default_drivers();
             let name = format!("carebox_test_{}", uuid::Uuid::new_v4().simple());
             let mut admin = sqlx::AnyConnection::connect(&base).await.expect("connect to the test PostgreSQL");
@@ -100,9 +99,16 @@ impl TestApp {
             let shutdown = async {
                 let _ = shutdown_rx.await;
             };
-            carebox_server::run(settings, server_clock, move |addr| { let _ = bound_tx.send(addr); }, shutdown)
-                .await
-                .expect("server runs");
+            carebox_server::run(
+                settings,
+                server_clock,
+                move |addr| {
+                    let _ = bound_tx.send(addr);
+                },
+                shutdown,
+            )
+            .await
+            .expect("server runs");
         });
         let addr = bound_rx.await.expect("server bound");
         let store = Store::connect(&database_url).await.expect("store");
@@ -155,13 +161,7 @@ impl TestApp {
     }
 
     pub async fn post_event(&self, secret: &str, number: &str, body: &Value) -> reqwest::Response {
-        self.client
-            .post(self.url(&format!("/v1/merchant/orders/{number}/events")))
-            .bearer_auth(secret)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url(&format!("/v1/merchant/orders/{number}/events"))).bearer_auth(secret).json(body).send().await.unwrap()
     }
 
     pub async fn lookup(&self, key: &str, body: &Value) -> reqwest::Response {

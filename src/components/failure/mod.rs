@@ -14,9 +14,7 @@ pub fn Failure(
     on_retry: Callback<()>,
 ) -> impl IntoView {
     let text = strings(expect_context::<WidgetSettings>().locale);
-    let failure = move || {
-        errors.get().into_iter().find_map(|(_, error)| error.downcast_ref::<ApiFailure>().cloned())
-    };
+    let failure = move || errors.get().into_iter().find_map(|(_, error)| error.downcast_ref::<ApiFailure>().cloned());
     let message = {
         let failure = failure.clone();
         move || failure().map_or(text.error_generic, |f| text.failure_message(&f))
@@ -36,11 +34,13 @@ pub fn Failure(
 pub fn RequestIdDetails(#[prop(into)] request_id: Signal<Option<String>>) -> impl IntoView {
     let text = strings(expect_context::<WidgetSettings>().locale);
     move || {
-        request_id.get().map(|id| view! {
-            <details class="carebox-failure__details">
-                <summary>{text.details}</summary>
-                <p>{text.request_id}": " <code>{id}</code></p>
-            </details>
+        request_id.get().map(|id| {
+            view! {
+                <details class="carebox-failure__details">
+                    <summary>{text.details}</summary>
+                    <p>{text.request_id}": " <code>{id}</code></p>
+                </details>
+            }
         })
     }
 }

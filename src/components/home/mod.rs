@@ -32,12 +32,14 @@ fn Entry(feature: Feature, text: &'static Strings) -> impl IntoView {
         Feature::Csat => (text.rate_us, text.rate_us_hint),
         Feature::Loyalty => (text.my_bonuses, text.my_bonuses_hint),
     };
-    let content = move || view! {
-        <span class="carebox-entry__icon" aria-hidden="true">{icon(feature)}</span>
-        <span class="carebox-entry__text">
-            <span class="carebox-entry__title">{title}</span>
-            <span class="carebox-entry__hint">{hint}</span>
-        </span>
+    let content = move || {
+        view! {
+            <span class="carebox-entry__icon" aria-hidden="true">{icon(feature)}</span>
+            <span class="carebox-entry__text">
+                <span class="carebox-entry__title">{title}</span>
+                <span class="carebox-entry__hint">{hint}</span>
+            </span>
+        }
     };
     let session = use_context::<Session>();
     match (feature, session) {

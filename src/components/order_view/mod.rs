@@ -101,20 +101,32 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
         }
     });
 
-    let eta = order.expected_delivery.filter(|_| in_progress).map(|date| view! {
-        <p class="carebox-order__eta"><span>{text.expected_delivery}</span> <strong>{format::day(date, locale)}</strong></p>
+    let eta = order.expected_delivery.filter(|_| in_progress).map(|date| {
+        view! {
+            <p class="carebox-order__eta"><span>{text.expected_delivery}</span> <strong>{format::day(date, locale)}</strong></p>
+        }
     });
 
     let progress = status.progress_index().map(|current| {
-        let steps = OrderStatus::PROGRESS.iter().enumerate().map(|(i, step)| {
-            let state = if i < current { "done" } else if i == current { "current" } else { "upcoming" };
-            view! {
-                <li class="carebox-progress__step" data-state=state aria-current=(i == current).then_some("step")>
-                    <span class="carebox-progress__dot" aria-hidden="true"></span>
-                    <span class="carebox-progress__label">{text.status_name(*step)}</span>
-                </li>
-            }
-        }).collect_view();
+        let steps = OrderStatus::PROGRESS
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let state = if i < current {
+                    "done"
+                } else if i == current {
+                    "current"
+                } else {
+                    "upcoming"
+                };
+                view! {
+                    <li class="carebox-progress__step" data-state=state aria-current=(i == current).then_some("step")>
+                        <span class="carebox-progress__dot" aria-hidden="true"></span>
+                        <span class="carebox-progress__label">{text.status_name(*step)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
         view! { <ol class="carebox-progress" aria-label=text.progress_label>{steps}</ol> }
     });
 
@@ -137,41 +149,56 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
     });
 
     let currency = order.currency.clone();
-    let items = order.items.iter().map(|item| {
-        let unit = format::money(item.unit_price_minor, &currency, locale);
-        let line = format::money(item.unit_price_minor.saturating_mul(i64::from(item.quantity)), &currency, locale);
-        let picture = match item.image_url.clone() {
-            Some(src) => view! { <img class="carebox-item__image" src=src alt="" loading="lazy" width="44" height="44"/> }.into_any(),
-            None => view! { <span class="carebox-item__image carebox-item__image--none" aria-hidden="true"></span> }.into_any(),
-        };
-        view! {
-            <li class="carebox-item">
-                {picture}
-                <span class="carebox-item__name">{item.name.clone()}<br/>
-                    <span class="carebox-item__qty">{format!("{} × {unit}", item.quantity)}</span></span>
-                <span class="carebox-item__total">{line}</span>
-            </li>
-        }
-    }).collect_view();
+    let items = order
+        .items
+        .iter()
+        .map(|item| {
+            let unit = format::money(item.unit_price_minor, &currency, locale);
+            let line = format::money(item.unit_price_minor.saturating_mul(i64::from(item.quantity)), &currency, locale);
+            let picture = match item.image_url.clone() {
+                Some(src) => view! { <img class="carebox-item__image" src=src alt="" loading="lazy" width="44" height="44"/> }.into_any(),
+                None => view! { <span class="carebox-item__image carebox-item__image--none" aria-hidden="true"></span> }.into_any(),
+            };
+            view! {
+                <li class="carebox-item">
+                    {picture}
+                    <span class="carebox-item__name">{item.name.clone()}<br/>
+                        <span class="carebox-item__qty">{format!("{} × {unit}", item.quantity)}</span></span>
+                    <span class="carebox-item__total">{line}</span>
+                </li>
+            }
+        })
+        .collect_view();
     let total = format::money(order.total_minor, &currency, locale);
-    let points = order.loyalty_points.filter(|p| *p > 0).map(|p| view! {
-        <p class="carebox-order__points">{text.points_earned.format(p, locale)}</p>
+    let points = order.loyalty_points.filter(|p| *p > 0).map(|p| {
+        view! {
+            <p class="carebox-order__points">{text.points_earned.format(p, locale)}</p>
+        }
     });
 
-    let history = order.timeline.iter().rev().map(|entry| view! {
-        <li class="carebox-timeline__entry" data-kind=entry.kind.as_str()>
-            <span class="carebox-timeline__name">{text.event_name(entry.kind)}</span>
-            <time datetime=entry.at.to_rfc3339()>{format::date_time(entry.at, locale)}</time>
-            {entry.note.clone().map(|note| view! { <span class="carebox-timeline__note">{note}</span> })}
-        </li>
-    }).collect_view();
+    let history = order
+        .timeline
+        .iter()
+        .rev()
+        .map(|entry| {
+            view! {
+                <li class="carebox-timeline__entry" data-kind=entry.kind.as_str()>
+                    <span class="carebox-timeline__name">{text.event_name(entry.kind)}</span>
+                    <time datetime=entry.at.to_rfc3339()>{format::date_time(entry.at, locale)}</time>
+                    {entry.note.clone().map(|note| view! { <span class="carebox-timeline__note">{note}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
 
     let number = order.number.clone();
-    let report = session.map(|session| view! {
-        <button type="button" class="carebox-button carebox-button--secondary"
-            on:click=move |_| session.go(View::ReportProblem(Some(number.clone())))>
-            {text.report_with_order}
-        </button>
+    let report = session.map(|session| {
+        view! {
+            <button type="button" class="carebox-button carebox-button--secondary"
+                on:click=move |_| session.go(View::ReportProblem(Some(number.clone())))>
+                {text.report_with_order}
+            </button>
+        }
     });
 
     view! {

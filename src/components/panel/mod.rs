@@ -16,8 +16,7 @@ pub fn Panel(
     /// Shows a "Back" button that runs `on_back`.
     #[prop(into, optional)]
     can_go_back: Signal<bool>,
-    #[prop(into, optional)]
-    on_back: Option<Callback<()>>,
+    #[prop(into, optional)] on_back: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
     let panel = expect_context::<PanelState>();
