@@ -2,8 +2,8 @@
 //! leaving the screen cancels it and a stale answer never lands.
 
 use carebox_contract::{
-    ErrorBody, ErrorCode, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey, REQUEST_ID_HEADER,
-    ShopperOrders, WidgetConfig,
+    ComplaintView, ErrorBody, ErrorCode, NewComplaintRequest, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView,
+    PublishableKey, REQUEST_ID_HEADER, ShopperEscalationRequest, ShopperOrders, WidgetConfig,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -32,6 +32,20 @@ impl ApiFailure {
             FailureKind::Network => None,
         }
     }
+
+    /// Whether the same request may succeed later unchanged: no answer, a server fault, or
+    /// a rate limit. Anything else needs the shopper (or a new token) first.
+    pub fn is_transient(&self) -> bool {
+        match &self.kind {
+            FailureKind::Network => true,
+            FailureKind::Server { status, code, .. } => *status >= 500 || *code == ErrorCode::RateLimited,
+        }
+    }
+
+    /// The bearer token no longer opens the order: the shopper must look it up again.
+    pub fn needs_lookup(&self) -> bool {
+        matches!(self.code(), Some(ErrorCode::TokenExpired | ErrorCode::InvalidToken))
+    }
 }
 
 impl std::fmt::Display for ApiFailure {
@@ -59,6 +73,11 @@ impl ApiClient {
         Self { base, key }
     }
 
+    /// The merchant this client speaks for (scopes what the widget keeps in the browser).
+    pub fn key(&self) -> &PublishableKey {
+        &self.key
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}?key={}", self.base, self.key.as_str())
     }
@@ -80,6 +99,45 @@ impl ApiClient {
     pub async fn shopper_orders(&self, token: &str, abort: Abort<'_>) -> Result<ShopperOrders, ApiFailure> {
         fetch_json("GET", &self.url("/v1/shopper/orders"), Some(token), None, abort).await
     }
+
+    /// Files a complaint. `idempotency_key` was made when the shopper pressed Send and goes
+    /// with every retry, so the server files it once however often this is called.
+    pub async fn file_complaint(
+        &self,
+        request: &NewComplaintRequest,
+        idempotency_key: &str,
+        token: &str,
+        abort: Abort<'_>,
+    ) -> Result<ComplaintView, ApiFailure> {
+        let body = serde_wasm_bindgen::to_value(request).map_err(|_| network())?;
+        let call = Call { bearer: Some(token), idempotency_key: Some(idempotency_key), body: Some(body), abort };
+        fetch_json_with("POST", &self.url("/v1/complaints"), call).await
+    }
+
+    pub async fn complaint(&self, ticket: &str, token: &str, abort: Abort<'_>) -> Result<ComplaintView, ApiFailure> {
+        let url = self.url(&format!("/v1/complaints/{}", encode(ticket)));
+        fetch_json("GET", &url, Some(token), None, abort).await
+    }
+
+    pub async fn escalate_complaint(&self, ticket: &str, reason: &str, token: &str, abort: Abort<'_>) -> Result<ComplaintView, ApiFailure> {
+        let request = ShopperEscalationRequest { reason: reason.to_owned() };
+        let body = serde_wasm_bindgen::to_value(&request).map_err(|_| network())?;
+        let url = self.url(&format!("/v1/complaints/{}/escalate", encode(ticket)));
+        fetch_json("POST", &url, Some(token), Some(body), abort).await
+    }
+
+    pub async fn order_complaints(&self, number: &OrderNumber, token: &str, abort: Abort<'_>) -> Result<Vec<ComplaintView>, ApiFailure> {
+        let url = self.url(&format!("/v1/orders/{}/complaints", number.as_str()));
+        fetch_json("GET", &url, Some(token), None, abort).await
+    }
+
+    pub async fn shopper_complaints(&self, token: &str, abort: Abort<'_>) -> Result<Vec<ComplaintView>, ApiFailure> {
+        fetch_json("GET", &self.url("/v1/shopper/complaints"), Some(token), None, abort).await
+    }
+}
+
+fn encode(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
 }
 
 fn network() -> ApiFailure {
@@ -95,12 +153,28 @@ async fn fetch_json<T: DeserializeOwned>(
     body: Option<JsValue>,
     abort: Abort<'_>,
 ) -> Result<T, ApiFailure> {
+    fetch_json_with(method, url, Call { bearer, idempotency_key: None, body, abort }).await
+}
+
+/// What goes with a request besides its method and URL.
+struct Call<'a> {
+    bearer: Option<&'a str>,
+    idempotency_key: Option<&'a str>,
+    body: Option<JsValue>,
+    abort: Abort<'a>,
+}
+
+async fn fetch_json_with<T: DeserializeOwned>(method: &str, url: &str, call: Call<'_>) -> Result<T, ApiFailure> {
+    let Call { bearer, idempotency_key, body, abort } = call;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| network())?;
     let _ = headers.set("Accept", "application/json");
     if let Some(token) = bearer {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(key) = idempotency_key {
+        let _ = headers.set("Idempotency-Key", key);
     }
     if let Some(body) = body {
         let _ = headers.set("Content-Type", "application/json");

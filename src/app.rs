@@ -53,7 +53,9 @@ impl TryFrom<&MountConfig> for WidgetSettings {
 }
 
 fn browser_languages() -> Vec<String> {
-    let Some(window) = web_sys::window() else { return Vec::new() };
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
     window.navigator().language().into_iter().collect()
 }
 
@@ -88,6 +90,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
             View::TrackOrder | View::Order(_) => text.track_order.to_owned(),
             View::MyOrders => text.my_orders.to_owned(),
             View::ReportProblem(_) => text.report_problem.to_owned(),
+            View::Complaint { .. } => text.complaint.title.to_owned(),
         })
     };
     let can_go_back = {
@@ -138,7 +141,8 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
                 View::TrackOrder => screens::track_order(lookup_by).await,
                 View::MyOrders => screens::my_orders().await,
                 View::Order(number) => screens::order(number).await,
-                View::ReportProblem(order) => screens::report_problem(order).await,
+                View::ReportProblem(order) => screens::report_problem(order, lookup_by).await,
+                View::Complaint { order, ticket } => screens::complaint(order, ticket).await,
             };
             // A new screen replaces the control that had focus: once it is drawn, move focus to
             // its starting point so keyboard and screen-reader users are not dropped to <body>.

@@ -61,3 +61,21 @@ pub fn plural_category(n: i64, locale: Locale) -> String {
     let rules = Intl::PluralRules::new(&locales(locale), &Object::new());
     rules.select(n as f64).as_string().unwrap_or_else(|| "other".into())
 }
+
+/// `in 23 hours`, `через 45 минут`, `5 minutes ago`: `delta_ms` from now, in the unit a
+/// person would use (minutes under two hours, hours under two days, then days).
+pub fn relative(delta_ms: i64, locale: Locale) -> String {
+    const MINUTE: i64 = 60_000;
+    let minutes = delta_ms as f64 / MINUTE as f64;
+    let (value, unit) = if minutes.abs() < 120.0 {
+        (minutes.round().clamp(-119.0, 119.0), "minute")
+    } else if minutes.abs() < 48.0 * 60.0 {
+        ((minutes / 60.0).round(), "hour")
+    } else {
+        ((minutes / 1440.0).round(), "day")
+    };
+    // Never "in 0 minutes" for a deadline still ahead.
+    let value = if value == 0.0 && delta_ms > 0 { 1.0 } else { value };
+    let formatter = Intl::RelativeTimeFormat::new(&locales(locale), &options(&[("numeric", "always")]));
+    formatter.format(value, unit).into()
+}

@@ -1,6 +1,9 @@
 //! Every text the widget shows, per language. Adding a language is adding one `Strings`.
 
-use carebox_contract::{ErrorCode, Locale, OrderEventKind, OrderStatus};
+use carebox_contract::{
+    ComplaintCategory, ComplaintStatus, ContactPreference, DesiredResolution, ErrorCode, EscalationLevel, Locale, OrderEventKind,
+    OrderStatus, ResolutionKind,
+};
 
 use crate::api::{ApiFailure, FailureKind};
 
@@ -71,7 +74,135 @@ pub struct Strings {
     pub my_orders: &'static str,
     pub no_orders: &'static str,
     pub lookup_other: &'static str,
+    pub complaint: ComplaintStrings,
 }
+
+/// The complaint form, its sending, and the ticket.
+pub struct ComplaintStrings {
+    pub title: &'static str,
+    pub my_complaints: &'static str,
+    pub choose_order: &'static str,
+    pub intro: &'static str,
+    pub draft_note: &'static str,
+    pub items_label: &'static str,
+    pub category_label: &'static str,
+    /// Per `ComplaintCategory::ALL`.
+    pub categories: [&'static str; 7],
+    pub description_label: &'static str,
+    pub description_hint: &'static str,
+    /// `{n}` typed of `{max}`.
+    pub char_count: &'static str,
+    pub resolution_label: &'static str,
+    /// Refund, replacement, repair, compensation, just letting you know.
+    pub resolutions: [&'static str; 5],
+    pub contact_label: &'static str,
+    /// E-mail, phone, only here.
+    pub contacts: [&'static str; 3],
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub queued_offline: &'static str,
+    pub queued_retry: &'static str,
+    pub try_now: &'static str,
+    pub needs_lookup: &'static str,
+    pub fix_fields: &'static str,
+    pub category_missing: &'static str,
+    pub description_missing: &'static str,
+    /// `{n}`: characters still needed.
+    pub description_short: &'static str,
+    /// `{n}`: characters over the limit.
+    pub description_long: &'static str,
+    pub resolution_missing: &'static str,
+    pub contact_missing: &'static str,
+    pub items_invalid: &'static str,
+    pub received: &'static str,
+    pub ticket: &'static str,
+    /// `{in}`: relative time; `{date}`: local date and time.
+    pub promise: &'static str,
+    pub overdue: &'static str,
+    pub answered: &'static str,
+    pub resolved: &'static str,
+    pub status_label: &'static str,
+    /// Open, answered, resolved.
+    pub statuses: [&'static str; 3],
+    pub level_label: &'static str,
+    /// L1, L2, L3.
+    pub levels: [&'static str; 3],
+    pub your_report: &'static str,
+    pub you_asked_for: &'static str,
+    pub event_created: &'static str,
+    pub event_replied: &'static str,
+    /// `{level}` in each of the three.
+    pub event_escalated_by_you: &'static str,
+    pub event_escalated_late: &'static str,
+    pub event_escalated: &'static str,
+    pub event_de_escalated: &'static str,
+    pub event_resolved: &'static str,
+    pub event_reopened: &'static str,
+    pub event_bonus: Plural,
+    /// Per `ResolutionKind`: refund, replacement, repair, compensation, rejected.
+    pub resolution_kinds: [&'static str; 5],
+    pub escalate: &'static str,
+    /// `{level}`: the next level.
+    pub escalate_intro: &'static str,
+    pub escalate_reason: &'static str,
+    pub escalate_send: &'static str,
+    pub escalate_reason_missing: &'static str,
+    pub escalate_reason_invalid: &'static str,
+    pub escalate_not_allowed: &'static str,
+    pub cancel: &'static str,
+    pub reports_on_order: &'static str,
+    pub no_complaints: &'static str,
+}
+
+impl ComplaintStrings {
+    pub fn category(&self, category: ComplaintCategory) -> &'static str {
+        self.categories[ComplaintCategory::ALL.iter().position(|c| *c == category).unwrap_or(6)]
+    }
+
+    pub fn resolution(&self, wanted: DesiredResolution) -> &'static str {
+        self.resolutions[DESIRED_RESOLUTIONS.iter().position(|r| *r == wanted).unwrap_or(4)]
+    }
+
+    pub fn contact(&self, preference: ContactPreference) -> &'static str {
+        self.contacts[CONTACT_PREFERENCES.iter().position(|c| *c == preference).unwrap_or(2)]
+    }
+
+    pub fn status(&self, status: ComplaintStatus) -> &'static str {
+        match status {
+            ComplaintStatus::Open => self.statuses[0],
+            ComplaintStatus::Answered => self.statuses[1],
+            ComplaintStatus::Resolved => self.statuses[2],
+        }
+    }
+
+    pub fn level(&self, level: EscalationLevel) -> &'static str {
+        match level {
+            EscalationLevel::L1 => self.levels[0],
+            EscalationLevel::L2 => self.levels[1],
+            EscalationLevel::L3 => self.levels[2],
+        }
+    }
+
+    pub fn resolution_kind(&self, kind: ResolutionKind) -> &'static str {
+        match kind {
+            ResolutionKind::Refund => self.resolution_kinds[0],
+            ResolutionKind::Replacement => self.resolution_kinds[1],
+            ResolutionKind::Repair => self.resolution_kinds[2],
+            ResolutionKind::Compensation => self.resolution_kinds[3],
+            ResolutionKind::Rejected => self.resolution_kinds[4],
+        }
+    }
+}
+
+/// The form's choices, in the order they are offered (and worded in `ComplaintStrings`).
+pub const DESIRED_RESOLUTIONS: [DesiredResolution; 5] = [
+    DesiredResolution::Refund,
+    DesiredResolution::Replacement,
+    DesiredResolution::Repair,
+    DesiredResolution::Compensation,
+    DesiredResolution::JustLetYouKnow,
+];
+pub const CONTACT_PREFERENCES: [ContactPreference; 3] = [ContactPreference::Email, ContactPreference::Phone, ContactPreference::WidgetOnly];
 
 /// A message in every CLDR plural category; `{n}` is replaced by the formatted number.
 pub struct Plural {
@@ -232,6 +363,90 @@ static EN: Strings = Strings {
     my_orders: "My orders",
     no_orders: "You have no orders yet.",
     lookup_other: "Look up another order",
+    complaint: ComplaintStrings {
+        title: "Your report",
+        my_complaints: "My reports",
+        choose_order: "Which order is the problem with?",
+        intro: "Tell us what went wrong with order {number}.",
+        draft_note: "What you type is kept on this device until it is sent.",
+        items_label: "Which items? (optional)",
+        category_label: "What happened?",
+        categories: [
+            "It arrived damaged",
+            "An item is missing",
+            "I got the wrong item",
+            "It arrived late",
+            "A quality problem",
+            "A problem with our service",
+            "Something else",
+        ],
+        description_label: "Describe the problem",
+        description_hint: "What happened, and when you noticed it. At least 20 characters.",
+        char_count: "{n} / {max}",
+        resolution_label: "What would you like us to do?",
+        resolutions: [
+            "Refund me",
+            "Send a replacement",
+            "Repair it",
+            "Compensate me with bonus points",
+            "Nothing, I'm just letting you know",
+        ],
+        contact_label: "How should we get back to you?",
+        contacts: ["By e-mail", "By phone", "Here, in this help panel"],
+        send: "Send report",
+        sending: "Sending your report…",
+        queued_offline: "You're offline. Your report is saved here and will be sent as soon as you're back online.",
+        queued_retry: "We couldn't reach the shop yet. Your report is saved and we'll keep trying.",
+        try_now: "Try now",
+        needs_lookup: "For your security, look your order up again. Your report is saved and will be sent then.",
+        fix_fields: "Please check the fields marked below.",
+        category_missing: "Choose what happened.",
+        description_missing: "Describe what went wrong.",
+        description_short: "Please write a little more: {n} more characters are needed.",
+        description_long: "Please shorten the description by {n} characters.",
+        resolution_missing: "Choose what you would like us to do.",
+        contact_missing: "Choose how we should get back to you.",
+        items_invalid: "Choose items from this order.",
+        received: "Thank you! We've received your report.",
+        ticket: "Ticket {ticket}",
+        promise: "We'll answer {in}, by {date}.",
+        overdue: "Our answer is late: it was due {date}. Your report has been passed on, and you can escalate it.",
+        answered: "The shop has answered. Not happy with the answer? You can escalate your report.",
+        resolved: "This report is resolved.",
+        status_label: "Status",
+        statuses: ["Waiting for our answer", "Answered", "Resolved"],
+        level_label: "Handled by",
+        levels: ["Support team (L1)", "Supervisor (L2)", "Manager (L3)"],
+        your_report: "What you told us",
+        you_asked_for: "You asked for",
+        event_created: "Report received",
+        event_replied: "Answer from the shop",
+        event_escalated_by_you: "You asked for the {level}",
+        event_escalated_late: "Our answer was late: passed to the {level}",
+        event_escalated: "Passed to the {level}",
+        event_de_escalated: "Passed back to the {level}",
+        event_resolved: "Resolved",
+        event_reopened: "Reopened",
+        event_bonus: Plural {
+            zero: "{n} bonus points credited to you",
+            one: "{n} bonus point credited to you",
+            two: "{n} bonus points credited to you",
+            few: "{n} bonus points credited to you",
+            many: "{n} bonus points credited to you",
+            other: "{n} bonus points credited to you",
+        },
+        resolution_kinds: ["Refund", "Replacement", "Repair", "Bonus points", "Not accepted"],
+        escalate: "Escalate",
+        escalate_intro: "Ask the {level} to look at your report.",
+        escalate_reason: "Why are you escalating?",
+        escalate_send: "Send to the {level}",
+        escalate_reason_missing: "Tell us why, so the next person knows.",
+        escalate_reason_invalid: "Please write 5 to 500 characters.",
+        escalate_not_allowed: "This report can't be escalated right now.",
+        cancel: "Cancel",
+        reports_on_order: "Your reports about this order",
+        no_complaints: "You haven't reported any problems.",
+    },
 };
 
 static RU: Strings = Strings {
@@ -319,6 +534,84 @@ static RU: Strings = Strings {
     my_orders: "Мои заказы",
     no_orders: "У вас пока нет заказов.",
     lookup_other: "Найти другой заказ",
+    complaint: ComplaintStrings {
+        title: "Ваше обращение",
+        my_complaints: "Мои обращения",
+        choose_order: "С каким заказом проблема?",
+        intro: "Расскажите, что не так с заказом {number}.",
+        draft_note: "Текст сохраняется на этом устройстве, пока обращение не отправлено.",
+        items_label: "Какие товары? (необязательно)",
+        category_label: "Что случилось?",
+        categories: [
+            "Пришло повреждённым",
+            "Не хватает товара",
+            "Прислали не тот товар",
+            "Доставка опоздала",
+            "Проблема с качеством",
+            "Проблема с обслуживанием",
+            "Другое",
+        ],
+        description_label: "Опишите проблему",
+        description_hint: "Что произошло и когда вы это заметили. Не меньше 20 символов.",
+        char_count: "{n} / {max}",
+        resolution_label: "Что нам сделать?",
+        resolutions: ["Вернуть деньги", "Прислать замену", "Отремонтировать", "Начислить бонусные баллы", "Ничего, просто сообщаю"],
+        contact_label: "Как с вами связаться?",
+        contacts: ["По электронной почте", "По телефону", "Здесь, в окне помощи"],
+        send: "Отправить обращение",
+        sending: "Отправляем обращение…",
+        queued_offline: "Нет подключения к интернету. Обращение сохранено и будет отправлено, как только связь появится.",
+        queued_retry: "Пока не удаётся связаться с магазином. Обращение сохранено, мы продолжаем попытки.",
+        try_now: "Попробовать сейчас",
+        needs_lookup: "В целях безопасности найдите заказ ещё раз. Обращение сохранено и будет отправлено после этого.",
+        fix_fields: "Проверьте отмеченные ниже поля.",
+        category_missing: "Выберите, что случилось.",
+        description_missing: "Опишите, что пошло не так.",
+        description_short: "Напишите чуть подробнее: нужно ещё символов — {n}.",
+        description_long: "Сократите описание на {n} симв.",
+        resolution_missing: "Выберите, что нам сделать.",
+        contact_missing: "Выберите, как с вами связаться.",
+        items_invalid: "Выберите товары из этого заказа.",
+        received: "Спасибо! Мы получили ваше обращение.",
+        ticket: "Обращение {ticket}",
+        promise: "Ответим {in} — до {date}.",
+        overdue: "Мы опаздываем с ответом: он ожидался {date}. Обращение передано дальше, и вы можете его эскалировать.",
+        answered: "Магазин ответил. Не устраивает ответ? Можно передать обращение выше.",
+        resolved: "Обращение решено.",
+        status_label: "Статус",
+        statuses: ["Ждёт нашего ответа", "Есть ответ", "Решено"],
+        level_label: "Кто занимается",
+        levels: ["Служба поддержки (L1)", "Руководитель смены (L2)", "Менеджер (L3)"],
+        your_report: "Что вы нам написали",
+        you_asked_for: "Вы просили",
+        event_created: "Обращение получено",
+        event_replied: "Ответ магазина",
+        event_escalated_by_you: "Вы передали обращение: {level}",
+        event_escalated_late: "Ответ опоздал, обращение передано: {level}",
+        event_escalated: "Обращение передано: {level}",
+        event_de_escalated: "Обращение возвращено: {level}",
+        event_resolved: "Решено",
+        event_reopened: "Открыто снова",
+        event_bonus: Plural {
+            zero: "Вам начислено {n} бонусных баллов",
+            one: "Вам начислен {n} бонусный балл",
+            two: "Вам начислено {n} бонусных балла",
+            few: "Вам начислено {n} бонусных балла",
+            many: "Вам начислено {n} бонусных баллов",
+            other: "Вам начислено {n} бонусного балла",
+        },
+        resolution_kinds: ["Возврат денег", "Замена", "Ремонт", "Бонусные баллы", "Отклонено"],
+        escalate: "Передать выше",
+        escalate_intro: "Попросите, чтобы обращением занялся следующий уровень: {level}.",
+        escalate_reason: "Почему вы передаёте обращение выше?",
+        escalate_send: "Передать: {level}",
+        escalate_reason_missing: "Напишите причину, чтобы следующему сотруднику было понятно.",
+        escalate_reason_invalid: "Напишите от 5 до 500 символов.",
+        escalate_not_allowed: "Сейчас это обращение нельзя передать выше.",
+        cancel: "Отмена",
+        reports_on_order: "Ваши обращения по этому заказу",
+        no_complaints: "Вы пока не сообщали о проблемах.",
+    },
 };
 
 static AR: Strings = Strings {
@@ -401,4 +694,74 @@ static AR: Strings = Strings {
     my_orders: "طلباتي",
     no_orders: "لا توجد طلبات بعد.",
     lookup_other: "ابحث عن طلب آخر",
+    complaint: ComplaintStrings {
+        title: "بلاغك",
+        my_complaints: "بلاغاتي",
+        choose_order: "ما الطلب الذي به المشكلة؟",
+        intro: "أخبرنا بما حدث في الطلب {number}.",
+        draft_note: "يُحفظ ما تكتبه على هذا الجهاز حتى يُرسَل.",
+        items_label: "ما المنتجات المعنية؟ (اختياري)",
+        category_label: "ماذا حدث؟",
+        categories: ["وصل تالفًا", "منتج مفقود", "وصلني منتج خاطئ", "تأخر التوصيل", "مشكلة في الجودة", "مشكلة في الخدمة", "أمر آخر"],
+        description_label: "صف المشكلة",
+        description_hint: "ماذا حدث ومتى لاحظته. 20 حرفًا على الأقل.",
+        char_count: "{n} / {max}",
+        resolution_label: "ماذا تريد منا أن نفعل؟",
+        resolutions: ["استرداد المبلغ", "إرسال بديل", "الإصلاح", "تعويض بنقاط مكافأة", "لا شيء، أردت إعلامكم فقط"],
+        contact_label: "كيف نتواصل معك؟",
+        contacts: ["عبر البريد الإلكتروني", "عبر الهاتف", "هنا في لوحة المساعدة"],
+        send: "إرسال البلاغ",
+        sending: "جارٍ إرسال بلاغك…",
+        queued_offline: "أنت غير متصل بالإنترنت. بلاغك محفوظ هنا وسيُرسل فور عودة الاتصال.",
+        queued_retry: "لم نتمكن من الوصول إلى المتجر بعد. بلاغك محفوظ وسنواصل المحاولة.",
+        try_now: "حاول الآن",
+        needs_lookup: "حفاظًا على أمانك، ابحث عن طلبك مرة أخرى. بلاغك محفوظ وسيُرسل بعد ذلك.",
+        fix_fields: "يُرجى مراجعة الحقول المشار إليها أدناه.",
+        category_missing: "اختر ما حدث.",
+        description_missing: "صف ما حدث.",
+        description_short: "اكتب المزيد قليلًا: مطلوب {n} حرفًا إضافيًا.",
+        description_long: "يُرجى اختصار الوصف بمقدار {n} حرفًا.",
+        resolution_missing: "اختر ما تريد منا أن نفعله.",
+        contact_missing: "اختر طريقة التواصل معك.",
+        items_invalid: "اختر منتجات من هذا الطلب.",
+        received: "شكرًا لك! استلمنا بلاغك.",
+        ticket: "البلاغ {ticket}",
+        promise: "سنرد {in}، قبل {date}.",
+        overdue: "تأخر ردنا: كان موعده {date}. أُحيل بلاغك إلى المستوى التالي، ويمكنك تصعيده.",
+        answered: "ردّ المتجر. إن لم يرضك الرد يمكنك تصعيد بلاغك.",
+        resolved: "تم حل هذا البلاغ.",
+        status_label: "الحالة",
+        statuses: ["بانتظار ردنا", "تم الرد", "تم الحل"],
+        level_label: "يتولاه",
+        levels: ["فريق الدعم (L1)", "المشرف (L2)", "المدير (L3)"],
+        your_report: "ما أخبرتنا به",
+        you_asked_for: "طلبت",
+        event_created: "استُلم البلاغ",
+        event_replied: "رد من المتجر",
+        event_escalated_by_you: "طلبتَ إحالته إلى {level}",
+        event_escalated_late: "تأخر ردنا: أُحيل إلى {level}",
+        event_escalated: "أُحيل إلى {level}",
+        event_de_escalated: "أُعيد إلى {level}",
+        event_resolved: "تم الحل",
+        event_reopened: "أُعيد فتحه",
+        event_bonus: Plural {
+            zero: "لم تُضف نقاط",
+            one: "أُضيفت إليك نقطة مكافأة واحدة",
+            two: "أُضيفت إليك نقطتا مكافأة",
+            few: "أُضيفت إليك {n} نقاط مكافأة",
+            many: "أُضيفت إليك {n} نقطة مكافأة",
+            other: "أُضيفت إليك {n} نقطة مكافأة",
+        },
+        resolution_kinds: ["استرداد المبلغ", "بديل", "إصلاح", "نقاط مكافأة", "مرفوض"],
+        escalate: "تصعيد",
+        escalate_intro: "اطلب أن يتولى {level} بلاغك.",
+        escalate_reason: "لماذا تريد التصعيد؟",
+        escalate_send: "إرسال إلى {level}",
+        escalate_reason_missing: "اذكر السبب ليعرفه الشخص التالي.",
+        escalate_reason_invalid: "يُرجى كتابة 5 إلى 500 حرف.",
+        escalate_not_allowed: "لا يمكن تصعيد هذا البلاغ الآن.",
+        cancel: "إلغاء",
+        reports_on_order: "بلاغاتك عن هذا الطلب",
+        no_complaints: "لم تبلغ عن أي مشكلة بعد.",
+    },
 };

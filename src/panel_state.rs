@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-/// Open/closed state of one widget instance. Every change is announced on the mount
-/// element as a `carebox:open` / `carebox:close` DOM event (bubbling, crossing the shadow
-/// boundary), which the loader uses to manage the launcher and focus.
+/// Open/closed state of one widget instance, and the events the host page hears. Every change
+/// is announced on the mount element as a `carebox:open` / `carebox:close` DOM event
+/// (bubbling, crossing the shadow boundary), which the loader uses to manage the launcher
+/// and focus.
 #[derive(Clone)]
 pub struct PanelState {
     open: ArcRwSignal<bool>,
@@ -43,11 +44,17 @@ impl PanelState {
             return;
         }
         self.open.set(open);
+        self.announce(if open { "open" } else { "close" }, &wasm_bindgen::JsValue::UNDEFINED);
+    }
+
+    /// Tells the host page that something happened: a `carebox:<name>` DOM event with
+    /// `detail`, bubbling out of the shadow root (the loader's `on(name, fn)` listens to it).
+    pub fn announce(&self, name: &str, detail: &wasm_bindgen::JsValue) {
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        let name = if open { "carebox:open" } else { "carebox:close" };
-        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        init.set_detail(detail);
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&format!("carebox:{name}"), &init) {
             let _ = self.mount.dispatch_event(&event);
         }
     }

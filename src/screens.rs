@@ -5,7 +5,12 @@
 use carebox_contract::{LookupMode, OrderNumber};
 use leptos::prelude::*;
 
-use crate::components::{my_orders::MyOrders, order_lookup::OrderLookupForm, order_view::OrderDetails, report_problem::ReportProblem};
+use crate::components::{
+    complaints::{ComplaintTicket, ReportProblem},
+    my_orders::MyOrders,
+    order_lookup::OrderLookupForm,
+    order_view::OrderDetails,
+};
 
 #[cfg_attr(feature = "split", leptos::lazy)]
 pub async fn track_order(mode: LookupMode) -> AnyView {
@@ -23,9 +28,14 @@ pub async fn my_orders() -> AnyView {
 }
 
 #[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn report_problem(order: Option<OrderNumber>) -> AnyView {
+pub async fn report_problem(order: Option<OrderNumber>, mode: LookupMode) -> AnyView {
     match order {
-        Some(order) => view! { <ReportProblem order/> }.into_any(),
-        None => view! { <ReportProblem/> }.into_any(),
+        Some(order) => view! { <ReportProblem order mode/> }.into_any(),
+        None => view! { <ReportProblem mode/> }.into_any(),
     }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn complaint(order: OrderNumber, ticket: String) -> AnyView {
+    view! { <ComplaintTicket order ticket/> }.into_any()
 }

@@ -1,7 +1,8 @@
 //! What the widget remembers while the page lives (never in cookies or storage): where the
 //! shopper is in the panel, the tokens that open their orders, and what they typed.
+//! (Complaint drafts are the one exception, kept on purpose: see `components::complaints`.)
 
-use carebox_contract::{OrderLookupRequest, OrderNumber, OrderView};
+use carebox_contract::{ComplaintView, OrderLookupRequest, OrderNumber, OrderView};
 use leptos::prelude::*;
 
 /// The panel's screens.
@@ -15,6 +16,31 @@ pub enum View {
     Order(OrderNumber),
     /// The complaint flow, with the order chosen when started from one.
     ReportProblem(Option<OrderNumber>),
+    /// One complaint's ticket.
+    Complaint {
+        order: OrderNumber,
+        ticket: String,
+    },
+}
+
+/// Where a complaint the shopper pressed Send on stands (it outlives the form's screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComplaintSend {
+    /// A request is on its way.
+    Sending,
+    /// No answer yet (offline, or the service is unreachable): kept, and tried again by itself.
+    Queued { offline: bool },
+    /// The order token expired before the server took it: look the order up again to resume.
+    NeedsLookup,
+    /// The server refused it (the shopper has to change something); the key is dropped.
+    Refused(crate::api::ApiFailure),
+}
+
+impl ComplaintSend {
+    /// Whether a send is still under way (the form stays locked meanwhile).
+    pub fn is_pending(&self) -> bool {
+        matches!(self, Self::Sending | Self::Queued { .. } | Self::NeedsLookup)
+    }
 }
 
 /// Shared by the JS handle (`identify`) and the components; cheap to clone.
@@ -31,6 +57,12 @@ pub struct Session {
     orders: ArcRwSignal<Vec<OrderView>>,
     /// The lookup form's text, kept across screens and errors.
     pub lookup_form: ArcRwSignal<OrderLookupRequest>,
+    /// Complaints being sent, by order (at most one each).
+    pub complaint_sends: ArcRwSignal<Vec<(OrderNumber, ComplaintSend)>>,
+    /// Server answers (a Send, an escalation) waiting for the ticket screen to show them.
+    complaints: ArcRwSignal<Vec<ComplaintView>>,
+    /// The ticket just accepted, thanked for once on its screen.
+    just_filed: ArcRwSignal<Option<String>>,
 }
 
 impl Session {
@@ -42,7 +74,21 @@ impl Session {
             order_tokens: ArcRwSignal::default(),
             orders: ArcRwSignal::default(),
             lookup_form: ArcRwSignal::default(),
+            complaint_sends: ArcRwSignal::default(),
+            complaints: ArcRwSignal::default(),
+            just_filed: ArcRwSignal::default(),
         }
+    }
+
+    /// Shows the ticket of a complaint just filed in place of its form: "Back" then skips
+    /// the report flow's screens (form, order choice), which have done their job.
+    pub fn show_filed_complaint(&self, to: View) {
+        self.history.update(|h| {
+            while matches!(h.last(), Some(View::ReportProblem(_))) {
+                h.pop();
+            }
+        });
+        self.view.set(to);
     }
 
     pub fn go(&self, to: View) {
@@ -80,6 +126,48 @@ impl Session {
 
     pub fn forget_order(&self, number: &OrderNumber) {
         self.orders.update(|o| o.retain(|v| v.number != *number));
+    }
+
+    pub fn complaint_send(&self, order: &OrderNumber) -> Option<ComplaintSend> {
+        self.complaint_sends.with(|s| s.iter().find(|(o, _)| o == order).map(|(_, s)| s.clone()))
+    }
+
+    /// Records how a send stands; `None` when it is over (accepted or refused).
+    pub fn set_complaint_send(&self, order: &OrderNumber, state: Option<ComplaintSend>) {
+        self.complaint_sends.update(|sends| {
+            sends.retain(|(o, _)| o != order);
+            if let Some(state) = state {
+                sends.push((order.clone(), state));
+            }
+        });
+    }
+
+    /// The complaint as the server just answered it, once.
+    pub fn take_cached_complaint(&self, ticket: &str) -> Option<ComplaintView> {
+        self.complaints.try_update(|c| c.iter().position(|v| v.ticket == ticket).map(|i| c.remove(i))).flatten()
+    }
+
+    pub fn remember_complaint(&self, view: ComplaintView, just_filed: bool) {
+        if just_filed {
+            self.just_filed.set(Some(view.ticket.clone()));
+        }
+        self.complaints.update(|c| {
+            c.retain(|v| v.ticket != view.ticket);
+            c.push(view);
+        });
+    }
+
+    pub fn forget_complaint(&self, ticket: &str) {
+        self.complaints.update(|c| c.retain(|v| v.ticket != ticket));
+    }
+
+    /// Whether `ticket` was just accepted (true once).
+    pub fn take_just_filed(&self, ticket: &str) -> bool {
+        let matches = self.just_filed.with_untracked(|t| t.as_deref() == Some(ticket));
+        if matches {
+            self.just_filed.set(None);
+        }
+        matches
     }
 
     pub fn remember_order(&self, view: OrderView, token: Option<String>) {

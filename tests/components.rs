@@ -7,12 +7,19 @@
 use std::collections::BTreeMap;
 
 use carebox_contract::{
-    CalendarDate, DelayNotice, Feature, Locale, LookupMode, OrderEventKind, OrderItem, OrderNumber, OrderStatus, OrderView, Shipment,
-    Theme, TimelineEntry, Timestamp, WidgetConfig,
+    Actor, CalendarDate, ComplaintCategory, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView, ContactPreference,
+    DelayNotice, DesiredResolution, EscalationLevel, Feature, Locale, LookupMode, OrderEventKind, OrderItem, OrderNumber, OrderStatus,
+    OrderView, Priority, ResolutionKind, Shipment, Theme, TimelineEntry, Timestamp, WidgetConfig,
 };
 use carebox_widget::{
     App, MountConfig, PanelState, Session, WidgetSettings,
-    components::{home::Home, order_lookup::OrderLookupForm, order_view::OrderCard, panel::Panel},
+    components::{
+        complaints::{ComplaintForm, TicketCard},
+        home::Home,
+        order_lookup::OrderLookupForm,
+        order_view::OrderCard,
+        panel::Panel,
+    },
 };
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, prelude::*};
@@ -120,10 +127,11 @@ async fn home_greets_with_the_merchants_text_and_lists_the_four_entries_in_russi
         .map(|i| mounted.shadow.query_selector_all(".carebox-entry__title").unwrap().item(i).unwrap().text_content().unwrap())
         .collect();
     assert_eq!(titles, ["Отследить заказ", "Сообщить о проблеме", "Оцените нас", "Мои бонусы"]);
-    // Order tracking is live: a button into the flow; the others say plainly they are coming.
-    assert_eq!(mounted.count(".carebox-entry__badge"), 3);
+    // Live capabilities are buttons into their flow; the others say plainly they are coming.
+    assert_eq!(mounted.count(".carebox-entry__badge"), 2);
     assert_eq!(mounted.text(".carebox-entry__badge"), "Скоро");
     assert!(mounted.query("[data-feature=order_status] button.carebox-entry__action").is_some());
+    assert!(mounted.query("[data-feature=complaints] button.carebox-entry__action").is_some());
     let close = mounted.query(".carebox-panel__close").unwrap();
     assert_eq!(close.get_attribute("aria-label").as_deref(), Some("Закрыть"));
 }
@@ -328,4 +336,154 @@ async fn the_lookup_form_names_each_bad_field_in_the_shoppers_language_and_keeps
     assert_eq!(mounted.text("#carebox-order-number-error"), "Номер заказа состоит из букв, цифр и символов - _ / . (до 40).");
     assert_eq!(mounted.text("#carebox-lookup-proof-error"), "Проверьте адрес почты: он выглядит как name@example.com.");
     assert_eq!((input("#carebox-order-number").value(), input("#carebox-lookup-proof").value()), ("NW 10;42".into(), "anna@".into()));
+}
+
+fn set_value(mounted: &Mounted, selector: &str, value: &str) {
+    let input: web_sys::HtmlTextAreaElement = mounted.query(selector).unwrap().unchecked_into();
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+fn click(mounted: &Mounted, selector: &str) {
+    let element: web_sys::HtmlElement = mounted.query(selector).unwrap_or_else(|| panic!("no {selector}")).unchecked_into();
+    element.click();
+}
+
+const DRAFT_KEY: &str = "carebox:pk_test_components:complaint-draft:NW-1042";
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_complaint_form_names_each_missing_choice_in_russian_and_keeps_the_draft() {
+    local_storage().remove_item(DRAFT_KEY).unwrap();
+    let mounted = mount_in_shadow(settings(Locale::Ru, "http://127.0.0.1:9"), move || {
+        view! { <ComplaintForm order=order(&[OrderEventKind::Placed], OrderStatus::Placed)/> }
+    });
+    eventually("form rendered", || mounted.query(".carebox-complaint").is_some()).await;
+    assert_eq!(local_storage().get_item(DRAFT_KEY).unwrap(), None, "nothing stored before the shopper types");
+
+    set_value(&mounted, "#carebox-complaint-description", "Фляга протекает");
+    click(&mounted, ".carebox-complaint__send");
+    eventually("errors shown", || !mounted.text("#carebox-complaint-category-error").is_empty()).await;
+    assert_eq!(mounted.text("#carebox-complaint-category-error"), "Выберите, что случилось.");
+    assert_eq!(mounted.text("#carebox-complaint-description-error"), "Напишите чуть подробнее: нужно ещё символов — 5.");
+    assert_eq!(mounted.text("#carebox-complaint-desired_resolution-error"), "Выберите, что нам сделать.");
+    assert_eq!(mounted.text("#carebox-complaint-contact_preference-error"), "Выберите, как с вами связаться.");
+    assert_eq!(mounted.text("#carebox-complaint-description-count"), "15 / 2\u{a0}000");
+    assert_eq!(mounted.count("[aria-invalid=true]"), 1, "the description is marked invalid");
+
+    click(&mounted, "#carebox-complaint-category-4");
+    click(&mounted, "#carebox-complaint-item-1");
+    eventually("category message gone", || mounted.text("#carebox-complaint-category-error").is_empty()).await;
+    let stored = local_storage().get_item(DRAFT_KEY).unwrap().expect("the draft is stored as the shopper types");
+    assert!(
+        stored.contains("\"category\":\"quality\"") && stored.contains("\"items\":[1]") && stored.contains("Фляга протекает"),
+        "{stored}"
+    );
+    drop(mounted);
+
+    // A new form for the same order (a reload, a reopened panel) starts from the draft.
+    let again = mount_in_shadow(settings(Locale::Ru, "http://127.0.0.1:9"), move || {
+        view! { <ComplaintForm order=order(&[OrderEventKind::Placed], OrderStatus::Placed)/> }
+    });
+    eventually("form rendered", || again.query(".carebox-complaint").is_some()).await;
+    let description: web_sys::HtmlTextAreaElement = again.query("#carebox-complaint-description").unwrap().unchecked_into();
+    eventually("the description restored", || description.value() == "Фляга протекает").await;
+    let quality: web_sys::HtmlInputElement = again.query("#carebox-complaint-category-4").unwrap().unchecked_into();
+    assert!(quality.checked());
+    let beanie: web_sys::HtmlInputElement = again.query("#carebox-complaint-item-1").unwrap().unchecked_into();
+    assert!(beanie.checked());
+    local_storage().remove_item(DRAFT_KEY).unwrap();
+}
+
+fn ticket(status: ComplaintStatus, due_in_ms: Option<i64>, timeline: Vec<ComplaintTimelineEntry>) -> ComplaintView {
+    let now = js_sys::Date::now() as i64;
+    ComplaintView {
+        ticket: "C-7K3Q9M2A".into(),
+        order_number: OrderNumber::parse("NW-1042").unwrap(),
+        status,
+        level: EscalationLevel::L2,
+        priority: Priority::Normal,
+        category: ComplaintCategory::Damaged,
+        description: "The flask arrived dented <b>badly</b>.".into(),
+        desired_resolution: DesiredResolution::Replacement,
+        contact_preference: ContactPreference::WidgetOnly,
+        items: vec![0],
+        created_at: Timestamp::from_unix_ms(now - 26 * HOUR_MS),
+        response_due: due_in_ms.map(|ms| Timestamp::from_unix_ms(now + ms)),
+        timeline,
+        can_escalate: false,
+    }
+}
+
+fn event(kind: ComplaintEventKind, actor: Actor) -> ComplaintTimelineEntry {
+    ComplaintTimelineEntry {
+        kind,
+        actor,
+        at: Timestamp::from_unix_ms(js_sys::Date::now() as i64 - HOUR_MS),
+        from_level: None,
+        to_level: None,
+        reason: None,
+        resolution: None,
+        points: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_promise_is_owned_up_to_and_credits_are_worded_in_russian() {
+    let timeline = vec![
+        event(ComplaintEventKind::Created, Actor::Shopper),
+        ComplaintTimelineEntry {
+            from_level: Some(EscalationLevel::L1),
+            to_level: Some(EscalationLevel::L2),
+            reason: Some("no first response within 24h".into()),
+            ..event(ComplaintEventKind::Escalated, Actor::System)
+        },
+        ComplaintTimelineEntry { points: Some(52), ..event(ComplaintEventKind::BonusCredited, Actor::System) },
+    ];
+    let overdue = ticket(ComplaintStatus::Open, Some(-2 * HOUR_MS), timeline);
+    let mounted = mount_in_shadow(settings(Locale::Ru, "http://127.0.0.1:9"), move || view! { <TicketCard complaint=overdue/> });
+    eventually("ticket rendered", || mounted.query(".carebox-ticket").is_some()).await;
+    assert!(mounted.text(".carebox-ticket__promise").starts_with("Мы опаздываем с ответом"));
+    assert_eq!(mounted.query(".carebox-ticket__promise").unwrap().get_attribute("data-overdue").as_deref(), Some("true"));
+    assert_eq!(mounted.text(".carebox-ticket__level"), "Руководитель смены (L2)");
+    let names: Vec<String> = (0..3)
+        .map(|i| mounted.shadow.query_selector_all(".carebox-timeline__name").unwrap().item(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Вам начислено 52 бонусных балла", "Ответ опоздал, обращение передано: Руководитель смены (L2)", "Обращение получено"]
+    );
+    assert_eq!(mounted.count(".carebox-timeline__note"), 0, "the SLA clock's English reason is not shown to the shopper");
+    assert_eq!(mounted.text(".carebox-ticket__description"), "The flask arrived dented <b>badly</b>.", "text, never markup");
+    assert!(mounted.query(".carebox-escalate__open").is_none(), "no Escalate when the server does not allow it");
+}
+
+#[wasm_bindgen_test]
+async fn the_promise_counts_down_in_the_shoppers_words_and_a_resolution_is_named() {
+    let open = ticket(ComplaintStatus::Open, Some(3 * HOUR_MS + 60_000), vec![event(ComplaintEventKind::Created, Actor::Shopper)]);
+    let mounted =
+        mount_in_shadow(settings(Locale::En, "http://127.0.0.1:9"), move || view! { <TicketCard complaint=open just_filed=true/> });
+    eventually("ticket rendered", || mounted.query(".carebox-ticket").is_some()).await;
+    assert!(
+        mounted.text(".carebox-ticket__promise").starts_with("We'll answer in 3 hours, by "),
+        "{}",
+        mounted.text(".carebox-ticket__promise")
+    );
+    assert_eq!(mounted.text(".carebox-ticket__received"), "Thank you! We've received your report.");
+    drop(mounted);
+
+    let resolved_entry = ComplaintTimelineEntry {
+        resolution: Some(ResolutionKind::Refund),
+        reason: Some("Refunded in full.".into()),
+        ..event(ComplaintEventKind::Resolved, Actor::Merchant)
+    };
+    let resolved = ticket(ComplaintStatus::Resolved, None, vec![event(ComplaintEventKind::Created, Actor::Shopper), resolved_entry]);
+    let mounted = mount_in_shadow(settings(Locale::En, "http://127.0.0.1:9"), move || view! { <TicketCard complaint=resolved/> });
+    eventually("ticket rendered", || mounted.query(".carebox-ticket").is_some()).await;
+    assert_eq!(mounted.text(".carebox-ticket__promise"), "This report is resolved.");
+    assert_eq!(mounted.text(".carebox-timeline__name"), "Resolved: Refund");
+    assert_eq!(mounted.text(".carebox-timeline__note"), "Refunded in full.");
 }

@@ -109,6 +109,12 @@
         config.shopperToken = token || undefined;
         if (loading) loading.then(function (widget) { widget.identify(token || undefined); });
       },
+      /** Calls fn(detail) on each `name` event (open, close, complaint-submitted, …); returns an unsubscribe. */
+      on: function (name, fn) {
+        function listener(event) { fn(event.detail); }
+        host.addEventListener("carebox:" + name, listener);
+        return function () { host.removeEventListener("carebox:" + name, listener); };
+      },
       host: host
     };
   }
@@ -122,5 +128,6 @@
     api.open = instance.open;
     api.close = instance.close;
     api.identify = instance.identify;
+    api.on = instance.on;
   }
 })();

@@ -48,7 +48,9 @@ impl Settings {
             None => std::time::Duration::from_secs(30),
             Some(raw) => match raw.parse::<u64>() {
                 Ok(secs) if secs > 0 => std::time::Duration::from_secs(secs),
-                _ => return Err(format!("CAREBOX_SLA_TICK_SECS must be a whole number of seconds above 0, not {raw:?}")),
+                _ => {
+                    return Err(format!("CAREBOX_SLA_TICK_SECS must be a whole number of seconds above 0, not {raw:?}"));
+                }
             },
         };
         Ok(Self {

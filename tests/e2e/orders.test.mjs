@@ -51,7 +51,7 @@ test("look up a late order by number and e-mail and see its timeline with an apo
 
   // The report action opens the complaint flow with this order chosen.
   await dialog(page).getByRole("button", { name: "Report a problem with this order" }).click();
-  await dialog(page).locator(".carebox-report[data-order=NW-1003]").waitFor();
+  await dialog(page).locator(".carebox-complaint[data-order=NW-1003]").waitFor();
   assert.equal(await dialog(page).locator("h2").textContent(), "Report a problem");
   await dialog(page).getByRole("button", { name: "Back" }).click();
   await order.waitFor({ state: "visible" });

@@ -160,7 +160,9 @@ impl TryFrom<UpsertOrderRequest> for OrderDetails {
         let email = Email::parse(&request.email)?;
         let postcode = request.postcode.as_deref().filter(|p| !p.trim().is_empty()).map(Postcode::parse).transpose()?;
         let shopper_id = match request.shopper_id.map(|s| s.trim().to_owned()) {
-            Some(id) if id.len() > 128 => return Err(FieldError::invalid("shopper_id", "A shopper id is at most 128 characters.")),
+            Some(id) if id.len() > 128 => {
+                return Err(FieldError::invalid("shopper_id", "A shopper id is at most 128 characters."));
+            }
             Some(id) if !id.is_empty() => Some(id),
             _ => None,
         };

@@ -16,7 +16,9 @@ pub fn layer(store: Store) -> CorsLayer {
             let key = publishable_key_from_query(parts.uri.query()).ok();
             let store = store.clone();
             async move {
-                let (Some(key), Ok(origin)) = (key, origin.to_str()) else { return false };
+                let (Some(key), Ok(origin)) = (key, origin.to_str()) else {
+                    return false;
+                };
                 match store.origin_allowed(&key, origin).await {
                     Ok(allowed) => allowed,
                     Err(error) => {

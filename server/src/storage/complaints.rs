@@ -367,7 +367,9 @@ impl Store {
                 due_at: Some(Timestamp::from_unix_ms(due_ms)),
                 shopper_escalated_from: Vec::new(),
             };
-            let Some(step) = complaint::breach_escalation(&state, now, policy, tier.as_deref()) else { continue };
+            let Some(step) = complaint::breach_escalation(&state, now, policy, tier.as_deref()) else {
+                continue;
+            };
             let mut tx = self.pool().begin().await?;
             let won = sqlx::query(
                 "UPDATE complaints SET level = $1, due_at_ms = $2, updated_at_ms = $3 \
@@ -488,7 +490,9 @@ async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&s
     for arg in args {
         query = query.bind(*arg);
     }
-    let Some(row) = query.fetch_optional(&mut *conn).await? else { return Ok(None) };
+    let Some(row) = query.fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
     let mut complaint = complaint_from_row(&row)?;
     let events = sqlx::query("SELECT kind, actor, level_from, level_to, reason, resolution, points, at_ms FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
         .bind(&complaint.id)

@@ -1,17 +1,27 @@
-//! The identified shopper's recent orders (after `identify()`), each one click from its details.
+//! The identified shopper's recent orders (after `identify()`), each one click from its
+//! details (or, when choosing the order of a complaint, from the complaint form), and their
+//! complaints.
 
 use leptos::prelude::*;
 
 use crate::{
     WidgetSettings,
-    components::{failure::Failure, skeleton::Skeleton},
+    components::{
+        complaints::{ComplaintList, ComplaintSource},
+        failure::Failure,
+        skeleton::Skeleton,
+    },
     format,
     i18n::strings,
     session::{InFlight, Session, View},
 };
 
 #[component]
-pub fn MyOrders() -> impl IntoView {
+pub fn MyOrders(
+    /// Choosing the order a complaint is about: a click opens the form.
+    #[prop(optional)]
+    for_complaint: bool,
+) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
     let locale = settings.locale;
@@ -28,7 +38,7 @@ pub fn MyOrders() -> impl IntoView {
     };
     let lookup_other = {
         let session = session.clone();
-        move |_| session.go(View::TrackOrder)
+        move |_| session.go(if for_complaint { View::ReportProblem(None) } else { View::TrackOrder })
     };
     view! {
         <div class="carebox-my-orders">
@@ -47,7 +57,7 @@ pub fn MyOrders() -> impl IntoView {
                                     let late = order.delayed.then(|| view! { <span class="carebox-status carebox-status--late">{text.running_late}</span> });
                                     view! {
                                         <li>
-                                            <button type="button" class="carebox-order-row" on:click=move |_| session.go(View::Order(number.clone()))>
+                                            <button type="button" class="carebox-order-row" on:click=move |_| session.go(if for_complaint { View::ReportProblem(Some(number.clone())) } else { View::Order(number.clone()) })>
                                                 <span class="carebox-order-row__main">
                                                     <strong>{order.number.to_string()}</strong>
                                                     <span class="carebox-order-row__meta">
@@ -69,6 +79,7 @@ pub fn MyOrders() -> impl IntoView {
                     }}
                 </ErrorBoundary>
             </Transition>
+            {(!for_complaint).then(|| view! { <ComplaintList source=ComplaintSource::Shopper/> })}
             <button type="button" class="carebox-button carebox-button--secondary" on:click=lookup_other>{text.lookup_other}</button>
         </div>
     }

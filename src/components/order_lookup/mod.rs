@@ -29,6 +29,9 @@ fn field_message(text: &Strings, error: &FieldError) -> &'static str {
 pub fn OrderLookupForm(
     /// E-mail or postcode, as the merchant configured.
     mode: LookupMode,
+    /// Found orders open the complaint form instead of the order view.
+    #[prop(optional)]
+    for_complaint: bool,
 ) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
@@ -74,7 +77,7 @@ pub fn OrderLookupForm(
                     Ok(found) => {
                         let number = found.order.number.clone();
                         session.remember_order(found.order, Some(found.token));
-                        session.go(View::Order(number));
+                        session.go(if for_complaint { View::ReportProblem(Some(number)) } else { View::Order(number) });
                     }
                     Err(ApiFailure { kind: FailureKind::Server { field: Some(field), code, .. }, .. })
                         if code == ErrorCode::Missing || code == ErrorCode::Invalid =>

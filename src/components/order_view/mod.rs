@@ -6,8 +6,12 @@ use leptos::prelude::*;
 
 use crate::{
     WidgetSettings,
-    api::{ApiFailure, FailureKind},
-    components::{failure::Failure, skeleton::Skeleton},
+    api::{ApiClient, ApiFailure, FailureKind},
+    components::{
+        complaints::{ComplaintList, ComplaintSource},
+        failure::Failure,
+        skeleton::Skeleton,
+    },
     format,
     i18n::{fill, strings},
     session::{InFlight, Session, View},
@@ -23,22 +27,9 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
     let order = {
         let (session, number) = (session.clone(), number.clone());
         LocalResource::new(move || {
-            let cached = session.cached_order(&number);
-            let token = session.token_for(&number);
             let (api, number, session) = (settings.api.clone(), number.clone(), session.clone());
             let abort = in_flight.start();
-            async move {
-                if let Some(view) = cached {
-                    return Ok(view);
-                }
-                let Some(token) = token else {
-                    let kind = FailureKind::Server { status: 401, code: ErrorCode::TokenExpired, field: None };
-                    return Err(ApiFailure { kind, request_id: None });
-                };
-                let view = api.order(&number, &token, abort.as_ref()).await?;
-                session.remember_order(view.clone(), None);
-                Ok(view)
-            }
+            async move { load_order(&session, &api, &number, abort.as_ref()).await }
         })
     };
     let retry = {
@@ -53,8 +44,7 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
         <Transition fallback=move || view! { <Skeleton rows=3/> }>
             <ErrorBoundary fallback=move |errors| {
                 let needs_lookup = errors.with(|e| e.iter().any(|(_, e)| {
-                    e.downcast_ref::<ApiFailure>().and_then(ApiFailure::code)
-                        .is_some_and(|c| matches!(c, ErrorCode::TokenExpired | ErrorCode::InvalidToken))
+                    e.downcast_ref::<ApiFailure>().is_some_and(ApiFailure::needs_lookup)
                 }));
                 if needs_lookup {
                     view! {
@@ -71,6 +61,26 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
             </ErrorBoundary>
         </Transition>
     }
+}
+
+/// The order as this visit knows it, else fetched with its token (and then remembered). No
+/// token means the shopper has to look it up: reported as `token_expired`.
+pub async fn load_order(
+    session: &Session,
+    api: &ApiClient,
+    number: &OrderNumber,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<OrderView, ApiFailure> {
+    if let Some(view) = session.cached_order(number) {
+        return Ok(view);
+    }
+    let Some(token) = session.token_for(number) else {
+        let kind = FailureKind::Server { status: 401, code: ErrorCode::TokenExpired, field: None };
+        return Err(ApiFailure { kind, request_id: None });
+    };
+    let view = api.order(number, &token, abort).await?;
+    session.remember_order(view.clone(), None);
+    Ok(view)
 }
 
 #[component]
@@ -193,11 +203,13 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
 
     let number = order.number.clone();
     let report = session.map(|session| {
+        let reports = view! { <ComplaintList source=ComplaintSource::Order(number.clone())/> };
         view! {
             <button type="button" class="carebox-button carebox-button--secondary"
                 on:click=move |_| session.go(View::ReportProblem(Some(number.clone())))>
                 {text.report_with_order}
             </button>
+            {reports}
         }
     });
 

@@ -79,7 +79,9 @@ pub fn Panel(
 
 /// Wraps Tab / Shift+Tab around the panel's first and last focusable elements.
 fn keep_focus_inside(event: &KeyboardEvent, dialog: &web_sys::HtmlElement) {
-    let Ok(nodes) = dialog.query_selector_all(FOCUSABLE) else { return };
+    let Ok(nodes) = dialog.query_selector_all(FOCUSABLE) else {
+        return;
+    };
     let focusable: Vec<web_sys::HtmlElement> = (0..nodes.length())
         .filter_map(|i| nodes.item(i))
         .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())

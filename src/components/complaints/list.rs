@@ -1,0 +1,97 @@
+//! The shopper's complaints: about one order (under the order) or all of them (after
+//! `identify()`), each one click from its ticket.
+
+use carebox_contract::{ComplaintStatus, ComplaintView, OrderNumber};
+use leptos::prelude::*;
+
+use crate::{
+    WidgetSettings,
+    api::ApiFailure,
+    format,
+    i18n::strings,
+    session::{InFlight, Session, View},
+};
+
+/// Whose complaints to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComplaintSource {
+    Order(OrderNumber),
+    /// The identified shopper's (needs a shopper token).
+    Shopper,
+}
+
+#[component]
+pub fn ComplaintList(source: ComplaintSource) -> impl IntoView {
+    let settings = expect_context::<WidgetSettings>();
+    let session = expect_context::<Session>();
+    let locale = settings.locale;
+    let text = strings(locale);
+    let in_flight = InFlight::new();
+    let for_shopper = source == ComplaintSource::Shopper;
+    let complaints = {
+        let session = session.clone();
+        LocalResource::new(move || {
+            let (api, session, source) = (settings.api.clone(), session.clone(), source.clone());
+            let abort = in_flight.start();
+            async move {
+                let list = match &source {
+                    ComplaintSource::Order(number) => match session.token_for(number) {
+                        Some(token) => api.order_complaints(number, &token, abort.as_ref()).await?,
+                        None => Vec::new(),
+                    },
+                    ComplaintSource::Shopper => match session.shopper_token.get_untracked() {
+                        Some(token) => api.shopper_complaints(&token, abort.as_ref()).await?,
+                        None => Vec::new(),
+                    },
+                };
+                Ok::<_, ApiFailure>(list)
+            }
+        })
+    };
+    // Secondary information: while loading or on failure the list stays out of the way (the
+    // order or the orders above it are what the shopper came for).
+    let rows = move || {
+        let session = session.clone();
+        let list: Vec<ComplaintView> = complaints.get().and_then(Result::ok)?;
+        if list.is_empty() {
+            return for_shopper.then(|| view! { <p class="carebox-my-orders__empty">{text.complaint.no_complaints}</p> }.into_any());
+        }
+        let rows = list
+            .into_iter()
+            .map(|complaint| {
+                let session = session.clone();
+                let (order, ticket) = (complaint.order_number.clone(), complaint.ticket.clone());
+                let meta = format!("{} · {}", text.complaint.category(complaint.category), format::date_time(complaint.created_at, locale));
+                let status = match complaint.status {
+                    ComplaintStatus::Open => "open",
+                    ComplaintStatus::Answered => "answered",
+                    ComplaintStatus::Resolved => "resolved",
+                };
+                view! {
+                    <li>
+                        <button type="button" class="carebox-order-row carebox-complaint-row" data-ticket=complaint.ticket.clone()
+                            on:click=move |_| session.go(View::Complaint { order: order.clone(), ticket: ticket.clone() })>
+                            <span class="carebox-order-row__main">
+                                <strong>{complaint.ticket.clone()}</strong>
+                                <span class="carebox-order-row__meta">{meta}</span>
+                            </span>
+                            <span class="carebox-order-row__status">
+                                <span class="carebox-status" data-status=status>{text.complaint.status(complaint.status)}</span>
+                            </span>
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! { <ul class="carebox-list">{rows}</ul> }.into_any())
+    };
+    let heading = if for_shopper { text.complaint.my_complaints } else { text.complaint.reports_on_order };
+    view! {
+        <Show when=move || complaints.get().is_some_and(|r| r.as_ref().is_ok_and(|l| for_shopper || !l.is_empty()))>
+            <section class="carebox-order__section carebox-complaints">
+                <h4>{heading}</h4>
+                {rows.clone()}
+            </section>
+        </Show>
+    }
+}
