@@ -290,3 +290,49 @@ test("the form and its messages in Russian", async () => {
   await screenshot(page, "complaint-form-ru");
   await page.context().close();
 });
+
+test("after identify() the shopper's reports are listed under their orders, one click from the ticket", async () => {
+  // A report filed earlier (through the public API, as the widget would), on Anna's NW-1008.
+  const lookup = await fetch(new URL("/v1/orders/lookup?key=pk_demo_northwind", BASE), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ order_number: "NW-1008", email: "anna@example.com" }),
+  });
+  const { token } = await lookup.json();
+  const filed = await fetch(new URL("/v1/complaints?key=pk_demo_northwind", BASE), {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": `e2e-identify-${Date.now()}` },
+    body: JSON.stringify({
+      order_number: "NW-1008", items: [], category: "service", description: "Nobody told me the order was cancelled.",
+      desired_resolution: "just_let_you_know", contact_preference: "email",
+    }),
+  });
+  assert.equal(filed.status, 201);
+  const { ticket } = await filed.json();
+
+  const page = await openPage(browser);
+  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
+  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await openPanel(page);
+  await dialog(page).locator("[data-feature=order_status] button").click();
+  const row = dialog(page).locator(`.carebox-complaints .carebox-complaint-row[data-ticket=${ticket}]`);
+  await row.waitFor();
+  assert.equal(await dialog(page).locator(".carebox-complaints h4").textContent(), "My reports");
+  assert.match(await row.textContent(), /A problem with our service/);
+  await row.click();
+  const view = dialog(page).locator(".carebox-ticket");
+  await view.waitFor();
+  assert.equal(await view.locator("h3").textContent(), `Ticket ${ticket}`);
+  assert.equal(await view.locator(".carebox-ticket__received").count(), 0, "thanks only right after sending");
+
+  // "Report a problem" for an identified shopper offers their orders instead of a lookup form.
+  await button(page, "Back").click();
+  await button(page, "Back").click();
+  await dialog(page).locator("[data-feature=complaints] button").click();
+  await dialog(page).locator(".carebox-my-orders__list .carebox-order-row").first().waitFor();
+  assert.equal(await field(page, "carebox-order-number").count(), 0);
+  await dialog(page).locator(".carebox-my-orders__list .carebox-order-row", { hasText: "NW-1003" }).click();
+  await dialog(page).locator(".carebox-complaint[data-order=NW-1003]").waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

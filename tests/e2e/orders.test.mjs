@@ -118,7 +118,7 @@ test("after identify() the shopper's orders are listed and open with a click", a
   await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
   await openPanel(page);
   await entry(page, "order_status").click();
-  const rows = dialog(page).locator(".carebox-order-row");
+  const rows = dialog(page).locator(".carebox-my-orders__list .carebox-order-row");
   await rows.first().waitFor({ state: "visible" });
   const numbers = await rows.locator("strong").allTextContents();
   assert.deepEqual(numbers, ["NW-1005", "NW-1002", "NW-1004", "NW-1008", "NW-1003", "NW-1001"], "Anna's, newest first; not Ben's or Ivan's");
@@ -195,7 +195,7 @@ test("a snippet with data-shopper-token lists the shopper's orders without a for
   await page.goto(new URL("/signed-in-shop", BASE).href);
   await openPanel(page);
   await entry(page, "order_status").click();
-  const rows = dialog(page).locator(".carebox-order-row");
+  const rows = dialog(page).locator(".carebox-my-orders__list .carebox-order-row");
   await rows.first().waitFor({ state: "visible" });
   assert.equal(await rows.count(), 6, "Anna's six orders");
   assert.equal(await dialog(page).locator("#carebox-order-number").count(), 0, "no lookup form");

@@ -16,7 +16,7 @@ use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
 
 use crate::process::{cargo, run};
-use crate::tools::{WASM_TARGET, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_split, ensure_wasm_target, wasm_opt};
+use crate::tools::{WASM_TARGET, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_split, ensure_wasm_target, terser, wasm_opt};
 use crate::{Result, root};
 
 /// DESIGN.md §6 budgets, gzip bytes.
@@ -81,9 +81,10 @@ pub fn dist() -> Result<Bundle> {
         if name.ends_with(".wasm") && name != "carebox.wasm" {
             optimise(&path, &app.join(&name))?;
         } else if name.ends_with(".js") {
-            fs::copy(&path, app.join(&name)).map_err(|e| e.to_string())?;
+            minify_js(&path, &app.join(&name), JsKind::Module)?;
         }
     }
+    minify_js(&app.join("carebox.js"), &app.join("carebox.js"), JsKind::Module)?;
     fs::write(app.join("carebox.css"), app_css(&root.join("src"))?).map_err(|e| e.to_string())?;
 
     // One hash over the whole app folder names it.
@@ -112,7 +113,9 @@ pub fn dist() -> Result<Bundle> {
         let sizes = write_with_gzip(&folder.join(name), content)?;
         if FIRST_OPEN.contains(&name.as_str()) { first_open.push((name, sizes)) } else { lazy.push((name, sizes)) }
     }
-    let loader = read_string(&root.join(LOADER_SOURCE))?
+    let minified_loader = work.join("loader.min.js");
+    minify_js(&root.join(LOADER_SOURCE), &minified_loader, JsKind::Script)?;
+    let loader = read_string(&minified_loader)?
         .replace("__CAREBOX_APP_JS__", &format!("app/{hash}/carebox.js"))
         .replace("__CAREBOX_APP_WASM__", &format!("app/{hash}/carebox_bg.wasm"))
         .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"));
@@ -142,6 +145,24 @@ pub fn dist() -> Result<Bundle> {
     );
     check_budgets(&bundle)?;
     Ok(bundle)
+}
+
+#[derive(Clone, Copy)]
+enum JsKind {
+    /// An ES module: its exports keep their names.
+    Module,
+    /// A classic script (the loader): only its own locals are renamed.
+    Script,
+}
+
+/// terser: compress and shorten local names; property names, exports and `/*!` notices stay.
+fn minify_js(input: &Path, output: &Path, kind: JsKind) -> Result {
+    let mut command = Command::new(terser());
+    command.arg(input).args(["--compress", "passes=2", "--mangle", "--comments", "some", "--output"]).arg(output);
+    if let JsKind::Module = kind {
+        command.arg("--module");
+    }
+    run(&mut command)
 }
 
 fn optimise(input: &Path, output: &Path) -> Result {

@@ -58,7 +58,7 @@ pub fn ensure_wasm_split() -> Result {
     run(cargo().args(["install", "wasm_split_cli_support", "--force", "--version", WASM_SPLIT_VERSION, "--features", "build-binary"]))
 }
 
-/// Node packages: wasm-opt (binaryen), Playwright and axe-core, pinned by package-lock.json.
+/// Node packages: wasm-opt (binaryen), terser, Playwright and axe-core, pinned by package-lock.json.
 pub fn ensure_node_modules() -> Result {
     let root = root();
     let marker = root.join("node_modules/.package-lock.json");
@@ -67,7 +67,7 @@ pub fn ensure_node_modules() -> Result {
         (Some(installed), Some(locked)) => installed >= locked,
         _ => false,
     };
-    if fresh && root.join("node_modules/.bin/wasm-opt").exists() {
+    if fresh && root.join("node_modules/.bin/wasm-opt").exists() && terser().exists() {
         return Ok(());
     }
     if output(Command::new("npm").arg("--version")).is_none() {
@@ -78,6 +78,10 @@ pub fn ensure_node_modules() -> Result {
 
 pub fn wasm_opt() -> PathBuf {
     root().join("node_modules/.bin/wasm-opt")
+}
+
+pub fn terser() -> PathBuf {
+    root().join("node_modules/.bin/terser")
 }
 
 /// Debian's Chromium and its driver, for component and end-to-end tests.

@@ -1,14 +1,14 @@
 //! The shopper's complaints: about one order (under the order) or all of them (after
 //! `identify()`), each one click from its ticket.
 
-use carebox_contract::{ComplaintStatus, ComplaintView, OrderNumber};
+use carebox_contract::{ComplaintStatus, ComplaintView, Locale, OrderNumber};
 use leptos::prelude::*;
 
 use crate::{
     WidgetSettings,
     api::ApiFailure,
     format,
-    i18n::strings,
+    i18n::{Strings, strings},
     session::{InFlight, Session, View},
 };
 
@@ -48,50 +48,54 @@ pub fn ComplaintList(source: ComplaintSource) -> impl IntoView {
             }
         })
     };
-    // Secondary information: while loading or on failure the list stays out of the way (the
-    // order or the orders above it are what the shopper came for).
-    let rows = move || {
-        let session = session.clone();
-        let list: Vec<ComplaintView> = complaints.get().and_then(Result::ok)?;
-        if list.is_empty() {
-            return for_shopper.then(|| view! { <p class="carebox-my-orders__empty">{text.complaint.no_complaints}</p> }.into_any());
-        }
-        let rows = list
-            .into_iter()
-            .map(|complaint| {
-                let session = session.clone();
-                let (order, ticket) = (complaint.order_number.clone(), complaint.ticket.clone());
-                let meta = format!("{} · {}", text.complaint.category(complaint.category), format::date_time(complaint.created_at, locale));
-                let status = match complaint.status {
-                    ComplaintStatus::Open => "open",
-                    ComplaintStatus::Answered => "answered",
-                    ComplaintStatus::Resolved => "resolved",
-                };
-                view! {
-                    <li>
-                        <button type="button" class="carebox-order-row carebox-complaint-row" data-ticket=complaint.ticket.clone()
-                            on:click=move |_| session.go(View::Complaint { order: order.clone(), ticket: ticket.clone() })>
-                            <span class="carebox-order-row__main">
-                                <strong>{complaint.ticket.clone()}</strong>
-                                <span class="carebox-order-row__meta">{meta}</span>
-                            </span>
-                            <span class="carebox-order-row__status">
-                                <span class="carebox-status" data-status=status>{text.complaint.status(complaint.status)}</span>
-                            </span>
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view();
-        Some(view! { <ul class="carebox-list">{rows}</ul> }.into_any())
-    };
+    // Secondary information, in its own boundary: while it loads, or if it fails, the order or
+    // the orders above it (what the shopper came for) stay as they are, focus included.
     let heading = if for_shopper { text.complaint.my_complaints } else { text.complaint.reports_on_order };
     view! {
-        <Show when=move || complaints.get().is_some_and(|r| r.as_ref().is_ok_and(|l| for_shopper || !l.is_empty()))>
-            <section class="carebox-order__section carebox-complaints">
-                <h4>{heading}</h4>
-                {rows.clone()}
-            </section>
-        </Show>
+        <Transition fallback=|| ()>
+            {move || {
+                let session = session.clone();
+                Suspend::new(async move {
+                    let list: Vec<ComplaintView> = complaints.await.ok()?;
+                    if list.is_empty() && !for_shopper {
+                        return None;
+                    }
+                    let rows = list.iter().map(|complaint| complaint_row(complaint, &session, text, locale)).collect_view();
+                    let empty = list.is_empty().then(|| view! { <p class="carebox-my-orders__empty">{text.complaint.no_complaints}</p> });
+                    Some(view! {
+                        <section class="carebox-order__section carebox-complaints">
+                            <h4>{heading}</h4>
+                            {empty}
+                            <ul class="carebox-list">{rows}</ul>
+                        </section>
+                    })
+                })
+            }}
+        </Transition>
+    }
+}
+
+fn complaint_row(complaint: &ComplaintView, session: &Session, text: &'static Strings, locale: Locale) -> impl IntoView + use<> {
+    let session = session.clone();
+    let (order, ticket) = (complaint.order_number.clone(), complaint.ticket.clone());
+    let meta = format!("{} · {}", text.complaint.category(complaint.category), format::date_time(complaint.created_at, locale));
+    let status = match complaint.status {
+        ComplaintStatus::Open => "open",
+        ComplaintStatus::Answered => "answered",
+        ComplaintStatus::Resolved => "resolved",
+    };
+    view! {
+        <li>
+            <button type="button" class="carebox-order-row carebox-complaint-row" data-ticket=complaint.ticket.clone()
+                on:click=move |_| session.go(View::Complaint { order: order.clone(), ticket: ticket.clone() })>
+                <span class="carebox-order-row__main">
+                    <strong>{complaint.ticket.clone()}</strong>
+                    <span class="carebox-order-row__meta">{meta}</span>
+                </span>
+                <span class="carebox-order-row__status">
+                    <span class="carebox-status" data-status=status>{text.complaint.status(complaint.status)}</span>
+                </span>
+            </button>
+        </li>
     }
 }

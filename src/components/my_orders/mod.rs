@@ -73,7 +73,7 @@ pub fn MyOrders(
                                         </li>
                                     }
                                 }).collect_view();
-                                view! { <ul class="carebox-list">{rows}</ul> }.into_any()
+                                view! { <ul class="carebox-list carebox-my-orders__list">{rows}</ul> }.into_any()
                             })
                         })
                     }}
