@@ -6,9 +6,12 @@
 //! so a slow server cannot slow the load down and hide its own latency. Latency is measured
 //! at the client on loopback, an upper bound for the time spent in the server.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use support::{Target, ms, quantile};
 
 const ORDERS: usize = 2_000;
 const RATE_PER_SECOND: u64 = 1_000;
@@ -17,30 +20,12 @@ const P99_BUDGET: Duration = Duration::from_millis(5);
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let base = std::env::var("CAREBOX_BENCH_URL").expect("CAREBOX_BENCH_URL: run through `cargo xtask bench`");
-    let secret = std::env::var("CAREBOX_BENCH_SECRET").expect("CAREBOX_BENCH_SECRET");
-    let key = std::env::var("CAREBOX_BENCH_KEY").expect("CAREBOX_BENCH_KEY");
+    let target = Target::from_env();
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
-
-    println!("importing {ORDERS} orders…");
-    for i in 0..ORDERS {
-        let body = json!({
-            "email": format!("shopper{i}@example.com"),
-            "placed_at": "2026-11-20T10:00:00Z",
-            "currency": "EUR",
-            "items": [{"name": "Trail Flask", "quantity": 1 + i % 3, "unit_price_minor": 3400}],
-            "expected_delivery": "2026-11-27",
-        });
-        let response = client.put(format!("{base}/v1/merchant/orders/B-{i}")).bearer_auth(&secret).json(&body).send().await.unwrap();
-        assert!(response.status().is_success(), "import failed: {}", response.status());
-        if i % 4 == 0 {
-            let event = json!({"id": "shipped", "kind": "shipped", "occurred_at": "2026-11-21T10:00:00Z"});
-            client.post(format!("{base}/v1/merchant/orders/B-{i}/events")).bearer_auth(&secret).json(&event).send().await.unwrap();
-        }
-    }
+    target.import_orders(&client, "B", ORDERS).await;
 
     // Warm up connections and caches, then measure.
-    let url = format!("{base}/v1/orders/lookup?key={key}");
+    let url = format!("{}/v1/orders/lookup?key={}", target.base, target.key);
     for i in 0..200 {
         lookup(&client, &url, i).await;
     }
@@ -67,7 +52,7 @@ async fn main() {
     }
     let wall = started.elapsed();
     latencies.sort();
-    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    let at = |q: f64| quantile(&latencies, q);
     let achieved = latencies.len() as f64 / wall.as_secs_f64();
     println!(
         "order lookup, SQLite: {} requests in {:.1} s ({achieved:.0}/s), unexpected answers {errors}\n  p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms  (budget p99 ≤ {} ms)",
@@ -83,10 +68,6 @@ async fn main() {
         eprintln!("order lookup benchmark: over budget");
         std::process::exit(1);
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// One lookup; `true` when the answer is the expected one (200 for a match, 404 otherwise).

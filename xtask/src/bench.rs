@@ -40,10 +40,16 @@ pub fn measure() -> Result {
     run(Command::new("node").current_dir(&root).arg("tests/e2e/bench/open_panel.mjs").env("CAREBOX_E2E_URL", &server.url))?;
 
     println!("\n=== order lookup latency under load ===");
+    server_bench(&root, "order_lookup", &server.url)?;
+    println!("\n=== complaints accepted per second ===");
+    server_bench(&root, "complaint_filing", &server.url)
+}
+
+fn server_bench(root: &std::path::Path, name: &str, url: &str) -> Result {
     run(cargo()
-        .current_dir(&root)
-        .args(["bench", "--package", "carebox-server", "--bench", "order_lookup"])
-        .env("CAREBOX_BENCH_URL", &server.url)
+        .current_dir(root)
+        .args(["bench", "--package", "carebox-server", "--bench", name])
+        .env("CAREBOX_BENCH_URL", url)
         .env("CAREBOX_BENCH_KEY", DEMO_KEY)
         .env("CAREBOX_BENCH_SECRET", DEMO_SECRET))
 }
