@@ -28,6 +28,7 @@ macro_rules! string_newtype {
 }
 
 pub mod complaint;
+pub mod loyalty;
 pub mod error;
 pub mod locale;
 pub mod merchant;
@@ -42,6 +43,9 @@ pub use complaint::{
     Resolution, ResolutionKind, ShopperEscalationRequest,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
+pub use loyalty::{
+    ExpiringPoints, LoyaltyAdjustmentRequest, LoyaltyEntry, LoyaltyEntryKind, LoyaltySummary, LoyaltyTier, NextTier, TierBadge,
+};
 pub use locale::Locale;
 pub use merchant::PublishableKey;
 pub use order::{
