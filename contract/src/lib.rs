@@ -28,9 +28,9 @@ macro_rules! string_newtype {
 }
 
 pub mod complaint;
-pub mod loyalty;
 pub mod error;
 pub mod locale;
+pub mod loyalty;
 pub mod merchant;
 pub mod order;
 pub mod time;
@@ -43,10 +43,10 @@ pub use complaint::{
     Resolution, ResolutionKind, ShopperEscalationRequest,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
+pub use locale::Locale;
 pub use loyalty::{
     ExpiringPoints, LoyaltyAdjustmentRequest, LoyaltyEntry, LoyaltyEntryKind, LoyaltySummary, LoyaltyTier, NextTier, TierBadge,
 };
-pub use locale::Locale;
 pub use merchant::PublishableKey;
 pub use order::{
     DelayNotice, Email, LookupMode, LookupProof, OrderEventKind, OrderEventRequest, OrderItem, OrderLookup, OrderLookupRequest,

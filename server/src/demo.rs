@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use carebox_contract::{
-    AccentColor, CalendarDate, ColorScheme, ComplaintCategory, CornerRadius, Email, Feature, Locale, LookupMode, OrderEventKind, OrderItem,
-    OrderNumber, Postcode, PublishableKey, Shipment, Theme, Timestamp,
+    AccentColor, CalendarDate, ColorScheme, ComplaintCategory, ComplaintDescription, ContactPreference, CornerRadius, DesiredResolution,
+    Email, EscalationLevel, Feature, Locale, LookupMode, LoyaltyTier, OrderEventKind, OrderItem, OrderNumber, Postcode, Priority,
+    PublishableKey, Shipment, Theme, Timestamp,
 };
 
 use crate::domain::order::{OrderDetails, OrderEvent};
 use crate::domain::token;
-use crate::storage::{MerchantSettings, NewMerchant, OrderWriteError, Store};
+use crate::storage::{MerchantSettings, NewComplaint, NewMerchant, OrderWriteError, Store};
 
 pub const DEMO_MERCHANT_ID: &str = "m_demo_northwind";
 pub const DEMO_MERCHANT_NAME: &str = "Northwind Goods";
@@ -50,6 +51,7 @@ pub fn demo_settings() -> MerchantSettings {
         lookup_by: LookupMode::Email,
         severe_categories: vec![ComplaintCategory::Damaged, ComplaintCategory::MissingItem],
         compensation: Default::default(),
+        loyalty_tiers: LoyaltyTier::defaults(),
     }
 }
 
@@ -72,6 +74,7 @@ pub async fn seed(store: &Store, origins: &[String], now: Timestamp) -> Result<(
         for order in DEMO_ORDERS {
             seed_order(store, order, now).await?;
         }
+        seed_overdue_complaint(store, now).await?;
     }
     tracing::info!(merchant = DEMO_MERCHANT_ID, ?origins, orders = DEMO_ORDERS.len(), "demo merchant seeded");
     Ok(())
@@ -307,5 +310,34 @@ async fn seed_order(store: &Store, order: &DemoOrder, now: Timestamp) -> Result<
         };
         store.append_order_event(DEMO_MERCHANT_ID, &number, &event, now).await.map_err(failed)?;
     }
+    // Delivered orders have earned their points, as the merchant API's delivery event does.
+    let stored = store.order_by_number(DEMO_MERCHANT_ID, &number).await?.expect("just seeded");
+    if let Some((_, at, ..)) = order.events.iter().find(|e| e.0 == K::Delivered) {
+        store.credit_delivered_order(DEMO_MERCHANT_ID, &stored, &LoyaltyTier::defaults(), hours(*at)).await?;
+    }
+    Ok(())
+}
+
+/// Anna's complaint about NW-1001, filed 25 hours ago and still unanswered: the SLA clock
+/// escalates it (and credits the first-breach compensation) as soon as the server runs.
+async fn seed_overdue_complaint(store: &Store, now: Timestamp) -> Result<(), sqlx::Error> {
+    let number = OrderNumber::parse("NW-1001").expect("valid demo number");
+    let order = store.order_by_number(DEMO_MERCHANT_ID, &number).await?.expect("seeded before");
+    let filed_at = Timestamp::from_unix_ms(now.unix_ms() - 25 * 3_600_000);
+    let description = ComplaintDescription::parse("One of the two beanies has a hole in the seam.").expect("valid demo text");
+    let complaint = NewComplaint {
+        merchant_id: DEMO_MERCHANT_ID,
+        order_id: &order.id,
+        shopper_tier: None,
+        category: ComplaintCategory::Quality,
+        description: &description,
+        desired_resolution: DesiredResolution::Replacement,
+        contact_preference: ContactPreference::Email,
+        items: &[1],
+        level: EscalationLevel::L1,
+        priority: Priority::Normal,
+        due_at: Timestamp::from_unix_ms(filed_at.unix_ms() + 24 * 3_600_000),
+    };
+    store.file_complaint_once("demo-overdue-complaint", "demo", complaint, filed_at).await?;
     Ok(())
 }

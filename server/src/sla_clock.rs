@@ -7,18 +7,16 @@ use std::time::Duration;
 
 use crate::Store;
 use crate::clock::SharedClock;
-use crate::domain::complaint::SlaPolicy;
 
 /// Complaints handled per pass; the rest wait for the next tick.
 const BATCH: i64 = 200;
 
 pub async fn run(store: Store, clock: SharedClock, every: Duration) {
-    let policy = SlaPolicy::default();
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        match store.escalate_breached(clock.now(), &policy, BATCH).await {
+        match store.escalate_breached(clock.now(), BATCH).await {
             Ok(escalated) => {
                 for step in escalated {
                     tracing::info!(merchant = %step.merchant_id, ticket = %step.ticket, from = step.from.as_str(), to = step.to.as_str(), "complaint escalated: response time passed");

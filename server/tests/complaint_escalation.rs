@@ -9,7 +9,7 @@ use std::time::Duration;
 use carebox_contract::{
     ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
-use carebox_server::{Store, domain::complaint::SlaPolicy, storage::NewComplaint};
+use carebox_server::{Store, storage::NewComplaint};
 use common::*;
 
 const COMPLAINTS: usize = 12;
@@ -54,15 +54,14 @@ fn hours_after_start(hours: i64) -> Timestamp {
 async fn two_processes_racing_escalate_each_breach_once(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let ids = file_complaints(&app, EscalationLevel::L1, hours_after_start(24)).await;
-    let policy = SlaPolicy::default();
 
-    let early = app.store.escalate_breached(hours_after_start(23), &policy, 100).await.unwrap();
+    let early = app.store.escalate_breached(hours_after_start(23), 100).await.unwrap();
     assert!(early.is_empty(), "nothing is due before the promise");
 
     // Two independent pools, as two server processes would have, at the same moment.
     let other = Store::connect(&app.database_url).await.unwrap();
     let now = hours_after_start(25);
-    let (a, b) = tokio::join!(app.store.escalate_breached(now, &policy, 100), other.escalate_breached(now, &policy, 100));
+    let (a, b) = tokio::join!(app.store.escalate_breached(now, 100), other.escalate_breached(now, 100));
     let (a, b) = (a.unwrap(), b.unwrap());
     println!("process A escalated {}, process B escalated {}", a.len(), b.len());
     assert_eq!(a.len() + b.len(), COMPLAINTS, "every breach escalated exactly once in all");
@@ -74,24 +73,23 @@ async fn two_processes_racing_escalate_each_breach_once(engine: Engine) {
         assert_eq!(escalations[0], &("escalated".to_owned(), "system".to_owned(), Some("l1".to_owned()), Some("l2".to_owned())));
         assert_eq!(events[0].0, "created");
     }
-    let again = other.escalate_breached(now, &policy, 100).await.unwrap();
+    let again = other.escalate_breached(now, 100).await.unwrap();
     assert!(again.is_empty(), "a new promise was set: nothing more to do at the same time");
 }
 
 async fn deadlines_survive_a_restart_and_l3_is_the_top(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let ids = file_complaints(&app, EscalationLevel::L2, hours_after_start(1)).await;
-    let policy = SlaPolicy::default();
 
     // A freshly started process finds the breaches from the database alone.
     let restarted = Store::connect(&app.database_url).await.unwrap();
-    let first = restarted.escalate_breached(hours_after_start(2), &policy, 100).await.unwrap();
+    let first = restarted.escalate_breached(hours_after_start(2), 100).await.unwrap();
     assert_eq!(first.len(), COMPLAINTS);
     assert!(first.iter().all(|e| e.to == EscalationLevel::L3));
 
     // At L3 a broken promise stays broken but there is no higher level to go to.
     let later = hours_after_start(2).unix_ms() + Duration::from_secs(48 * 3600).as_millis() as i64;
-    let none = restarted.escalate_breached(Timestamp::from_unix_ms(later), &policy, 100).await.unwrap();
+    let none = restarted.escalate_breached(Timestamp::from_unix_ms(later), 100).await.unwrap();
     assert!(none.is_empty());
     for id in &ids {
         let escalations = app.store.complaint_event_kinds(id).await.unwrap().into_iter().filter(|e| e.0 == "escalated").count();

@@ -253,13 +253,12 @@ async fn broken_promises_and_compensation_are_credited_up_to_the_cap(engine: Eng
     order_token(&app).await;
     let first = file_ticket(&app, "send-c-000001").await;
     app.clock.advance(std::time::Duration::from_secs(25 * 3600));
-    let escalated =
-        app.store.escalate_breached(app.clock_now(), &carebox_server::domain::complaint::SlaPolicy::default(), 100).await.unwrap();
+    let escalated = app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
     assert_eq!(escalated.len(), 1);
     assert_eq!(bonus_points(&app, &first).await, [50], "a broken promise is made up for");
     // A second breach of the same complaint does not pay again.
     app.clock.advance(std::time::Duration::from_secs(25 * 3600));
-    app.store.escalate_breached(app.clock_now(), &carebox_server::domain::complaint::SlaPolicy::default(), 100).await.unwrap();
+    app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
     assert_eq!(bonus_points(&app, &first).await, [50]);
 
     let resolve = |points: i64| json!({"action": "resolve", "resolution": {"kind": "compensation", "points": points}});

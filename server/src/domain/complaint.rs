@@ -31,6 +31,16 @@ impl Default for SlaPolicy {
 }
 
 impl SlaPolicy {
+    /// The merchant's policy: each loyalty tier's response time; shoppers without a tier
+    /// get the lowest tier's.
+    pub fn from_tiers(tiers: &[carebox_contract::LoyaltyTier]) -> Self {
+        let hours = |h: i64| Duration::from_secs(h.max(1) as u64 * 3600);
+        Self {
+            by_tier: tiers.iter().map(|t| (t.id.clone(), hours(t.response_hours))).collect(),
+            default: tiers.first().map_or(Duration::from_secs(24 * 3600), |t| hours(t.response_hours)),
+        }
+    }
+
     pub fn response_time(&self, tier: Option<&str>) -> Duration {
         tier.and_then(|t| self.by_tier.get(t)).copied().unwrap_or(self.default)
     }

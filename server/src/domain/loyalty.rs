@@ -117,13 +117,20 @@ pub fn summarize(ledger: &[LedgerLine], tiers: &[LoyaltyTier], now: Timestamp) -
             _ => expiring.push(ExpiringPoints { points: lot.remaining, on }),
         }
     }
+    // Newest first; entries of the same moment in reverse ledger order, also newest first.
+    history.reverse();
     history.sort_by_key(|e| std::cmp::Reverse(e.at));
     history.truncate(RECENT_ENTRIES);
     LoyaltySummary {
         balance,
         earned,
         tier: TierBadge { id: tier.id.clone(), name: tier.name.clone() },
-        next_tier: next.map(|n| NextTier { id: n.id.clone(), name: n.name.clone(), threshold: n.threshold, points_needed: n.threshold - earned }),
+        next_tier: next.map(|n| NextTier {
+            id: n.id.clone(),
+            name: n.name.clone(),
+            threshold: n.threshold,
+            points_needed: n.threshold - earned,
+        }),
         progress_percent,
         entries: history,
         expiring,
@@ -152,7 +159,11 @@ mod tests {
     #[test]
     fn balance_tier_and_progress_come_from_the_ledger() {
         let tiers = LoyaltyTier::defaults();
-        let ledger = [credit(LoyaltyEntryKind::Order, 300, 0), credit(LoyaltyEntryKind::Compensation, 50, 1), credit(LoyaltyEntryKind::Order, 250, 2)];
+        let ledger = [
+            credit(LoyaltyEntryKind::Order, 300, 0),
+            credit(LoyaltyEntryKind::Compensation, 50, 1),
+            credit(LoyaltyEntryKind::Order, 250, 2),
+        ];
         let summary = summarize(&ledger, &tiers, at(3));
         assert_eq!(summary.balance, 600);
         assert_eq!(summary.earned, 600);

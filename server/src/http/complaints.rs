@@ -19,6 +19,7 @@ use super::{
 };
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
+use crate::domain::loyalty;
 use crate::storage::{ChangeError, Filed, MerchantRecord, NewComplaint, StoredComplaint};
 
 impl From<ChangeError> for ApiError {
@@ -71,15 +72,19 @@ pub async fn file_complaint(
 
     let now = state.clock.now();
     let previous = state.store.last_complaint_on_order(&order.id).await?;
+    // The shopper's loyalty tier sets the response promise (and VIPs get high priority).
+    let tiers = &merchant.settings.loyalty_tiers;
+    let summary = loyalty::summarize(&state.store.ledger(&merchant.id, &order.details.email).await?, tiers, now);
+    let tier = tiers.iter().find(|t| t.id == summary.tier.id);
     let intake = Intake {
         category: request.category,
-        tier: None,
-        vip: false,
+        tier: tier.map(|t| t.id.as_str()),
+        vip: tier.is_some_and(|t| t.vip),
         previous_on_order: previous,
         severe: &merchant.settings.severe_categories,
     };
     let (level, priority) = complaint::start(&intake, now);
-    let due_at = SlaPolicy::default().due(now, intake.tier);
+    let due_at = SlaPolicy::from_tiers(tiers).due(now, intake.tier);
     let request_hash = hex::encode(Sha256::digest(serde_json::to_vec(&request).map_err(ApiError::internal)?));
     let filed = state
         .store
@@ -182,11 +187,17 @@ pub async fn escalate_complaint(
     let complaint = complaint_for_bearer(&state, &merchant, &headers, &ticket).await?;
     let reason = EscalationReason::parse(&request.reason).map_err(ApiError::Unprocessable)?;
     let now = state.clock.now();
-    let policy = SlaPolicy::default();
+    let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);
     let changed = state
         .store
         .change_complaint(&merchant.id, &complaint.ticket, now, &merchant.settings.compensation, |current| {
-            complaint::apply(&current.state(), Action::ShopperEscalate { reason: reason.into() }, now, &policy, None)
+            complaint::apply(
+                &current.state(),
+                Action::ShopperEscalate { reason: reason.into() },
+                now,
+                &policy,
+                current.shopper_tier.as_deref(),
+            )
         })
         .await?;
     tracing::info!(level = changed.level.as_str(), "complaint escalated by the shopper");

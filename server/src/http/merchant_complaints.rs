@@ -104,11 +104,11 @@ pub async fn act_on_complaint(
 ) -> Result<Json<ComplaintView>, ApiError> {
     let action = parse_action(action).map_err(ApiError::Unprocessable)?;
     let now = state.clock.now();
-    let policy = SlaPolicy::default();
+    let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);
     let changed = state
         .store
         .change_complaint(&merchant.id, ticket.trim(), now, &merchant.settings.compensation, |current| {
-            complaint::apply(&current.state(), action, now, &policy, None)
+            complaint::apply(&current.state(), action, now, &policy, current.shopper_tier.as_deref())
         })
         .await?;
     Ok(Json(changed.view(now)))

@@ -5,7 +5,7 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
-use carebox_contract::{ErrorBody, OrderEventRequest, OrderNumber, OrderView, UpsertOrderRequest};
+use carebox_contract::{ErrorBody, OrderEventRequest, OrderNumber, OrderStatus, OrderView, UpsertOrderRequest};
 
 use super::{AppState, auth::MerchantApi, json::ApiJson, orders::view};
 use crate::ApiError;
@@ -86,6 +86,14 @@ pub async fn append_event(
     let now = state.clock.now();
     let outcome = state.store.append_order_event(&merchant.id, &number, &event, now).await?;
     let order = state.store.order_by_number(&merchant.id, &number).await?.ok_or(ApiError::NotFound)?;
+    // A delivered order earns its points (once: a replayed event or a retry credits nothing,
+    // and a replay after a crash between the two writes completes the credit).
+    if order.status().map_err(ApiError::internal)? == OrderStatus::Delivered {
+        let points = state.store.credit_delivered_order(&merchant.id, &order, &merchant.settings.loyalty_tiers, now).await?;
+        if points > 0 {
+            tracing::info!(points, "order points credited");
+        }
+    }
     Ok((status_of(outcome), Json(view(&order, now)?)))
 }
 

@@ -6,6 +6,7 @@ mod cors;
 mod extract;
 mod health;
 mod json;
+mod loyalty;
 mod merchant_complaints;
 mod merchant_orders;
 mod merchant_webhooks;
@@ -109,6 +110,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::escalate_complaint))
         .routes(routes!(complaints::order_complaints))
         .routes(routes!(complaints::shopper_complaints))
+        .routes(routes!(loyalty::shopper_loyalty))
+        .routes(routes!(loyalty::get_tiers, loyalty::put_tiers))
+        .routes(routes!(loyalty::adjust_points))
+        .routes(routes!(loyalty::shopper_ledger))
         .routes(routes!(merchant_complaints::list_complaints))
         .routes(routes!(merchant_complaints::get_complaint))
         .routes(routes!(merchant_complaints::act_on_complaint))

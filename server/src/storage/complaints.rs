@@ -34,6 +34,8 @@ pub struct StoredComplaint {
     pub order_number: OrderNumber,
     /// The order's e-mail: whose loyalty ledger compensation goes to.
     pub shopper_email: String,
+    /// The shopper's loyalty tier when filed: its response time applies to new promises.
+    pub shopper_tier: Option<String>,
     pub ticket: String,
     pub category: ComplaintCategory,
     pub description: String,
@@ -345,7 +347,8 @@ impl Store {
     /// level with a new deadline and an `escalated` event. Safe with many processes: each
     /// escalation is a conditional UPDATE on the level and deadline it saw, so only one
     /// process wins it; the others see zero rows changed and move on.
-    pub async fn escalate_breached(&self, now: Timestamp, policy: &SlaPolicy, batch: i64) -> Result<Vec<Escalated>, sqlx::Error> {
+    /// Each merchant's response times come from their loyalty tiers (the SLA policy).
+    pub async fn escalate_breached(&self, now: Timestamp, batch: i64) -> Result<Vec<Escalated>, sqlx::Error> {
         let candidates = sqlx::query(
             "SELECT c.id, c.merchant_id, c.ticket, c.level, c.due_at_ms, c.shopper_tier, o.email, m.settings_json \
              FROM complaints c JOIN orders o ON o.id = c.order_id JOIN merchants m ON m.id = c.merchant_id \
@@ -367,7 +370,9 @@ impl Store {
                 due_at: Some(Timestamp::from_unix_ms(due_ms)),
                 shopper_escalated_from: Vec::new(),
             };
-            let Some(step) = complaint::breach_escalation(&state, now, policy, tier.as_deref()) else {
+            let settings: super::MerchantSettings = super::json_column(&row, "settings_json")?;
+            let policy = SlaPolicy::from_tiers(&settings.loyalty_tiers);
+            let Some(step) = complaint::breach_escalation(&state, now, &policy, tier.as_deref()) else {
                 continue;
             };
             let mut tx = self.pool().begin().await?;
@@ -393,7 +398,6 @@ impl Store {
             let details = EventDetails { reason: Some(reason), ..EventDetails::default() };
             append_event(&mut tx, &id, "escalated", "system", Some(step.from), Some(step.to), details, now).await?;
             // The first broken promise of a complaint is made up for with points (capped).
-            let settings: super::MerchantSettings = super::json_column(&row, "settings_json")?;
             let points = settings.compensation.breach_points;
             let compensated_before = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE complaint_id = $1 AND kind = 'compensation'")
                 .bind(&id)
@@ -482,7 +486,7 @@ fn json_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sqlx:
 /// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`.
 async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&str]) -> Result<Option<StoredComplaint>, sqlx::Error> {
     let sql = format!(
-        "SELECT c.id, c.order_id, o.number, o.email, c.ticket, c.category, c.description, c.desired_resolution, \
+        "SELECT c.id, c.order_id, o.number, o.email, c.shopper_tier, c.ticket, c.category, c.description, c.desired_resolution, \
          c.contact_preference, c.items_json, c.status, c.level, c.priority, c.due_at_ms, c.created_at_ms \
          FROM complaints c JOIN orders o ON o.id = c.order_id WHERE {filter}"
     );
@@ -526,6 +530,7 @@ fn complaint_from_row(row: &AnyRow) -> Result<StoredComplaint, sqlx::Error> {
         order_id: row.try_get("order_id")?,
         order_number: OrderNumber::parse(&number).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         shopper_email: row.try_get("email")?,
+        shopper_tier: row.try_get("shopper_tier")?,
         ticket: row.try_get("ticket")?,
         category: parse(&row.try_get::<String, _>("category")?)?,
         description: row.try_get("description")?,
@@ -579,8 +584,8 @@ async fn credit_compensation(
         return Ok(0);
     }
     sqlx::query(
-        "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, complaint_id, created_at_ms) \
-         VALUES ($1, $2, $3, $4, 'compensation', $5, $6, $7)",
+        "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, complaint_id, expires_at_ms, created_at_ms) \
+         VALUES ($1, $2, $3, $4, 'compensation', $5, $6, $7, $8)",
     )
     .bind(format!("led_{}", uuid::Uuid::new_v4().simple()))
     .bind(merchant_id)
@@ -588,6 +593,7 @@ async fn credit_compensation(
     .bind(allowed)
     .bind(format!("Compensation for complaint {complaint_id}"))
     .bind(complaint_id)
+    .bind(crate::domain::loyalty::expiry_of(now).unix_ms())
     .bind(now.unix_ms())
     .execute(&mut *conn)
     .await?;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use carebox_contract::{ComplaintCategory, Feature, Locale, LookupMode, PublishableKey, Theme, WidgetConfig};
+use carebox_contract::{ComplaintCategory, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -22,6 +22,9 @@ pub struct MerchantSettings {
     pub severe_categories: Vec<ComplaintCategory>,
     #[serde(default)]
     pub compensation: CompensationSettings,
+    /// Loyalty tiers, lowest first (`PUT /v1/merchant/loyalty/tiers`).
+    #[serde(default = "LoyaltyTier::defaults")]
+    pub loyalty_tiers: Vec<LoyaltyTier>,
 }
 
 /// Loyalty points that make up for a broken promise, and the cap that stops farming them.
@@ -124,6 +127,18 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         Ok(row.is_some())
+    }
+
+    /// Replaces the merchant's loyalty tiers (already checked), keeping the other settings.
+    pub async fn set_loyalty_tiers(&self, merchant_id: &str, tiers: &[LoyaltyTier]) -> Result<MerchantSettings, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query("SELECT settings_json FROM merchants WHERE id = $1").bind(merchant_id).fetch_one(&mut *tx).await?;
+        let mut settings: MerchantSettings = super::json_column(&row, "settings_json")?;
+        settings.loyalty_tiers = tiers.to_vec();
+        let json = serde_json::to_string(&settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query("UPDATE merchants SET settings_json = $1 WHERE id = $2").bind(json).bind(merchant_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(settings)
     }
 
     /// Creates the merchant, or refreshes every field of an existing one with the same id.

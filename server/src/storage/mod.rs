@@ -3,11 +3,13 @@
 //! SQLite is the embedded default; PostgreSQL takes over when one machine is not enough.
 
 mod complaints;
+mod loyalty;
 mod merchants;
 mod orders;
 mod webhooks;
 
 pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
+pub use loyalty::AdjustmentError;
 pub use merchants::{CompensationSettings, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCredentials, OrderWriteError, StoredOrder, WriteOutcome};
 pub use webhooks::DueDelivery;

@@ -130,6 +130,7 @@ impl TestApp {
                         lookup_by,
                         severe_categories: vec![ComplaintCategory::Damaged],
                         compensation: Default::default(),
+                        loyalty_tiers: carebox_contract::LoyaltyTier::defaults(),
                     },
                     allowed_origins: &[origin.to_owned()],
                 })
