@@ -2,8 +2,8 @@
 //! leaving the screen cancels it and a stale answer never lands.
 
 use carebox_contract::{
-    ComplaintView, ErrorBody, ErrorCode, NewComplaintRequest, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView,
-    PublishableKey, REQUEST_ID_HEADER, ShopperEscalationRequest, ShopperOrders, WidgetConfig,
+    ComplaintView, ErrorBody, ErrorCode, LoyaltySummary, NewComplaintRequest, OrderLookupRequest, OrderLookupResponse, OrderNumber,
+    OrderView, PublishableKey, REQUEST_ID_HEADER, ShopperEscalationRequest, ShopperOrders, WidgetConfig,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -129,6 +129,10 @@ impl ApiClient {
     pub async fn order_complaints(&self, number: &OrderNumber, token: &str, abort: Abort<'_>) -> Result<Vec<ComplaintView>, ApiFailure> {
         let url = self.url(&format!("/v1/orders/{}/complaints", number.as_str()));
         fetch_json("GET", &url, Some(token), None, abort).await
+    }
+
+    pub async fn loyalty(&self, token: &str, abort: Abort<'_>) -> Result<LoyaltySummary, ApiFailure> {
+        fetch_json("GET", &self.url("/v1/shopper/loyalty"), Some(token), None, abort).await
     }
 
     pub async fn shopper_complaints(&self, token: &str, abort: Abort<'_>) -> Result<Vec<ComplaintView>, ApiFailure> {

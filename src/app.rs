@@ -91,6 +91,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
             View::MyOrders => text.my_orders.to_owned(),
             View::ReportProblem(_) => text.report_problem.to_owned(),
             View::Complaint { .. } => text.complaint.title.to_owned(),
+            View::Bonuses => text.my_bonuses.to_owned(),
         })
     };
     let can_go_back = {
@@ -143,6 +144,7 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
                 View::Order(number) => screens::order(number).await,
                 View::ReportProblem(order) => screens::report_problem(order, lookup_by).await,
                 View::Complaint { order, ticket } => screens::complaint(order, ticket).await,
+                View::Bonuses => screens::bonuses(lookup_by).await,
             };
             // A new screen replaces the control that had focus: once it is drawn, move focus to
             // its starting point so keyboard and screen-reader users are not dropped to <body>.

@@ -28,6 +28,13 @@ pub fn date_time(at: Timestamp, locale: Locale) -> String {
     format_with(formatter.format(), &date)
 }
 
+/// `3 Dec 2026`: a moment's date in the shopper's time zone.
+pub fn date(at: Timestamp, locale: Locale) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.unix_ms() as f64));
+    let formatter = Intl::DateTimeFormat::new(&locales(locale), &options(&[("dateStyle", "medium")]));
+    format_with(formatter.format(), &date)
+}
+
 /// `Friday, 27 November` — a calendar day, not shifted by time zones.
 pub fn day(date: CalendarDate, locale: Locale) -> String {
     let ms = date.days_since_epoch() as f64 * 86_400_000.0;

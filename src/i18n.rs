@@ -75,6 +75,28 @@ pub struct Strings {
     pub no_orders: &'static str,
     pub lookup_other: &'static str,
     pub complaint: ComplaintStrings,
+    pub bonuses: BonusStrings,
+}
+
+/// The "My bonuses" card.
+pub struct BonusStrings {
+    pub balance: &'static str,
+    pub points: Plural,
+    pub tier: &'static str,
+    /// `{n}` points (formatted) more to `{tier}`.
+    pub to_next: Plural,
+    pub top_tier: &'static str,
+    pub progress_label: &'static str,
+    pub recent: &'static str,
+    /// `{number}`.
+    pub entry_order: &'static str,
+    /// `{ticket}`.
+    pub entry_compensation: &'static str,
+    pub entry_adjustment: &'static str,
+    pub entry_expiration: &'static str,
+    /// `{n}` points, `{date}`.
+    pub expiring: Plural,
+    pub nothing_yet: &'static str,
 }
 
 /// The complaint form, its sending, and the ticket.
@@ -447,6 +469,42 @@ static EN: Strings = Strings {
         reports_on_order: "Your reports about this order",
         no_complaints: "You haven't reported any problems.",
     },
+    bonuses: BonusStrings {
+        balance: "Your balance",
+        points: Plural {
+            zero: "{n} points",
+            one: "{n} point",
+            two: "{n} points",
+            few: "{n} points",
+            many: "{n} points",
+            other: "{n} points",
+        },
+        tier: "Tier",
+        to_next: Plural {
+            zero: "{n} more points to {tier}",
+            one: "{n} more point to {tier}",
+            two: "{n} more points to {tier}",
+            few: "{n} more points to {tier}",
+            many: "{n} more points to {tier}",
+            other: "{n} more points to {tier}",
+        },
+        top_tier: "You are at the top tier. Thank you!",
+        progress_label: "Progress to the next tier",
+        recent: "Recent activity",
+        entry_order: "Order {number}",
+        entry_compensation: "Compensation for report {ticket}",
+        entry_adjustment: "From the shop",
+        entry_expiration: "Points expired",
+        expiring: Plural {
+            zero: "{n} points expire on {date}",
+            one: "{n} point expires on {date}",
+            two: "{n} points expire on {date}",
+            few: "{n} points expire on {date}",
+            many: "{n} points expire on {date}",
+            other: "{n} points expire on {date}",
+        },
+        nothing_yet: "No points yet: every delivered order earns them.",
+    },
 };
 
 static RU: Strings = Strings {
@@ -612,6 +670,37 @@ static RU: Strings = Strings {
         reports_on_order: "Ваши обращения по этому заказу",
         no_complaints: "Вы пока не сообщали о проблемах.",
     },
+    bonuses: BonusStrings {
+        balance: "Ваш баланс",
+        points: Plural {
+            zero: "{n} баллов", one: "{n} балл", two: "{n} балла", few: "{n} балла", many: "{n} баллов", other: "{n} балла"
+        },
+        tier: "Уровень",
+        to_next: Plural {
+            zero: "До уровня «{tier}» осталось {n} баллов",
+            one: "До уровня «{tier}» остался {n} балл",
+            two: "До уровня «{tier}» осталось {n} балла",
+            few: "До уровня «{tier}» осталось {n} балла",
+            many: "До уровня «{tier}» осталось {n} баллов",
+            other: "До уровня «{tier}» осталось {n} балла",
+        },
+        top_tier: "У вас высший уровень. Спасибо!",
+        progress_label: "Путь до следующего уровня",
+        recent: "Последние начисления",
+        entry_order: "Заказ {number}",
+        entry_compensation: "Компенсация по обращению {ticket}",
+        entry_adjustment: "От магазина",
+        entry_expiration: "Баллы сгорели",
+        expiring: Plural {
+            zero: "{n} баллов сгорят {date}",
+            one: "{n} балл сгорит {date}",
+            two: "{n} балла сгорят {date}",
+            few: "{n} балла сгорят {date}",
+            many: "{n} баллов сгорят {date}",
+            other: "{n} балла сгорят {date}",
+        },
+        nothing_yet: "Баллов пока нет: они начисляются за каждый доставленный заказ.",
+    },
 };
 
 static AR: Strings = Strings {
@@ -763,5 +852,36 @@ static AR: Strings = Strings {
         cancel: "إلغاء",
         reports_on_order: "بلاغاتك عن هذا الطلب",
         no_complaints: "لم تبلغ عن أي مشكلة بعد.",
+    },
+    bonuses: BonusStrings {
+        balance: "رصيدك",
+        points: Plural {
+            zero: "{n} نقطة", one: "نقطة واحدة", two: "نقطتان", few: "{n} نقاط", many: "{n} نقطة", other: "{n} نقطة"
+        },
+        tier: "المستوى",
+        to_next: Plural {
+            zero: "تبقّى {n} نقطة للوصول إلى {tier}",
+            one: "تبقّت نقطة واحدة للوصول إلى {tier}",
+            two: "تبقّت نقطتان للوصول إلى {tier}",
+            few: "تبقّت {n} نقاط للوصول إلى {tier}",
+            many: "تبقّت {n} نقطة للوصول إلى {tier}",
+            other: "تبقّت {n} نقطة للوصول إلى {tier}",
+        },
+        top_tier: "أنت في أعلى مستوى. شكرًا لك!",
+        progress_label: "التقدم نحو المستوى التالي",
+        recent: "آخر الحركات",
+        entry_order: "الطلب {number}",
+        entry_compensation: "تعويض عن البلاغ {ticket}",
+        entry_adjustment: "من المتجر",
+        entry_expiration: "انتهت صلاحية النقاط",
+        expiring: Plural {
+            zero: "تنتهي صلاحية {n} نقطة في {date}",
+            one: "تنتهي صلاحية نقطة واحدة في {date}",
+            two: "تنتهي صلاحية نقطتين في {date}",
+            few: "تنتهي صلاحية {n} نقاط في {date}",
+            many: "تنتهي صلاحية {n} نقطة في {date}",
+            other: "تنتهي صلاحية {n} نقطة في {date}",
+        },
+        nothing_yet: "لا نقاط بعد: تحصل عليها مع كل طلب يتم تسليمه.",
     },
 };

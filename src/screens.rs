@@ -6,6 +6,7 @@ use carebox_contract::{LookupMode, OrderNumber};
 use leptos::prelude::*;
 
 use crate::components::{
+    bonuses::MyBonuses,
     complaints::{ComplaintTicket, ReportProblem},
     my_orders::MyOrders,
     order_lookup::OrderLookupForm,
@@ -38,4 +39,9 @@ pub async fn report_problem(order: Option<OrderNumber>, mode: LookupMode) -> Any
 #[cfg_attr(feature = "split", leptos::lazy)]
 pub async fn complaint(order: OrderNumber, ticket: String) -> AnyView {
     view! { <ComplaintTicket order ticket/> }.into_any()
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn bonuses(mode: LookupMode) -> AnyView {
+    view! { <MyBonuses mode/> }.into_any()
 }

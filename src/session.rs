@@ -21,6 +21,8 @@ pub enum View {
         order: OrderNumber,
         ticket: String,
     },
+    /// "My bonuses": points, tier and progress.
+    Bonuses,
 }
 
 /// Where a complaint the shopper pressed Send on stands (it outlives the form's screen).
@@ -118,6 +120,12 @@ impl Session {
     pub fn token_for(&self, number: &OrderNumber) -> Option<String> {
         let own = self.order_tokens.with_untracked(|t| t.iter().find(|(n, _)| n == number).map(|(_, t)| t.clone()));
         own.or_else(|| self.shopper_token.get_untracked())
+    }
+
+    /// The token that names the shopper: theirs (after `identify()`), else the most recent
+    /// lookup's (the shopper of that order). Tracked: a view re-renders when either changes.
+    pub fn shopper_or_order_token(&self) -> Option<String> {
+        self.shopper_token.get().or_else(|| self.order_tokens.with(|t| t.last().map(|(_, t)| t.clone())))
     }
 
     pub fn cached_order(&self, number: &OrderNumber) -> Option<OrderView> {

@@ -14,6 +14,7 @@ use carebox_contract::{
 use carebox_widget::{
     App, MountConfig, PanelState, Session, WidgetSettings,
     components::{
+        bonuses::BonusesCard,
         complaints::{ComplaintForm, TicketCard},
         home::Home,
         order_lookup::OrderLookupForm,
@@ -128,10 +129,11 @@ async fn home_greets_with_the_merchants_text_and_lists_the_four_entries_in_russi
         .collect();
     assert_eq!(titles, ["Отследить заказ", "Сообщить о проблеме", "Оцените нас", "Мои бонусы"]);
     // Live capabilities are buttons into their flow; the others say plainly they are coming.
-    assert_eq!(mounted.count(".carebox-entry__badge"), 2);
+    assert_eq!(mounted.count(".carebox-entry__badge"), 1, "only the rating is still to come");
     assert_eq!(mounted.text(".carebox-entry__badge"), "Скоро");
     assert!(mounted.query("[data-feature=order_status] button.carebox-entry__action").is_some());
     assert!(mounted.query("[data-feature=complaints] button.carebox-entry__action").is_some());
+    assert!(mounted.query("[data-feature=loyalty] button.carebox-entry__action").is_some());
     let close = mounted.query(".carebox-panel__close").unwrap();
     assert_eq!(close.get_attribute("aria-label").as_deref(), Some("Закрыть"));
 }
@@ -486,4 +488,99 @@ async fn the_promise_counts_down_in_the_shoppers_words_and_a_resolution_is_named
     assert_eq!(mounted.text(".carebox-ticket__promise"), "This report is resolved.");
     assert_eq!(mounted.text(".carebox-timeline__name"), "Resolved: Refund");
     assert_eq!(mounted.text(".carebox-timeline__note"), "Refunded in full.");
+}
+
+fn loyalty_summary(balance: i64, next: Option<(i64, u8)>) -> carebox_contract::LoyaltySummary {
+    use carebox_contract::{ExpiringPoints, LoyaltyEntry, LoyaltyEntryKind, LoyaltySummary, NextTier, TierBadge};
+    let at = |hours: i64| Timestamp::from_unix_ms(PLACED_MS - hours * HOUR_MS);
+    LoyaltySummary {
+        balance,
+        earned: balance,
+        tier: TierBadge { id: "silver".into(), name: "Silver".into() },
+        next_tier: next.map(|(needed, _)| NextTier { id: "gold".into(), name: "Gold".into(), threshold: 1500, points_needed: needed }),
+        progress_percent: next.map_or(100, |(_, percent)| percent),
+        entries: vec![
+            LoyaltyEntry {
+                kind: LoyaltyEntryKind::Compensation,
+                points: 50,
+                at: at(1),
+                order_number: None,
+                ticket: Some("C-7K3Q9M2A".into()),
+                reason: None,
+            },
+            LoyaltyEntry {
+                kind: LoyaltyEntryKind::Adjustment,
+                points: -20,
+                at: at(2),
+                order_number: None,
+                ticket: None,
+                reason: Some("<i>Returned</i> item".into()),
+            },
+            LoyaltyEntry {
+                kind: LoyaltyEntryKind::Order,
+                points: 92,
+                at: at(3),
+                order_number: Some(OrderNumber::parse("NW-1001").unwrap()),
+                ticket: None,
+                reason: None,
+            },
+        ],
+        expiring: vec![ExpiringPoints { points: 21, on: Timestamp::from_unix_ms(PLACED_MS + 5 * 24 * HOUR_MS) }],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_bonuses_card_shows_balance_tier_and_a_progress_bar_with_its_values() {
+    let summary = loyalty_summary(1234, Some((266, 73)));
+    let mounted = mount_in_shadow(settings(Locale::En, "http://127.0.0.1:9"), move || view! { <BonusesCard summary/> });
+    eventually("card rendered", || mounted.query(".carebox-bonuses").is_some()).await;
+    assert_eq!(mounted.text(".carebox-bonuses__balance"), "1,234 points");
+    assert_eq!(mounted.text(".carebox-bonuses__badge"), "Silver");
+    let bar = mounted.query("[role=progressbar]").unwrap();
+    assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("73"));
+    assert_eq!(bar.get_attribute("aria-valuemax").as_deref(), Some("100"));
+    assert_eq!(bar.get_attribute("aria-valuetext").as_deref(), Some("266 more points to Gold"));
+    let fill: web_sys::HtmlElement = mounted.query(".carebox-bonuses__fill").unwrap().unchecked_into();
+    assert_eq!(fill.style().get_property_value("inline-size").unwrap(), "73%");
+    assert_eq!(mounted.text(".carebox-bonuses__expiring"), "21 points expire on Nov 30, 2026");
+    let lines: Vec<String> = (0..3)
+        .map(|i| {
+            mounted
+                .shadow
+                .query_selector_all(".carebox-bonuses__what")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .first_child()
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines, ["Compensation for report C-7K3Q9M2A", "<i>Returned</i> item", "Order NW-1001"], "the merchant's reason as text");
+    assert_eq!(mounted.text(".carebox-bonuses__points"), "+50");
+    drop(mounted);
+
+    let top = loyalty_summary(6000, None);
+    let mounted = mount_in_shadow(settings(Locale::En, "http://127.0.0.1:9"), move || view! { <BonusesCard summary=top/> });
+    eventually("card rendered", || mounted.query(".carebox-bonuses").is_some()).await;
+    assert!(mounted.query("[role=progressbar]").is_none(), "no bar at the top tier");
+    assert_eq!(mounted.text(".carebox-bonuses__next"), "You are at the top tier. Thank you!");
+}
+
+#[wasm_bindgen_test]
+async fn bonuses_speak_russian_plurals() {
+    for (balance, needed, expected_balance, expected_next) in [
+        (1, 1, "1 балл", "До уровня «Gold» остался 1 балл"),
+        (2, 3, "2 балла", "До уровня «Gold» осталось 3 балла"),
+        (5, 11, "5 баллов", "До уровня «Gold» осталось 11 баллов"),
+        (21, 22, "21 балл", "До уровня «Gold» осталось 22 балла"),
+    ] {
+        let summary = loyalty_summary(balance, Some((needed, 10)));
+        let mounted = mount_in_shadow(settings(Locale::Ru, "http://127.0.0.1:9"), move || view! { <BonusesCard summary/> });
+        eventually("card rendered", || mounted.query(".carebox-bonuses").is_some()).await;
+        assert_eq!(mounted.text(".carebox-bonuses__balance"), expected_balance);
+        assert_eq!(mounted.text(".carebox-bonuses__next"), expected_next);
+        assert_eq!(mounted.text(".carebox-bonuses__expiring"), "21 балл сгорит 30 нояб. 2026 г.");
+    }
 }

@@ -1,6 +1,7 @@
 //! One folder per piece of the widget, its CSS beside it (`cargo xtask dist` bundles
 //! every `*.css` under `src/` into the app stylesheet, which lives in the shadow root).
 
+pub mod bonuses;
 pub mod complaints;
 pub mod failure;
 pub mod home;

@@ -86,8 +86,14 @@ fn end_to_end_matching(names: &[String]) -> Result {
     let database_url = fresh_sqlite(&out, "e2e.db")?;
     let site = build_demo_site()?;
     let log = out.join("server.log");
-    let server =
-        RunningServer::start(ServerOptions { database_url: &database_url, demo_site: &site, log: &log, release: false, env: &[] })?;
+    let server = RunningServer::start(ServerOptions {
+        database_url: &database_url,
+        demo_site: &site,
+        log: &log,
+        release: false,
+        // The demo's overdue complaint is escalated (and compensated) within a second.
+        env: &[("CAREBOX_SLA_TICK_SECS", "1")],
+    })?;
     println!("server for end-to-end tests: {}", server.url);
     let mut specs: Vec<String> = fs::read_dir(root.join("tests/e2e"))
         .map_err(|e| e.to_string())?

@@ -12,7 +12,7 @@ use crate::{
     components::{
         failure::{Failure, RequestIdDetails},
         my_orders::MyOrders,
-        order_lookup::OrderLookupForm,
+        order_lookup::{AfterLookup, OrderLookupForm},
         order_view::load_order,
         skeleton::Skeleton,
     },
@@ -46,7 +46,7 @@ fn ChooseOrder(mode: LookupMode) -> impl IntoView {
             {if identified {
                 view! { <MyOrders for_complaint=true/> }.into_any()
             } else {
-                view! { <OrderLookupForm mode for_complaint=true/> }.into_any()
+                view! { <OrderLookupForm mode then=AfterLookup::ReportProblem/> }.into_any()
             }}
         </div>
     }
@@ -79,7 +79,7 @@ fn ReportForOrder(number: OrderNumber, mode: LookupMode) -> impl IntoView {
                         view! {
                             <div class="carebox-report">
                                 <p class="carebox-failure__message" role="alert">{text.token_expired}</p>
-                                <OrderLookupForm mode for_complaint=true/>
+                                <OrderLookupForm mode then=AfterLookup::ReportProblem/>
                             </div>
                         }.into_any()
                     } else {

@@ -56,6 +56,12 @@ fn Entry(feature: Feature, text: &'static Strings) -> impl IntoView {
             }
             .into_any()
         }
+        (Feature::Loyalty, Some(session)) => view! {
+            <li class="carebox-entry" data-feature=feature.as_str()>
+                <button type="button" class="carebox-entry__action" on:click=move |_| session.go(View::Bonuses)>{content()}</button>
+            </li>
+        }
+        .into_any(),
         (Feature::Complaints, Some(session)) => view! {
             <li class="carebox-entry" data-feature=feature.as_str()>
                 <button type="button" class="carebox-entry__action" on:click=move |_| session.go(View::ReportProblem(None))>{content()}</button>

@@ -12,6 +12,18 @@ use crate::{
     session::{InFlight, Session, View},
 };
 
+/// Where the lookup form leads once the order is found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AfterLookup {
+    /// The order's page.
+    #[default]
+    Order,
+    /// The complaint form for the order.
+    ReportProblem,
+    /// The "My bonuses" card of the order's shopper.
+    Bonuses,
+}
+
 /// What the shopper is told about one field.
 fn field_message(text: &Strings, error: &FieldError) -> &'static str {
     match (error.field.as_ref(), error.code) {
@@ -29,9 +41,9 @@ fn field_message(text: &Strings, error: &FieldError) -> &'static str {
 pub fn OrderLookupForm(
     /// E-mail or postcode, as the merchant configured.
     mode: LookupMode,
-    /// Found orders open the complaint form instead of the order view.
+    /// Where a found order leads (its page, unless the lookup serves another screen).
     #[prop(optional)]
-    for_complaint: bool,
+    then: AfterLookup,
 ) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
@@ -77,7 +89,11 @@ pub fn OrderLookupForm(
                     Ok(found) => {
                         let number = found.order.number.clone();
                         session.remember_order(found.order, Some(found.token));
-                        session.go(if for_complaint { View::ReportProblem(Some(number)) } else { View::Order(number) });
+                        session.go(match then {
+                            AfterLookup::Order => View::Order(number),
+                            AfterLookup::ReportProblem => View::ReportProblem(Some(number)),
+                            AfterLookup::Bonuses => View::Bonuses,
+                        });
                     }
                     Err(ApiFailure { kind: FailureKind::Server { field: Some(field), code, .. }, .. })
                         if code == ErrorCode::Missing || code == ErrorCode::Invalid =>
