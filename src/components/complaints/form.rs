@@ -10,7 +10,7 @@ use crate::{
     PanelState, WidgetSettings,
     api::{ApiFailure, FailureKind},
     components::{
-        failure::{Failure, RequestIdDetails},
+        failure::{Failure, RequestIdDetails, needs_lookup},
         my_orders::MyOrders,
         order_lookup::{AfterLookup, OrderLookupForm},
         order_view::load_order,
@@ -72,8 +72,7 @@ fn ReportForOrder(number: OrderNumber, mode: LookupMode) -> impl IntoView {
             <ErrorBoundary fallback={
                 let (session, number) = (session.clone(), number.clone());
                 move |errors: ArcRwSignal<Errors>| {
-                    let needs_lookup = errors.with(|e| e.iter().any(|(_, e)| e.downcast_ref::<ApiFailure>().is_some_and(ApiFailure::needs_lookup)));
-                    if needs_lookup {
+                    if needs_lookup(&errors) {
                         // The draft is safe in storage; the lookup brings the shopper back here.
                         session.lookup_form.update(|f| f.order_number = number.as_str().to_owned());
                         view! {

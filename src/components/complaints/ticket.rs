@@ -12,7 +12,7 @@ use crate::{
     PanelState, WidgetSettings,
     api::ApiFailure,
     components::{
-        failure::{Failure, RequestIdDetails},
+        failure::{Failure, RequestIdDetails, needs_lookup},
         skeleton::Skeleton,
     },
     format,
@@ -60,8 +60,7 @@ pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <Skeleton rows=4/> }>
             <ErrorBoundary fallback=move |errors| {
-                let needs_lookup = errors.with(|e| e.iter().any(|(_, e)| e.downcast_ref::<ApiFailure>().is_some_and(ApiFailure::needs_lookup)));
-                if needs_lookup {
+                if needs_lookup(&errors) {
                     view! {
                         <div class="carebox-failure" role="alert">
                             <p class="carebox-failure__message">{text.token_expired}</p>

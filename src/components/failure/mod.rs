@@ -29,6 +29,11 @@ pub fn Failure(
     }
 }
 
+/// Whether the caught errors say the shopper must look the order up again (expired token).
+pub fn needs_lookup(errors: &ArcRwSignal<Errors>) -> bool {
+    errors.with(|e| e.iter().any(|(_, e)| e.downcast_ref::<ApiFailure>().is_some_and(ApiFailure::needs_lookup)))
+}
+
 /// The "Details" disclosure with the request id support asks for; nothing without one.
 #[component]
 pub fn RequestIdDetails(#[prop(into)] request_id: Signal<Option<String>>) -> impl IntoView {

@@ -9,7 +9,7 @@ use crate::{
     api::{ApiClient, ApiFailure, FailureKind},
     components::{
         complaints::{ComplaintList, ComplaintSource},
-        failure::Failure,
+        failure::{Failure, needs_lookup},
         skeleton::Skeleton,
     },
     format,
@@ -43,10 +43,7 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <Skeleton rows=3/> }>
             <ErrorBoundary fallback=move |errors| {
-                let needs_lookup = errors.with(|e| e.iter().any(|(_, e)| {
-                    e.downcast_ref::<ApiFailure>().is_some_and(ApiFailure::needs_lookup)
-                }));
-                if needs_lookup {
+                if needs_lookup(&errors) {
                     view! {
                         <div class="carebox-failure" role="alert">
                             <p class="carebox-failure__message">{text.token_expired}</p>
