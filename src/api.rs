@@ -42,6 +42,11 @@ impl ApiFailure {
         }
     }
 
+    /// No token opens this order in this visit: the shopper has to look it up (again).
+    pub fn token_expired() -> Self {
+        Self { kind: FailureKind::Server { status: 401, code: ErrorCode::TokenExpired, field: None }, request_id: None }
+    }
+
     /// The bearer token no longer opens the order: the shopper must look it up again.
     pub fn needs_lookup(&self) -> bool {
         matches!(self.code(), Some(ErrorCode::TokenExpired | ErrorCode::InvalidToken))

@@ -165,10 +165,6 @@ impl Session {
         });
     }
 
-    pub fn forget_complaint(&self, ticket: &str) {
-        self.complaints.update(|c| c.retain(|v| v.ticket != ticket));
-    }
-
     /// Whether `ticket` was just accepted (true once).
     pub fn take_just_filed(&self, ticket: &str) -> bool {
         let matches = self.just_filed.with_untracked(|t| t.as_deref() == Some(ticket));

@@ -102,6 +102,16 @@ pub enum ComplaintStatus {
     Resolved,
 }
 
+impl ComplaintStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Answered => "answered",
+            Self::Resolved => "resolved",
+        }
+    }
+}
+
 /// The shopper's account of the problem: 20 to 2,000 characters after trimming.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, description = "20 to 2000 characters"))]

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use crate::process::{cargo, run};
-use crate::serve::{DEMO_KEY, DEMO_SECRET, RunningServer, ServerOptions, build_demo_site, fresh_sqlite};
+use crate::serve::{DEMO_KEY, DEMO_SECRET, RunningServer};
 use crate::tools::{ensure_chromium, ensure_node_modules};
 use crate::{Result, dist, root};
 
@@ -18,22 +18,10 @@ pub fn all() -> Result {
 /// The measurements alone, against the bundle already in `dist/`.
 pub fn measure() -> Result {
     let root = root();
-    let out = root.join("target/bench");
-    let database_url = fresh_sqlite(&out, "bench.db")?;
-    let site = build_demo_site()?;
-    let log = out.join("server.log");
-    let server = RunningServer::start(ServerOptions {
-        database_url: &database_url,
-        demo_site: &site,
-        log: &log,
-        release: true,
-        // The load comes from one address at 1,000/s: lift the anti-guessing limits.
-        env: &[
-            ("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"),
-            ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"),
-            ("CAREBOX_LOG", "warn"),
-        ],
-    })?;
+    // The load comes from one address at 1,000/s: lift the anti-guessing limits.
+    let env =
+        [("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"), ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"), ("CAREBOX_LOG", "warn")];
+    let server = RunningServer::start_demo(&root.join("target/bench"), true, &env)?;
     println!("benchmark server (release, SQLite): {}", server.url);
 
     println!("\n=== click on launcher → interactive panel (Chromium, local server) ===");

@@ -51,7 +51,7 @@ pub fn build_demo_site() -> Result<PathBuf> {
 }
 
 /// A fresh SQLite database URL under `folder` (the file and its WAL removed first).
-pub fn fresh_sqlite(folder: &Path, name: &str) -> Result<String> {
+fn fresh_sqlite(folder: &Path, name: &str) -> Result<String> {
     fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
     let database = folder.join(name);
     for suffix in ["", "-wal", "-shm"] {
@@ -67,7 +67,7 @@ pub struct RunningServer {
 }
 
 /// How to run a server for tests or benchmarks.
-pub struct ServerOptions<'a> {
+struct ServerOptions<'a> {
     pub database_url: &'a str,
     pub demo_site: &'a Path,
     pub log: &'a Path,
@@ -78,8 +78,17 @@ pub struct ServerOptions<'a> {
 }
 
 impl RunningServer {
+    /// The demo shop's server for a test or benchmark run, with a fresh SQLite database and
+    /// its log in `out`.
+    pub fn start_demo(out: &Path, release: bool, env: &[(&str, &str)]) -> Result<Self> {
+        let database_url = fresh_sqlite(out, "carebox.db")?;
+        let site = build_demo_site()?;
+        let log = out.join("server.log");
+        Self::start(ServerOptions { database_url: &database_url, demo_site: &site, log: &log, release, env })
+    }
+
     /// Starts the server binary on a free loopback port with the given database.
-    pub fn start(options: ServerOptions<'_>) -> Result<Self> {
+    fn start(options: ServerOptions<'_>) -> Result<Self> {
         let root = root();
         let (database_url, demo_site, log) = (options.database_url, options.demo_site, options.log);
         let mut build = cargo();

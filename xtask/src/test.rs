@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::process::{cargo, run};
-use crate::serve::{RunningServer, ServerOptions, build_demo_site, fresh_sqlite};
+use crate::serve::RunningServer;
 use crate::tools::{CHROMEDRIVER, WASM_TARGET, ensure_chromium, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_target};
 use crate::{Result, dist, root};
 
@@ -39,7 +39,7 @@ pub fn all() -> Result {
     layer("end to end (Playwright, demo shop, real server)", &mut || {
         if bundled { end_to_end() } else { Err("skipped: no bundle to serve".into()) }
     });
-    layer("speed budgets (launcher → panel, order lookup under load)", &mut || {
+    layer("speed budgets (launcher → panel, order lookup under load, complaints per second)", &mut || {
         if bundled { crate::bench::measure() } else { Err("skipped: no bundle to serve".into()) }
     });
 
@@ -83,17 +83,8 @@ fn end_to_end() -> Result {
 fn end_to_end_matching(names: &[String]) -> Result {
     let root = root();
     let out = root.join("target/e2e");
-    let database_url = fresh_sqlite(&out, "e2e.db")?;
-    let site = build_demo_site()?;
-    let log = out.join("server.log");
-    let server = RunningServer::start(ServerOptions {
-        database_url: &database_url,
-        demo_site: &site,
-        log: &log,
-        release: false,
-        // The demo's overdue complaint is escalated (and compensated) within a second.
-        env: &[("CAREBOX_SLA_TICK_SECS", "1")],
-    })?;
+    // The demo's overdue complaint is escalated (and compensated) within a second.
+    let server = RunningServer::start_demo(&out, false, &[("CAREBOX_SLA_TICK_SECS", "1")])?;
     println!("server for end-to-end tests: {}", server.url);
     let mut specs: Vec<String> = fs::read_dir(root.join("tests/e2e"))
         .map_err(|e| e.to_string())?

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use carebox_contract::Timestamp;
+use carebox_contract::{Email, Timestamp};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sha2::Sha256;
@@ -57,6 +57,13 @@ pub struct ShopperTokenClaims {
     #[serde(default)]
     pub email: Option<String>,
     pub exp: i64,
+}
+
+impl ShopperTokenClaims {
+    /// The `email` claim, when present and a valid address (it also matches orders).
+    pub fn email(&self) -> Option<Email> {
+        self.email.as_deref().and_then(|e| Email::parse(e).ok())
+    }
 }
 
 pub fn sign<C: Serialize>(claims: &C, key: &[u8], kid: Option<&str>) -> String {

@@ -44,7 +44,7 @@ pub(super) async fn shopper_email(state: &AppState, merchant: &MerchantRecord, h
     match ShopperAccess::from_headers(headers, merchant, state)? {
         ShopperAccess::Order { order_id } => Ok(state.store.order_by_id(&merchant.id, &order_id).await?.map(|order| order.details.email)),
         ShopperAccess::Shopper(claims) => {
-            if let Some(email) = claims.email.as_deref().and_then(|e| Email::parse(e).ok()) {
+            if let Some(email) = claims.email() {
                 return Ok(Some(email));
             }
             let orders = state.store.orders_of_shopper(&merchant.id, &claims.sub, None, 1).await?;

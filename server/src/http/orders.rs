@@ -8,7 +8,7 @@ use axum::{
     http::HeaderMap,
 };
 use carebox_contract::{
-    Email, ErrorBody, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, ShopperOrders, Timestamp,
+    ErrorBody, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, ShopperOrders, Timestamp,
 };
 
 use super::{AppState, Merchant, auth::ShopperAccess, json::ApiJson};
@@ -117,7 +117,7 @@ pub(super) async fn order_for_bearer(
             state.store.order_by_id(&merchant.id, &order_id).await?.filter(|order| order.number == *number)
         }
         ShopperAccess::Shopper(claims) => {
-            let email = claims.email.as_deref().and_then(|e| Email::parse(e).ok());
+            let email = claims.email();
             state.store.order_by_number(&merchant.id, number).await?.filter(|order| {
                 order.details.shopper_id.as_deref() == Some(claims.sub.as_str())
                     || email.as_ref().is_some_and(|e| *e == order.details.email)
@@ -161,7 +161,7 @@ pub(super) async fn identified_shopper_orders(
     let ShopperAccess::Shopper(claims) = ShopperAccess::from_headers(headers, merchant, state)? else {
         return Err(ApiError::Token(token::TokenError::BadSignature));
     };
-    let email = claims.email.as_deref().and_then(|e| Email::parse(e).ok());
+    let email = claims.email();
     Ok(state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), RECENT_ORDERS).await?)
 }
 

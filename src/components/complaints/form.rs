@@ -112,13 +112,11 @@ fn field_message(text: &ComplaintStrings, error: &FieldError, description: &str)
     }
 }
 
-/// Fields the server refused, as field errors of this form.
-fn refused_fields(send: Option<ComplaintSend>) -> Vec<FieldError> {
-    match send {
-        Some(ComplaintSend::Refused(ApiFailure { kind: FailureKind::Server { field: Some(field), code, .. }, .. })) => {
-            vec![FieldError { field: field.into(), code, message: "" }]
-        }
-        _ => Vec::new(),
+/// The field the server refused, as a field error of this form.
+fn refused_field(failure: &ApiFailure) -> Option<FieldError> {
+    match &failure.kind {
+        FailureKind::Server { field: Some(field), code, .. } => Some(FieldError { field: field.clone().into(), code: *code, message: "" }),
+        _ => None,
     }
 }
 
@@ -176,7 +174,9 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
         Signal::derive(move || {
             let mut errors =
                 if checked.get() { draft.with(|d| d.check(&number, item_count).err().unwrap_or_default()) } else { Vec::new() };
-            errors.extend(refused_fields(send_state.get()));
+            if let Some(ComplaintSend::Refused(failure)) = send_state.get() {
+                errors.extend(refused_field(&failure));
+            }
             errors
         })
     };
@@ -291,7 +291,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                 }.into_any()
             }
             ComplaintSend::Refused(failure) => {
-                let message = if refused_fields(Some(ComplaintSend::Refused(failure.clone()))).is_empty() { text.failure_message(&failure) } else { words.fix_fields };
+                let message = if refused_field(&failure).is_some() { words.fix_fields } else { text.failure_message(&failure) };
                 let request_id = Signal::derive(move || failure.request_id.clone());
                 view! {
                     <div class="carebox-send carebox-send--refused">

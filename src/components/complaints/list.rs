@@ -1,7 +1,7 @@
 //! The shopper's complaints: about one order (under the order) or all of them (after
 //! `identify()`), each one click from its ticket.
 
-use carebox_contract::{ComplaintStatus, ComplaintView, Locale, OrderNumber};
+use carebox_contract::{ComplaintView, Locale, OrderNumber};
 use leptos::prelude::*;
 
 use crate::{
@@ -79,11 +79,6 @@ fn complaint_row(complaint: &ComplaintView, session: &Session, text: &'static St
     let session = session.clone();
     let (order, ticket) = (complaint.order_number.clone(), complaint.ticket.clone());
     let meta = format!("{} · {}", text.complaint.category(complaint.category), format::date_time(complaint.created_at, locale));
-    let status = match complaint.status {
-        ComplaintStatus::Open => "open",
-        ComplaintStatus::Answered => "answered",
-        ComplaintStatus::Resolved => "resolved",
-    };
     view! {
         <li>
             <button type="button" class="carebox-order-row carebox-complaint-row" data-ticket=complaint.ticket.clone()
@@ -93,7 +88,7 @@ fn complaint_row(complaint: &ComplaintView, session: &Session, text: &'static St
                     <span class="carebox-order-row__meta">{meta}</span>
                 </span>
                 <span class="carebox-order-row__status">
-                    <span class="carebox-status" data-status=status>{text.complaint.status(complaint.status)}</span>
+                    <span class="carebox-status" data-status=complaint.status.as_str()>{text.complaint.status(complaint.status)}</span>
                 </span>
             </button>
         </li>

@@ -93,7 +93,7 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
             Ok(complaint) => {
                 drafts.remove(&order);
                 session.set_complaint_send(&order, None);
-                announce_submitted(&panel, &complaint);
+                panel.announce("complaint-submitted", &complaint_detail(&complaint));
                 let ticket = complaint.ticket.clone();
                 session.remember_complaint(complaint, true);
                 if session.view.get_untracked() == View::ReportProblem(Some(order.clone())) {
@@ -120,11 +120,6 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
             }
         }
     }
-}
-
-/// `carebox:complaint-submitted` on the host, with `{ ticket, orderNumber, level }`.
-fn announce_submitted(panel: &PanelState, complaint: &carebox_contract::ComplaintView) {
-    panel.announce("complaint-submitted", &complaint_detail(complaint));
 }
 
 /// What the host page learns about a complaint in an event: never the shopper's text.

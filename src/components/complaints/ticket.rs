@@ -12,19 +12,18 @@ use crate::{
     PanelState, WidgetSettings,
     api::ApiFailure,
     components::{
-        failure::{Failure, RequestIdDetails, needs_lookup},
+        failure::{Failure, LookUpAgain, RequestIdDetails, needs_lookup},
         skeleton::Skeleton,
     },
     format,
     i18n::{ComplaintStrings, Strings, fill, strings},
-    session::{InFlight, Session, View},
+    session::{InFlight, Session},
 };
 
 #[component]
 pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
-    let text = strings(settings.locale);
     let in_flight = InFlight::new();
     let just_filed = session.take_just_filed(&ticket);
     let complaint = {
@@ -40,35 +39,20 @@ pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
                 if let Some(view) = cached {
                     return Ok(view);
                 }
-                let Some(token) = token else {
-                    return Err(token_expired());
-                };
+                let Some(token) = token else { return Err(ApiFailure::token_expired()) };
                 let view = api.complaint(&ticket, &token, abort.as_ref()).await?;
                 session.remember_complaint(view.clone(), false);
                 Ok(view)
             }
         })
     };
-    let retry = {
-        let (session, ticket) = (session.clone(), ticket.clone());
-        Callback::new(move |()| {
-            session.forget_complaint(&ticket);
-            complaint.refetch();
-        })
-    };
-    let look_up_again = move |_| session.go(View::TrackOrder);
     view! {
         <Transition fallback=move || view! { <Skeleton rows=4/> }>
             <ErrorBoundary fallback=move |errors| {
                 if needs_lookup(&errors) {
-                    view! {
-                        <div class="carebox-failure" role="alert">
-                            <p class="carebox-failure__message">{text.token_expired}</p>
-                            <button type="button" class="carebox-button" on:click=look_up_again.clone()>{text.find_order}</button>
-                        </div>
-                    }.into_any()
+                    view! { <LookUpAgain/> }.into_any()
                 } else {
-                    view! { <Failure errors on_retry=retry/> }.into_any()
+                    view! { <Failure errors on_retry=Callback::new(move |()| complaint.refetch())/> }.into_any()
                 }
             }>
                 {move || Suspend::new(async move {
@@ -77,11 +61,6 @@ pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
             </ErrorBoundary>
         </Transition>
     }
-}
-
-fn token_expired() -> ApiFailure {
-    let kind = crate::api::FailureKind::Server { status: 401, code: ErrorCode::TokenExpired, field: None };
-    ApiFailure { kind, request_id: None }
 }
 
 /// A ticket as the shopper sees it. `on_changed` reloads it after an escalation.
@@ -108,11 +87,11 @@ pub fn TicketCard(
         view! { <EscalateForm complaint=complaint.clone() on_changed/> }
     });
     view! {
-        <article class="carebox-ticket" aria-labelledby="carebox-ticket-title" data-status=status_name(complaint.status) data-level=complaint.level.as_str()>
+        <article class="carebox-ticket" aria-labelledby="carebox-ticket-title" data-status=complaint.status.as_str() data-level=complaint.level.as_str()>
             {just_filed.then(|| view! { <p class="carebox-ticket__received" role="status">{words.received}</p> })}
             <div class="carebox-order__head">
                 <h3 id="carebox-ticket-title" tabindex="-1" data-autofocus="">{fill(words.ticket, &[("ticket", &complaint.ticket)])}</h3>
-                <span class="carebox-status" data-status=status_name(complaint.status)>{words.status(complaint.status)}</span>
+                <span class="carebox-status" data-status=complaint.status.as_str()>{words.status(complaint.status)}</span>
             </div>
             <p class="carebox-order__placed">{fill(text.order_title, &[("number", complaint.order_number.as_str())])}
                 " · " {format::date_time(complaint.created_at, locale)}</p>
@@ -133,14 +112,6 @@ pub fn TicketCard(
                 <ol class="carebox-timeline">{history}</ol>
             </section>
         </article>
-    }
-}
-
-fn status_name(status: ComplaintStatus) -> &'static str {
-    match status {
-        ComplaintStatus::Open => "open",
-        ComplaintStatus::Answered => "answered",
-        ComplaintStatus::Resolved => "resolved",
     }
 }
 
@@ -252,7 +223,7 @@ fn EscalateForm(complaint: ComplaintView, on_changed: Option<Callback<()>>) -> i
         error.set(None);
         failure.set(None);
         let Some(token) = session.token_for(&order) else {
-            failure.set(Some(token_expired()));
+            failure.set(Some(ApiFailure::token_expired()));
             return;
         };
         pending.set(true);

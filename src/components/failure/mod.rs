@@ -3,7 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::{WidgetSettings, api::ApiFailure, i18n::strings};
+use crate::{
+    WidgetSettings,
+    api::ApiFailure,
+    i18n::strings,
+    session::{Session, View},
+};
 
 #[component]
 pub fn Failure(
@@ -25,6 +30,19 @@ pub fn Failure(
             <p class="carebox-failure__message">{message}</p>
             <button type="button" class="carebox-button" on:click=move |_| on_retry.run(())>{text.retry}</button>
             <RequestIdDetails request_id/>
+        </div>
+    }
+}
+
+/// The order token has expired (or this visit never had one): say so, and offer the lookup.
+#[component]
+pub fn LookUpAgain() -> impl IntoView {
+    let text = strings(expect_context::<WidgetSettings>().locale);
+    let session = expect_context::<Session>();
+    view! {
+        <div class="carebox-failure" role="alert">
+            <p class="carebox-failure__message">{text.token_expired}</p>
+            <button type="button" class="carebox-button" on:click=move |_| session.go(View::TrackOrder)>{text.find_order}</button>
         </div>
     }
 }

@@ -1,15 +1,15 @@
 //! One order as the shopper sees it: where it is, what happens next, when it arrives (or an
 //! apology when it is late), the parcels, the items, the points, and the full history.
 
-use carebox_contract::{ErrorCode, OrderNumber, OrderStatus, OrderView};
+use carebox_contract::{OrderNumber, OrderStatus, OrderView};
 use leptos::prelude::*;
 
 use crate::{
     WidgetSettings,
-    api::{ApiClient, ApiFailure, FailureKind},
+    api::{ApiClient, ApiFailure},
     components::{
         complaints::{ComplaintList, ComplaintSource},
-        failure::{Failure, needs_lookup},
+        failure::{Failure, LookUpAgain, needs_lookup},
         skeleton::Skeleton,
     },
     format,
@@ -22,7 +22,6 @@ use crate::{
 pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
-    let text = strings(settings.locale);
     let in_flight = InFlight::new();
     let order = {
         let (session, number) = (session.clone(), number.clone());
@@ -39,17 +38,11 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
             order.refetch();
         })
     };
-    let look_up_again = move |_| session.go(View::TrackOrder);
     view! {
         <Transition fallback=move || view! { <Skeleton rows=3/> }>
             <ErrorBoundary fallback=move |errors| {
                 if needs_lookup(&errors) {
-                    view! {
-                        <div class="carebox-failure" role="alert">
-                            <p class="carebox-failure__message">{text.token_expired}</p>
-                            <button type="button" class="carebox-button" on:click=look_up_again.clone()>{text.find_order}</button>
-                        </div>
-                    }.into_any()
+                    view! { <LookUpAgain/> }.into_any()
                 } else {
                     view! { <Failure errors on_retry=retry/> }.into_any()
                 }
@@ -71,10 +64,7 @@ pub async fn load_order(
     if let Some(view) = session.cached_order(number) {
         return Ok(view);
     }
-    let Some(token) = session.token_for(number) else {
-        let kind = FailureKind::Server { status: 401, code: ErrorCode::TokenExpired, field: None };
-        return Err(ApiFailure { kind, request_id: None });
-    };
+    let Some(token) = session.token_for(number) else { return Err(ApiFailure::token_expired()) };
     let view = api.order(number, &token, abort).await?;
     session.remember_order(view.clone(), None);
     Ok(view)
