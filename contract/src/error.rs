@@ -34,6 +34,8 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The action is not possible in the complaint's current state (the message says why).
     NotAllowed,
+    /// The answer can no longer be changed: the merchant's edit window has closed.
+    EditWindowClosed,
     /// The request body is not valid JSON of the expected shape.
     InvalidJson,
     /// Too many requests; retry after the `Retry-After` header.
@@ -60,6 +62,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::NotAllowed => "not_allowed",
+            Self::EditWindowClosed => "edit_window_closed",
             Self::InvalidJson => "invalid_json",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
@@ -163,6 +166,7 @@ mod tests {
             ErrorCode::Conflict,
             ErrorCode::IdempotencyKeyReused,
             ErrorCode::NotAllowed,
+            ErrorCode::EditWindowClosed,
             ErrorCode::InvalidJson,
             ErrorCode::RateLimited,
             ErrorCode::Internal,

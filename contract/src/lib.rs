@@ -28,6 +28,7 @@ macro_rules! string_newtype {
 }
 
 pub mod complaint;
+pub mod csat;
 pub mod error;
 pub mod locale;
 pub mod loyalty;
@@ -41,6 +42,10 @@ pub use complaint::{
     Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView,
     ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey, MerchantAction, NewComplaintRequest, Priority,
     Resolution, ResolutionKind, ShopperEscalationRequest,
+};
+pub use csat::{
+    CsatAnswer, CsatAnswerRequest, CsatByCategory, CsatByLevel, CsatComment, CsatDay, CsatFigures, CsatLink, CsatLinks, CsatLinksRequest,
+    CsatMetrics, CsatScore, CsatSettings, CsatStatus, CsatSubject, MerchantCsatAnswer,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;

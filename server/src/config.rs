@@ -21,6 +21,9 @@ pub struct Settings {
     pub limits: Limits,
     /// `CAREBOX_SLA_TICK_SECS` (default 30): how often the SLA clock looks for broken promises.
     pub sla_tick: std::time::Duration,
+    /// `CAREBOX_PUBLIC_URL`, e.g. `https://help.example.com`: the base of e-mail links the
+    /// server makes; default the host each request came to.
+    pub public_url: Option<String>,
     /// How often due webhook deliveries are sent (2 s).
     pub webhook_tick: std::time::Duration,
 }
@@ -61,6 +64,7 @@ impl Settings {
             database_url: var("CAREBOX_DATABASE_URL").unwrap_or_else(|| "sqlite://data/carebox.db".into()),
             widget_dir,
             demo_dir: var("CAREBOX_DEMO_DIR").map(PathBuf::from),
+            public_url: var("CAREBOX_PUBLIC_URL"),
             seed_demo,
         })
     }
@@ -73,6 +77,7 @@ impl Settings {
             widget_dir: None,
             demo_dir: None,
             seed_demo: false,
+            public_url: None,
             limits: Limits::default(),
             sla_tick: std::time::Duration::from_secs(30),
             webhook_tick: std::time::Duration::from_secs(2),

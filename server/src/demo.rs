@@ -52,6 +52,7 @@ pub fn demo_settings() -> MerchantSettings {
         severe_categories: vec![ComplaintCategory::Damaged, ComplaintCategory::MissingItem],
         compensation: Default::default(),
         loyalty_tiers: LoyaltyTier::defaults(),
+        csat: Default::default(),
     }
 }
 

@@ -39,6 +39,8 @@ pub enum ApiError {
     IdempotencyKeyReused,
     /// Not possible in the current state (409); the message says why.
     NotAllowed(String),
+    /// The CSAT answer's edit window has closed (409).
+    EditWindowClosed,
     /// Too many attempts (429, with `Retry-After`).
     RateLimited { retry_after: Duration },
     /// Storage or another dependency failed (500); the cause is logged, not returned.
@@ -92,6 +94,12 @@ impl ApiError {
                 Some((*field).into()),
             ),
             Self::NotAllowed(why) => (StatusCode::CONFLICT, ErrorCode::NotAllowed, why.clone(), None),
+            Self::EditWindowClosed => (
+                StatusCode::CONFLICT,
+                ErrorCode::EditWindowClosed,
+                "The answer can no longer be changed: the shop's edit window has closed.".into(),
+                Some("score".into()),
+            ),
             Self::IdempotencyKeyReused => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::IdempotencyKeyReused,

@@ -37,7 +37,8 @@ pub async fn run(
     }
     let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick));
     let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), settings.webhook_tick));
-    let state = http::AppState::new(store, clock, settings.limits).await?;
+    let mut state = http::AppState::new(store, clock, settings.limits).await?;
+    state.public_url = settings.public_url.as_deref().map(Into::into);
     let app = http::router(state, &settings);
     on_bound(addr);
     // Small responses go out at once: without TCP_NODELAY, Nagle's algorithm and delayed

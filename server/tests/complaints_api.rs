@@ -312,17 +312,6 @@ async fn shoppers_list_their_complaints_by_order_and_after_identify(engine: Engi
     assert_eq!(error_of(with_order_token).await.1, "invalid_token");
 }
 
-/// A shopper token as shop one's backend signs it (HS256), valid for ten minutes.
-fn shopper_token_for(shopper_id: &str) -> String {
-    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-    use hmac::{Hmac, Mac};
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let claims = URL_SAFE_NO_PAD.encode(json!({"sub": shopper_id, "exp": START_MS / 1000 + 600}).to_string());
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SHOP_SHOPPER_SECRET.as_bytes()).unwrap();
-    mac.update(format!("{header}.{claims}").as_bytes());
-    format!("{header}.{claims}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
-}
-
 on_both_engines!(
     shoppers_list_their_complaints_by_order_and_after_identify,
     broken_promises_and_compensation_are_credited_up_to_the_cap,

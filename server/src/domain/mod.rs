@@ -1,6 +1,7 @@
 //! Domain rules, free of HTTP and SQL, tested natively and fast.
 
 pub mod complaint;
+pub mod csat;
 pub mod loyalty;
 pub mod order;
 pub mod token;

@@ -145,7 +145,7 @@ pub async fn get_complaint(
 
 /// The complaint with this ticket, if the request's bearer may open its order. The token is
 /// checked before looking, so an unauthenticated caller learns nothing about tickets.
-async fn complaint_for_bearer(
+pub(super) async fn complaint_for_bearer(
     state: &AppState,
     merchant: &MerchantRecord,
     headers: &HeaderMap,

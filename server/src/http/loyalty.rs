@@ -83,7 +83,7 @@ pub async fn put_tiers(
     ApiJson(tiers): ApiJson<Vec<LoyaltyTier>>,
 ) -> Result<Json<Vec<LoyaltyTier>>, ApiError> {
     LoyaltyTier::check_list(&tiers).map_err(ApiError::Unprocessable)?;
-    let settings = state.store.set_loyalty_tiers(&merchant.id, &tiers).await?;
+    let settings = state.store.update_settings(&merchant.id, |settings| settings.loyalty_tiers = tiers.clone()).await?;
     tracing::info!(merchant = %merchant.id, tiers = tiers.len(), "loyalty tiers replaced");
     Ok(Json(settings.loyalty_tiers))
 }

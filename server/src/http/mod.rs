@@ -3,6 +3,8 @@
 mod auth;
 mod complaints;
 mod cors;
+mod csat;
+mod csat_page;
 mod extract;
 mod health;
 mod json;
@@ -41,6 +43,9 @@ pub struct AppState {
     pub limits: Limits,
     /// Signs and verifies order tokens (shared by all processes through the database).
     pub order_token_key: Arc<[u8]>,
+    /// `CAREBOX_PUBLIC_URL`: the base of links the server makes (e-mail CSAT links); without
+    /// it, the host the request came to.
+    pub public_url: Option<Arc<str>>,
 }
 
 /// Attempt limits for the public lookup.
@@ -62,7 +67,7 @@ impl Default for Limits {
 impl AppState {
     pub async fn new(store: Store, clock: SharedClock, limits: Limits) -> Result<Self, sqlx::Error> {
         let order_token_key = store.order_token_key().await?.into();
-        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key })
+        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key, public_url: None })
     }
 }
 
@@ -110,6 +115,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::escalate_complaint))
         .routes(routes!(complaints::order_complaints))
         .routes(routes!(complaints::shopper_complaints))
+        .routes(routes!(csat::get_answer, csat::put_answer))
+        .routes(routes!(csat::get_settings, csat::put_settings))
+        .routes(routes!(csat::make_links))
+        .routes(routes!(csat::metrics))
+        .routes(routes!(csat::answers))
         .routes(routes!(loyalty::shopper_loyalty))
         .routes(routes!(loyalty::get_tiers, loyalty::put_tiers))
         .routes(routes!(loyalty::adjust_points))
@@ -139,6 +149,8 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         // The demo shop's stand-in for a merchant backend that signs shopper tokens.
         api = api.route("/demo/shopper-token", get(demo_shopper_token));
     }
+    // The page e-mail links open: a top-level navigation, not an API call (no CORS).
+    api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_comment));
     let mut app = api.with_state(state);
     if let Some(fallback) = static_files::service(settings) {
         app = app.fallback_service(fallback);

@@ -132,12 +132,12 @@ pub struct Escalated {
     pub to: EscalationLevel,
 }
 
-fn name<T: serde::Serialize>(value: T) -> Result<String, sqlx::Error> {
+pub(super) fn name<T: serde::Serialize>(value: T) -> Result<String, sqlx::Error> {
     let json = to_json(&value)?;
     Ok(json.trim_matches('"').to_owned())
 }
 
-fn parse<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, sqlx::Error> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, sqlx::Error> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use carebox_contract::{ComplaintCategory, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, Theme, WidgetConfig};
+use carebox_contract::{ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -25,6 +25,9 @@ pub struct MerchantSettings {
     /// Loyalty tiers, lowest first (`PUT /v1/merchant/loyalty/tiers`).
     #[serde(default = "LoyaltyTier::defaults")]
     pub loyalty_tiers: Vec<LoyaltyTier>,
+    /// The CSAT edit window (`PUT /v1/merchant/csat/settings`).
+    #[serde(default)]
+    pub csat: CsatSettings,
 }
 
 /// Loyalty points that make up for a broken promise, and the cap that stops farming them.
@@ -116,6 +119,12 @@ impl Store {
         row.as_ref().map(merchant_from_row).transpose()
     }
 
+    /// The publishable key of a merchant (for links the server makes on its behalf).
+    pub async fn publishable_key_of(&self, merchant_id: &str) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT publishable_key FROM merchants WHERE id = $1").bind(merchant_id).fetch_optional(self.pool()).await?;
+        row.map(|row| row.try_get("publishable_key")).transpose()
+    }
+
     /// Whether `origin` may call the public API with this publishable key.
     pub async fn origin_allowed(&self, key: &PublishableKey, origin: &str) -> Result<bool, sqlx::Error> {
         let row = sqlx::query(
@@ -129,12 +138,16 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Replaces the merchant's loyalty tiers (already checked), keeping the other settings.
-    pub async fn set_loyalty_tiers(&self, merchant_id: &str, tiers: &[LoyaltyTier]) -> Result<MerchantSettings, sqlx::Error> {
+    /// Changes the merchant's settings (already checked) in one transaction, keeping the rest.
+    pub async fn update_settings(
+        &self,
+        merchant_id: &str,
+        change: impl FnOnce(&mut MerchantSettings),
+    ) -> Result<MerchantSettings, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
         let row = sqlx::query("SELECT settings_json FROM merchants WHERE id = $1").bind(merchant_id).fetch_one(&mut *tx).await?;
         let mut settings: MerchantSettings = super::json_column(&row, "settings_json")?;
-        settings.loyalty_tiers = tiers.to_vec();
+        change(&mut settings);
         let json = serde_json::to_string(&settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         sqlx::query("UPDATE merchants SET settings_json = $1 WHERE id = $2").bind(json).bind(merchant_id).execute(&mut *tx).await?;
         tx.commit().await?;

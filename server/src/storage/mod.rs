@@ -3,12 +3,14 @@
 //! SQLite is the embedded default; PostgreSQL takes over when one machine is not enough.
 
 mod complaints;
+mod csat;
 mod loyalty;
 mod merchants;
 mod orders;
 mod webhooks;
 
 pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
+pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::AdjustmentError;
 pub use merchants::{CompensationSettings, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCredentials, OrderWriteError, StoredOrder, WriteOutcome};

@@ -131,6 +131,7 @@ impl TestApp {
                         severe_categories: vec![ComplaintCategory::Damaged],
                         compensation: Default::default(),
                         loyalty_tiers: carebox_contract::LoyaltyTier::defaults(),
+                        csat: Default::default(),
                     },
                     allowed_origins: &[origin.to_owned()],
                 })
@@ -202,4 +203,15 @@ pub async fn error_of(response: reqwest::Response) -> (u16, String, Option<Strin
     let error = body.get("error").unwrap_or_else(|| panic!("no `error` in {body}"));
     assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "no message in {body}");
     (status, error["code"].as_str().expect("code").to_owned(), error["field"].as_str().map(str::to_owned))
+}
+
+/// A shopper token as shop one's backend signs it (HS256), valid for ten minutes.
+pub fn shopper_token_for(shopper_id: &str) -> String {
+    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+    use hmac::{Hmac, Mac};
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = URL_SAFE_NO_PAD.encode(json!({"sub": shopper_id, "exp": START_MS / 1000 + 600}).to_string());
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SHOP_SHOPPER_SECRET.as_bytes()).unwrap();
+    mac.update(format!("{header}.{claims}").as_bytes());
+    format!("{header}.{claims}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
 }
