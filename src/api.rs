@@ -2,8 +2,9 @@
 //! leaving the screen cancels it and a stale answer never lands.
 
 use carebox_contract::{
-    ComplaintView, ErrorBody, ErrorCode, LoyaltySummary, NewComplaintRequest, OrderLookupRequest, OrderLookupResponse, OrderNumber,
-    OrderView, PublishableKey, REQUEST_ID_HEADER, ShopperEscalationRequest, ShopperOrders, WidgetConfig,
+    ComplaintView, CsatAnswer, CsatAnswerRequest, CsatStatus, CsatSubject, ErrorBody, ErrorCode, LoyaltySummary, NewComplaintRequest,
+    OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey, REQUEST_ID_HEADER, ShopperEscalationRequest,
+    ShopperOrders, WidgetConfig,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -138,6 +139,25 @@ impl ApiClient {
 
     pub async fn loyalty(&self, token: &str, abort: Abort<'_>) -> Result<LoyaltySummary, ApiFailure> {
         fetch_json("GET", &self.url("/v1/shopper/loyalty"), Some(token), None, abort).await
+    }
+
+    /// The shopper's CSAT answer on a subject so far.
+    pub async fn csat(&self, subject: &CsatSubject, token: &str, abort: Abort<'_>) -> Result<CsatStatus, ApiFailure> {
+        let url = self.url(&format!("/v1/csat/{}", encode(&subject.to_string())));
+        fetch_json("GET", &url, Some(token), None, abort).await
+    }
+
+    /// Gives or changes the answer (the server keeps one per subject).
+    pub async fn answer_csat(
+        &self,
+        subject: &CsatSubject,
+        request: &CsatAnswerRequest,
+        token: &str,
+        abort: Abort<'_>,
+    ) -> Result<CsatAnswer, ApiFailure> {
+        let body = serde_wasm_bindgen::to_value(request).map_err(|_| network())?;
+        let url = self.url(&format!("/v1/csat/{}", encode(&subject.to_string())));
+        fetch_json("PUT", &url, Some(token), Some(body), abort).await
     }
 
     pub async fn shopper_complaints(&self, token: &str, abort: Abort<'_>) -> Result<Vec<ComplaintView>, ApiFailure> {

@@ -92,6 +92,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
             View::ReportProblem(_) => text.report_problem.to_owned(),
             View::Complaint { .. } => text.complaint.title.to_owned(),
             View::Bonuses => text.my_bonuses.to_owned(),
+            View::RateUs => text.rate_us.to_owned(),
         })
     };
     let can_go_back = {
@@ -145,6 +146,7 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
                 View::ReportProblem(order) => screens::report_problem(order, lookup_by).await,
                 View::Complaint { order, ticket } => screens::complaint(order, ticket).await,
                 View::Bonuses => screens::bonuses(lookup_by).await,
+                View::RateUs => screens::rate_us(lookup_by).await,
             };
             // A new screen replaces the control that had focus: once it is drawn, move focus to
             // its starting point so keyboard and screen-reader users are not dropped to <body>.

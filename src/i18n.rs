@@ -76,6 +76,28 @@ pub struct Strings {
     pub lookup_other: &'static str,
     pub complaint: ComplaintStrings,
     pub bonuses: BonusStrings,
+    pub csat: CsatStrings,
+}
+
+/// One-click CSAT: the question, the five spoken labels, the comment after.
+pub struct CsatStrings {
+    pub question_complaint: &'static str,
+    pub question_order: &'static str,
+    pub question_service: &'static str,
+    /// Scores 1 to 5, as screen readers say them.
+    pub labels: [&'static str; 5],
+    pub saving: &'static str,
+    pub saved: &'static str,
+    /// `{date}`.
+    pub editable_until: &'static str,
+    /// The edit window has closed: `{label}`.
+    pub locked: &'static str,
+    pub comment_label: &'static str,
+    pub comment_send: &'static str,
+    pub comment_sent: &'static str,
+    pub comment_too_long: &'static str,
+    pub not_saved: &'static str,
+    pub rate_intro: &'static str,
 }
 
 /// The "My bonuses" card.
@@ -505,6 +527,22 @@ static EN: Strings = Strings {
         },
         nothing_yet: "No points yet: every delivered order earns them.",
     },
+    csat: CsatStrings {
+        question_complaint: "How satisfied are you with how we handled this report?",
+        question_order: "How satisfied are you with this order?",
+        question_service: "How satisfied are you with our service?",
+        labels: ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"],
+        saving: "Saving your answer…",
+        saved: "Thank you! Your answer is saved.",
+        editable_until: "You can change it until {date}.",
+        locked: "Your answer: {label}. Thank you!",
+        comment_label: "Anything you would like to add? (optional)",
+        comment_send: "Send comment",
+        comment_sent: "Thank you, your comment reached us.",
+        comment_too_long: "A comment is at most 1,000 characters. Please shorten it.",
+        not_saved: "Your answer was not saved. Check your connection and choose again.",
+        rate_intro: "Look up an order to tell us how it went.",
+    },
 };
 
 static RU: Strings = Strings {
@@ -701,6 +739,22 @@ static RU: Strings = Strings {
         },
         nothing_yet: "Баллов пока нет: они начисляются за каждый доставленный заказ.",
     },
+    csat: CsatStrings {
+        question_complaint: "Насколько вы довольны тем, как мы решили ваше обращение?",
+        question_order: "Насколько вы довольны этим заказом?",
+        question_service: "Насколько вы довольны нашим сервисом?",
+        labels: ["Совсем не доволен", "Не доволен", "Ни то ни другое", "Доволен", "Очень доволен"],
+        saving: "Сохраняем ответ…",
+        saved: "Спасибо! Ваш ответ сохранён.",
+        editable_until: "Изменить его можно до {date}.",
+        locked: "Ваш ответ: {label}. Спасибо!",
+        comment_label: "Хотите что-то добавить? (необязательно)",
+        comment_send: "Отправить комментарий",
+        comment_sent: "Спасибо, ваш комментарий получен.",
+        comment_too_long: "Комментарий — не больше 1000 символов. Сократите его, пожалуйста.",
+        not_saved: "Ответ не сохранился. Проверьте подключение и выберите оценку ещё раз.",
+        rate_intro: "Найдите заказ, чтобы рассказать, как всё прошло.",
+    },
 };
 
 static AR: Strings = Strings {
@@ -883,5 +937,21 @@ static AR: Strings = Strings {
             other: "تنتهي صلاحية {n} نقطة في {date}",
         },
         nothing_yet: "لا نقاط بعد: تحصل عليها مع كل طلب يتم تسليمه.",
+    },
+    csat: CsatStrings {
+        question_complaint: "ما مدى رضاك عن طريقة معالجتنا لبلاغك؟",
+        question_order: "ما مدى رضاك عن هذا الطلب؟",
+        question_service: "ما مدى رضاك عن خدمتنا؟",
+        labels: ["غير راضٍ إطلاقًا", "غير راضٍ", "محايد", "راضٍ", "راضٍ جدًا"],
+        saving: "جارٍ حفظ إجابتك…",
+        saved: "شكرًا لك! حُفظت إجابتك.",
+        editable_until: "يمكنك تغييرها حتى {date}.",
+        locked: "إجابتك: {label}. شكرًا لك!",
+        comment_label: "هل تودّ إضافة شيء؟ (اختياري)",
+        comment_send: "إرسال التعليق",
+        comment_sent: "شكرًا، وصلنا تعليقك.",
+        comment_too_long: "التعليق 1000 حرف كحدّ أقصى. يُرجى اختصاره.",
+        not_saved: "لم تُحفظ إجابتك. تحقّق من اتصالك واختر مجددًا.",
+        rate_intro: "ابحث عن طلب لتخبرنا كيف سارت الأمور.",
     },
 };

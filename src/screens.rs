@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::components::{
     bonuses::MyBonuses,
     complaints::{ComplaintTicket, ReportProblem},
+    csat::RateUs,
     my_orders::MyOrders,
     order_lookup::OrderLookupForm,
     order_view::OrderDetails,
@@ -44,4 +45,9 @@ pub async fn complaint(order: OrderNumber, ticket: String) -> AnyView {
 #[cfg_attr(feature = "split", leptos::lazy)]
 pub async fn bonuses(mode: LookupMode) -> AnyView {
     view! { <MyBonuses mode/> }.into_any()
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn rate_us(mode: LookupMode) -> AnyView {
+    view! { <RateUs mode/> }.into_any()
 }

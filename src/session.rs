@@ -23,6 +23,8 @@ pub enum View {
     },
     /// "My bonuses": points, tier and progress.
     Bonuses,
+    /// "Rate us": the service, or an order.
+    RateUs,
 }
 
 /// Where a complaint the shopper pressed Send on stands (it outlives the form's screen).
@@ -126,6 +128,11 @@ impl Session {
     /// lookup's (the shopper of that order). Tracked: a view re-renders when either changes.
     pub fn shopper_or_order_token(&self) -> Option<String> {
         self.shopper_token.get().or_else(|| self.order_tokens.with(|t| t.last().map(|(_, t)| t.clone())))
+    }
+
+    /// The most recent lookup's order and token. Tracked.
+    pub fn last_looked_up(&self) -> Option<(OrderNumber, String)> {
+        self.order_tokens.with(|t| t.last().cloned())
     }
 
     pub fn cached_order(&self, number: &OrderNumber) -> Option<OrderView> {

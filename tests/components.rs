@@ -8,14 +8,15 @@ use std::collections::BTreeMap;
 
 use carebox_contract::{
     Actor, CalendarDate, ComplaintCategory, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView, ContactPreference,
-    DelayNotice, DesiredResolution, EscalationLevel, Feature, Locale, LookupMode, OrderEventKind, OrderItem, OrderNumber, OrderStatus,
-    OrderView, Priority, ResolutionKind, Shipment, Theme, TimelineEntry, Timestamp, WidgetConfig,
+    CsatScore, DelayNotice, DesiredResolution, EscalationLevel, Feature, Locale, LookupMode, OrderEventKind, OrderItem, OrderNumber,
+    OrderStatus, OrderView, Priority, ResolutionKind, Shipment, Theme, TimelineEntry, Timestamp, WidgetConfig,
 };
 use carebox_widget::{
     App, MountConfig, PanelState, Session, WidgetSettings,
     components::{
         bonuses::BonusesCard,
         complaints::{ComplaintForm, TicketCard},
+        csat::RatingScale,
         home::Home,
         order_lookup::OrderLookupForm,
         order_view::OrderCard,
@@ -128,11 +129,11 @@ async fn home_greets_with_the_merchants_text_and_lists_the_four_entries_in_russi
         .map(|i| mounted.shadow.query_selector_all(".carebox-entry__title").unwrap().item(i).unwrap().text_content().unwrap())
         .collect();
     assert_eq!(titles, ["Отследить заказ", "Сообщить о проблеме", "Оцените нас", "Мои бонусы"]);
-    // Live capabilities are buttons into their flow; the others say plainly they are coming.
-    assert_eq!(mounted.count(".carebox-entry__badge"), 1, "only the rating is still to come");
-    assert_eq!(mounted.text(".carebox-entry__badge"), "Скоро");
-    assert!(mounted.query("[data-feature=order_status] button.carebox-entry__action").is_some());
-    assert!(mounted.query("[data-feature=complaints] button.carebox-entry__action").is_some());
+    // Every capability is a button into its flow; nothing is "coming soon" any more.
+    assert_eq!(mounted.count(".carebox-entry__badge"), 0);
+    for feature in ["order_status", "complaints", "csat", "loyalty"] {
+        assert!(mounted.query(&format!("[data-feature={feature}] button.carebox-entry__action")).is_some(), "{feature}");
+    }
     assert!(mounted.query("[data-feature=loyalty] button.carebox-entry__action").is_some());
     let close = mounted.query(".carebox-panel__close").unwrap();
     assert_eq!(close.get_attribute("aria-label").as_deref(), Some("Закрыть"));
@@ -583,4 +584,91 @@ async fn bonuses_speak_russian_plurals() {
         assert_eq!(mounted.text(".carebox-bonuses__next"), expected_next);
         assert_eq!(mounted.text(".carebox-bonuses__expiring"), "21 балл сгорит 30 нояб. 2026 г.");
     }
+}
+
+/// The rating as a keyboard user meets it: one Tab stop, arrows and Home/End moving focus
+/// without answering, a click (what Enter and Space do on a button) answering at once.
+fn mount_rating(locale: Locale, read_only: bool) -> (Mounted, RwSignal<Vec<u8>>) {
+    let chosen = RwSignal::new(Vec::<u8>::new());
+    let selected = RwSignal::new(None::<CsatScore>);
+    let mounted = mount_in_shadow(settings(locale, "http://127.0.0.1:9"), move || {
+        let on_choose = Callback::new(move |score: CsatScore| {
+            chosen.update(|c| c.push(score.get()));
+            selected.set(Some(score));
+        });
+        view! { <p id="q">"How was it?"</p><RatingScale labelled_by="q" selected read_only=read_only on_choose/> }
+    });
+    (mounted, chosen)
+}
+
+fn press(mounted: &Mounted, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    mounted.shadow.active_element().expect("something has focus").dispatch_event(&event).unwrap();
+}
+
+fn focused_score(mounted: &Mounted) -> Option<String> {
+    mounted.shadow.active_element().and_then(|e| e.get_attribute("data-score"))
+}
+
+fn option(mounted: &Mounted, score: u8) -> web_sys::HtmlElement {
+    mounted.query(&format!("[role=radio][data-score=\"{score}\"]")).unwrap().unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn the_rating_is_a_radio_group_whose_arrows_move_focus_and_whose_click_answers_at_once() {
+    let (mounted, chosen) = mount_rating(Locale::En, false);
+    eventually("rating drawn", || mounted.count("[role=radio]") == 5).await;
+    assert_eq!(mounted.query("[role=radiogroup]").unwrap().get_attribute("aria-labelledby").as_deref(), Some("q"));
+    let labels: Vec<String> = (1..=5).map(|s| option(&mounted, s).get_attribute("aria-label").unwrap()).collect();
+    assert_eq!(labels, ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"]);
+    assert_eq!(mounted.count("[role=radio][tabindex=\"0\"]"), 1, "one Tab stop");
+    assert_eq!(mounted.count("[role=radio][aria-checked=true]"), 0);
+
+    option(&mounted, 1).focus().unwrap();
+    press(&mounted, "ArrowRight");
+    assert_eq!(focused_score(&mounted).as_deref(), Some("2"));
+    press(&mounted, "End");
+    assert_eq!(focused_score(&mounted).as_deref(), Some("5"));
+    press(&mounted, "ArrowDown");
+    assert_eq!(focused_score(&mounted).as_deref(), Some("1"), "wraps around");
+    press(&mounted, "ArrowLeft");
+    press(&mounted, "ArrowUp");
+    assert_eq!(focused_score(&mounted).as_deref(), Some("4"));
+    press(&mounted, "Home");
+    assert_eq!(focused_score(&mounted).as_deref(), Some("1"));
+    assert_eq!(chosen.get_untracked(), Vec::<u8>::new(), "moving around answers nothing");
+
+    option(&mounted, 4).click();
+    assert_eq!(chosen.get_untracked(), [4], "the first click is the answer");
+    eventually("4 checked", || option(&mounted, 4).get_attribute("aria-checked").as_deref() == Some("true")).await;
+    assert_eq!(option(&mounted, 4).get_attribute("tabindex").as_deref(), Some("0"), "the Tab stop follows the answer");
+    assert_eq!(option(&mounted, 1).get_attribute("tabindex").as_deref(), Some("-1"));
+    option(&mounted, 2).click();
+    assert_eq!(chosen.get_untracked(), [4, 2], "a second click changes it");
+}
+
+#[wasm_bindgen_test]
+async fn in_arabic_the_scale_runs_right_to_left_and_a_closed_answer_is_read_only() {
+    let (mounted, chosen) = mount_rating(Locale::Ar, false);
+    eventually("rating drawn", || mounted.count("[role=radio]") == 5).await;
+    assert_eq!(option(&mounted, 5).get_attribute("aria-label").as_deref(), Some("راضٍ جدًا"));
+    option(&mounted, 2).focus().unwrap();
+    press(&mounted, "ArrowLeft");
+    assert_eq!(focused_score(&mounted).as_deref(), Some("3"), "ArrowLeft goes up the scale in RTL");
+    press(&mounted, "ArrowRight");
+    press(&mounted, "ArrowRight");
+    assert_eq!(focused_score(&mounted).as_deref(), Some("1"));
+    drop(mounted);
+    assert!(chosen.get_untracked().is_empty());
+
+    let (mounted, chosen) = mount_rating(Locale::En, true);
+    eventually("rating drawn", || mounted.count("[role=radio]") == 5).await;
+    assert_eq!(mounted.query("[role=radiogroup]").unwrap().get_attribute("aria-readonly").as_deref(), Some("true"));
+    assert_eq!(option(&mounted, 3).get_attribute("aria-disabled").as_deref(), Some("true"));
+    option(&mounted, 3).click();
+    assert!(chosen.get_untracked().is_empty(), "read-only: a click changes nothing");
 }

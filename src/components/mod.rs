@@ -3,6 +3,7 @@
 
 pub mod bonuses;
 pub mod complaints;
+pub mod csat;
 pub mod failure;
 pub mod home;
 pub mod my_orders;

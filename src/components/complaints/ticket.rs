@@ -2,8 +2,8 @@
 //! countdown), what happened so far, and "Escalate" when the rules allow it.
 
 use carebox_contract::{
-    Actor, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView, ErrorCode, EscalationReason, Locale, OrderNumber,
-    Timestamp,
+    Actor, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView, CsatSubject, ErrorCode, EscalationReason, Locale,
+    OrderNumber, Timestamp,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
 
@@ -12,6 +12,7 @@ use crate::{
     PanelState, WidgetSettings,
     api::ApiFailure,
     components::{
+        csat::CsatPrompt,
         failure::{Failure, LookUpAgain, RequestIdDetails, needs_lookup},
         skeleton::Skeleton,
     },
@@ -83,6 +84,11 @@ pub fn TicketCard(
     };
     let order_items: Vec<u32> = complaint.items.clone();
     let history = complaint.timeline.iter().rev().map(|entry| timeline_entry(text, locale, entry)).collect_view();
+    // Once resolved, the shopper is asked how it was handled.
+    let rating = (complaint.status == ComplaintStatus::Resolved)
+        .then(|| use_context::<Session>().and_then(|s| s.token_for(&complaint.order_number)))
+        .flatten()
+        .map(|token| view! { <CsatPrompt subject=CsatSubject::Complaint(complaint.ticket.clone()) token/> });
     let escalate = (complaint.can_escalate && complaint.level.next().is_some()).then(|| {
         view! { <EscalateForm complaint=complaint.clone() on_changed/> }
     });
@@ -100,6 +106,7 @@ pub fn TicketCard(
             </dl>
             <p class="carebox-ticket__promise" data-overdue=move || promise().1.to_string()>{move || promise().0}</p>
             {escalate}
+            {rating}
             <section class="carebox-order__section">
                 <h4>{words.your_report}</h4>
                 <p class="carebox-ticket__category"><strong>{words.category(complaint.category)}</strong>

@@ -62,6 +62,12 @@ fn Entry(feature: Feature, text: &'static Strings) -> impl IntoView {
             </li>
         }
         .into_any(),
+        (Feature::Csat, Some(session)) => view! {
+            <li class="carebox-entry" data-feature=feature.as_str()>
+                <button type="button" class="carebox-entry__action" on:click=move |_| session.go(View::RateUs)>{content()}</button>
+            </li>
+        }
+        .into_any(),
         (Feature::Complaints, Some(session)) => view! {
             <li class="carebox-entry" data-feature=feature.as_str()>
                 <button type="button" class="carebox-entry__action" on:click=move |_| session.go(View::ReportProblem(None))>{content()}</button>

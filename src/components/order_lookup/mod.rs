@@ -22,6 +22,8 @@ pub enum AfterLookup {
     ReportProblem,
     /// The "My bonuses" card of the order's shopper.
     Bonuses,
+    /// "Rate us", rating the order.
+    Rate,
 }
 
 /// What the shopper is told about one field.
@@ -93,6 +95,7 @@ pub fn OrderLookupForm(
                             AfterLookup::Order => View::Order(number),
                             AfterLookup::ReportProblem => View::ReportProblem(Some(number)),
                             AfterLookup::Bonuses => View::Bonuses,
+                            AfterLookup::Rate => View::RateUs,
                         });
                     }
                     Err(ApiFailure { kind: FailureKind::Server { field: Some(field), code, .. }, .. })

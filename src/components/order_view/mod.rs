@@ -1,7 +1,7 @@
 //! One order as the shopper sees it: where it is, what happens next, when it arrives (or an
 //! apology when it is late), the parcels, the items, the points, and the full history.
 
-use carebox_contract::{OrderNumber, OrderStatus, OrderView};
+use carebox_contract::{CsatSubject, OrderNumber, OrderStatus, OrderView};
 use leptos::prelude::*;
 
 use crate::{
@@ -9,6 +9,7 @@ use crate::{
     api::{ApiClient, ApiFailure},
     components::{
         complaints::{ComplaintList, ComplaintSource},
+        csat::CsatPrompt,
         failure::{Failure, LookUpAgain, needs_lookup},
         skeleton::Skeleton,
     },
@@ -188,6 +189,11 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
         })
         .collect_view();
 
+    // Once delivered, the shopper is asked how the order went.
+    let rating = (status == OrderStatus::Delivered)
+        .then(|| session.as_ref().and_then(|s| s.token_for(&order.number)))
+        .flatten()
+        .map(|token| view! { <CsatPrompt subject=CsatSubject::Order(order.number.clone()) token/> });
     let number = order.number.clone();
     let report = session.map(|session| {
         let reports = view! { <ComplaintList source=ComplaintSource::Order(number.clone())/> };
@@ -222,6 +228,7 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
                 <h4>{text.history}</h4>
                 <ol class="carebox-timeline">{history}</ol>
             </section>
+            {rating}
             {report}
         </article>
     }
