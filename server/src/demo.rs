@@ -6,12 +6,12 @@ use std::net::SocketAddr;
 use carebox_contract::{
     AccentColor, CalendarDate, ColorScheme, ComplaintCategory, ComplaintDescription, ContactPreference, CornerRadius, DesiredResolution,
     Email, EscalationLevel, Feature, Locale, LookupMode, LoyaltyTier, OrderEventKind, OrderItem, OrderNumber, Postcode, Priority,
-    PublishableKey, Shipment, Theme, Timestamp,
+    PublishableKey, ResolutionKind, Shipment, Theme, Timestamp,
 };
 
 use crate::domain::order::{OrderDetails, OrderEvent};
-use crate::domain::token;
-use crate::storage::{MerchantSettings, NewComplaint, NewMerchant, OrderWriteError, Store};
+use crate::domain::{complaint, token};
+use crate::storage::{Filed, MerchantSettings, NewComplaint, NewMerchant, OrderWriteError, Store};
 
 pub const DEMO_MERCHANT_ID: &str = "m_demo_northwind";
 pub const DEMO_MERCHANT_NAME: &str = "Northwind Goods";
@@ -75,6 +75,7 @@ pub async fn seed(store: &Store, origins: &[String], now: Timestamp) -> Result<(
         for order in DEMO_ORDERS {
             seed_order(store, order, now).await?;
         }
+        seed_resolved_complaint(store, now).await?;
         seed_overdue_complaint(store, now).await?;
     }
     tracing::info!(merchant = DEMO_MERCHANT_ID, ?origins, orders = DEMO_ORDERS.len(), "demo merchant seeded");
@@ -340,5 +341,44 @@ async fn seed_overdue_complaint(store: &Store, now: Timestamp) -> Result<(), sql
         due_at: Timestamp::from_unix_ms(filed_at.unix_ms() + 24 * 3_600_000),
     };
     store.file_complaint_once("demo-overdue-complaint", "demo", complaint, filed_at).await?;
+    Ok(())
+}
+
+/// An earlier complaint of Anna's about NW-1001, resolved with a replacement: the ticket asks
+/// her how it was handled (one-click CSAT).
+async fn seed_resolved_complaint(store: &Store, now: Timestamp) -> Result<(), sqlx::Error> {
+    let number = OrderNumber::parse("NW-1001").expect("valid demo number");
+    let order = store.order_by_number(DEMO_MERCHANT_ID, &number).await?.expect("seeded before");
+    let hours_ago = |h: i64| Timestamp::from_unix_ms(now.unix_ms() - h * 3_600_000);
+    let description = ComplaintDescription::parse("The flask's lid arrived cracked; it leaks when tipped.").expect("valid demo text");
+    let complaint = NewComplaint {
+        merchant_id: DEMO_MERCHANT_ID,
+        order_id: &order.id,
+        shopper_tier: None,
+        category: ComplaintCategory::Quality,
+        description: &description,
+        desired_resolution: DesiredResolution::Replacement,
+        contact_preference: ContactPreference::Email,
+        items: &[0],
+        level: EscalationLevel::L1,
+        priority: Priority::Normal,
+        due_at: hours_ago(120),
+    };
+    let Filed::Created(filed) = store.file_complaint_once("demo-resolved-complaint", "demo", complaint, hours_ago(140)).await? else {
+        return Ok(());
+    };
+    let resolve = complaint::Action::MerchantResolve {
+        resolution: ResolutionKind::Replacement,
+        note: Some("A new lid is on its way; no need to send anything back.".into()),
+        compensation: None,
+    };
+    let policy = complaint::SlaPolicy::from_tiers(&LoyaltyTier::defaults());
+    let at = hours_ago(130);
+    store
+        .change_complaint(DEMO_MERCHANT_ID, &filed.ticket, at, &Default::default(), |current| {
+            complaint::apply(&current.state(), resolve, at, &policy, None)
+        })
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("demo complaint: {e:?}")))?;
     Ok(())
 }

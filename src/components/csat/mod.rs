@@ -23,7 +23,13 @@ use crate::{
 
 /// The rating of one subject, starting from the shopper's answer so far.
 #[component]
-pub fn CsatPrompt(subject: CsatSubject, token: String) -> impl IntoView {
+pub fn CsatPrompt(
+    subject: CsatSubject,
+    token: String,
+    /// The prompt is the screen's main content (its question is an `h3`, else an `h4`).
+    #[prop(optional)]
+    standalone: bool,
+) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let in_flight = InFlight::new();
     let status = {
@@ -42,7 +48,7 @@ pub fn CsatPrompt(subject: CsatSubject, token: String) -> impl IntoView {
                     move || {
                         let (subject, token) = (subject.clone(), token.clone());
                         Suspend::new(async move {
-                            status.await.map(|status| view! { <CsatAnswerBox subject token answer=status.answer/> })
+                            status.await.map(|status| view! { <CsatAnswerBox subject token answer=status.answer standalone/> })
                         })
                     }
                 }
@@ -62,7 +68,7 @@ enum CommentState {
 }
 
 #[component]
-pub fn CsatAnswerBox(subject: CsatSubject, token: String, answer: Option<CsatAnswer>) -> impl IntoView {
+pub fn CsatAnswerBox(subject: CsatSubject, token: String, answer: Option<CsatAnswer>, #[prop(optional)] standalone: bool) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let panel = use_context::<PanelState>();
     let locale = settings.locale;
@@ -206,7 +212,11 @@ pub fn CsatAnswerBox(subject: CsatSubject, token: String, answer: Option<CsatAns
 
     view! {
         <section class="carebox-csat" data-subject=subject.kind() data-answered=move || answer.with(Option::is_some).to_string()>
-            <h4 id=question_id.clone() class="carebox-csat__question">{question}</h4>
+            {if standalone {
+                view! { <h3 id=question_id.clone() class="carebox-csat__question">{question}</h3> }.into_any()
+            } else {
+                view! { <h4 id=question_id.clone() class="carebox-csat__question">{question}</h4> }.into_any()
+            }}
             <RatingScale labelled_by=question_id selected read_only on_choose/>
             <p class="carebox-csat__status" role="status">{status_line}</p>
             <p class="carebox-field__error" role="alert">{move || problem.get()}</p>

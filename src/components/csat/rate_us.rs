@@ -18,7 +18,7 @@ pub fn RateUs(mode: LookupMode) -> impl IntoView {
     let words = &strings(expect_context::<WidgetSettings>().locale).csat;
     let target = Memo::new(move |_| session.rating_target());
     move || match target.get() {
-        Some((subject, token)) => view! { <div class="carebox-csat-screen"><CsatPrompt subject token/></div> }.into_any(),
+        Some((subject, token)) => view! { <div class="carebox-csat-screen"><CsatPrompt subject token standalone=true/></div> }.into_any(),
         None => view! {
             <p class="carebox-lookup__intro">{words.rate_intro}</p>
             <OrderLookupForm mode then=AfterLookup::Rate/>
