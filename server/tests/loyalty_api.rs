@@ -33,6 +33,8 @@ async fn deliver(app: &TestApp, number: &str) -> reqwest::Response {
 async fn a_delivered_order_earns_points_once(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let token = order_of(&app, "NW-2001", "anna@example.com").await;
+    let shown = app.get_order(SHOP_KEY, "NW-2001", &token).await;
+    assert_eq!(json_of(shown).await["loyalty_points"], 97, "what the order will earn at Bronze's rate");
     let before = summary(&app, &token).await;
     assert_eq!((before["balance"].as_i64(), before["tier"]["id"].as_str()), (Some(0), Some("bronze")));
     assert_eq!(before["next_tier"], json!({"id": "silver", "name": "Silver", "threshold": 500, "points_needed": 500}));
@@ -75,8 +77,12 @@ async fn tiers_are_the_merchants_and_set_rates_and_response_times(engine: Engine
     let token = order_of(&app, "NW-3001", "anna@example.com").await;
     deliver(&app, "NW-3001").await;
     assert_eq!(summary(&app, &token).await["tier"], json!({"id": "star", "name": "Star"}));
-    order_of(&app, "NW-3002", "anna@example.com").await;
+    let second = order_of(&app, "NW-3002", "anna@example.com").await;
+    let shown = app.get_order(SHOP_KEY, "NW-3002", &second).await;
+    assert_eq!(json_of(shown).await["loyalty_points"], 291, "will earn at Star's 300%");
     deliver(&app, "NW-3002").await;
+    let shown = app.get_order(SHOP_KEY, "NW-3002", &second).await;
+    assert_eq!(json_of(shown).await["loyalty_points"], 291, "credited at Star's 300%");
     let star = summary(&app, &token).await;
     assert_eq!(star["balance"], 97 + 291);
     assert_eq!(star["next_tier"], Value::Null);

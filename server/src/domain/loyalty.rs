@@ -49,6 +49,20 @@ struct Lot {
 
 /// Walks the ledger in time order: credits become lots, removals use the oldest lots first,
 /// and a lot's unused points expire at its expiry (an `expiration` entry in the history).
+/// What an order earns, as its page shows it: the points credited for it once delivered,
+/// before that what the shopper's tier rate would earn on its total.
+pub fn points_for_order(ledger: &[LedgerLine], tiers: &[LoyaltyTier], now: Timestamp, number: &OrderNumber, total_minor: i64) -> i64 {
+    let credited = ledger.iter().find(|l| l.kind == LoyaltyEntryKind::Order && l.order_number.as_ref() == Some(number));
+    match credited {
+        Some(line) => line.points,
+        None => {
+            let tier = summarize(ledger, tiers, now).tier.id;
+            let rate = tiers.iter().find(|t| t.id == tier).map_or(100, |t| t.earn_percent);
+            order_points(total_minor, rate)
+        }
+    }
+}
+
 pub fn summarize(ledger: &[LedgerLine], tiers: &[LoyaltyTier], now: Timestamp) -> LoyaltySummary {
     let mut lines: Vec<&LedgerLine> = ledger.iter().filter(|l| l.at <= now).collect();
     lines.sort_by_key(|l| l.at);
@@ -233,5 +247,16 @@ mod tests {
         tiers[0].threshold = 10;
         assert!(LoyaltyTier::check_list(&tiers).is_err());
         assert!(LoyaltyTier::check_list(&[]).is_err());
+    }
+
+    #[test]
+    fn an_order_shows_its_credit_once_delivered_else_the_tier_rate() {
+        let tiers = LoyaltyTier::defaults();
+        let number = OrderNumber::parse("NW-1").unwrap();
+        assert_eq!(points_for_order(&[], &tiers, at(0), &number, 9_700), 97, "Bronze: 100%");
+        let silver = [credit(LoyaltyEntryKind::Adjustment, 600, -1)];
+        assert_eq!(points_for_order(&silver, &tiers, at(0), &number, 9_700), 121, "Silver: 125%, rounded down");
+        let delivered = [LedgerLine { order_number: Some(number.clone()), ..credit(LoyaltyEntryKind::Order, 80, -2) }, silver[0].clone()];
+        assert_eq!(points_for_order(&delivered, &tiers, at(0), &number, 9_700), 80, "what was credited, whatever the tier now");
     }
 }

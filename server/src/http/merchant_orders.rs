@@ -7,7 +7,7 @@ use axum::{
 };
 use carebox_contract::{ErrorBody, OrderEventRequest, OrderNumber, OrderStatus, OrderView, UpsertOrderRequest};
 
-use super::{AppState, auth::MerchantApi, json::ApiJson, orders::view};
+use super::{AppState, auth::MerchantApi, json::ApiJson};
 use crate::ApiError;
 use crate::domain::order::{OrderDetails, OrderEvent};
 use crate::storage::{OrderWriteError, WriteOutcome};
@@ -55,7 +55,7 @@ pub async fn upsert_order(
     let now = state.clock.now();
     let outcome = state.store.upsert_order(&merchant.id, &number, &details, now).await?;
     let order = state.store.order_by_number(&merchant.id, &number).await?.ok_or(ApiError::NotFound)?;
-    Ok((status_of(outcome), Json(view(&order, now)?)))
+    Ok((status_of(outcome), Json(stored_view(&order, now)?)))
 }
 
 /// Adds a status or shipment event; the same event id again changes nothing.
@@ -94,7 +94,7 @@ pub async fn append_event(
             tracing::info!(points, "order points credited");
         }
     }
-    Ok((status_of(outcome), Json(view(&order, now)?)))
+    Ok((status_of(outcome), Json(stored_view(&order, now)?)))
 }
 
 /// The order as its shopper sees it.
@@ -113,5 +113,10 @@ pub async fn get_order(
 ) -> Result<Json<OrderView>, ApiError> {
     let number = OrderNumber::parse(&number)?;
     let order = state.store.order_by_number(&merchant.id, &number).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(view(&order, state.clock.now())?))
+    Ok(Json(stored_view(&order, state.clock.now())?))
+}
+
+/// The order as stored: the merchant sees their own data (no projected points).
+fn stored_view(order: &crate::storage::StoredOrder, now: carebox_contract::Timestamp) -> Result<carebox_contract::OrderView, ApiError> {
+    order.view(now.utc_date()).map_err(ApiError::internal)
 }

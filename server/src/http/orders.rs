@@ -8,11 +8,13 @@ use axum::{
     http::HeaderMap,
 };
 use carebox_contract::{
-    ErrorBody, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, ShopperOrders, Timestamp,
+    ErrorBody, Feature, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderStatus, OrderView,
+    ShopperOrders, Timestamp,
 };
 
 use super::{AppState, Merchant, auth::ShopperAccess, json::ApiJson};
 use crate::ApiError;
+use crate::domain::loyalty;
 use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims};
 use crate::storage::{MerchantRecord, StoredOrder};
 
@@ -72,7 +74,7 @@ pub async fn lookup_order(
     Ok(Json(OrderLookupResponse {
         token: token::sign(&claims, &state.order_token_key, Some(CAREBOX_KID)),
         expires_at,
-        order: view(&order, now)?,
+        order: view(&state, &merchant, &order).await?,
     }))
 }
 
@@ -101,7 +103,7 @@ pub async fn get_order(
 ) -> Result<Json<OrderView>, ApiError> {
     let number = OrderNumber::parse(&number)?;
     let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
-    Ok(Json(view(&order, state.clock.now())?))
+    Ok(Json(view(&state, &merchant, &order).await?))
 }
 
 /// Order `number` of this merchant, if the request's bearer token may open it: its own
@@ -165,8 +167,20 @@ pub(super) async fn identified_shopper_orders(
     Ok(state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), RECENT_ORDERS).await?)
 }
 
-pub(super) fn view(order: &StoredOrder, now: Timestamp) -> Result<OrderView, ApiError> {
-    order.view(now.utc_date()).map_err(ApiError::internal)
+/// The order as its shopper sees it. When the merchant sent no points of their own (and runs
+/// the loyalty programme), the order shows what it earns: its credit once delivered, before
+/// that the shopper's tier rate on its total.
+pub(super) async fn view(state: &AppState, merchant: &MerchantRecord, order: &StoredOrder) -> Result<OrderView, ApiError> {
+    let now = state.clock.now();
+    let mut view = order.view(now.utc_date()).map_err(ApiError::internal)?;
+    let earns = !matches!(view.status, OrderStatus::Cancelled | OrderStatus::Returned);
+    if view.loyalty_points.is_none() && earns && merchant.settings.features.contains(&Feature::Loyalty) {
+        let ledger = state.store.ledger(&merchant.id, &order.details.email).await?;
+        let tiers = &merchant.settings.loyalty_tiers;
+        let points = loyalty::points_for_order(&ledger, tiers, now, &order.number, order.details.total_minor());
+        view.loyalty_points = Some(points).filter(|p| *p > 0);
+    }
+    Ok(view)
 }
 
 /// Compares without stopping at the first difference (lengths may leak; contents do not).
