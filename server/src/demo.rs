@@ -320,13 +320,18 @@ async fn seed_order(store: &Store, order: &DemoOrder, now: Timestamp) -> Result<
     Ok(())
 }
 
-/// Anna's complaint about NW-1001, filed 25 hours ago and still unanswered: the SLA clock
-/// escalates it (and credits the first-breach compensation) as soon as the server runs.
-async fn seed_overdue_complaint(store: &Store, now: Timestamp) -> Result<(), sqlx::Error> {
+/// Files one of Anna's demo complaints about NW-1001 (a quality problem, a replacement wanted).
+async fn file_demo_complaint(
+    store: &Store,
+    idempotency_key: &str,
+    description: &str,
+    item: u32,
+    filed_at: Timestamp,
+    due_at: Timestamp,
+) -> Result<Filed, sqlx::Error> {
     let number = OrderNumber::parse("NW-1001").expect("valid demo number");
     let order = store.order_by_number(DEMO_MERCHANT_ID, &number).await?.expect("seeded before");
-    let filed_at = Timestamp::from_unix_ms(now.unix_ms() - 25 * 3_600_000);
-    let description = ComplaintDescription::parse("One of the two beanies has a hole in the seam.").expect("valid demo text");
+    let description = ComplaintDescription::parse(description).expect("valid demo text");
     let complaint = NewComplaint {
         merchant_id: DEMO_MERCHANT_ID,
         order_id: &order.id,
@@ -335,36 +340,30 @@ async fn seed_overdue_complaint(store: &Store, now: Timestamp) -> Result<(), sql
         description: &description,
         desired_resolution: DesiredResolution::Replacement,
         contact_preference: ContactPreference::Email,
-        items: &[1],
+        items: &[item],
         level: EscalationLevel::L1,
         priority: Priority::Normal,
-        due_at: Timestamp::from_unix_ms(filed_at.unix_ms() + 24 * 3_600_000),
+        due_at,
     };
-    store.file_complaint_once("demo-overdue-complaint", "demo", complaint, filed_at).await?;
+    store.file_complaint_once(idempotency_key, "demo", complaint, filed_at).await
+}
+
+/// Anna's complaint about NW-1001, filed 25 hours ago and still unanswered: the SLA clock
+/// escalates it (and credits the first-breach compensation) as soon as the server runs.
+async fn seed_overdue_complaint(store: &Store, now: Timestamp) -> Result<(), sqlx::Error> {
+    let hours_ago = |h: i64| Timestamp::from_unix_ms(now.unix_ms() - h * 3_600_000);
+    let description = "One of the two beanies has a hole in the seam.";
+    file_demo_complaint(store, "demo-overdue-complaint", description, 1, hours_ago(25), hours_ago(1)).await?;
     Ok(())
 }
 
 /// An earlier complaint of Anna's about NW-1001, resolved with a replacement: the ticket asks
 /// her how it was handled (one-click CSAT).
 async fn seed_resolved_complaint(store: &Store, now: Timestamp) -> Result<(), sqlx::Error> {
-    let number = OrderNumber::parse("NW-1001").expect("valid demo number");
-    let order = store.order_by_number(DEMO_MERCHANT_ID, &number).await?.expect("seeded before");
     let hours_ago = |h: i64| Timestamp::from_unix_ms(now.unix_ms() - h * 3_600_000);
-    let description = ComplaintDescription::parse("The flask's lid arrived cracked; it leaks when tipped.").expect("valid demo text");
-    let complaint = NewComplaint {
-        merchant_id: DEMO_MERCHANT_ID,
-        order_id: &order.id,
-        shopper_tier: None,
-        category: ComplaintCategory::Quality,
-        description: &description,
-        desired_resolution: DesiredResolution::Replacement,
-        contact_preference: ContactPreference::Email,
-        items: &[0],
-        level: EscalationLevel::L1,
-        priority: Priority::Normal,
-        due_at: hours_ago(120),
-    };
-    let Filed::Created(filed) = store.file_complaint_once("demo-resolved-complaint", "demo", complaint, hours_ago(140)).await? else {
+    let description = "The flask's lid arrived cracked; it leaks when tipped.";
+    let filed = file_demo_complaint(store, "demo-resolved-complaint", description, 0, hours_ago(140), hours_ago(116)).await?;
+    let Filed::Created(filed) = filed else {
         return Ok(());
     };
     let resolve = complaint::Action::MerchantResolve {

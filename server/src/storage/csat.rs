@@ -118,9 +118,11 @@ impl Store {
         .await?
         .rows_affected();
         if inserted == 1 {
-            return Ok(Answered::Created(self.stored_csat(answer.merchant_id, &answer.subject_key).await?.expect("just inserted")));
+            return Ok(Answered::Created(
+                self.stored_csat(answer.merchant_id, &answer.subject_key).await?.ok_or(sqlx::Error::RowNotFound)?,
+            ));
         }
-        let stored = self.stored_csat(answer.merchant_id, &answer.subject_key).await?.expect("the conflicting row exists");
+        let stored = self.stored_csat(answer.merchant_id, &answer.subject_key).await?.ok_or(sqlx::Error::RowNotFound)?;
         if csat::outcome(Some(stored.answered_at), now, settings) == Outcome::Locked {
             return Ok(Answered::Locked(stored));
         }
@@ -145,7 +147,7 @@ impl Store {
         .execute(self.pool())
         .await?
         .rows_affected();
-        let stored = self.stored_csat(answer.merchant_id, &answer.subject_key).await?.expect("the row exists");
+        let stored = self.stored_csat(answer.merchant_id, &answer.subject_key).await?.ok_or(sqlx::Error::RowNotFound)?;
         Ok(if changed == 1 { Answered::Changed(stored) } else { Answered::Locked(stored) })
     }
 
