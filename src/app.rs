@@ -134,6 +134,8 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
 #[component]
 fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::html::Div>) -> impl IntoView {
     let lookup_by = config.lookup_by;
+    // The screens' parts that depend on what the merchant enabled read it from here.
+    provide_context(config.clone());
     let first_screen = StoredValue::new(true);
     move || {
         let (view, config) = (view.get(), config.clone());

@@ -8,7 +8,7 @@ mod rating;
 pub use rate_us::RateUs;
 pub use rating::RatingScale;
 
-use carebox_contract::{CsatAnswer, CsatAnswerRequest, CsatComment, CsatScore, CsatSubject, ErrorCode};
+use carebox_contract::{CsatAnswer, CsatAnswerRequest, CsatComment, CsatScore, CsatSubject, ErrorCode, Feature, WidgetConfig};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -30,6 +30,13 @@ pub fn CsatPrompt(
     #[prop(optional)]
     standalone: bool,
 ) -> impl IntoView {
+    // Only where the merchant offers ratings (always, outside the app: component tests).
+    let offered = use_context::<WidgetConfig>().is_none_or(|config| config.features.contains(&Feature::Csat));
+    offered.then(|| view! { <CsatLoaded subject token standalone/> })
+}
+
+#[component]
+fn CsatLoaded(subject: CsatSubject, token: String, standalone: bool) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let in_flight = InFlight::new();
     let status = {
