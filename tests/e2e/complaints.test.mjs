@@ -78,7 +78,8 @@ test("file from an order: specific errors, then a Send cut by the network files 
   assert.equal(await field(page, "carebox-complaint-category-error").textContent(), "Choose what happened.");
   assert.equal(await field(page, "carebox-complaint-description-error").textContent(), "Describe what went wrong.");
   assert.equal(await field(page, "carebox-complaint-desired_resolution-error").textContent(), "Choose what you would like us to do.");
-  assert.equal(await page.evaluate(activeId), "carebox-complaint-category-0", "focus on the first field to fix");
+  // Focus moves on the next animation frame: wait for it (a busy machine draws later).
+  await waitForFocus(page, "carebox-complaint-category-0");
   await field(page, "carebox-complaint-description").fill("Chipped rim");
   assert.equal(await field(page, "carebox-complaint-description-error").textContent(), "Please write a little more: 9 more characters are needed.");
   assert.equal(await field(page, "carebox-complaint-description-count").textContent(), "11 / 2,000");
@@ -252,7 +253,7 @@ test("keyboard only: file a report, then escalate it after the shop's answer", a
   assert.equal(await focused(), "Send to the Supervisor (L2)");
   await press("Enter");
   assert.equal(await field(page, "carebox-escalate-reason-error").textContent(), "Tell us why, so the next person knows.");
-  assert.equal(await page.evaluate(activeId), "carebox-escalate-reason");
+  await waitForFocus(page, "carebox-escalate-reason");
   await page.keyboard.type("A partial refund does not fix a damaged blanket.");
   await press("Tab");
   await press("Enter");
