@@ -21,7 +21,7 @@ use super::{
 };
 use crate::ApiError;
 use crate::domain::{csat, token::TokenError};
-use crate::storage::{Answered, MerchantRecord, NewCsatAnswer};
+use crate::storage::{Answered, MerchantRecord, NewCsatAnswer, StoredComplaint, StoredOrder};
 
 /// A subject resolved for this merchant: what makes its answer unique, and what the
 /// merchant's figures need to know about it.
@@ -33,6 +33,19 @@ pub(super) struct RatedSubject {
 }
 
 impl RatedSubject {
+    fn complaint(subject: CsatSubject, complaint: &StoredComplaint) -> Self {
+        Self {
+            key: subject.to_string(),
+            shopper_email: Some(complaint.shopper_email.clone()),
+            complaint: Some((complaint.category, complaint.level, complaint.status)),
+            subject,
+        }
+    }
+
+    fn order(subject: CsatSubject, order: &StoredOrder) -> Self {
+        Self { key: subject.to_string(), shopper_email: Some(order.details.email.as_str().to_owned()), complaint: None, subject }
+    }
+
     /// Complaints are rated once resolved: the rating is about how it was handled.
     pub fn check_ratable(&self) -> Result<(), ApiError> {
         match self.complaint {
@@ -73,21 +86,11 @@ async fn subject_for_bearer(
     match &subject {
         CsatSubject::Complaint(ticket) => {
             let complaint = complaint_for_bearer(state, merchant, headers, ticket).await?;
-            Ok(RatedSubject {
-                key: subject.to_string(),
-                shopper_email: Some(complaint.shopper_email.clone()),
-                complaint: Some((complaint.category, complaint.level, complaint.status)),
-                subject,
-            })
+            Ok(RatedSubject::complaint(subject, &complaint))
         }
         CsatSubject::Order(number) => {
             let order = order_for_bearer(state, merchant, headers, number).await?;
-            Ok(RatedSubject {
-                key: subject.to_string(),
-                shopper_email: Some(order.details.email.as_str().to_owned()),
-                complaint: None,
-                subject,
-            })
+            Ok(RatedSubject::order(subject, &order))
         }
         CsatSubject::Service => {
             // The shop's service as a whole is rated by a shopper the merchant identified.
@@ -114,31 +117,17 @@ pub(super) async fn subject_of_merchant(
     match &subject {
         CsatSubject::Complaint(ticket) => {
             let complaint = state.store.complaint_by_ticket(&merchant.id, ticket).await?.ok_or(ApiError::NotFound)?;
-            Ok(RatedSubject {
-                key: subject.to_string(),
-                shopper_email: Some(complaint.shopper_email.clone()),
-                complaint: Some((complaint.category, complaint.level, complaint.status)),
-                subject,
-            })
+            Ok(RatedSubject::complaint(subject, &complaint))
         }
         CsatSubject::Order(number) => {
             let order = state.store.order_by_number(&merchant.id, number).await?.ok_or(ApiError::NotFound)?;
-            Ok(RatedSubject {
-                key: subject.to_string(),
-                shopper_email: Some(order.details.email.as_str().to_owned()),
-                complaint: None,
-                subject,
-            })
+            Ok(RatedSubject::order(subject, &order))
         }
         CsatSubject::Service => Err(ApiError::Unprocessable(FieldError::invalid(
             CsatSubject::FIELD,
             "Links are made for a complaint or an order; `service` is rated in the widget by an identified shopper.",
         ))),
     }
-}
-
-fn parse_subject(raw: &str) -> Result<CsatSubject, ApiError> {
-    Ok(CsatSubject::parse(raw)?)
 }
 
 /// The shopper's answer on a subject so far (`answer` is absent before the first one).
@@ -164,7 +153,7 @@ pub async fn get_answer(
     Path(subject): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CsatStatus>, ApiError> {
-    let rated = subject_for_bearer(&state, &merchant, &headers, parse_subject(&subject)?).await?;
+    let rated = subject_for_bearer(&state, &merchant, &headers, CsatSubject::parse(&subject)?).await?;
     let stored = state.store.stored_csat(&merchant.id, &rated.key).await?;
     Ok(Json(CsatStatus { answer: stored.map(|a| a.view(&merchant.settings.csat, state.clock.now())) }))
 }
@@ -197,7 +186,7 @@ pub async fn put_answer(
     headers: HeaderMap,
     ApiJson(request): ApiJson<CsatAnswerRequest>,
 ) -> Result<(StatusCode, Json<CsatAnswer>), ApiError> {
-    let rated = subject_for_bearer(&state, &merchant, &headers, parse_subject(&subject)?).await?;
+    let rated = subject_for_bearer(&state, &merchant, &headers, CsatSubject::parse(&subject)?).await?;
     rated.check_ratable()?;
     let now = state.clock.now();
     let settings = &merchant.settings.csat;
@@ -268,12 +257,11 @@ pub async fn make_links(
     let rated = subject_of_merchant(&state, &merchant, request.subject).await?;
     let expires_at = Timestamp::from_unix_ms(state.clock.now().unix_ms() + days * 86_400_000);
     let base = public_base(&state, &headers);
-    let key = public_key_of(&state, &merchant).await?;
     let links = CsatScore::ALL
         .into_iter()
         .map(|score| {
             let token = csat::sign_link(&rated.subject, score, expires_at, request.locale, merchant.shopper_token_secret.as_bytes());
-            CsatLink { score, url: format!("{base}/csat/r?key={key}&t={token}") }
+            CsatLink { score, url: format!("{base}/csat/r?key={}&t={token}", merchant.publishable_key) }
         })
         .collect();
     Ok((StatusCode::CREATED, Json(CsatLinks { subject: rated.subject, expires_at, links })))
@@ -286,10 +274,6 @@ fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     format!("http://{host}")
-}
-
-async fn public_key_of(state: &AppState, merchant: &MerchantRecord) -> Result<String, ApiError> {
-    state.store.publishable_key_of(&merchant.id).await?.ok_or_else(|| ApiError::internal("merchant without a publishable key"))
 }
 
 #[derive(Debug, Deserialize)]

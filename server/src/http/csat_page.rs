@@ -8,7 +8,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use carebox_contract::{CsatComment, Locale, PublishableKey};
+use carebox_contract::{CsatComment, CsatScore, Locale, PublishableKey};
 use serde::Deserialize;
 
 use super::AppState;
@@ -50,13 +50,12 @@ pub async fn open_link(State(state): State<AppState>, headers: HeaderMap, Query(
         Ok(Answered::Created(stored) | Answered::Changed(stored)) => {
             tracing::info!(merchant = %merchant.id, score = stored.score.get(), "csat answered by e-mail link");
             let words = text(locale);
-            let body =
-                format!("{} {}", words.thanks, (words.recorded)(stored.score.get(), words.labels[usize::from(stored.score.get() - 1)]));
+            let body = format!("{} {}", words.thanks, (words.recorded)(stored.score.get(), words.label(stored.score)));
             page(StatusCode::OK, locale, &merchant.name, &body, Some(form))
         }
         Ok(Answered::Locked(stored)) => {
             let words = text(locale);
-            let body = (words.locked)(stored.score.get(), words.labels[usize::from(stored.score.get() - 1)]);
+            let body = (words.locked)(stored.score.get(), words.label(stored.score));
             page(StatusCode::OK, locale, &merchant.name, &body, None)
         }
         Err(error) => {
@@ -113,13 +112,7 @@ pub async fn post_comment(State(state): State<AppState>, headers: HeaderMap, For
         Ok(Answered::Created(_) | Answered::Changed(_)) => page(StatusCode::OK, locale, &merchant.name, text(locale).comment_saved, None),
         Ok(Answered::Locked(stored)) => {
             let words = text(locale);
-            page(
-                StatusCode::CONFLICT,
-                locale,
-                &merchant.name,
-                &(words.locked)(stored.score.get(), words.labels[usize::from(stored.score.get() - 1)]),
-                None,
-            )
+            page(StatusCode::CONFLICT, locale, &merchant.name, &(words.locked)(stored.score.get(), words.label(stored.score)), None)
         }
         Err(error) => {
             tracing::error!(%error, "csat comment could not be stored");
@@ -235,6 +228,12 @@ struct PageText {
     expired: &'static str,
     invalid: &'static str,
     failed: &'static str,
+}
+
+impl PageText {
+    fn label(&self, score: CsatScore) -> &'static str {
+        self.labels[usize::from(score.get() - 1)]
+    }
 }
 
 fn text(locale: Locale) -> &'static PageText {

@@ -97,11 +97,12 @@ impl Store {
             Some((category, level)) => (Some(super::complaints::name(category)?), Some(level.as_str())),
             None => (None, None),
         };
-        let inserted = sqlx::query(
+        let inserted = sqlx::query(&format!(
             "INSERT INTO csat_answers (id, merchant_id, subject_key, subject, shopper_email, complaint_category, complaint_level, \
              score, comment, source, answered_day, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (merchant_id, subject_key) DO NOTHING",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (merchant_id, subject_key) DO NOTHING \
+             RETURNING {COLUMNS}",
+        ))
         .bind(format!("csat_{}", uuid::Uuid::new_v4().simple()))
         .bind(answer.merchant_id)
         .bind(&answer.subject_key)
@@ -114,13 +115,10 @@ impl Store {
         .bind(answer.source)
         .bind(now.utc_date().to_string())
         .bind(now.unix_ms())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            return Ok(Answered::Created(
-                self.stored_csat(answer.merchant_id, &answer.subject_key).await?.ok_or(sqlx::Error::RowNotFound)?,
-            ));
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(row) = inserted {
+            return Ok(Answered::Created(answer_from_row(&row)?));
         }
         let stored = self.stored_csat(answer.merchant_id, &answer.subject_key).await?.ok_or(sqlx::Error::RowNotFound)?;
         if csat::outcome(Some(stored.answered_at), now, settings) == Outcome::Locked {
@@ -129,11 +127,11 @@ impl Store {
         // The window is checked again in the UPDATE itself, so a change can never land late.
         let window_start = now.unix_ms() - settings.edit_window_hours.saturating_mul(3_600_000);
         let keep_comment = answer.comment.is_none();
-        let changed = sqlx::query(
+        let changed = sqlx::query(&format!(
             "UPDATE csat_answers SET score = $1, comment = CASE WHEN $2 THEN comment ELSE $3 END, source = $4, updated_at_ms = $5, \
              complaint_category = COALESCE($6, complaint_category), complaint_level = COALESCE($7, complaint_level) \
-             WHERE merchant_id = $8 AND subject_key = $9 AND created_at_ms > $10",
-        )
+             WHERE merchant_id = $8 AND subject_key = $9 AND created_at_ms > $10 RETURNING {COLUMNS}",
+        ))
         .bind(i64::from(answer.score.get()))
         .bind(keep_comment)
         .bind(comment)
@@ -144,11 +142,13 @@ impl Store {
         .bind(answer.merchant_id)
         .bind(&answer.subject_key)
         .bind(window_start)
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        let stored = self.stored_csat(answer.merchant_id, &answer.subject_key).await?.ok_or(sqlx::Error::RowNotFound)?;
-        Ok(if changed == 1 { Answered::Changed(stored) } else { Answered::Locked(stored) })
+        .fetch_optional(self.pool())
+        .await?;
+        // No row: the window closed between the read above and this write.
+        match changed {
+            Some(row) => Ok(Answered::Changed(answer_from_row(&row)?)),
+            None => Ok(Answered::Locked(stored)),
+        }
     }
 
     pub async fn stored_csat(&self, merchant_id: &str, subject_key: &str) -> Result<Option<StoredCsatAnswer>, sqlx::Error> {

@@ -49,6 +49,8 @@ impl Default for CompensationSettings {
 pub struct MerchantRecord {
     pub id: String,
     pub name: String,
+    /// For links the server makes on the merchant's behalf.
+    pub publishable_key: String,
     pub settings: MerchantSettings,
     /// Verifies shopper tokens the merchant's backend signs (see `domain::token`).
     pub shopper_token_secret: String,
@@ -86,12 +88,13 @@ pub struct NewMerchant<'a> {
     pub allowed_origins: &'a [String],
 }
 
-const MERCHANT_COLUMNS: &str = "id, name, settings_json, shopper_token_secret";
+const MERCHANT_COLUMNS: &str = "id, name, publishable_key, settings_json, shopper_token_secret";
 
 fn merchant_from_row(row: &sqlx::any::AnyRow) -> Result<MerchantRecord, sqlx::Error> {
     Ok(MerchantRecord {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
+        publishable_key: row.try_get("publishable_key")?,
         settings: super::json_column(row, "settings_json")?,
         shopper_token_secret: row.try_get("shopper_token_secret")?,
     })
@@ -117,12 +120,6 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(merchant_from_row).transpose()
-    }
-
-    /// The publishable key of a merchant (for links the server makes on its behalf).
-    pub async fn publishable_key_of(&self, merchant_id: &str) -> Result<Option<String>, sqlx::Error> {
-        let row = sqlx::query("SELECT publishable_key FROM merchants WHERE id = $1").bind(merchant_id).fetch_optional(self.pool()).await?;
-        row.map(|row| row.try_get("publishable_key")).transpose()
     }
 
     /// Whether `origin` may call the public API with this publishable key.

@@ -13,11 +13,11 @@ use crate::{
         failure::{Failure, RequestIdDetails, needs_lookup},
         my_orders::MyOrders,
         order_lookup::{AfterLookup, OrderLookupForm},
-        order_view::load_order,
+        order_view::order_resource,
         skeleton::Skeleton,
     },
     i18n::{CONTACT_PREFERENCES, ComplaintStrings, DESIRED_RESOLUTIONS, fill, strings},
-    session::{ComplaintSend, InFlight, Session},
+    session::{ComplaintSend, Session},
 };
 
 /// The complaint flow's first screen.
@@ -58,15 +58,7 @@ fn ReportForOrder(number: OrderNumber, mode: LookupMode) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
     let text = strings(settings.locale);
-    let in_flight = InFlight::new();
-    let order = {
-        let (session, number) = (session.clone(), number.clone());
-        LocalResource::new(move || {
-            let (api, number, session) = (settings.api.clone(), number.clone(), session.clone());
-            let abort = in_flight.start();
-            async move { load_order(&session, &api, &number, abort.as_ref()).await }
-        })
-    };
+    let order = order_resource(number.clone());
     view! {
         <Transition fallback=move || view! { <Skeleton rows=4/> }>
             <ErrorBoundary fallback={

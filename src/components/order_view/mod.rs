@@ -21,17 +21,8 @@ use crate::{
 /// Loads the order (or shows the lookup's answer at once) and renders it.
 #[component]
 pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
-    let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
-    let in_flight = InFlight::new();
-    let order = {
-        let (session, number) = (session.clone(), number.clone());
-        LocalResource::new(move || {
-            let (api, number, session) = (settings.api.clone(), number.clone(), session.clone());
-            let abort = in_flight.start();
-            async move { load_order(&session, &api, &number, abort.as_ref()).await }
-        })
-    };
+    let order = order_resource(number.clone());
     let retry = {
         let (session, number) = (session.clone(), number.clone());
         Callback::new(move |()| {
@@ -54,9 +45,21 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
     }
 }
 
+/// The order for a screen: one request at a time, cancelled when the screen goes.
+pub fn order_resource(number: OrderNumber) -> LocalResource<Result<OrderView, ApiFailure>> {
+    let settings = expect_context::<WidgetSettings>();
+    let session = expect_context::<Session>();
+    let in_flight = InFlight::new();
+    LocalResource::new(move || {
+        let (api, number, session) = (settings.api.clone(), number.clone(), session.clone());
+        let abort = in_flight.start();
+        async move { load_order(&session, &api, &number, abort.as_ref()).await }
+    })
+}
+
 /// The order as this visit knows it, else fetched with its token (and then remembered). No
 /// token means the shopper has to look it up: reported as `token_expired`.
-pub async fn load_order(
+async fn load_order(
     session: &Session,
     api: &ApiClient,
     number: &OrderNumber,
