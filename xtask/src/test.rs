@@ -47,6 +47,12 @@ pub fn all() -> Result {
     for (name, outcome, took) in &results {
         println!("  {:<6} {name} ({took:.0?})", if outcome.is_ok() { "ok" } else { "FAILED" });
     }
+    // Repeated at the end, where a CI log's tail shows them.
+    for (name, outcome, _) in &results {
+        if let Err(e) = outcome {
+            println!("\n--- {name} FAILED:\n{e}");
+        }
+    }
     let failed = results.iter().filter(|r| r.1.is_err()).count();
     println!("layers: {} passed, {failed} failed", results.len() - failed);
     if failed == 0 { Ok(()) } else { Err(format!("{failed} test layer(s) failed")) }
@@ -100,10 +106,52 @@ fn end_to_end_matching(names: &[String]) -> Result {
     if specs.is_empty() {
         return Err(format!("no end-to-end specs (tests/e2e/*.test.mjs) matching {names:?}"));
     }
-    run(Command::new("node")
+    // A second copy of the report goes to a file, so a failure's details (which assertion,
+    // which wait timed out) can be repeated in the summary: CI shows only the tail of a run.
+    let report = out.join("report.txt");
+    let outcome = run(Command::new("node")
         .current_dir(&root)
-        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+        .args(["--test", "--test-concurrency=1"])
+        .args(["--test-reporter=spec", "--test-reporter-destination=stdout"])
+        .args(["--test-reporter=spec", &format!("--test-reporter-destination={}", report.display())])
         .args(&specs)
         .env("CAREBOX_E2E_URL", &server.url)
-        .env("CAREBOX_E2E_OUT", &out))
+        .env("CAREBOX_E2E_OUT", &out));
+    outcome.map_err(|e| match fs::read_to_string(&report).ok().as_deref().and_then(failing_tests_section) {
+        Some(details) => format!("{e}\n{details}"),
+        None => e,
+    })
+}
+
+/// The "failing tests" part of a `node --test` spec report: each failed test with its error
+/// and stack, without the passing ones.
+fn failing_tests_section(report: &str) -> Option<String> {
+    let start = report.rfind("✖ failing tests:")?;
+    let section = report[start..].trim_end();
+    // A very long report would push everything else out of a CI log's tail.
+    const LIMIT: usize = 12_000;
+    Some(if section.len() > LIMIT { format!("{}…", &section[..section.floor_char_boundary(LIMIT)]) } else { section.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failing_tests_section;
+
+    #[test]
+    fn the_failing_tests_section_is_cut_from_a_spec_report() {
+        let report = "✔ passes (2.5ms)\n✖ fails (7.5ms)\n  AssertionError: one is not two\n\nℹ tests 2\nℹ fail 1\n\n\
+                      ✖ failing tests:\n\ntest at f.test.mjs:4:1\n✖ fails (7.5ms)\n  AssertionError: one is not two\n";
+        let section = failing_tests_section(report).expect("a failure is reported");
+        assert!(section.starts_with("✖ failing tests:"), "{section}");
+        assert!(section.contains("AssertionError: one is not two"));
+        assert!(!section.contains("✔ passes"), "passing tests are left out");
+        assert_eq!(failing_tests_section("✔ passes (2.5ms)\nℹ fail 0\n"), None);
+    }
+
+    #[test]
+    fn a_huge_failure_section_is_cut_on_a_character_boundary() {
+        let report = format!("✖ failing tests:\n{}", "ж".repeat(20_000));
+        let section = failing_tests_section(&report).expect("a failure is reported");
+        assert!(section.len() <= 12_000 + "…".len() && section.ends_with('…'));
+    }
 }
