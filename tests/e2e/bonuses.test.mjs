@@ -1,9 +1,9 @@
 // "My bonuses" on the demo shop, against the real server: the card after identify() and
 // after an order lookup, and the compensation the SLA clock credits for a broken promise.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 
-import { axeViolations, dialog, launch, openPage, openPanel, screenshot } from "./support.mjs";
+import { axeViolations, dialog, launch, openPage, openPanel, screenshot, test } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });

@@ -2,9 +2,9 @@
 // one click (stored at once), changing it, the comment after it, the keyboard, "Rate us",
 // and the one-click e-mail link's thank-you page.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, launch, openPage, openPanel, screenshot } from "./support.mjs";
+import { BASE, axeViolations, dialog, launch, openPage, openPanel, screenshot, test } from "./support.mjs";
 
 const SECRET = "sk_demo_northwind_local_only";
 

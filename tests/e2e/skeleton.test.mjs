@@ -1,9 +1,9 @@
 // The walking skeleton as a shopper meets it: the demo shop, the launcher, the panel.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 
 import {
-  appRequests, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot,
+  appRequests, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, test,
 } from "./support.mjs";
 
 let browser;

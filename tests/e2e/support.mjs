@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { test as nodeTest } from "node:test";
 import { chromium } from "playwright-core";
 
 export const BASE = process.env.CAREBOX_E2E_URL;
@@ -23,13 +24,59 @@ export async function launch() {
   });
 }
 
+/** Pages opened by the test that is running, described if it fails. */
+let openedPages = [];
+
+/**
+ * `node:test`'s `test`, but a failure also says what the widget showed and how the API
+ * answered: a CI log is all there is to go on when a spec fails only there.
+ */
+export function test(name, body) {
+  return nodeTest(name, async (context) => {
+    openedPages = [];
+    try {
+      await body(context);
+    } catch (error) {
+      const pages = await Promise.all(openedPages.map(describePage));
+      // The report prints the stack, which carries the message as it was when thrown.
+      if (error instanceof Error) error.stack = `${error.stack}\n${pages.join("\n")}`;
+      throw error;
+    }
+  });
+}
+
+async function describePage(page, index) {
+  const shown = await page
+    .evaluate(() => {
+      const panel = document.querySelector("[data-carebox]")?.shadowRoot?.querySelector("[role=dialog]");
+      if (!panel) return "(no panel)";
+      const fields = [...panel.querySelectorAll("input:not([type=radio]):not([type=checkbox]), textarea, :checked")]
+        .map((f) => `${f.id || f.name}=${JSON.stringify(f.matches(":checked") ? f.value || "on" : f.value)}`);
+      return `${panel.innerText}\n[fields] ${fields.join(" ")}`;
+    })
+    .catch((e) => `(page unreadable: ${e.message.split("\n")[0]})`);
+  const calls = page.apiCalls.slice(-12).map((c) => `    ${c}`).join("\n");
+  const errors = page.errors.slice(-6).map((e) => `    ${e}`).join("\n");
+  return `--- page ${index + 1}: the panel showed\n${shown.replace(/^/gm, "    ")}\n  its last API calls:\n${calls}\n  its errors:\n${errors}`;
+}
+
 /** A fresh page that records requests and fails loudly on page errors. */
 export async function openPage(browser, pathAndQuery = "/", { locale = "en-US" } = {}) {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
+  openedPages.push(page);
   page.requests = [];
+  page.apiCalls = [];
   page.errors = [];
   page.on("request", (request) => page.requests.push(request.url()));
+  const started = Date.now();
+  const apiCall = (request, outcome) => {
+    if (new URL(request.url()).pathname.startsWith("/v1/")) {
+      page.apiCalls.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${request.method()} ${new URL(request.url()).pathname} → ${outcome}`);
+    }
+  };
+  page.on("response", (response) => apiCall(response.request(), response.status()));
+  page.on("requestfailed", (request) => apiCall(request, request.failure()?.errorText ?? "failed"));
   page.on("pageerror", (error) => page.errors.push(String(error)));
   page.on("console", (message) => {
     if (message.type() === "error") page.errors.push(message.text());
