@@ -5,7 +5,12 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::api::ApiClient;
-use crate::components::{failure::Failure, home::Home, panel::Panel, skeleton::Skeleton};
+use crate::components::{
+    failure::Failure,
+    home::Home,
+    panel::{Panel, active_element},
+    skeleton::Skeleton,
+};
 use crate::i18n::strings;
 use crate::panel_state::PanelState;
 use crate::screens;
@@ -139,6 +144,8 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
     let first_screen = StoredValue::new(true);
     move || {
         let (view, config) = (view.get(), config.clone());
+        // Whatever had focus when the shopper asked for this screen (see below).
+        let focused_before = root.get_untracked().and_then(|root| active_element(&root));
         Suspend::new(async move {
             let screen = match view {
                 View::Home => view! { <Home config/> }.into_any(),
@@ -153,9 +160,12 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
             // A new screen replaces the control that had focus: once it is drawn, move focus to
             // its starting point so keyboard and screen-reader users are not dropped to <body>.
             // (The first screen is reached by opening the panel, which focuses the panel.)
+            // A shopper quick enough to have focused something on the new screen keeps it.
             if !first_screen.try_update_value(|first| std::mem::replace(first, false)).unwrap_or(true) {
                 request_animation_frame(move || {
-                    if let Some(root) = root.get_untracked() {
+                    if let Some(root) = root.get_untracked()
+                        && !focus_moved_into_screen(&root, focused_before.as_ref())
+                    {
                         focus_screen(&root);
                     }
                 });
@@ -163,6 +173,12 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
             screen
         })
     }
+}
+
+/// Whether focus is on the screen's body now, somewhere other than where it was when the
+/// screen was asked for: the shopper (or their assistive technology) put it there.
+fn focus_moved_into_screen(root: &web_sys::HtmlDivElement, focused_before: Option<&web_sys::Element>) -> bool {
+    active_element(root).is_some_and(|now| Some(&now) != focused_before && now.closest(".carebox-panel__body").ok().flatten().is_some())
 }
 
 fn focus_screen(root: &web_sys::HtmlDivElement) {

@@ -1,9 +1,9 @@
 // Order tracking as a shopper meets it on the demo shop, against the real server and its
 // seeded orders (see server/src/demo.rs).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot } from "./support.mjs";
+import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, test } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -135,6 +135,29 @@ test("after identify() the shopper's orders are listed and open with a click", a
   await screenshot(page, "order-two-parcels");
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("focus the shopper puts on a new screen before it settles stays there", async () => {
+  const page = await openPage(browser);
+  await startLookup(page);
+  // The moment the order's "Report a problem" button exists, focus it: sooner than the frame
+  // on which the screen would move focus to its title.
+  const focusedEarly = page.evaluate(() => new Promise((resolve) => {
+    const root = document.querySelector("[data-carebox]").shadowRoot;
+    new MutationObserver((_, observer) => {
+      const button = [...root.querySelectorAll(".carebox-order button")].find((b) => b.textContent.startsWith("Report a problem"));
+      if (!button) return;
+      observer.disconnect();
+      button.focus();
+      resolve(root.activeElement === button);
+    }).observe(root, { subtree: true, childList: true });
+  }));
+  await lookUp(page, "NW-1002", "anna@example.com");
+  assert.equal(await focusedEarly, true);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.equal((await focusInWidget(page)).label, "Report a problem with this order", "not pulled back to the title");
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
