@@ -1,9 +1,9 @@
 // Complaints as a shopper files them on the demo shop, against the real server: the form,
 // its draft, exactly-once sending through a broken network, the ticket and escalation.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot } from "./support.mjs";
+import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, test } from "./support.mjs";
 
 const SECRET = "sk_demo_northwind_local_only";
 const DESCRIPTION = "The mug's enamel is chipped along the rim, noticed it when unpacking.";
@@ -196,9 +196,11 @@ test("keyboard only: file a report, then escalate it after the shop's answer", a
   // Tab to "Report a problem" and open it.
   for (let i = 0; i < 8 && !(await focused()).startsWith("Report a problem"); i++) await press("Tab");
   await press("Enter");
-  await field(page, "carebox-order-number").waitFor();
+  // The new screen takes focus on its next frame: typing before that would go astray.
+  await waitForFocus(page, "carebox-order-number");
   await page.keyboard.type("NW-1004");
   await press("Tab");
+  await waitForFocus(page, "carebox-lookup-proof");
   await page.keyboard.type("anna@example.com");
   await press("Enter");
   await dialog(page).locator(".carebox-complaint[data-order=NW-1004]").waitFor();
