@@ -2,6 +2,7 @@
 
 use carebox_contract::{Locale, PublishableKey, WidgetConfig};
 use leptos::prelude::*;
+
 use serde::Deserialize;
 
 use crate::api::ApiClient;
@@ -12,6 +13,7 @@ use crate::components::{
     skeleton::Skeleton,
 };
 use crate::i18n::strings;
+use crate::loading::loaded;
 use crate::panel_state::PanelState;
 use crate::screens;
 use crate::session::{Session, View};
@@ -78,20 +80,20 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
         let api = api.clone();
         async move { api.widget_config().await }
     });
-    let loaded = move || config.get().and_then(Result::ok);
+    let config_now = move || config.get().and_then(Result::ok);
     let theme_target = panel.theme_target();
     Effect::new(move || {
-        if let Some(config) = loaded() {
+        if let Some(config) = config_now() {
             apply_theme(&theme_target, &config);
         }
     });
-    let scheme = move || loaded().map(|c| c.theme.color_scheme.as_str()).unwrap_or("auto");
+    let scheme = move || config_now().map(|c| c.theme.color_scheme.as_str()).unwrap_or("auto");
 
     let view = session.view.clone();
     let title = {
         let view = view.clone();
         Signal::derive(move || match view.get() {
-            View::Home => loaded().map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
+            View::Home => config_now().map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
             View::TrackOrder | View::Order(_) => text.track_order.to_owned(),
             View::MyOrders => text.my_orders.to_owned(),
             View::ReportProblem(_) => text.report_problem.to_owned(),
@@ -123,7 +125,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
                             move || {
                                 let view = view.clone();
                                 Suspend::new(async move {
-                                    config.await.map(|config| view! { <Screens config view root/> })
+                                    loaded(config).await.map(|config| view! { <Screens config view root/> })
                                 })
                             }
                         }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod loading;
 pub mod panel_state;
 pub mod screens;
 pub mod session;

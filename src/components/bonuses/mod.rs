@@ -13,6 +13,7 @@ use crate::{
     },
     format,
     i18n::{Strings, fill, strings},
+    loading::loaded,
     session::{InFlight, Session},
 };
 
@@ -40,7 +41,7 @@ fn BonusesFor(token: String) -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <Skeleton rows=3/> }>
             <ErrorBoundary fallback=move |errors| view! { <Failure errors on_retry=Callback::new(move |()| summary.refetch())/> }>
-                {move || Suspend::new(async move { summary.await.map(|summary| view! { <BonusesCard summary/> }) })}
+                {move || Suspend::new(async move { loaded(summary).await.map(|summary| view! { <BonusesCard summary/> }) })}
             </ErrorBoundary>
         </Transition>
     }

@@ -17,6 +17,7 @@ use crate::{
         skeleton::Skeleton,
     },
     i18n::{CONTACT_PREFERENCES, ComplaintStrings, DESIRED_RESOLUTIONS, fill, strings},
+    loading::loaded,
     session::{ComplaintSend, Session},
 };
 
@@ -78,7 +79,7 @@ fn ReportForOrder(number: OrderNumber, mode: LookupMode) -> impl IntoView {
                     }
                 }
             }>
-                {move || Suspend::new(async move { order.await.map(|order| view! { <ComplaintForm order/> }) })}
+                {move || Suspend::new(async move { loaded(order).await.map(|order| view! { <ComplaintForm order/> }) })}
             </ErrorBoundary>
         </Transition>
     }
@@ -375,7 +376,8 @@ fn radio_group<T: Copy + PartialEq + Send + Sync + 'static>(
 
 fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
     use wasm_bindgen::JsCast;
-    let Some(form) = form.get_untracked() else {
+    // `try_`: the form may be gone by the next frame (a Back in the same frame).
+    let Some(form) = form.try_get_untracked().flatten() else {
         return;
     };
     let target = form

@@ -9,6 +9,7 @@ use crate::{
     api::ApiFailure,
     format,
     i18n::{Strings, strings},
+    loading::loaded,
     session::{InFlight, Session, View},
 };
 
@@ -56,7 +57,7 @@ pub fn ComplaintList(source: ComplaintSource) -> impl IntoView {
             {move || {
                 let session = session.clone();
                 Suspend::new(async move {
-                    let list: Vec<ComplaintView> = complaints.await.ok()?;
+                    let list: Vec<ComplaintView> = loaded(complaints).await.ok()?;
                     if list.is_empty() && !for_shopper {
                         return None;
                     }

@@ -18,6 +18,7 @@ use crate::{
     },
     format,
     i18n::{ComplaintStrings, Strings, fill, strings},
+    loading::loaded,
     session::{InFlight, Session},
 };
 
@@ -57,7 +58,7 @@ pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
                 }
             }>
                 {move || Suspend::new(async move {
-                    complaint.await.map(|view| view! { <TicketCard complaint=view just_filed on_changed=Callback::new(move |()| complaint.refetch())/> })
+                    loaded(complaint).await.map(|view| view! { <TicketCard complaint=view just_filed on_changed=Callback::new(move |()| complaint.refetch())/> })
                 })}
             </ErrorBoundary>
         </Transition>
@@ -264,7 +265,8 @@ fn EscalateForm(complaint: ComplaintView, on_changed: Option<Callback<()>>) -> i
     let show = move |_| {
         open.set(true);
         request_animation_frame(move || {
-            if let Some(input) = reason_ref.get_untracked() {
+            // `try_`: the ticket may be gone by the next frame.
+            if let Some(input) = reason_ref.try_get_untracked().flatten() {
                 let _ = input.focus();
             }
         });

@@ -17,6 +17,7 @@ use crate::{
     components::{failure::Failure, skeleton::Skeleton},
     format,
     i18n::{fill, strings},
+    loading::loaded,
     panel_state::PanelState,
     session::InFlight,
 };
@@ -55,7 +56,7 @@ fn CsatLoaded(subject: CsatSubject, token: String, standalone: bool) -> impl Int
                     move || {
                         let (subject, token) = (subject.clone(), token.clone());
                         Suspend::new(async move {
-                            status.await.map(|status| view! { <CsatAnswerBox subject token answer=status.answer standalone/> })
+                            loaded(status).await.map(|status| view! { <CsatAnswerBox subject token answer=status.answer standalone/> })
                         })
                     }
                 }

@@ -13,6 +13,7 @@ use crate::{
     },
     format,
     i18n::strings,
+    loading::loaded,
     session::{InFlight, Session, View},
 };
 
@@ -47,7 +48,7 @@ pub fn MyOrders(
                     {move || {
                         let session = session.clone();
                         Suspend::new(async move {
-                            orders.await.map(|list| {
+                            loaded(orders).await.map(|list| {
                                 if list.orders.is_empty() {
                                     return view! { <p class="carebox-my-orders__empty">{text.no_orders}</p> }.into_any();
                                 }

@@ -15,6 +15,7 @@ use crate::{
     },
     format,
     i18n::{fill, strings},
+    loading::loaded,
     session::{InFlight, Session, View},
 };
 
@@ -39,7 +40,7 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
                     view! { <Failure errors on_retry=retry/> }.into_any()
                 }
             }>
-                {move || Suspend::new(async move { order.await.map(|order| view! { <OrderCard order/> }) })}
+                {move || Suspend::new(async move { loaded(order).await.map(|order| view! { <OrderCard order/> }) })}
             </ErrorBoundary>
         </Transition>
     }
