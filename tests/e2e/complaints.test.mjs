@@ -339,3 +339,34 @@ test("after identify() the shopper's reports are listed under their orders, one 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("leaving a screen while its data still loads, again and again: the widget keeps working", async () => {
+  // Leaving a screen before its data arrives once stopped the whole widget (a panic in wasm).
+  const page = await openPage(browser);
+  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
+  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await openPanel(page);
+  await dialog(page).locator("[data-feature=order_status] button").click();
+  await dialog(page).locator(".carebox-complaints .carebox-complaint-row").first().waitFor();
+  await button(page, "Back").click();
+  // From here the shopper's lists answer slowly, so every visit below is left mid-load.
+  let slowAnswers = 0;
+  await page.route("**/v1/shopper/**", async (route) => {
+    slowAnswers += 1;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue().catch(() => {}); // the widget may have cancelled it meanwhile
+  });
+  for (let round = 0; round < 5; round++) {
+    await dialog(page).locator("[data-feature=order_status] button").click();
+    await dialog(page).locator(".carebox-my-orders").waitFor();
+    await button(page, "Back").click();
+    await dialog(page).locator(".carebox-home__entries").waitFor();
+  }
+  await page.waitForTimeout(400); // the cancelled answers settle
+  assert.ok(slowAnswers >= 10, `both lists were asked for each time (${slowAnswers})`);
+  assert.deepEqual(page.errors, [], "no page errors: a panic would show here as RuntimeError: unreachable");
+  await page.unroute("**/v1/shopper/**");
+  await dialog(page).locator("[data-feature=order_status] button").click();
+  await dialog(page).locator(".carebox-my-orders__list .carebox-order-row").first().waitFor();
+  await page.context().close();
+});
