@@ -2,7 +2,6 @@
 
 use carebox_contract::{Locale, PublishableKey, WidgetConfig};
 use leptos::prelude::*;
-
 use serde::Deserialize;
 
 use crate::api::ApiClient;
