@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { axeViolations, dialog, launch, openPage, openPanel, screenshot, test } from "./support.mjs";
+import { axeViolations, dialog, launch, openPage, openPanel, screenshot, signInAsAnna, test } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -13,8 +13,7 @@ const entry = (page) => dialog(page).locator("[data-feature=loyalty] button");
 
 test("after identify() the card shows Anna's balance, tier, progress and the compensation for a broken promise", async () => {
   const page = await openPage(browser);
-  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
-  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await signInAsAnna(page);
   await openPanel(page);
   // The demo's complaint about NW-1001 was due an hour ago: the server's SLA clock (every
   // second here) escalates it and credits 50 points. Reopen the card until it shows.

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, test } from "./support.mjs";
+import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, signInAsAnna, test, waitForFocus } from "./support.mjs";
 
 const SECRET = "sk_demo_northwind_local_only";
 const DESCRIPTION = "The mug's enamel is chipped along the rim, noticed it when unpacking.";
@@ -32,11 +32,6 @@ async function merchantAct(ticket, action) {
 }
 
 const activeId = () => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id ?? "";
-
-async function waitForFocus(page, id) {
-  const moved = (wanted) => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id === wanted;
-  await page.waitForFunction(moved, id, { timeout: 2000 }).catch(() => assert.fail(`focus never reached #${id}`));
-}
 
 /** Home → "Track an order" → the order's page → "Report a problem with this order". */
 async function reportFromOrder(page, number) {
@@ -314,8 +309,7 @@ test("after identify() the shopper's reports are listed under their orders, one 
   const { ticket } = await filed.json();
 
   const page = await openPage(browser);
-  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
-  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await signInAsAnna(page);
   await openPanel(page);
   await dialog(page).locator("[data-feature=order_status] button").click();
   const row = dialog(page).locator(`.carebox-complaints .carebox-complaint-row[data-ticket=${ticket}]`);
@@ -343,8 +337,7 @@ test("after identify() the shopper's reports are listed under their orders, one 
 test("leaving a screen while its data still loads, again and again: the widget keeps working", async () => {
   // Leaving a screen before its data arrives once stopped the whole widget (a panic in wasm).
   const page = await openPage(browser);
-  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
-  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await signInAsAnna(page);
   await openPanel(page);
   await dialog(page).locator("[data-feature=order_status] button").click();
   await dialog(page).locator(".carebox-complaints .carebox-complaint-row").first().waitFor();

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, launch, openPage, openPanel, screenshot, test } from "./support.mjs";
+import { BASE, axeViolations, dialog, launch, openPage, openPanel, screenshot, signInAsAnna, test } from "./support.mjs";
 
 const SECRET = "sk_demo_northwind_local_only";
 
@@ -44,8 +44,7 @@ test("a resolved complaint is rated with one click, changed, commented, by mouse
     window.__csatEvents = [];
     window.Carebox.on("csat-submitted", (detail) => window.__csatEvents.push(detail));
   });
-  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
-  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await signInAsAnna(page);
   await openPanel(page);
   await dialog(page).locator("[data-feature=order_status] button").click();
   // The demo's resolved complaint about NW-1001 (the other one is still open).

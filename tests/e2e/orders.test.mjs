@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, test } from "./support.mjs";
+import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, signInAsAnna, test, waitForFocus } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -96,7 +96,7 @@ test("keyboard only: from the launcher to an order and back out", async () => {
   assert.ok(focus.label?.startsWith("Track an order"), JSON.stringify(focus));
   await page.keyboard.press("Enter");
   await field(page, "carebox-order-number").waitFor({ state: "visible" });
-  await page.waitForFunction(() => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id === "carebox-order-number");
+  await waitForFocus(page, "carebox-order-number");
   await page.keyboard.type("NW-1002");
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab"); // past the hint into the e-mail field
@@ -105,7 +105,7 @@ test("keyboard only: from the launcher to an order and back out", async () => {
   await page.keyboard.type("anna@example.com");
   await page.keyboard.press("Enter");
   await dialog(page).locator(".carebox-order").waitFor({ state: "visible" });
-  await page.waitForFunction(() => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id === "carebox-order-title");
+  await waitForFocus(page, "carebox-order-title");
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "hidden" });
   assert.ok((await focusInWidget(page)).isLauncher);
@@ -114,8 +114,7 @@ test("keyboard only: from the launcher to an order and back out", async () => {
 
 test("after identify() the shopper's orders are listed and open with a click", async () => {
   const page = await openPage(browser);
-  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
-  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+  await signInAsAnna(page);
   await openPanel(page);
   await entry(page, "order_status").click();
   const rows = dialog(page).locator(".carebox-my-orders__list .carebox-order-row");

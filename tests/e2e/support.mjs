@@ -85,6 +85,12 @@ export async function openPage(browser, pathAndQuery = "/", { locale = "en-US" }
   return page;
 }
 
+/** The demo shop's "Sign in as Anna" button: the page calls `Carebox.identify(token)`. */
+export async function signInAsAnna(page) {
+  await page.getByRole("button", { name: "Sign in as Anna (demo)" }).click();
+  await page.getByRole("button", { name: "Signed in as Anna" }).waitFor();
+}
+
 export const launcher = (page) => page.locator("[data-carebox] button[part=launcher]");
 export const dialog = (page) => page.locator("[data-carebox] [role=dialog]");
 
@@ -108,6 +114,14 @@ export function focusInWidget(page) {
       isLauncher: active.getAttribute("part") === "launcher",
       label: active.getAttribute("aria-label") ?? active.textContent.trim(),
     };
+  });
+}
+
+/** Waits (up to 2 s) for keyboard focus to reach `#id` in the widget: screens move focus on their next frame. */
+export async function waitForFocus(page, id) {
+  const moved = (wanted) => document.querySelector("[data-carebox]").shadowRoot.activeElement?.id === wanted;
+  await page.waitForFunction(moved, id, { timeout: 2000 }).catch(() => {
+    throw new Error(`focus never reached #${id}`);
   });
 }
 
