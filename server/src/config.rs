@@ -12,8 +12,10 @@ pub struct Settings {
     pub database_url: String,
     /// `CAREBOX_WIDGET_DIR`: the built bundle (`cargo xtask dist` output), served as the widget origin.
     pub widget_dir: Option<PathBuf>,
-    /// `CAREBOX_DEMO_DIR`: a demo storefront served at `/` (only for the demo).
+    /// `CAREBOX_DEMO_DIR`: a demo storefront, served on an origin of its own (as a real shop
+    /// is never on Carebox's origin) at `CAREBOX_DEMO_SHOP_ADDR` (default `127.0.0.1:0`).
     pub demo_dir: Option<PathBuf>,
+    pub demo_shop_addr: String,
     /// `CAREBOX_SEED_DEMO=1`: create or refresh the demo merchant at start.
     pub seed_demo: bool,
     /// `CAREBOX_LOOKUP_LIMIT_PER_CLIENT` / `CAREBOX_LOOKUP_LIMIT_PER_ORDER`, as `COUNT/SECONDS`
@@ -64,6 +66,7 @@ impl Settings {
             database_url: var("CAREBOX_DATABASE_URL").unwrap_or_else(|| "sqlite://data/carebox.db".into()),
             widget_dir,
             demo_dir: var("CAREBOX_DEMO_DIR").map(PathBuf::from),
+            demo_shop_addr: var("CAREBOX_DEMO_SHOP_ADDR").unwrap_or_else(|| "127.0.0.1:0".into()),
             public_url: var("CAREBOX_PUBLIC_URL"),
             seed_demo,
         })
@@ -76,6 +79,7 @@ impl Settings {
             database_url: database_url.into(),
             widget_dir: None,
             demo_dir: None,
+            demo_shop_addr: "127.0.0.1:0".into(),
             seed_demo: false,
             public_url: None,
             limits: Limits::default(),

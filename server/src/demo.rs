@@ -24,7 +24,12 @@ pub const DEMO_SHOPPER_TOKEN_SECRET: &str = "demo_shopper_token_secret_local_onl
 pub const DEMO_SHOPPER_ID: &str = "shopper-anna";
 pub const DEMO_SHOPPER_EMAIL: &str = "anna@example.com";
 
-/// The origins the demo shop is served from: the server's own address under both names.
+/// The origin the demo shop's snippet loads Carebox from: the API's address, by number.
+pub fn carebox_origin(api: SocketAddr) -> String {
+    if api.ip().is_unspecified() { format!("http://127.0.0.1:{}", api.port()) } else { format!("http://{api}") }
+}
+
+/// The origins the demo shop is served from: its address under both loopback names.
 pub fn origins_for(addr: SocketAddr) -> Vec<String> {
     let port = addr.port();
     let mut origins = vec![format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")];

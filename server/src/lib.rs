@@ -1,11 +1,12 @@
 //! The Carebox server: a JSON API for the widget and for merchants' backends, the widget's
-//! static origin, and (with `CAREBOX_DEMO_DIR`) the demo shop.
+//! static origin, and (with `CAREBOX_DEMO_DIR`) the demo shop on an origin of its own.
 //!
 //! Stateless apart from its database, so several processes can run behind a load balancer.
 
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod demo_shop;
 pub mod domain;
 pub mod error;
 pub mod http;
@@ -21,26 +22,53 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
+/// Where a started server listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    /// The API and the widget's origin.
+    pub api: SocketAddr,
+    /// The demo shop's own origin, when `CAREBOX_DEMO_DIR` is set.
+    pub demo_shop: Option<SocketAddr>,
+}
+
 /// Binds, prepares the database, and serves until `shutdown` resolves, then drains
-/// in-flight requests. `on_bound` learns the real address (useful with port 0).
+/// in-flight requests. `on_bound` learns the real addresses (useful with port 0).
 pub async fn run(
     settings: Settings,
     clock: clock::SharedClock,
-    on_bound: impl FnOnce(SocketAddr),
+    on_bound: impl FnOnce(Bound),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let listener = TcpListener::bind(&settings.addr).await?;
     let addr = listener.local_addr()?;
+    let shop_listener = match &settings.demo_dir {
+        Some(_) => Some(TcpListener::bind(&settings.demo_shop_addr).await?),
+        None => None,
+    };
+    let shop_addr = shop_listener.as_ref().map(TcpListener::local_addr).transpose()?;
     let store = Store::connect(&settings.database_url).await?;
     if settings.seed_demo {
-        demo::seed(&store, &demo::origins_for(addr), clock.now()).await?;
+        // The demo merchant allows its shop's origin, never Carebox's own.
+        let origins = shop_addr.map(demo::origins_for).unwrap_or_default();
+        demo::seed(&store, &origins, clock.now()).await?;
     }
     let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick));
     let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), settings.webhook_tick));
-    let mut state = http::AppState::new(store, clock, settings.limits).await?;
+    let mut state = http::AppState::new(store, clock.clone(), settings.limits).await?;
     state.public_url = settings.public_url.as_deref().map(Into::into);
     let app = http::router(state, &settings);
-    on_bound(addr);
+    let (shop_stop, shop) = match (shop_listener, &settings.demo_dir) {
+        (Some(listener), Some(site)) => {
+            let shop = demo_shop::router(site.clone(), demo::carebox_origin(addr), clock.clone());
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let served = axum::serve(listener, shop).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            (Some(stop), Some(tokio::spawn(async move { served.await })))
+        }
+        _ => (None, None),
+    };
+    on_bound(Bound { api: addr, demo_shop: shop_addr });
     // Small responses go out at once: without TCP_NODELAY, Nagle's algorithm and delayed
     // ACKs add ~40 ms to a module fetched on a kept-alive connection.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
@@ -51,6 +79,10 @@ pub async fn run(
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
     sla.abort();
     webhooks.abort();
+    if let (Some(stop), Some(shop)) = (shop_stop, shop) {
+        let _ = stop.send(());
+        let _ = shop.await;
+    }
     served?;
     Ok(())
 }

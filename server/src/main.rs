@@ -19,9 +19,12 @@ async fn main() {
     let result = run(
         settings,
         Arc::new(SystemClock),
-        |addr| {
-            // xtask and scripts read this exact line to learn the port when CAREBOX_ADDR ends in :0.
-            println!("Carebox listening on http://{addr}");
+        |bound| {
+            // xtask and scripts read these exact lines to learn the ports when an address ends in :0.
+            println!("Carebox listening on http://{}", bound.api);
+            if let Some(shop) = bound.demo_shop {
+                println!("Demo shop on http://localhost:{}", shop.port());
+            }
         },
         shutdown_signal(),
     )

@@ -1,7 +1,6 @@
 //! The server as the widget's static origin: cache policy, precompressed files, CORS for
-//! module scripts, the demo site fallback, and a clean stop.
+//! module scripts, the demo shop on an origin of its own, and a clean stop.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,6 +9,7 @@ use tokio::sync::oneshot;
 
 struct Origin {
     base: String,
+    shop: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
     _dirs: tempfile::TempDir,
@@ -29,19 +29,20 @@ async fn spawn_with_files() -> Origin {
     let gzip_twin = b"\x1f\x8b pretend-gzip";
     write(&widget.join("app/carebox-0123456789ab.js"), b"export default 1;");
     write(&widget.join("app/carebox-0123456789ab.js.gz"), gzip_twin);
-    write(&demo.join("index.html"), b"<!doctype html><title>demo shop</title>");
+    write(&demo.join("index.html"), b"<!doctype html><title>demo shop</title><script src=\"__CAREBOX_ORIGIN__/carebox.js\"></script>");
+    write(&demo.join("www/account.html"), b"<!doctype html><script data-shopper-token=\"__SHOPPER_TOKEN__\"></script>");
 
     let mut settings = Settings::for_database(format!("sqlite://{}", dirs.path().join("db.sqlite").display()));
     settings.widget_dir = Some(widget);
     settings.demo_dir = Some(demo);
-    let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
+    let (bound_tx, bound_rx) = oneshot::channel::<carebox_server::Bound>();
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         carebox_server::run(
             settings,
             std::sync::Arc::new(carebox_server::clock::SystemClock),
-            move |addr| {
-                let _ = bound_tx.send(addr);
+            move |bound| {
+                let _ = bound_tx.send(bound);
             },
             async {
                 let _ = shutdown_rx.await;
@@ -50,8 +51,9 @@ async fn spawn_with_files() -> Origin {
         .await
         .expect("server stops cleanly");
     });
-    let addr = bound_rx.await.unwrap();
-    Origin { base: format!("http://{addr}"), shutdown: Some(shutdown_tx), server, _dirs: dirs }
+    let bound = bound_rx.await.unwrap();
+    let shop = bound.demo_shop.expect("a demo dir gives a demo shop");
+    Origin { base: format!("http://{}", bound.api), shop: format!("http://localhost:{}", shop.port()), shutdown: Some(shutdown_tx), server, _dirs: dirs }
 }
 
 #[tokio::test]
@@ -84,14 +86,37 @@ async fn gzip_twins_are_sent_to_clients_that_accept_gzip() {
 }
 
 #[tokio::test]
-async fn the_demo_site_answers_paths_the_bundle_does_not_have() {
+async fn the_demo_shop_has_its_own_origin_and_loads_carebox_from_the_api_origin() {
     let origin = spawn_with_files().await;
-    let page = reqwest::get(format!("{}/", origin.base)).await.unwrap();
+    assert_ne!(origin.shop, origin.base);
+    let on_api = reqwest::get(format!("{}/", origin.base)).await.unwrap();
+    assert_eq!(on_api.status(), 404, "the shop is never on Carebox's origin");
+    let page = reqwest::get(format!("{}/", origin.shop)).await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("demo shop"));
+    assert!(page.headers().get("content-security-policy").is_none(), "no policy unless asked for");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("<script src=\"{}/carebox.js\">", origin.base)), "{html}");
+
     let missing = reqwest::get(format!("{}/app/carebox-ffffffffffff.wasm", origin.base)).await.unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.headers().get("cache-control").is_none(), "a 404 must not be cached for a year");
+}
+
+#[tokio::test]
+async fn the_demo_shop_sends_the_policy_asked_for_and_signs_shopper_tokens() {
+    let origin = spawn_with_files().await;
+    let strict = reqwest::get(format!("{}/?csp=strict", origin.shop)).await.unwrap();
+    let policy = strict.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.contains(&format!("frame-src {}", origin.base)) && !policy.contains("wasm-unsafe-eval"), "{policy}");
+    let inline = reqwest::get(format!("{}/?csp=inline", origin.shop)).await.unwrap();
+    assert!(inline.headers()["content-security-policy"].to_str().unwrap().contains("'wasm-unsafe-eval'"));
+    assert_eq!(reqwest::get(format!("{}/?csp=bogus", origin.shop)).await.unwrap().status(), 400);
+
+    let token: serde_json::Value = reqwest::get(format!("{}/demo/shopper-token", origin.shop)).await.unwrap().json().await.unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.split('.').count(), 3, "a JWT: {token}");
+    let account = reqwest::get(format!("{}/account", origin.shop)).await.unwrap().text().await.unwrap();
+    assert!(!account.contains("__SHOPPER_TOKEN__") && account.contains("data-shopper-token=\"ey"), "{account}");
 }
 
 #[tokio::test]

@@ -50,6 +50,40 @@ async fn cors_allows_the_merchants_origin(engine: Engine) {
     assert_eq!(preflight.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], SHOP_ORIGIN);
 }
 
+/// A browser on the merchant's shop may make every call the API documents, with the headers
+/// the widget sends (bearer token, JSON body, idempotency key). `PUT /v1/csat/…` was once
+/// refused here, and every rating on a real shop failed.
+async fn cors_preflight_allows_every_documented_method_with_the_widgets_headers(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let document: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys().filter(|m| ["get", "put", "post", "delete", "patch"].contains(&m.as_str())) {
+            let concrete = path.replace("{subject}", "order:NW-1").replace('{', "x").replace('}', "");
+            let url = app.url(&format!("{concrete}?key={SHOP_KEY}"));
+            let preflight = app
+                .client
+                .request(reqwest::Method::OPTIONS, &url)
+                .header(ORIGIN, SHOP_ORIGIN)
+                .header("access-control-request-method", method.to_uppercase())
+                .header("access-control-request-headers", "authorization,content-type,idempotency-key")
+                .send()
+                .await
+                .unwrap();
+            assert!(preflight.status().is_success(), "{method} {path}: {}", preflight.status());
+            assert_eq!(preflight.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], SHOP_ORIGIN, "{method} {path}");
+            let methods = preflight.headers()["access-control-allow-methods"].to_str().unwrap().to_ascii_lowercase();
+            assert!(methods.split(',').any(|m| m.trim() == method), "{method} {path}: allowed {methods}");
+            let headers = preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+            for wanted in ["authorization", "content-type", "idempotency-key"] {
+                assert!(headers.split(',').any(|h| h.trim() == wanted), "{method} {path}: {wanted} not in {headers}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} operations in the document");
+}
+
 async fn cors_refuses_other_origins_including_another_merchants(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     for (key, origin) in
@@ -145,6 +179,7 @@ async fn unknown_paths_without_static_dirs_are_404(engine: Engine) {
 }
 
 on_both_engines!(
+    cors_preflight_allows_every_documented_method_with_the_widgets_headers,
     config_is_served_for_a_known_key,
     unknown_key_is_404_unknown_merchant,
     missing_and_malformed_keys_are_400_naming_the_field,

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, launch, openPage, openPanel, screenshot, signInAsAnna, test } from "./support.mjs";
+import { CAREBOX, axeViolations, dialog, launch, openPage, openPanel, screenshot, signInAsAnna, test } from "./support.mjs";
 
 const SECRET = "sk_demo_northwind_local_only";
 
@@ -13,7 +13,7 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 async function merchant(path, init = {}) {
-  const response = await fetch(new URL(path, BASE), {
+  const response = await fetch(new URL(path, CAREBOX), {
     ...init,
     headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json", ...(init.headers ?? {}) },
   });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { BASE, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, signInAsAnna, test, waitForFocus } from "./support.mjs";
+import { axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, signInAsAnna, test, waitForFocus } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -203,24 +203,14 @@ test("a lookup still in flight is cancelled when the shopper goes back", async (
 });
 
 test("a snippet with data-shopper-token lists the shopper's orders without a form", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
-  // The merchant's page renders the token its backend signed into the snippet.
-  const { token } = await (await page.request.get(new URL("/demo/shopper-token", BASE).href)).json();
-  await page.route("**/signed-in-shop", (route) => route.fulfill({
-    contentType: "text/html",
-    body: `<!doctype html><html lang="en"><title>Signed-in shop</title><body><h1>Your account</h1>
-      <script src="/carebox.js" data-key="pk_demo_northwind" data-shopper-token="${token}" async></script></body></html>`,
-  }));
-  await page.goto(new URL("/signed-in-shop", BASE).href);
+  // The shop's server renders the token its backend signed into the snippet (/account).
+  const page = await openPage(browser, "/account");
   await openPanel(page);
   await entry(page, "order_status").click();
   const rows = dialog(page).locator(".carebox-my-orders__list .carebox-order-row");
   await rows.first().waitFor({ state: "visible" });
   assert.equal(await rows.count(), 6, "Anna's six orders");
   assert.equal(await dialog(page).locator("#carebox-order-number").count(), 0, "no lookup form");
-  assert.deepEqual(errors, []);
-  await context.close();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });

@@ -1,13 +1,21 @@
 // Shared helpers for the end-to-end specs: Debian's Chromium driven by playwright-core,
-// against the real server that `cargo xtask test` started (CAREBOX_E2E_URL).
+// against the real servers that `cargo xtask test` started: the demo shop on one origin
+// (CAREBOX_E2E_SHOP_URL, http://localhost:…) and Carebox on another (CAREBOX_E2E_URL,
+// http://127.0.0.1:…), as every merchant runs it. No request interception decides anything
+// about CORS, CSP or isolation here: with interception on, Chromium skips CORS preflights.
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { test as nodeTest } from "node:test";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
-export const BASE = process.env.CAREBOX_E2E_URL;
-if (!BASE) throw new Error("CAREBOX_E2E_URL is not set: run these through `cargo xtask test`");
+/** Carebox: the API (merchant calls in the specs go here) and the widget's origin. */
+export const CAREBOX = process.env.CAREBOX_E2E_URL;
+/** The demo shop, the page the shopper is on. */
+export const SHOP = process.env.CAREBOX_E2E_SHOP_URL;
+if (!CAREBOX || !SHOP) throw new Error("CAREBOX_E2E_URL / CAREBOX_E2E_SHOP_URL are not set: run these through `cargo xtask test`");
+if (new URL(CAREBOX).origin === new URL(SHOP).origin) throw new Error("the shop must not be on Carebox's origin");
 export const OUT = process.env.CAREBOX_E2E_OUT ?? "target/e2e";
 mkdirSync(OUT, { recursive: true });
 
@@ -36,6 +44,9 @@ export function test(name, body) {
     openedPages = [];
     try {
       await body(context);
+      for (const page of openedPages) {
+        assert.deepEqual(unexpectedConsole(page), [], "the widget made the host page's console report errors or warnings");
+      }
     } catch (error) {
       const pages = await Promise.all(openedPages.map(describePage));
       // The report prints the stack, which carries the message as it was when thrown.
@@ -60,18 +71,35 @@ async function describePage(page, index) {
   return `--- page ${index + 1}: the panel showed\n${shown.replace(/^/gm, "    ")}\n  its last API calls:\n${calls}\n  its errors:\n${errors}`;
 }
 
-/** A fresh page that records requests and fails loudly on page errors. */
-export async function openPage(browser, pathAndQuery = "/", { locale = "en-US" } = {}) {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+/**
+ * Console errors and warnings on `page` that no test expected. A failed API call's own
+ * "Failed to load resource" line is the browser reporting an answer the widget handles (a
+ * 404 for a wrong order number, a 503 a test injected), so it is left out; anything else
+ * (a CSP refusal, a CORS refusal, an exception, a warning) fails the test.
+ */
+function unexpectedConsole(page) {
+  return page.consoleMessages.filter(({ text, url }) => {
+    const handledApiAnswer = /^Failed to load resource: the server responded with a status of [45]\d\d/.test(text)
+      && url.startsWith(`${CAREBOX}/v1/`);
+    return !handledApiAnswer && !page.expectedConsole.some((pattern) => pattern.test(text));
+  }).map(({ type, text, url }) => `${type}: ${text} (${url})`);
+}
+
+/** A fresh page of the demo shop that records requests, console messages and page errors. */
+export async function openPage(browser, pathAndQuery = "/", { locale = "en-US", viewport = { width: 1280, height: 860 } } = {}) {
+  const context = await browser.newContext({ locale, viewport });
   const page = await context.newPage();
   openedPages.push(page);
+  page.consoleMessages = [];
+  /** Patterns of console lines this test causes on purpose (say, a refusal it provokes). */
+  page.expectedConsole = [];
   page.requests = [];
   page.apiCalls = [];
   page.errors = [];
   page.on("request", (request) => page.requests.push(request.url()));
   const started = Date.now();
   const apiCall = (request, outcome) => {
-    if (new URL(request.url()).pathname.startsWith("/v1/")) {
+    if (request.url().startsWith(`${CAREBOX}/v1/`)) {
       page.apiCalls.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${request.method()} ${new URL(request.url()).pathname} → ${outcome}`);
     }
   };
@@ -80,8 +108,11 @@ export async function openPage(browser, pathAndQuery = "/", { locale = "en-US" }
   page.on("pageerror", (error) => page.errors.push(String(error)));
   page.on("console", (message) => {
     if (message.type() === "error") page.errors.push(message.text());
+    if (message.type() === "error" || message.type() === "warning") {
+      page.consoleMessages.push({ type: message.type(), text: message.text(), url: message.location()?.url ?? "" });
+    }
   });
-  await page.goto(new URL(pathAndQuery, BASE).href);
+  await page.goto(new URL(pathAndQuery, SHOP).href);
   return page;
 }
 
@@ -136,9 +167,10 @@ export async function axeViolations(page) {
   });
 }
 
-export async function screenshot(page, name) {
+/** A screenshot of the page, or of one element of it, with animations stopped. */
+export async function screenshot(page, name, element = page) {
   const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file });
+  await element.screenshot({ path: file, animations: "disabled" });
   console.log(`screenshot: ${file}`);
   return file;
 }

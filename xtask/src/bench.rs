@@ -22,10 +22,14 @@ pub fn measure() -> Result {
     let env =
         [("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"), ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"), ("CAREBOX_LOG", "warn")];
     let server = RunningServer::start_demo(&root.join("target/bench"), true, &env)?;
-    println!("benchmark server (release, SQLite): {}", server.url);
+    println!("benchmark server (release, SQLite): {}, its demo shop on {}", server.url, server.shop_url);
 
     println!("\n=== click on launcher → interactive panel (Chromium, local server) ===");
-    run(Command::new("node").current_dir(&root).arg("tests/e2e/bench/open_panel.mjs").env("CAREBOX_E2E_URL", &server.url))?;
+    run(Command::new("node")
+        .current_dir(&root)
+        .arg("tests/e2e/bench/open_panel.mjs")
+        .env("CAREBOX_E2E_URL", &server.url)
+        .env("CAREBOX_E2E_SHOP_URL", &server.shop_url))?;
 
     println!("\n=== order lookup latency under load ===");
     server_bench(&root, "order_lookup", &server.url)?;

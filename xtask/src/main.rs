@@ -17,7 +17,8 @@ use std::process::ExitCode;
 const HELP: &str = "\
 cargo xtask <command>
 
-  demo    build everything and run the demo shop with the widget (CAREBOX_ADDR, default 127.0.0.1:8080)
+  demo    build everything; the demo shop on http://localhost:8080, Carebox on http://127.0.0.1:8081
+          (CAREBOX_DEMO_SHOP_ADDR, CAREBOX_ADDR)
   dist    write the embeddable bundle to dist/ and print its gzip sizes (fails over budget)
   test    run every test layer: native + API, components in Chromium, bundle budgets, end to end
   e2e     build the bundle and run the end-to-end specs only; names filter them (e2e complaints)

@@ -14,19 +14,25 @@ use crate::{Result, root};
 pub const DEMO_KEY: &str = "pk_demo_northwind";
 pub const DEMO_SECRET: &str = "sk_demo_northwind_local_only";
 
-/// `cargo xtask demo`: builds the bundle and the demo site, then serves both with the API.
+/// `cargo xtask demo`: builds the bundle and the demo site, then serves the shop on its own
+/// origin and Carebox (API and widget) on another, as every merchant runs it.
 pub fn demo() -> Result {
     dist::dist()?;
     let site = build_demo_site()?;
     let root = root();
-    let addr = std::env::var("CAREBOX_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
-    println!("\nStarting the demo on http://{addr} (Ctrl-C stops it)");
+    let shop = std::env::var("CAREBOX_DEMO_SHOP_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let addr = std::env::var("CAREBOX_ADDR").unwrap_or_else(|_| "127.0.0.1:8081".into());
+    let shop_port = shop.rsplit(':').next().unwrap_or("8080");
+    println!("\nStarting the demo (Ctrl-C stops it):");
+    println!("  the shop:  http://localhost:{shop_port}  ← open this");
+    println!("  Carebox:   http://{addr}  (API, widget origin, /openapi.json)");
     println!("  demo merchant: publishable key {DEMO_KEY}, secret key {DEMO_SECRET}");
     println!("  database: data/carebox.db (SQLite); set CAREBOX_DATABASE_URL for another\n");
     run(cargo()
         .current_dir(&root)
         .args(["run", "--release", "--package", "carebox-server"])
         .env("CAREBOX_ADDR", &addr)
+        .env("CAREBOX_DEMO_SHOP_ADDR", &shop)
         .env("CAREBOX_WIDGET_DIR", root.join("dist"))
         .env("CAREBOX_DEMO_DIR", &site)
         .env("CAREBOX_SEED_DEMO", "1"))
@@ -63,7 +69,10 @@ fn fresh_sqlite(folder: &Path, name: &str) -> Result<String> {
 /// A server process started for tests; stopped (SIGTERM, then kill) when dropped.
 pub struct RunningServer {
     child: Child,
+    /// Carebox: the API and the widget's origin.
     pub url: String,
+    /// The demo shop, on another origin.
+    pub shop_url: String,
 }
 
 /// How to run a server for tests or benchmarks.
@@ -101,6 +110,7 @@ impl RunningServer {
         let mut child = Command::new(&binary)
             .envs(options.env.iter().copied())
             .env("CAREBOX_ADDR", "127.0.0.1:0")
+            .env("CAREBOX_DEMO_SHOP_ADDR", "127.0.0.1:0")
             .env("CAREBOX_DATABASE_URL", database_url)
             .env("CAREBOX_WIDGET_DIR", root.join("dist"))
             .env("CAREBOX_DEMO_DIR", demo_site)
@@ -111,8 +121,8 @@ impl RunningServer {
             .map_err(|e| format!("starting {}: {e}", binary.display()))?;
 
         // Drain both streams into the log for the server's whole life, reporting the
-        // "listening" line as soon as it appears.
-        let (tx, rx) = mpsc::channel::<String>();
+        // "listening" lines as soon as they appear.
+        let (tx, rx) = mpsc::channel::<(bool, String)>();
         let log_file = fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
         for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>, Box::new(child.stderr.take().unwrap())] {
             let tx = tx.clone();
@@ -121,18 +131,26 @@ impl RunningServer {
                 for line in BufReader::new(stream).lines().map_while(std::result::Result::ok) {
                     let _ = writeln!(log_file, "{line}");
                     if let Some(url) = line.strip_prefix("Carebox listening on ") {
-                        let _ = tx.send(url.trim().to_owned());
+                        let _ = tx.send((false, url.trim().to_owned()));
+                    } else if let Some(url) = line.strip_prefix("Demo shop on ") {
+                        let _ = tx.send((true, url.trim().to_owned()));
                     }
                 }
             });
         }
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(url) => Ok(Self { child, url }),
-            Err(_) => {
-                let _ = child.kill();
-                Err(format!("the server did not start within 60 s; see {}", log.display()))
+        let (mut url, mut shop_url) = (None, None);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while url.is_none() || shop_url.is_none() {
+            match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+                Ok((true, shop)) => shop_url = Some(shop),
+                Ok((false, api)) => url = Some(api),
+                Err(_) => {
+                    let _ = child.kill();
+                    return Err(format!("the server and its demo shop did not start within 60 s; see {}", log.display()));
+                }
             }
         }
+        Ok(Self { child, url: url.unwrap(), shop_url: shop_url.unwrap() })
     }
 }
 

@@ -91,7 +91,7 @@ fn end_to_end_matching(names: &[String]) -> Result {
     let out = root.join("target/e2e");
     // The demo's overdue complaint is escalated (and compensated) within a second.
     let server = RunningServer::start_demo(&out, false, &[("CAREBOX_SLA_TICK_SECS", "1")])?;
-    println!("server for end-to-end tests: {}", server.url);
+    println!("end-to-end tests: the shop on {}, Carebox on {}", server.shop_url, server.url);
     let mut specs: Vec<String> = fs::read_dir(root.join("tests/e2e"))
         .map_err(|e| e.to_string())?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -116,6 +116,7 @@ fn end_to_end_matching(names: &[String]) -> Result {
         .args(["--test-reporter=spec", &format!("--test-reporter-destination={}", report.display())])
         .args(&specs)
         .env("CAREBOX_E2E_URL", &server.url)
+        .env("CAREBOX_E2E_SHOP_URL", &server.shop_url)
         .env("CAREBOX_E2E_OUT", &out));
     outcome.map_err(|e| match fs::read_to_string(&report).ok().as_deref().and_then(failing_tests_section) {
         Some(details) => format!("{e}\n{details}"),

@@ -134,23 +134,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
 }
 
-async fn demo_shopper_token(axum::extract::State(state): axum::extract::State<AppState>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "token": crate::demo::demo_shopper_token(state.clock.now()) }))
-}
-
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let (api, openapi) = api_routes().split_for_parts();
+    let cors = cors::layer(state.store.clone(), cors::AllowedRequests::of(&openapi));
     let openapi = Arc::new(openapi);
-    let api =
-        api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors::layer(state.store.clone()));
+    let api = api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors);
 
-    let mut api = api;
-    if settings.seed_demo {
-        // The demo shop's stand-in for a merchant backend that signs shopper tokens.
-        api = api.route("/demo/shopper-token", get(demo_shopper_token));
-    }
     // The page e-mail links open: a top-level navigation, not an API call (no CORS).
-    api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_comment));
+    let api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_comment));
     let mut app = api.with_state(state);
     if let Some(fallback) = static_files::service(settings) {
         app = app.fallback_service(fallback);

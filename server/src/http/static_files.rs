@@ -1,4 +1,4 @@
-//! The widget origin (the `dist/` bundle) and, for the demo, the demo storefront.
+//! The widget origin: the `dist/` bundle.
 //!
 //! App files carry a content hash in their names, so they are cached for a year; the
 //! loader keeps a stable name and a short cache so merchants pick up releases quickly.
@@ -13,16 +13,10 @@ use tower_http::services::ServeDir;
 
 use crate::Settings;
 
-/// A router that answers from the widget folder, then the demo folder; `None` when neither is set.
+/// A router that answers from the widget folder; `None` when it is not set.
 pub fn service(settings: &Settings) -> Option<Router> {
-    let widget = settings.widget_dir.as_ref().map(|dir| ServeDir::new(dir).precompressed_gzip());
-    let demo = settings.demo_dir.as_ref().map(|dir| ServeDir::new(dir).precompressed_gzip());
-    let files = match (widget, demo) {
-        (Some(widget), Some(demo)) => Router::new().fallback_service(widget.fallback(demo)),
-        (Some(only), None) | (None, Some(only)) => Router::new().fallback_service(only),
-        (None, None) => return None,
-    };
-    Some(files.layer(middleware::from_fn(cache_headers)))
+    let widget = ServeDir::new(settings.widget_dir.as_ref()?).precompressed_gzip();
+    Some(Router::new().fallback_service(widget).layer(middleware::from_fn(cache_headers)))
 }
 
 async fn cache_headers(request: Request<Body>, next: Next) -> Response<Body> {

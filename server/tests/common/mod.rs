@@ -102,8 +102,8 @@ impl TestApp {
             carebox_server::run(
                 settings,
                 server_clock,
-                move |addr| {
-                    let _ = bound_tx.send(addr);
+                move |bound| {
+                    let _ = bound_tx.send(bound.api);
                 },
                 shutdown,
             )

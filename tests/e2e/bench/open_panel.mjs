@@ -2,7 +2,7 @@
 // Each sample is a fresh browser context (cold cache): the app is fetched, compiled and
 // mounted, and the panel's entries are drawn. Also records main-thread long tasks before
 // interaction. Prints the figures; exits non-zero when the median is over budget.
-import { BASE, launch, launcher, dialog } from "../support.mjs";
+import { SHOP, launch, launcher, dialog } from "../support.mjs";
 
 const SAMPLES = 15;
 const BUDGET_MS = 300;
@@ -18,7 +18,7 @@ for (let i = 0; i < SAMPLES; i += 1) {
     new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration)))
       .observe({ type: "longtask", buffered: true });
   });
-  await page.goto(BASE + "/");
+  await page.goto(SHOP + "/");
   await launcher(page).waitFor({ state: "visible" });
   await page.waitForLoadState("networkidle");
   longTasks += (await page.evaluate(() => window.__longTasks.filter((d) => d > 50).length));
