@@ -8,10 +8,16 @@
     ru: ["Открыть помощь", "Закрыть помощь"],
     ar: ["فتح المساعدة", "إغلاق المساعدة"]
   };
+  // Inner-context !important rules win over the page's, even over its `* {… !important}` and
+  // rules that match the host by tag or state (`carebox-widget`, `:empty`, `:not(:defined)`).
+  // `all` resets every inherited property but direction, which is set alone. Physical sides:
+  // the widget's own direction, not the page's, mirrors it.
   var STYLE =
-    ":host{all:initial;position:fixed;z-index:var(--carebox-z-index,2147483000);" +
-    "inset-block-end:var(--carebox-offset-y,20px);inset-inline-end:var(--carebox-offset-x,20px)}" +
-    ".launcher{display:grid;place-items:center;width:56px;height:56px;border:0;border-radius:50%;cursor:pointer;" +
+    ":host{all:initial!important;display:block!important;position:fixed!important;direction:ltr!important;" +
+    "z-index:var(--carebox-z-index,2147483000)!important;inset:auto!important;overflow:visible!important;" +
+    "bottom:var(--carebox-offset-y,20px)!important;right:var(--carebox-offset-x,20px)!important}" +
+    ":host([data-side=left]){right:auto!important;left:var(--carebox-offset-x,20px)!important}" +
+    ".launcher{all:initial;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;cursor:pointer;" +
     "background:var(--carebox-accent,var(--carebox-theme-accent,#4f46e5));color:#fff;" +
     "box-shadow:0 6px 20px rgb(15 20 40/.28);transition:transform .15s}" +
     ".launcher:hover{transform:scale(1.06)}" +
@@ -32,6 +38,16 @@
     return LABELS[primary] ? primary : "en";
   }
 
+  /** A stylesheet for a shadow root that needs no `style-src` entry in the page's CSP. */
+  function sheet(css) {
+    var made = new CSSStyleSheet();
+    made.replaceSync(css);
+    return made;
+  }
+
+  // A tag of our own, so no page rule written for `div` reaches the host.
+  if (!customElements.get("carebox-widget")) customElements.define("carebox-widget", class extends HTMLElement {});
+
   /** Creates one widget instance; several can live on a page. */
   function init(options) {
     var config = {
@@ -41,29 +57,34 @@
       pageLang: document.documentElement.lang || undefined,
       shopperToken: options.shopperToken
     };
-    var labels = LABELS[languageOf(options)];
-    var host = document.createElement("div");
+    var language = languageOf(options);
+    var labels = LABELS[language];
+    var host = document.createElement("carebox-widget");
     host.setAttribute("data-carebox", "");
+    // Right by default, mirrored for a right-to-left language.
+    host.setAttribute("data-side", (options.position === "left") === (language !== "ar") ? "left" : "right");
     var root = host.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [sheet(STYLE)];
     root.innerHTML =
-      "<style>" + STYLE + '</style><button class="launcher" part="launcher" type="button" ' +
+      '<button class="launcher" part="launcher" type="button" ' +
       'aria-haspopup="dialog" aria-expanded="false">' + ICON + '</button><div class="app"></div>';
     var launcher = root.querySelector(".launcher");
     var container = root.querySelector(".app");
     launcher.setAttribute("aria-label", labels[0]);
     (options.target || document.body).appendChild(host);
+    // The top layer: above every stacking context, and out of reach of a page's transform,
+    // filter or overflow on an ancestor (which would turn `position: fixed` into a trap).
+    host.setAttribute("popover", "manual");
+    if (host.showPopover) host.showPopover();
 
     var loading = null;
     function load() {
       if (!loading) {
         launcher.setAttribute("aria-busy", "true");
-        var css = new Promise(function (done) {
-          var link = document.createElement("link");
-          link.rel = "stylesheet";
-          link.href = base + APP.css;
-          link.onload = link.onerror = done;
-          root.appendChild(link);
-        });
+        // Fetched and adopted, not linked: a page whose CSP allows no stylesheets still shows it.
+        var css = fetch(base + APP.css)
+          .then(function (response) { return response.text(); })
+          .then(function (text) { root.adoptedStyleSheets = root.adoptedStyleSheets.concat(sheet(text)); });
         // The wasm download starts now, alongside the JS glue and CSS, not after them.
         var wasm = fetch(base + APP.wasm);
         loading = Promise.all([import(base + APP.js), css])

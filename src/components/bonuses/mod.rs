@@ -60,7 +60,7 @@ pub fn BonusesCard(summary: LoyaltySummary) -> impl IntoView {
                     <div class="carebox-bonuses__bar" role="progressbar" aria-label=words.progress_label
                         aria-valuemin="0" aria-valuemax="100" aria-valuenow=summary.progress_percent.to_string()
                         aria-valuetext=needed.clone()>
-                        <span class="carebox-bonuses__fill" style=format!("inline-size: {}%", summary.progress_percent)></span>
+                        <span class="carebox-bonuses__fill" style:inline-size=format!("{}%", summary.progress_percent)></span>
                     </div>
                     <p class="carebox-bonuses__next">{needed}</p>
                 </div>
