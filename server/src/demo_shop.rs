@@ -9,6 +9,8 @@
 //! - `?csp=inline|strict|locked` sends a real `Content-Security-Policy` header: the policy the
 //!   docs give for inline mode, a strict one that forbids WebAssembly (frame mode), and one
 //!   that lets nothing of Carebox run but its loader.
+//! - `?mode=frame`, `?position=left`, `?contact=mailto:…` become the snippet's `data-mode`,
+//!   `data-position` and `data-contact` (in the pages' `__SNIPPET_OPTIONS__`).
 
 use std::path::PathBuf;
 
@@ -63,17 +65,17 @@ async fn account_page(State(shop): State<Shop>) -> Response {
 
 /// Fills in the Carebox origin in every page, and sends the policy `?csp=` names.
 async fn pages(State(shop): State<Shop>, request: Request, next: Next) -> Response {
-    let policy = request
-        .uri()
-        .query()
-        .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("csp=")))
-        .map(|name| content_security_policy(name, &shop.carebox));
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let param = |name: &str| query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='));
+    let policy = param("csp").map(|name| content_security_policy(name, &shop.carebox));
+    let snippet_options = snippet_options(&param);
     let mut response = next.run(request).await;
     let is_page = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
     if !is_page {
         return response;
     }
     response = replace_in_body(response, "__CAREBOX_ORIGIN__", &shop.carebox).await;
+    response = replace_in_body(response, "__SNIPPET_OPTIONS__", &snippet_options).await;
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     match policy {
@@ -84,6 +86,20 @@ async fn pages(State(shop): State<Shop>, request: Request, next: Next) -> Respon
         None => {}
     }
     response
+}
+
+/// The snippet's optional `data-*` attributes, from the page's query; values outside a small
+/// safe alphabet are dropped (this text goes into the page's markup).
+fn snippet_options<'q>(param: &impl Fn(&str) -> Option<&'q str>) -> String {
+    let safe = |value: &str| value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:@%".contains(&b));
+    let mut attributes = String::new();
+    for (query, attribute) in [("mode", "data-mode"), ("position", "data-position"), ("contact", "data-contact")] {
+        if let Some(value) = param(query).filter(|v| safe(v)) {
+            let value = value.replace("%40", "@").replace("%3A", ":");
+            attributes.push_str(&format!(" {attribute}=\"{value}\""));
+        }
+    }
+    attributes
 }
 
 /// The shop's policies. `inline` is the one `docs/embedding.md` gives for inline mode;

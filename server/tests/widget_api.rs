@@ -84,6 +84,28 @@ async fn cors_preflight_allows_every_documented_method_with_the_widgets_headers(
     assert!(checked >= 30, "only {checked} operations in the document");
 }
 
+/// Frame mode's page: the bundle's `frame.html` under a strict policy of its own, which lets
+/// only this merchant's origins embed it.
+async fn the_frame_page_may_be_embedded_only_by_the_merchants_origins(engine: Engine) {
+    let bundle = tempfile::tempdir().unwrap();
+    std::fs::write(bundle.path().join("frame.html"), "<!doctype html><title>frame</title>").unwrap();
+    let dir = bundle.path().to_owned();
+    let app = TestApp::spawn_configured(engine, move |settings| settings.widget_dir = Some(dir)).await;
+    let page = app.client.get(app.url(&format!("/frame?key={SHOP_KEY}"))).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.contains(&format!("frame-ancestors {SHOP_ORIGIN}")), "{policy}");
+    assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'") && policy.contains("default-src 'none'"), "{policy}");
+    assert!(!policy.contains(OTHER_ORIGIN));
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(page.text().await.unwrap().contains("<title>frame</title>"));
+
+    let unknown = app.client.get(app.url("/frame?key=pk_nobody_here")).send().await.unwrap();
+    assert_eq!(error_of(unknown).await, (404, "unknown_merchant".into(), Some("key".into())));
+    let missing = app.client.get(app.url("/frame")).send().await.unwrap();
+    assert_eq!(error_of(missing).await.0, 400);
+}
+
 async fn cors_refuses_other_origins_including_another_merchants(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     for (key, origin) in
@@ -179,6 +201,7 @@ async fn unknown_paths_without_static_dirs_are_404(engine: Engine) {
 }
 
 on_both_engines!(
+    the_frame_page_may_be_embedded_only_by_the_merchants_origins,
     cors_preflight_allows_every_documented_method_with_the_widgets_headers,
     config_is_served_for_a_known_key,
     unknown_key_is_404_unknown_merchant,

@@ -6,6 +6,7 @@ mod cors;
 mod csat;
 mod csat_page;
 mod extract;
+mod frame;
 mod health;
 mod json;
 mod loyalty;
@@ -141,7 +142,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let api = api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors);
 
     // The page e-mail links open: a top-level navigation, not an API call (no CORS).
-    let api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_comment));
+    let mut api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_comment));
+    if let Some(frame) = frame::route(settings) {
+        api = api.route("/frame", frame);
+    }
     let mut app = api.with_state(state);
     if let Some(fallback) = static_files::service(settings) {
         app = app.fallback_service(fallback);

@@ -135,6 +135,18 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// Every origin the merchant allows, sorted (`None` for an unknown key).
+    pub async fn allowed_origins(&self, key: &PublishableKey) -> Result<Option<Vec<String>>, sqlx::Error> {
+        let Some(merchant) = self.merchant_by_publishable_key(key).await? else {
+            return Ok(None);
+        };
+        let rows = sqlx::query("SELECT origin FROM merchant_origins WHERE merchant_id = $1 ORDER BY origin")
+            .bind(&merchant.id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|row| row.try_get::<String, _>("origin")).collect::<Result<_, _>>().map(Some)
+    }
+
     /// Changes the merchant's settings (already checked) in one transaction, keeping the rest.
     pub async fn update_settings(
         &self,
