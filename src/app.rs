@@ -34,6 +34,10 @@ pub struct MountConfig {
     /// `data-shopper-token` or `identify(token)` before the app loaded.
     #[serde(default)]
     pub shopper_token: Option<String>,
+    /// Frame mode: the app is the whole page of an iframe the loader sizes (the shop's CSP
+    /// forbids WebAssembly on its own page).
+    #[serde(default)]
+    pub frame: bool,
 }
 
 /// Parsed, valid settings of one widget instance (provided as context).
@@ -41,6 +45,8 @@ pub struct MountConfig {
 pub struct WidgetSettings {
     pub api: ApiClient,
     pub locale: Locale,
+    /// Running in frame mode (see [`MountConfig::frame`]).
+    pub frame: bool,
 }
 
 impl TryFrom<&MountConfig> for WidgetSettings {
@@ -54,7 +60,7 @@ impl TryFrom<&MountConfig> for WidgetSettings {
         }
         let browser_languages = browser_languages();
         let candidates = config.locale.iter().chain(config.page_lang.iter()).chain(browser_languages.iter()).map(String::as_str);
-        Ok(Self { api: ApiClient::new(api, key), locale: Locale::negotiate(candidates) })
+        Ok(Self { api: ApiClient::new(api, key), locale: Locale::negotiate(candidates), frame: config.frame })
     }
 }
 
@@ -69,6 +75,7 @@ fn browser_languages() -> Vec<String> {
 #[component]
 pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> impl IntoView {
     let locale = settings.locale;
+    let frame = settings.frame;
     let text = strings(locale);
     let api = settings.api.clone();
     provide_context(settings);
@@ -113,7 +120,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
 
     view! {
         <div class="carebox-root" lang=locale.as_str() dir=if locale.is_rtl() { "rtl" } else { "ltr" }
-            data-scheme=scheme node_ref=root>
+            data-scheme=scheme data-frame=frame.then_some("") node_ref=root>
             <Panel title=title can_go_back on_back>
                 <Transition fallback=move || view! { <Skeleton/> }>
                     <ErrorBoundary fallback=move |errors| view! {

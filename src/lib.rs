@@ -1,8 +1,9 @@
 //! The Carebox widget: a Leptos client-side app that the loader (`www/carebox.js`) mounts
 //! into a shadow root on the merchant's page once the shopper shows intent.
 //!
-//! JS entry point: [`mount`] returns a [`Widget`] handle with `open()`, `close()`,
-//! `toggle()` and `destroy()`. Rust users can render [`App`] or the components directly.
+//! JS entry point: [`mount`] returns a [`Widget`] handle with `open()`, `show(target)`,
+//! `close()`, `toggle()`, `identify()`, `setLocale()` and `destroy()`. Rust users can render
+//! [`App`] or the components directly.
 
 pub mod api;
 pub mod app;
@@ -18,15 +19,20 @@ pub use app::{App, MountConfig, WidgetSettings};
 pub use panel_state::PanelState;
 pub use session::Session;
 
+use carebox_contract::OrderNumber;
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, prelude::*};
+
+use crate::session::View;
 
 /// A mounted widget, as seen from JavaScript.
 #[wasm_bindgen]
 pub struct Widget {
     panel: PanelState,
     session: Session,
+    container: web_sys::HtmlElement,
+    config: MountConfig,
     mounted: Option<leptos::mount::UnmountHandle<AnyViewState>>,
 }
 
@@ -45,28 +51,96 @@ impl Widget {
     pub fn is_open(&self) -> bool {
         self.panel.is_open()
     }
+    /// Opens the panel on a screen: `{ view: "home" | "track" | "order" | "report" | "bonuses" |
+    /// "rate", order?: "NW-1003" }` (a deep link). An order the shopper has no token for
+    /// opens the lookup form with its number filled in.
+    pub fn show(&self, target: JsValue) -> Result<(), JsError> {
+        // Read by hand: a serde derive here costs the first open kilobytes.
+        let field = |name: &str| js_sys::Reflect::get(&target, &name.into()).ok().and_then(|value| value.as_string());
+        let target = OpenTarget { view: field("view").unwrap_or_default(), order: field("order") };
+        let view = target.into_view(&self.session).map_err(|message| JsError::new(&format!("Carebox.open: {message}")))?;
+        self.session.home();
+        self.session.go(view);
+        self.panel.set_open(true);
+        Ok(())
+    }
     /// Names the shopper with a token the merchant's backend signed (`None` forgets them).
     pub fn identify(&self, token: Option<String>) {
         self.session.identify(token);
     }
-    /// Removes the app from the page; the handle is spent.
+    /// Speaks another language from now on: the app is drawn again with the same state (the
+    /// screen, what was typed, tokens, complaints on their way).
+    #[wasm_bindgen(js_name = setLocale)]
+    pub fn set_locale(&mut self, locale: String) -> Result<(), JsError> {
+        let mut config = self.config.clone();
+        config.locale = Some(locale);
+        let settings = WidgetSettings::try_from(&config).map_err(|e| JsError::new(&format!("Carebox.setLocale: {e}")))?;
+        self.mounted.take();
+        self.config = config;
+        self.mounted = Some(draw(&self.container, settings, &self.panel, &self.session));
+        Ok(())
+    }
+    /// Removes the app and everything it started: its DOM, timers, listeners and complaints
+    /// still being sent. (The loader then removes the drafts kept in this browser: a sweep
+    /// here would pull the drafts code into the first-open bundle.) The handle is spent.
     pub fn destroy(&mut self) {
         self.mounted.take();
+        self.session.close();
     }
+}
+
+/// Where `open({ view, order })` goes.
+struct OpenTarget {
+    view: String,
+    order: Option<String>,
+}
+
+impl OpenTarget {
+    fn into_view(self, session: &Session) -> Result<View, String> {
+        let order = match self.order.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            Some(raw) => Some(OrderNumber::parse(raw).map_err(|_| format!("\"{raw}\" is not an order number"))?),
+            None => None,
+        };
+        let identified = session.shopper_token.get_untracked().is_some();
+        Ok(match self.view.as_str() {
+            "home" => View::Home,
+            "track" if identified => View::MyOrders,
+            "track" => View::TrackOrder,
+            "order" => {
+                let number = order.ok_or("view \"order\" needs { order: \"…\" }")?;
+                if session.token_for(&number).is_some() {
+                    View::Order(number)
+                } else {
+                    session.lookup_form.update(|form| form.order_number = number.as_str().to_owned());
+                    View::TrackOrder
+                }
+            }
+            "report" => View::ReportProblem(order),
+            "bonuses" => View::Bonuses,
+            "rate" => View::RateUs,
+            other => return Err(format!("unknown view \"{other}\": use home, track, order, report, bonuses or rate")),
+        })
+    }
+}
+
+fn draw(container: &web_sys::HtmlElement, settings: WidgetSettings, panel: &PanelState, session: &Session) -> leptos::mount::UnmountHandle<AnyViewState> {
+    let (panel, session) = (panel.clone(), session.clone());
+    leptos::mount::mount_to(container.clone(), move || view! { <App settings panel session/> }.into_any())
 }
 
 /// Mounts the widget into `container` (an element inside the loader's shadow root).
 ///
-/// `config` is `{ key, api, locale?, pageLang?, shopperToken? }`; an invalid one is refused with an
-/// error that names the bad `data-*` attribute, for the merchant's console.
+/// `config` is `{ key, api, locale?, pageLang?, shopperToken?, frame?, onEvent? }`; an invalid
+/// one is refused with an error that names the bad `data-*` attribute, for the merchant's
+/// console. `onEvent(name, detail)` hears every event the widget announces.
 #[wasm_bindgen]
 pub fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<Widget, JsError> {
+    let relay = js_sys::Reflect::get(&config, &"onEvent".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     let config: MountConfig =
         serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("Carebox: unreadable configuration: {e}")))?;
     let settings = WidgetSettings::try_from(&config).map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
-    let panel = PanelState::new(container.clone());
-    let session = Session::new(config.shopper_token);
-    let (app_panel, app_session) = (panel.clone(), session.clone());
-    let mounted = leptos::mount::mount_to(container, move || view! { <App settings panel=app_panel session=app_session/> }.into_any());
-    Ok(Widget { panel, session, mounted: Some(mounted) })
+    let panel = PanelState::new(container.clone()).relaying_to(relay);
+    let session = Session::new(config.shopper_token.clone());
+    let mounted = draw(&container, settings, &panel, &session);
+    Ok(Widget { panel, session, container, config, mounted: Some(mounted) })
 }

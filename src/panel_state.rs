@@ -10,11 +10,18 @@ use leptos::prelude::*;
 pub struct PanelState {
     open: ArcRwSignal<bool>,
     mount: web_sys::HtmlElement,
+    /// Also told of every event as `relay(name, detail)`: in frame mode the frame's script,
+    /// which passes them on to the shop's page (events do not cross documents).
+    relay: Option<js_sys::Function>,
 }
 
 impl PanelState {
     pub fn new(mount: web_sys::HtmlElement) -> Self {
-        Self { open: ArcRwSignal::new(false), mount }
+        Self { open: ArcRwSignal::new(false), mount, relay: None }
+    }
+
+    pub fn relaying_to(self, relay: Option<js_sys::Function>) -> Self {
+        Self { relay, ..self }
     }
 
     /// The element that carries the theme for the whole instance: the shadow host when the
@@ -56,6 +63,9 @@ impl PanelState {
         init.set_detail(detail);
         if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&format!("carebox:{name}"), &init) {
             let _ = self.mount.dispatch_event(&event);
+        }
+        if let Some(relay) = &self.relay {
+            let _ = relay.call2(&wasm_bindgen::JsValue::NULL, &name.into(), detail);
         }
     }
 }

@@ -67,6 +67,11 @@ pub struct Session {
     complaints: ArcRwSignal<Vec<ComplaintView>>,
     /// The ticket just accepted, thanked for once on its screen.
     just_filed: ArcRwSignal<Option<String>>,
+    /// Set by `destroy()`: what this session started (complaints being sent) stops.
+    closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Run once on `destroy()`: registered by what started work (the complaint outbox), so the
+    /// main bundle need not carry that code to stop it.
+    on_close: std::sync::Arc<std::sync::Mutex<Vec<fn()>>>,
 }
 
 impl Session {
@@ -81,7 +86,31 @@ impl Session {
             complaint_sends: ArcRwSignal::default(),
             complaints: ArcRwSignal::default(),
             just_filed: ArcRwSignal::default(),
+            closed: Default::default(),
+            on_close: Default::default(),
         }
+    }
+
+    /// Stops what this session started: the flag first, so work woken by a closer sees it.
+    pub fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::Relaxed);
+        let closers = self.on_close.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
+        for closer in closers {
+            closer();
+        }
+    }
+
+    /// Runs `closer` when the session is closed (once, however often it is registered).
+    pub fn when_closed(&self, closer: fn()) {
+        if let Ok(mut closers) = self.on_close.lock()
+            && !closers.contains(&closer)
+        {
+            closers.push(closer);
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Shows the ticket of a complaint just filed in place of its form: "Back" then skips

@@ -61,6 +61,7 @@ fn settings(locale: Locale, api: &str) -> WidgetSettings {
         locale: Some(locale.as_str().into()),
         page_lang: None,
         shopper_token: None,
+        frame: false,
     })
     .unwrap()
 }

@@ -1,34 +1,47 @@
-/*! Carebox loader. Draws the launcher; loads the widget app only when the shopper shows intent. */
+/*! Carebox loader */
+// Draws the launcher; loads the widget app only when the shopper shows intent.
 (function () {
   "use strict";
+  // Loaded twice (a theme and an app both pasting the snippet): the first one serves.
+  if (window.Carebox && window.Carebox.instances) return;
   // `cargo xtask dist` replaces these with the content-hashed app file names.
-  var APP = { js: "__CAREBOX_APP_JS__", wasm: "__CAREBOX_APP_WASM__", css: "__CAREBOX_APP_CSS__" };
-  var LABELS = {
-    en: ["Open help", "Close help"],
-    ru: ["Открыть помощь", "Закрыть помощь"],
-    ar: ["فتح المساعدة", "إغلاق المساعدة"]
+  var APP = {
+    js: "__CAREBOX_APP_JS__", wasm: "__CAREBOX_APP_WASM__", css: "__CAREBOX_APP_CSS__",
+    frameHost: "__CAREBOX_APP_FRAME_HOST__", fallback: "__CAREBOX_APP_FALLBACK__"
   };
+  // [open, close, the notice for when not even frame mode's module may load (a policy that
+  // allows only this file); frame-host.js has the full message with "Try again" and a contact]
+  var LABELS = {
+    en: ["Open help", "Close help", "Help is unavailable on this page."],
+    ru: ["Открыть помощь", "Закрыть помощь", "Помощь недоступна на этой странице."],
+    ar: ["فتح المساعدة", "إغلاق المساعدة", "المساعدة غير متاحة في هذه الصفحة."]
+  };
+  var ACCENT = "var(--carebox-accent,var(--carebox-theme-accent,#4f46e5))";
   // Inner-context !important rules win over the page's, even over its `* {… !important}` and
   // rules that match the host by tag or state (`carebox-widget`, `:empty`, `:not(:defined)`).
   // `all` resets every inherited property but direction, which is set alone. Physical sides:
   // the widget's own direction, not the page's, mirrors it.
   var STYLE =
+    // (`all: initial` already makes inset auto and overflow visible.)
     ":host{all:initial!important;display:block!important;position:fixed!important;direction:ltr!important;" +
-    "z-index:var(--carebox-z-index,2147483000)!important;inset:auto!important;overflow:visible!important;" +
+    "z-index:var(--carebox-z-index,2147483000)!important;" +
     "bottom:var(--carebox-offset-y,20px)!important;right:var(--carebox-offset-x,20px)!important}" +
     ":host([data-side=left]){right:auto!important;left:var(--carebox-offset-x,20px)!important}" +
     ".launcher{all:initial;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;cursor:pointer;" +
-    "background:var(--carebox-accent,var(--carebox-theme-accent,#4f46e5));color:#fff;" +
-    "box-shadow:0 6px 20px rgb(15 20 40/.28);transition:transform .15s}" +
+    "background:" + ACCENT + ";color:#fff;box-shadow:0 6px 20px rgb(15 20 40/.28);transition:transform .15s}" +
     ".launcher:hover{transform:scale(1.06)}" +
-    ".launcher:focus-visible{outline:3px solid var(--carebox-accent,var(--carebox-theme-accent,#4f46e5));outline-offset:3px}" +
+    ".launcher:focus-visible{outline:3px solid " + ACCENT + ";outline-offset:3px}" +
     ".launcher[aria-busy=true]{cursor:progress;opacity:.8}" +
+    ".notice{position:absolute;bottom:68px;right:0;width:max-content;max-width:70vw;padding:16px;" +
+    "border-radius:12px;background:#fff;color:#1f2330;font:15px system-ui;box-shadow:0 6px 20px rgb(15 20 40/.28)}" +
+    ":host([data-side=left]) .notice{right:auto;left:0}" +
     "@media(prefers-reduced-motion:reduce){.launcher{transition:none}}";
   var ICON =
     '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">' +
     '<path d="M4 5h16v11H9l-5 4z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>';
 
-  var script = document.currentScript;
+  // Only a real <script> element: `document.currentScript` can be shadowed by page markup.
+  var script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
   var scriptUrl = new URL(script ? script.src : location.href, location.href);
   var base = new URL(".", scriptUrl).href;
 
@@ -45,6 +58,24 @@
     return made;
   }
 
+  /** Removes what a widget kept in this browser (complaint drafts, `carebox:<key>:…`). */
+  function forget(key) {
+    try {
+      Object.keys(localStorage).forEach(function (name) {
+        if (name.indexOf("carebox:" + key + ":") === 0) localStorage.removeItem(name);
+      });
+    } catch (blocked) {} // storage off: nothing was kept
+  }
+
+  /** Whether this page's CSP lets WebAssembly compile: asked before anything is fetched. */
+  function wasmAllowed() {
+    try {
+      return Boolean(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])));
+    } catch (refused) {
+      return false;
+    }
+  }
+
   // A tag of our own, so no page rule written for `div` reaches the host.
   if (!customElements.get("carebox-widget")) customElements.define("carebox-widget", class extends HTMLElement {});
 
@@ -57,12 +88,17 @@
       pageLang: document.documentElement.lang || undefined,
       shopperToken: options.shopperToken
     };
-    var language = languageOf(options);
-    var labels = LABELS[language];
+    var language, labels;
     var host = document.createElement("carebox-widget");
     host.setAttribute("data-carebox", "");
-    // Right by default, mirrored for a right-to-left language.
-    host.setAttribute("data-side", (options.position === "left") === (language !== "ar") ? "left" : "right");
+    function speak(locale) {
+      options.locale = locale;
+      language = languageOf(options);
+      labels = LABELS[language];
+      // Right by default, mirrored for a right-to-left language.
+      host.setAttribute("data-side", (options.position === "left") === (language !== "ar") ? "left" : "right");
+    }
+    speak(options.locale);
     var root = host.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [sheet(STYLE)];
     root.innerHTML =
@@ -71,38 +107,78 @@
     var launcher = root.querySelector(".launcher");
     var container = root.querySelector(".app");
     launcher.setAttribute("aria-label", labels[0]);
-    (options.target || document.body).appendChild(host);
-    // The top layer: above every stacking context, and out of reach of a page's transform,
-    // filter or overflow on an ancestor (which would turn `position: fixed` into a trap).
     host.setAttribute("popover", "manual");
-    if (host.showPopover) host.showPopover();
+    function attach() {
+      if (host.isConnected) return;
+      (options.target || document.body).appendChild(host);
+      // The top layer: above every stacking context, and out of reach of a page's transform,
+      // filter or overflow on an ancestor (which would turn `position: fixed` into a trap).
+      if (host.showPopover) host.showPopover();
+    }
+    attach();
+
+    function announce(name, detail) {
+      host.dispatchEvent(new CustomEvent("carebox:" + name, { detail: detail, bubbles: true, composed: true }));
+    }
+
+    /** The app in this page's shadow root. */
+    function startInline() {
+      // Fetched and adopted, not linked: a page whose CSP allows no stylesheets still shows it.
+      var css = fetch(base + APP.css)
+        .then(function (response) { return response.text(); })
+        .then(function (text) { root.adoptedStyleSheets = root.adoptedStyleSheets.concat(sheet(text)); });
+      // The wasm download starts now, alongside the JS glue and CSS, not after them.
+      var wasm = fetch(base + APP.wasm);
+      return Promise.all([import(base + APP.js), css]).then(function (loaded) {
+        var app = loaded[0];
+        return app.default({ module_or_path: wasm }).then(function () {
+          return app.mount(container, config);
+        });
+      });
+    }
+
+    // Frame mode and the "cannot start" panel live in modules of their own: only pages whose
+    // CSP forbids WebAssembly (or where the app failed) fetch them.
+    var ctx = {
+      host: host, root: root, container: container, launcher: launcher, config: config, options: options,
+      get language() { return language; }, sheet: sheet, announce: announce, load: function () { return load(); }
+    };
+    function part(name) {
+      return import(base + APP[name]);
+    }
+    function startFrame() {
+      return part("frameHost").then(function (frame) { return frame.startFrame(ctx); });
+    }
+    function showFallback() {
+      part("fallback").then(function (fallback) { fallback.showFallback(ctx); }).catch(function () {
+        var notice = document.createElement("p");
+        notice.className = "notice";
+        notice.setAttribute("role", "alert");
+        notice.textContent = labels[2];
+        container.appendChild(notice);
+      });
+    }
 
     var loading = null;
     function load() {
       if (!loading) {
         launcher.setAttribute("aria-busy", "true");
-        // Fetched and adopted, not linked: a page whose CSP allows no stylesheets still shows it.
-        var css = fetch(base + APP.css)
-          .then(function (response) { return response.text(); })
-          .then(function (text) { root.adoptedStyleSheets = root.adoptedStyleSheets.concat(sheet(text)); });
-        // The wasm download starts now, alongside the JS glue and CSS, not after them.
-        var wasm = fetch(base + APP.wasm);
-        loading = Promise.all([import(base + APP.js), css])
-          .then(function (loaded) {
-            var app = loaded[0];
-            return app.default({ module_or_path: wasm }).then(function () {
-              return app.mount(container, config);
-            });
-          })
-          .finally(function () {
-            launcher.removeAttribute("aria-busy");
-          });
-        loading.catch(function (error) {
+        var inline = options.mode !== "frame" && wasmAllowed();
+        loading = (inline ? startInline().catch(startFrame) : startFrame()).finally(function () {
+          launcher.removeAttribute("aria-busy");
+        });
+        loading.then(function (started) { widget = started; }, function (error) {
           loading = null; // let the next intent try again
           console.error("Carebox could not start:", error);
+          announce("error", { message: String(error && error.message || error) });
         });
       }
       return loading;
+    }
+    var widget = null;
+    /** Runs `use(widget)` once the app is there, without loading it for that alone. */
+    function whenLoaded(use) {
+      if (loading) loading.then(use, function () {});
     }
 
     host.addEventListener("carebox:open", function () {
@@ -116,19 +192,43 @@
       if (root.activeElement || document.activeElement === document.body) launcher.focus();
     });
     ["pointerenter", "focus", "touchstart"].forEach(function (intent) {
-      launcher.addEventListener(intent, load, { once: true, passive: true });
+      launcher.addEventListener(intent, function () { load().catch(function () {}); }, { once: true, passive: true });
     });
     launcher.addEventListener("click", function () {
-      load().then(function (widget) { widget.toggle(); });
+      var shown = root.querySelector(".fallback,.notice");
+      if (shown) {
+        shown.remove();
+        launcher.setAttribute("aria-expanded", "false");
+        return;
+      }
+      load().then(function (widget) { widget.toggle(); }, showFallback);
     });
 
-    return {
-      open: function () { return load().then(function (widget) { widget.open(); }); },
-      close: function () { if (loading) loading.then(function (widget) { widget.close(); }); },
-      /** Names the shopper with a token your backend signed; nothing loads until intent. */
+    var handle = {
+      /** Opens the panel, on a screen when given: `open({ view: "order", order: "NW-1003" })`. */
+      open: function (target) {
+        return load().then(function (app) { if (target && target.view) app.show(target); else app.open(); });
+      },
+      close: function () { whenLoaded(function (app) { app.close(); }); },
+      toggle: function () { return load().then(function (app) { app.toggle(); }); },
+      isOpen: function () { return Boolean(widget && widget.isOpen()); },
+      /** Names the shopper with a token your backend signed (`null` forgets them); loads nothing. */
       identify: function (token) {
         config.shopperToken = token || undefined;
-        if (loading) loading.then(function (widget) { widget.identify(token || undefined); });
+        whenLoaded(function (app) { app.identify(token || undefined); });
+      },
+      setLocale: function (locale) {
+        speak(locale);
+        config.locale = locale;
+        launcher.setAttribute("aria-label", labels[launcher.getAttribute("aria-expanded") === "true" ? 1 : 0]);
+        whenLoaded(function (app) { app.setLocale(locale); });
+      },
+      /** For single-page apps: after a route change, puts the widget back if the page removed it. */
+      update: function (changes) {
+        changes = changes || {};
+        attach();
+        if ("shopperToken" in changes) handle.identify(changes.shopperToken);
+        if (changes.locale) handle.setLocale(changes.locale);
       },
       /** Calls fn(detail) on each `name` event (open, close, complaint-submitted, …); returns an unsubscribe. */
       on: function (name, fn) {
@@ -136,19 +236,44 @@
         host.addEventListener("carebox:" + name, listener);
         return function () { host.removeEventListener("carebox:" + name, listener); };
       },
+      /** Removes the widget and everything it started or stored; the handle is spent. */
+      destroy: function () {
+        whenLoaded(function (app) { app.destroy(); });
+        forget(config.key);
+        loading = Promise.reject(new Error("destroyed"));
+        loading.catch(function () {});
+        host.remove();
+        var at = api.instances.indexOf(handle);
+        if (at >= 0) api.instances.splice(at, 1);
+        if (api.current === handle) api.current = api.instances[0];
+      },
       host: host
     };
+    // After the caller's own `on("ready", …)` right behind `init()`.
+    setTimeout(function () { if (host.isConnected) announce("ready"); });
+    return handle;
   }
 
-  var api = window.Carebox || (window.Carebox = { init: init, instances: [] });
+  // Calls made through the stub snippet before this script arrived, replayed in order.
+  var queued = (window.Carebox && window.Carebox.q) || [];
+  var api = { instances: [], current: null };
+  /** Another widget on the page; the first becomes the one `Carebox.open()` and the rest drive. */
+  api.init = function (options) {
+    var created = init(options || {});
+    api.instances.push(created);
+    api.current = api.current || created;
+    return created;
+  };
+  ["open", "close", "toggle", "isOpen", "identify", "setLocale", "update", "on", "destroy"].forEach(function (method) {
+    api[method] = function () {
+      if (!api.current) throw new Error("Carebox: call Carebox.init({ key }) first");
+      return api.current[method].apply(null, arguments);
+    };
+  });
+  window.Carebox = api;
   if (script && script.dataset.key) {
     var d = script.dataset;
-    var instance = init({ key: d.key, api: d.api, locale: d.locale, shopperToken: d.shopperToken });
-    api.instances.push(instance);
-    /** The snippet's widget: open it (loading it if needed), close it, name the shopper. */
-    api.open = instance.open;
-    api.close = instance.close;
-    api.identify = instance.identify;
-    api.on = instance.on;
+    api.init({ key: d.key, api: d.api, locale: d.locale, shopperToken: d.shopperToken, mode: d.mode, position: d.position, contact: d.contact });
   }
+  queued.forEach(function (call) { api[call[0]].apply(null, call[1]); });
 })();

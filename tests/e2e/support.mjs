@@ -3,7 +3,7 @@
 // (CAREBOX_E2E_SHOP_URL, http://localhost:…) and Carebox on another (CAREBOX_E2E_URL,
 // http://127.0.0.1:…), as every merchant runs it. No request interception decides anything
 // about CORS, CSP or isolation here: with interception on, Chromium skips CORS preflights.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { test as nodeTest } from "node:test";
@@ -156,15 +156,21 @@ export async function waitForFocus(page, id) {
   });
 }
 
-/** axe-core scan of the widget (its shadow tree included); returns the violations. */
-export async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document.querySelector("[data-carebox]"), {
+const AXE_SOURCE = readFileSync(AXE, "utf8");
+
+/**
+ * axe-core scan of the widget (its shadow tree included), or of a frame-mode frame's whole
+ * page; returns the violations. axe is evaluated, not added as a <script>, so a page's
+ * strict CSP does not stop the scan (nor has to be loosened for it).
+ */
+export async function axeViolations(pageOrFrame, selector = "[data-carebox]") {
+  await pageOrFrame.evaluate(AXE_SOURCE);
+  return pageOrFrame.evaluate(async (selector) => {
+    const result = await window.axe.run(document.querySelector(selector), {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
     });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) }));
-  });
+  }, selector);
 }
 
 /** A screenshot of the page, or of one element of it, with animations stopped. */

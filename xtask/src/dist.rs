@@ -1,6 +1,7 @@
 //! `cargo xtask dist`: the embeddable bundle.
 //!
 //! dist/carebox.js                 the loader (stable name, short cache)
+//! dist/frame.html                 frame mode's page (the server sends it at /frame with its CSP)
 //! dist/app/<hash>/carebox.js      the app: JS glue, main wasm, CSS, the split loader, and one
 //! dist/app/<hash>/…               lazily fetched wasm module per capability screen (plus the
 //!                                 chunks they share). The folder is named by a hash of all of
@@ -25,14 +26,23 @@ pub const APP_BUDGET: usize = 150 * 1024;
 pub const APP_AIM: usize = 100 * 1024;
 
 const LOADER_SOURCE: &str = "www/carebox.js";
+const FRAME_SCRIPT_SOURCE: &str = "www/frame.js";
+const FRAME_HOST_SOURCE: &str = "www/frame-host.js";
+const FALLBACK_SOURCE: &str = "www/fallback.js";
+const FRAME_PAGE_SOURCE: &str = "www/frame.html";
 const WASM_OPT_FEATURES: [&str; 4] =
     ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-reference-types"];
 /// What the first open fetches; everything else in the app folder loads on first use.
 const FIRST_OPEN: [&str; 4] = ["carebox.js", "__wasm_split.js", "carebox_bg.wasm", "carebox.css"];
+/// What frame mode fetches on top of [`FIRST_OPEN`] (and `frame.html`): the shop's page
+/// imports `frame-host.js`, the frame's page `frame.js`.
+const FRAME_FIRST_OPEN: [&str; 2] = ["frame.js", "frame-host.js"];
 
 pub struct Bundle {
     pub loader_gzip: usize,
     pub app_gzip: usize,
+    /// The first open in frame mode: the app, the frame's page and its script.
+    pub frame_app_gzip: usize,
 }
 
 pub fn dist() -> Result<Bundle> {
@@ -85,6 +95,9 @@ pub fn dist() -> Result<Bundle> {
         }
     }
     minify_js(&app.join("carebox.js"), &app.join("carebox.js"), JsKind::Module)?;
+    minify_js(&root.join(FRAME_SCRIPT_SOURCE), &app.join("frame.js"), JsKind::Module)?;
+    minify_js(&root.join(FRAME_HOST_SOURCE), &app.join("frame-host.js"), JsKind::Module)?;
+    minify_js(&root.join(FALLBACK_SOURCE), &app.join("fallback.js"), JsKind::Module)?;
     fs::write(app.join("carebox.css"), app_css(&root.join("src"))?).map_err(|e| e.to_string())?;
 
     // One hash over the whole app folder names it.
@@ -111,35 +124,54 @@ pub fn dist() -> Result<Bundle> {
     let mut lazy = Vec::new();
     for (name, content) in &files {
         let sizes = write_with_gzip(&folder.join(name), content)?;
-        if FIRST_OPEN.contains(&name.as_str()) { first_open.push((name, sizes)) } else { lazy.push((name, sizes)) }
+        if FIRST_OPEN.contains(&name.as_str()) || FRAME_FIRST_OPEN.contains(&name.as_str()) {
+            first_open.push((name, sizes))
+        } else {
+            lazy.push((name, sizes))
+        }
     }
+    let frame_page = read_string(&root.join(FRAME_PAGE_SOURCE))?
+        .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"))
+        .replace("__CAREBOX_APP_FRAME__", &format!("app/{hash}/frame.js"));
+    let frame_page_sizes = write_with_gzip(&dist.join("frame.html"), frame_page.as_bytes())?;
     let minified_loader = work.join("loader.min.js");
     minify_js(&root.join(LOADER_SOURCE), &minified_loader, JsKind::Script)?;
     let loader = read_string(&minified_loader)?
         .replace("__CAREBOX_APP_JS__", &format!("app/{hash}/carebox.js"))
         .replace("__CAREBOX_APP_WASM__", &format!("app/{hash}/carebox_bg.wasm"))
-        .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"));
+        .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"))
+        .replace("__CAREBOX_APP_FRAME_HOST__", &format!("app/{hash}/frame-host.js"))
+        .replace("__CAREBOX_APP_FALLBACK__", &format!("app/{hash}/fallback.js"));
     let loader_sizes = write_with_gzip(&dist.join("carebox.js"), loader.as_bytes())?;
 
-    let bundle = Bundle { loader_gzip: loader_sizes.1, app_gzip: first_open.iter().map(|f| f.1.1).sum() };
+    let inline_gzip: usize = first_open.iter().filter(|f| FIRST_OPEN.contains(&f.0.as_str())).map(|f| f.1.1).sum();
+    let bundle = Bundle {
+        loader_gzip: loader_sizes.1,
+        app_gzip: inline_gzip,
+        frame_app_gzip: first_open.iter().map(|f| f.1.1).sum::<usize>() + frame_page_sizes.1,
+    };
     println!("\nBundle written to dist/ (app folder app/{hash}/):");
     println!("  {:<52} {:>9} {:>9}", "file", "raw B", "gzip B");
     println!("  {:<52} {:>9} {:>9}", "carebox.js (loader)", loader_sizes.0, loader_sizes.1);
     for (name, (raw, gzip)) in &first_open {
-        println!("  {:<52} {raw:>9} {gzip:>9}", format!("{name} (first open)"));
+        let when = if FRAME_FIRST_OPEN.contains(&name.as_str()) { "first open, frame mode" } else { "first open" };
+        println!("  {:<52} {raw:>9} {gzip:>9}", format!("{name} ({when})"));
     }
+    println!("  {:<52} {:>9} {:>9}", "frame.html (first open, frame mode)", frame_page_sizes.0, frame_page_sizes.1);
     for (name, (raw, gzip)) in &lazy {
         println!("  {:<52} {raw:>9} {gzip:>9}", format!("{name} (on first use)"));
     }
     let lazy_total: usize = lazy.iter().map(|f| f.1.1).sum();
     println!(
-        "  loader gzip: {} B (budget {} B)\n  first open (wasm + glue + split loader + CSS) gzip: {} B = {:.1} KiB (budget {} KiB, aim {} KiB)\n  screens loaded on first use, all together, gzip: {} B = {:.1} KiB",
+        "  loader gzip: {} B (budget {} B)\n  first open (wasm + glue + split loader + CSS) gzip: {} B = {:.1} KiB (budget {} KiB, aim {} KiB)\n  first open in frame mode (the same + frame.html + frame.js + frame-host.js) gzip: {} B = {:.1} KiB\n  screens loaded on first use, all together, gzip: {} B = {:.1} KiB",
         bundle.loader_gzip,
         LOADER_BUDGET,
         bundle.app_gzip,
         bundle.app_gzip as f64 / 1024.0,
         APP_BUDGET / 1024,
         APP_AIM / 1024,
+        bundle.frame_app_gzip,
+        bundle.frame_app_gzip as f64 / 1024.0,
         lazy_total,
         lazy_total as f64 / 1024.0,
     );
@@ -176,6 +208,9 @@ pub fn check_budgets(bundle: &Bundle) -> Result {
     }
     if bundle.app_gzip > APP_BUDGET {
         over.push(format!("app is {} B gzip, over its {} B budget", bundle.app_gzip, APP_BUDGET));
+    }
+    if bundle.frame_app_gzip > APP_BUDGET {
+        over.push(format!("app in frame mode is {} B gzip, over its {} B budget", bundle.frame_app_gzip, APP_BUDGET));
     }
     if over.is_empty() { Ok(()) } else { Err(over.join("; ")) }
 }
@@ -261,9 +296,11 @@ mod tests {
 
     #[test]
     fn budgets_fail_when_exceeded() {
-        assert!(check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET }).is_ok());
-        let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET + 1, app_gzip: APP_BUDGET + 1 }).unwrap_err();
+        assert!(check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET }).is_ok());
+        let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET + 1, app_gzip: APP_BUDGET + 1, frame_app_gzip: APP_BUDGET }).unwrap_err();
         assert!(err.contains("loader") && err.contains("app"), "{err}");
+        let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET + 1 }).unwrap_err();
+        assert!(err.contains("frame mode"), "{err}");
     }
 
     #[test]
@@ -274,9 +311,17 @@ mod tests {
     }
 
     #[test]
+    fn frame_page_has_every_placeholder_dist_fills() {
+        let page = read_string(&root().join(FRAME_PAGE_SOURCE)).unwrap();
+        for placeholder in ["__CAREBOX_APP_CSS__", "__CAREBOX_APP_FRAME__"] {
+            assert!(page.contains(placeholder), "{placeholder}");
+        }
+    }
+
+    #[test]
     fn loader_source_has_every_placeholder_dist_fills() {
         let loader = read_string(&root().join(LOADER_SOURCE)).unwrap();
-        for placeholder in ["__CAREBOX_APP_JS__", "__CAREBOX_APP_WASM__", "__CAREBOX_APP_CSS__"] {
+        for placeholder in ["__CAREBOX_APP_JS__", "__CAREBOX_APP_WASM__", "__CAREBOX_APP_CSS__", "__CAREBOX_APP_FRAME_HOST__", "__CAREBOX_APP_FALLBACK__"] {
             assert!(loader.contains(placeholder), "{placeholder}");
         }
     }

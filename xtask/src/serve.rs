@@ -38,7 +38,7 @@ pub fn demo() -> Result {
         .env("CAREBOX_SEED_DEMO", "1"))
 }
 
-/// The demo storefront: `index.html` and `www/` (without the loader's unbuilt source).
+/// The demo storefront: `index.html` and `www/` (without the widget's own unbuilt sources).
 pub fn build_demo_site() -> Result<PathBuf> {
     let root = root();
     let site = root.join("target/demo-site");
@@ -49,7 +49,7 @@ pub fn build_demo_site() -> Result<PathBuf> {
     fs::copy(root.join("index.html"), site.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     for entry in fs::read_dir(root.join("www")).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_file() && path.file_name().is_some_and(|n| n != "carebox.js") {
+        if path.is_file() && path.file_name().is_some_and(|n| !["carebox.js", "frame.js", "frame-host.js", "fallback.js", "frame.html"].contains(&n.to_string_lossy().as_ref())) {
             fs::copy(&path, site.join("www").join(path.file_name().unwrap())).map_err(|e| e.to_string())?;
         }
     }

@@ -84,6 +84,7 @@ pub struct Drafts {
 
 impl Drafts {
     pub fn new(merchant: &PublishableKey) -> Self {
+        // `destroy()` removes every key under "carebox:<key>:" (www/carebox.js, www/frame.js).
         Self { prefix: format!("carebox:{}:complaint-draft:", merchant.as_str()) }
     }
 

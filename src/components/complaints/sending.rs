@@ -26,20 +26,27 @@ fn backoff_ms(attempt: u32) -> i32 {
 }
 
 thread_local! {
-    /// Resolvers of the pauses in progress: "Try now" and the browser's `online` event end them.
-    static WAITING: RefCell<Vec<js_sys::Function>> = const { RefCell::new(Vec::new()) };
-    static LISTENING_FOR_ONLINE: Cell<bool> = const { Cell::new(false) };
+    /// The pauses in progress (their timer and resolver): "Try now", the browser's `online`
+    /// event and `destroy()` end them.
+    static WAITING: RefCell<Vec<(i32, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
+    /// The `online` listener, there only while some complaint is being sent.
+    static ON_ONLINE: RefCell<Option<Closure<dyn Fn()>>> = const { RefCell::new(None) };
+    static SENDS_UNDER_WAY: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Ends every pause now, so queued complaints are tried at once.
 pub fn try_now() {
-    for resolve in WAITING.with(|w| std::mem::take(&mut *w.borrow_mut())) {
+    let waiting = WAITING.with(|w| std::mem::take(&mut *w.borrow_mut()));
+    for (timer, resolve) in waiting {
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(timer);
+        }
         let _ = resolve.call0(&JsValue::NULL);
     }
 }
 
-fn listen_for_online() {
-    if LISTENING_FOR_ONLINE.with(|l| l.replace(true)) {
+fn send_started() {
+    if SENDS_UNDER_WAY.with(|n| n.replace(n.get() + 1)) > 0 {
         return;
     }
     let Some(window) = web_sys::window() else {
@@ -47,17 +54,28 @@ fn listen_for_online() {
     };
     let on_online = Closure::<dyn Fn()>::new(try_now);
     let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    on_online.forget(); // one listener for the page's lifetime
+    ON_ONLINE.with(|slot| *slot.borrow_mut() = Some(on_online));
+}
+
+fn send_ended() {
+    if SENDS_UNDER_WAY.with(|n| n.replace(n.get().saturating_sub(1))) != 1 {
+        return;
+    }
+    if let (Some(window), Some(on_online)) = (web_sys::window(), ON_ONLINE.with(|slot| slot.borrow_mut().take())) {
+        let _ = window.remove_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    }
 }
 
 async fn pause(ms: i32) {
+    let mut timer = 0;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+            timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap_or(0);
         }
-        WAITING.with(|w| w.borrow_mut().push(resolve));
+        WAITING.with(|w| w.borrow_mut().push((timer, resolve)));
     });
     let _ = JsFuture::from(promise).await;
+    WAITING.with(|w| w.borrow_mut().retain(|(t, _)| *t != timer));
 }
 
 fn offline() -> bool {
@@ -70,15 +88,23 @@ pub fn start(api: ApiClient, session: Session, panel: PanelState, order: OrderNu
     if session.complaint_send(&order).is_some_and(|s| matches!(s, ComplaintSend::Sending | ComplaintSend::Queued { .. })) {
         return;
     }
-    listen_for_online();
     session.set_complaint_send(&order, Some(ComplaintSend::Sending));
-    leptos::task::spawn_local(send_until_answered(api, session, panel, order, sending));
+    // On `destroy()`, pauses end at once and the loops see the closed session.
+    session.when_closed(try_now);
+    send_started();
+    leptos::task::spawn_local(async move {
+        send_until_answered(api, session, panel, order, sending).await;
+        send_ended();
+    });
 }
 
 async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState, order: OrderNumber, sending: Sending) {
     let drafts = Drafts::new(api.key());
     let mut attempt = 0;
     loop {
+        if session.is_closed() {
+            return;
+        }
         if offline() {
             session.set_complaint_send(&order, Some(ComplaintSend::Queued { offline: true }));
             pause(30_000).await;
@@ -89,7 +115,11 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
             return;
         };
         session.set_complaint_send(&order, Some(ComplaintSend::Sending));
-        match api.file_complaint(&sending.request, &sending.key, &token, None).await {
+        let answer = api.file_complaint(&sending.request, &sending.key, &token, None).await;
+        if session.is_closed() {
+            return;
+        }
+        match answer {
             Ok(complaint) => {
                 drafts.remove(&order);
                 session.set_complaint_send(&order, None);

@@ -1,0 +1,59 @@
+/*! Carebox frame */
+// The widget app on the widget's own origin, for shops whose CSP forbids WebAssembly.
+// The shop's loader made this frame and drives it with messages (docs/embedding.md, "Frame
+// mode"). Messages go only to the shop's origin and are taken only from it: the server lets
+// only the merchant's allowed origins frame this page (frame-ancestors).
+import init, { mount } from "./carebox.js";
+
+const params = new URLSearchParams(location.hash.slice(1));
+const shop = params.get("origin");
+const tell = (type, extra) => parent.postMessage(Object.assign({ carebox: 1, type }, extra), shop);
+
+document.body.style.margin = "0";
+const container = document.body.appendChild(document.createElement("div"));
+
+// The loader posts nothing before "ready", so no message arrives before the app is mounted.
+let widget = null;
+function handle(message) {
+  if (message.type === "open") widget.open();
+  else if (message.type === "close") widget.close();
+  else if (message.type === "show") widget.show(message.target);
+  else if (message.type === "identify") widget.identify(message.token || undefined);
+  else if (message.type === "locale") widget.setLocale(message.locale);
+  else if (message.type === "destroy") {
+    widget.destroy();
+    const prefix = `carebox:${new URLSearchParams(location.search).get("key")}:`;
+    for (const name of Object.keys(localStorage)) if (name.startsWith(prefix)) localStorage.removeItem(name);
+  }
+  else if (message.type === "theme") {
+    for (const [name, value] of Object.entries(message.tokens || {})) {
+      if (/^--carebox-[a-z-]+$/.test(name)) document.documentElement.style.setProperty(name, String(value));
+    }
+  }
+}
+addEventListener("message", (event) => {
+  if (widget && event.source === parent && event.origin === shop && event.data && event.data.carebox === 1) handle(event.data);
+});
+
+try {
+  await init();
+  widget = mount(container, {
+    key: new URLSearchParams(location.search).get("key"),
+    api: location.origin,
+    locale: params.get("locale") || undefined,
+    pageLang: params.get("lang") || undefined,
+    frame: true,
+    onEvent: (name, detail) => tell("event", { name, detail }),
+  });
+  // The frame is as tall as the panel (the loader caps it to the shop's window); the
+  // merchant's accent goes along for the launcher on the shop's page.
+  const panel = container.querySelector(".carebox-panel");
+  new ResizeObserver(() => {
+    const box = panel.getBoundingClientRect();
+    const accent = container.style.getPropertyValue("--carebox-theme-accent");
+    tell("resize", { height: Math.ceil(box.height), radius: getComputedStyle(panel).borderTopLeftRadius, accent });
+  }).observe(panel);
+  tell("ready");
+} catch (error) {
+  tell("failed", { message: String(error) });
+}
