@@ -164,7 +164,11 @@
       if (!loading) {
         launcher.setAttribute("aria-busy", "true");
         var inline = options.mode !== "frame" && wasmAllowed();
-        loading = (inline ? startInline().catch(startFrame) : startFrame()).finally(function () {
+        // A configuration the app refused ("Carebox: data-key …") would fail in a frame too.
+        loading = (inline ? startInline().catch(function (error) {
+          if (/^Carebox:/.test(error && error.message)) throw error;
+          return startFrame();
+        }) : startFrame()).finally(function () {
           launcher.removeAttribute("aria-busy");
         });
         loading.then(function (started) { widget = started; }, function (error) {

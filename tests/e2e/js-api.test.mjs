@@ -34,6 +34,25 @@ test("deep links open a screen; a wrong one is refused with a message that says 
   await page.context().close();
 });
 
+test("a configuration the app refuses fails at once with the attribute named, and an error event", async () => {
+  const page = await openPage(browser);
+  page.expectedConsole.push(/^Carebox could not start: Error: Carebox: data-key/);
+  const outcome = await page.evaluate(async () => {
+    const started = performance.now();
+    const broken = window.Carebox.init({ key: "pk_x" });
+    const heard = [];
+    broken.on("error", (detail) => heard.push(detail.message));
+    const message = await broken.open().then(() => "opened", (e) => String(e.message ?? e));
+    await new Promise((resolve) => setTimeout(resolve));
+    return { message, heard, ms: performance.now() - started, frames: broken.host.shadowRoot.querySelectorAll("iframe").length };
+  });
+  assert.match(outcome.message, /^Carebox: data-key/);
+  assert.deepEqual(outcome.heard, [outcome.message]);
+  assert.equal(outcome.frames, 0, "no frame tried for a bad configuration");
+  assert.ok(outcome.ms < 5000, `took ${outcome.ms} ms`);
+  await page.context().close();
+});
+
 test("toggle() and isOpen() follow the panel; ready fires once per widget", async () => {
   const page = await openPage(browser);
   assert.equal(await page.evaluate(() => window.Carebox.isOpen()), false);
