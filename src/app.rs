@@ -1,8 +1,8 @@
 //! The root component and the settings it is mounted with.
 
-use carebox_contract::{Locale, PublishableKey, WidgetConfig};
+use carebox_contract::{ColorScheme, Locale, PublishableKey, WidgetConfig};
 use leptos::prelude::*;
-use serde::Deserialize;
+use wasm_bindgen::JsValue;
 
 use crate::api::ApiClient;
 use crate::components::{
@@ -18,26 +18,47 @@ use crate::screens;
 use crate::session::{Session, View};
 
 /// What the loader passes to `mount`, straight from the snippet's `data-*` attributes.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct MountConfig {
     /// `data-key`: the merchant's publishable key.
     pub key: String,
     /// `data-api`, else the loader's origin.
     pub api: String,
     /// `data-locale`, if set.
-    #[serde(default)]
     pub locale: Option<String>,
     /// The page's `<html lang>`, if set.
-    #[serde(default)]
     pub page_lang: Option<String>,
     /// `data-shopper-token` or `identify(token)` before the app loaded.
-    #[serde(default)]
     pub shopper_token: Option<String>,
     /// Frame mode: the app is the whole page of an iframe the loader sizes (the shop's CSP
     /// forbids WebAssembly on its own page).
-    #[serde(default)]
     pub frame: bool,
+    /// In-page mode (`Carebox.init({ mount })`): the panel is part of the merchant's page, always
+    /// shown, with no launcher and nothing modal about it.
+    pub in_page: bool,
+    /// `data-theme`: `light`, `dark` or `auto`; the page's choice wins over the merchant's.
+    pub theme: Option<String>,
+}
+
+impl MountConfig {
+    /// Reads the loader's `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage? }`.
+    /// By hand, not by a serde derive, which costs the first open hundreds of bytes. A missing
+    /// or non-text key or API reads as empty, which [`WidgetSettings::try_from`] then refuses
+    /// naming the `data-*` attribute.
+    pub fn read(config: &JsValue) -> Self {
+        let field = |name: &str| js_sys::Reflect::get(config, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        let text = |name: &str| field(name).as_string();
+        Self {
+            key: text("key").unwrap_or_default(),
+            api: text("api").unwrap_or_default(),
+            locale: text("locale"),
+            page_lang: text("pageLang"),
+            shopper_token: text("shopperToken"),
+            frame: field("frame").is_truthy(),
+            in_page: field("inPage").is_truthy(),
+            theme: text("theme"),
+        }
+    }
 }
 
 /// Parsed, valid settings of one widget instance (provided as context).
@@ -47,6 +68,10 @@ pub struct WidgetSettings {
     pub locale: Locale,
     /// Running in frame mode (see [`MountConfig::frame`]).
     pub frame: bool,
+    /// Drawn inside the merchant's page (see [`MountConfig::in_page`]).
+    pub in_page: bool,
+    /// The colour scheme the page asked for (`data-theme`), if any.
+    pub theme: Option<ColorScheme>,
 }
 
 impl TryFrom<&MountConfig> for WidgetSettings {
@@ -60,7 +85,14 @@ impl TryFrom<&MountConfig> for WidgetSettings {
         }
         let browser_languages = browser_languages();
         let candidates = config.locale.iter().chain(config.page_lang.iter()).chain(browser_languages.iter()).map(String::as_str);
-        Ok(Self { api: ApiClient::new(api, key), locale: Locale::negotiate(candidates), frame: config.frame })
+        let theme = match config.theme.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("light") => Some(ColorScheme::Light),
+            Some("dark") => Some(ColorScheme::Dark),
+            Some("auto") => Some(ColorScheme::Auto),
+            Some(_) => return Err(carebox_contract::FieldError::invalid("data-theme", "data-theme must be light, dark or auto.")),
+        };
+        Ok(Self { api: ApiClient::new(api, key), locale: Locale::negotiate(candidates), frame: config.frame, in_page: config.in_page, theme })
     }
 }
 
@@ -76,6 +108,8 @@ fn browser_languages() -> Vec<String> {
 pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> impl IntoView {
     let locale = settings.locale;
     let frame = settings.frame;
+    let in_page = settings.in_page;
+    let page_theme = settings.theme;
     let text = strings(locale);
     let api = settings.api.clone();
     provide_context(settings);
@@ -93,7 +127,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
             apply_theme(&theme_target, &config);
         }
     });
-    let scheme = move || config_now().map(|c| c.theme.color_scheme.as_str()).unwrap_or("auto");
+    let scheme = move || page_theme.or_else(|| config_now().map(|c| c.theme.color_scheme)).unwrap_or_default().as_str();
 
     let view = session.view.clone();
     let title = {
@@ -120,7 +154,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
 
     view! {
         <div class="carebox-root" lang=locale.as_str() dir=if locale.is_rtl() { "rtl" } else { "ltr" }
-            data-scheme=scheme data-frame=frame.then_some("") node_ref=root>
+            data-scheme=scheme data-frame=frame.then_some("") data-in-page=in_page.then_some("") node_ref=root>
             <Panel title=title can_go_back on_back>
                 <Transition fallback=move || view! { <Skeleton/> }>
                     <ErrorBoundary fallback=move |errors| view! {
@@ -150,10 +184,13 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
     // The screens' parts that depend on what the merchant enabled read it from here.
     provide_context(config.clone());
     let first_screen = StoredValue::new(true);
+    // In the page, a screen the page itself asked for (`show()`) leaves the shopper's focus alone.
+    let in_page = expect_context::<PanelState>().is_in_page();
     move || {
         let (view, config) = (view.get(), config.clone());
         // Whatever had focus when the shopper asked for this screen (see below).
         let focused_before = root.get_untracked().and_then(|root| active_element(&root));
+        let focus_was_in_widget = root.get_untracked().is_some_and(|root| focused_before.as_ref().is_some_and(|f| root.contains(Some(f))));
         Suspend::new(async move {
             let screen = match view {
                 View::Home => view! { <Home config/> }.into_any(),
@@ -169,7 +206,8 @@ fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::
             // its starting point so keyboard and screen-reader users are not dropped to <body>.
             // (The first screen is reached by opening the panel, which focuses the panel.)
             // A shopper quick enough to have focused something on the new screen keeps it.
-            if !first_screen.try_update_value(|first| std::mem::replace(first, false)).unwrap_or(true) {
+            let page_asked = in_page && !focus_was_in_widget;
+            if !first_screen.try_update_value(|first| std::mem::replace(first, false)).unwrap_or(true) && !page_asked {
                 request_animation_frame(move || {
                     if let Some(root) = root.get_untracked()
                         && !focus_moved_into_screen(&root, focused_before.as_ref())

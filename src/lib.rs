@@ -104,17 +104,16 @@ impl OpenTarget {
         let identified = session.shopper_token.get_untracked().is_some();
         Ok(match self.view.as_str() {
             "home" => View::Home,
-            "track" if identified => View::MyOrders,
-            "track" => View::TrackOrder,
-            "order" => {
-                let number = order.ok_or("view \"order\" needs { order: \"…\" }")?;
-                if session.token_for(&number).is_some() {
-                    View::Order(number)
-                } else {
+            // "order" without a number is an order-tracking page: the same as "track".
+            "track" | "order" => match order {
+                Some(number) if session.token_for(&number).is_some() => View::Order(number),
+                Some(number) => {
                     session.lookup_form.update(|form| form.order_number = number.as_str().to_owned());
                     View::TrackOrder
                 }
-            }
+                None if identified => View::MyOrders,
+                None => View::TrackOrder,
+            },
             "report" => View::ReportProblem(order),
             "bonuses" => View::Bonuses,
             "rate" => View::RateUs,
@@ -130,16 +129,16 @@ fn draw(container: &web_sys::HtmlElement, settings: WidgetSettings, panel: &Pane
 
 /// Mounts the widget into `container` (an element inside the loader's shadow root).
 ///
-/// `config` is `{ key, api, locale?, pageLang?, shopperToken?, frame?, onEvent? }`; an invalid
+/// `config` is `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage?, onEvent? }`; an invalid
 /// one is refused with an error that names the bad `data-*` attribute, for the merchant's
 /// console. `onEvent(name, detail)` hears every event the widget announces.
 #[wasm_bindgen]
 pub fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<Widget, JsError> {
     let relay = js_sys::Reflect::get(&config, &"onEvent".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let config: MountConfig =
-        serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("Carebox: unreadable configuration: {e}")))?;
+    let config = MountConfig::read(&config);
     let settings = WidgetSettings::try_from(&config).map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
-    let panel = PanelState::new(container.clone()).relaying_to(relay);
+    let panel = if config.in_page { PanelState::in_page(container.clone()) } else { PanelState::new(container.clone()) };
+    let panel = panel.relaying_to(relay);
     let session = Session::new(config.shopper_token.clone());
     let mounted = draw(&container, settings, &panel, &session);
     Ok(Widget { panel, session, container, config, mounted: Some(mounted) })

@@ -13,11 +13,23 @@ pub struct PanelState {
     /// Also told of every event as `relay(name, detail)`: in frame mode the frame's script,
     /// which passes them on to the shop's page (events do not cross documents).
     relay: Option<js_sys::Function>,
+    /// In-page mode: part of the page, open for good.
+    in_page: bool,
 }
 
 impl PanelState {
     pub fn new(mount: web_sys::HtmlElement) -> Self {
-        Self { open: ArcRwSignal::new(false), mount, relay: None }
+        Self { open: ArcRwSignal::new(false), mount, relay: None, in_page: false }
+    }
+
+    /// A panel drawn inside the page (`Carebox.init({ mount })`): open from the start, and
+    /// closing it (Escape, `close()`) does nothing, as there is no launcher to bring it back.
+    pub fn in_page(mount: web_sys::HtmlElement) -> Self {
+        Self { open: ArcRwSignal::new(true), mount, relay: None, in_page: true }
+    }
+
+    pub fn is_in_page(&self) -> bool {
+        self.in_page
     }
 
     pub fn relaying_to(self, relay: Option<js_sys::Function>) -> Self {
@@ -47,7 +59,7 @@ impl PanelState {
     }
 
     pub fn set_open(&self, open: bool) {
-        if self.open.get_untracked() == open {
+        if self.open.get_untracked() == open || (self.in_page && !open) {
             return;
         }
         self.open.set(open);

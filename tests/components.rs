@@ -62,6 +62,8 @@ fn settings(locale: Locale, api: &str) -> WidgetSettings {
         page_lang: None,
         shopper_token: None,
         frame: false,
+        in_page: false,
+        theme: None,
     })
     .unwrap()
 }
@@ -111,6 +113,22 @@ async fn eventually(what: &str, check: impl Fn() -> bool) {
         sleep(20).await;
     }
     panic!("timed out waiting for: {what}");
+}
+
+#[wasm_bindgen_test]
+fn the_loaders_configuration_is_read_field_by_field_and_a_missing_key_is_named() {
+    let given = js_sys::Object::new();
+    for (name, value) in [("key", JsValue::from_str("pk_demo_northwind")), ("api", "http://127.0.0.1:9".into()), ("inPage", true.into()), ("pageLang", "ru".into())] {
+        js_sys::Reflect::set(&given, &name.into(), &value).unwrap();
+    }
+    let read = MountConfig::read(&given);
+    assert_eq!((read.key.as_str(), read.api.as_str(), read.page_lang.as_deref()), ("pk_demo_northwind", "http://127.0.0.1:9", Some("ru")));
+    assert!(read.in_page && !read.frame && read.locale.is_none() && read.shopper_token.is_none());
+    let settings = WidgetSettings::try_from(&read).unwrap();
+    assert!(settings.in_page);
+
+    let refused = WidgetSettings::try_from(&MountConfig::read(&js_sys::Object::new())).unwrap_err();
+    assert!(refused.to_string().contains("data-key"), "{refused}");
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,6 @@
 /*! Carebox loader */
 // Draws the launcher; loads the widget app only when the shopper shows intent.
 (function () {
-  "use strict";
   // Loaded twice (a theme and an app both pasting the snippet): the first one serves.
   if (window.Carebox && window.Carebox.instances) return;
   // `cargo xtask dist` replaces these with the content-hashed app file names.
@@ -9,12 +8,13 @@
     js: "__CAREBOX_APP_JS__", wasm: "__CAREBOX_APP_WASM__", css: "__CAREBOX_APP_CSS__",
     frameHost: "__CAREBOX_APP_FRAME_HOST__", fallback: "__CAREBOX_APP_FALLBACK__"
   };
-  // [open, close, the notice for when not even frame mode's module may load (a policy that
-  // allows only this file); frame-host.js has the full message with "Try again" and a contact]
+  // [the launcher's name (one name; aria-expanded tells open from closed), the notice for when
+  // not even frame mode's module may load (a policy that allows only this file);
+  // fallback.js has the full message with "Try again" and a contact]
   var LABELS = {
-    en: ["Open help", "Close help", "Help is unavailable on this page."],
-    ru: ["Открыть помощь", "Закрыть помощь", "Помощь недоступна на этой странице."],
-    ar: ["فتح المساعدة", "إغلاق المساعدة", "المساعدة غير متاحة في هذه الصفحة."]
+    en: ["Help", "Help is unavailable."],
+    ru: ["Помощь", "Помощь недоступна."],
+    ar: ["المساعدة", "المساعدة غير متاحة."]
   };
   var ACCENT = "var(--carebox-accent,var(--carebox-theme-accent,#4f46e5))";
   // Inner-context !important rules win over the page's, even over its `* {… !important}` and
@@ -27,17 +27,22 @@
     "z-index:var(--carebox-z-index,2147483000)!important;" +
     "bottom:var(--carebox-offset-y,20px)!important;right:var(--carebox-offset-x,20px)!important}" +
     ":host([data-side=left]){right:auto!important;left:var(--carebox-offset-x,20px)!important}" +
-    ".launcher{all:initial;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;cursor:pointer;" +
-    "background:" + ACCENT + ";color:#fff;box-shadow:0 6px 20px rgb(15 20 40/.28);transition:transform .15s}" +
-    ".launcher:hover{transform:scale(1.06)}" +
+    // In-page mode: a block in the merchant's page (the loader drops the launcher).
+    ":host([data-in-page]){position:static!important}" +
+    // Round, or a pill with the `label` option's text after the icon.
+    ".launcher{all:initial;display:grid;grid-auto-flow:column;gap:8px;place-items:center;border-radius:99px;cursor:pointer;" +
+    "height:var(--carebox-launcher-size,56px);min-width:var(--carebox-launcher-size,56px);font:600 15px system-ui;" +
+    "background:" + ACCENT + ";color:#fff;box-shadow:0 6px 20px rgb(15 20 40/.28)}" +
+    // Lit, not moved: nothing to turn off for reduced motion.
+    ".launcher:hover{filter:brightness(1.12)}" +
     ".launcher:focus-visible{outline:3px solid " + ACCENT + ";outline-offset:3px}" +
     ".launcher[aria-busy=true]{cursor:progress;opacity:.8}" +
-    ".notice{position:absolute;bottom:68px;right:0;width:max-content;max-width:70vw;padding:16px;" +
+    ":host([data-label]) .launcher{padding:0 22px 0 16px}" +
+    ".notice{position:absolute;bottom:calc(100% + 12px);right:0;width:max-content;max-width:70vw;padding:16px;" +
     "border-radius:12px;background:#fff;color:#1f2330;font:15px system-ui;box-shadow:0 6px 20px rgb(15 20 40/.28)}" +
-    ":host([data-side=left]) .notice{right:auto;left:0}" +
-    "@media(prefers-reduced-motion:reduce){.launcher{transition:none}}";
+    ":host([data-side=left]) .notice{right:auto;left:0}";
   var ICON =
-    '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">' +
+    '<svg part="launcher-icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">' +
     '<path d="M4 5h16v11H9l-5 4z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>';
 
   // Only a real <script> element: `document.currentScript` can be shadowed by page markup.
@@ -81,24 +86,23 @@
 
   /** Creates one widget instance; several can live on a page. */
   function init(options) {
+    // In-page mode (`mount`): the panel sits in this element of the page, open, with no launcher.
+    var place = options.mount;
+    if (place && !(place = place.nodeType ? place : document.querySelector(place))) {
+      throw new Error("Carebox: mount " + options.mount + " matches no element");
+    }
     var config = {
+      inPage: !!place,
       key: options.key,
       api: options.api || scriptUrl.origin,
       locale: options.locale,
       pageLang: document.documentElement.lang || undefined,
-      shopperToken: options.shopperToken
+      shopperToken: options.shopperToken,
+      theme: options.theme
     };
     var language, labels;
     var host = document.createElement("carebox-widget");
     host.setAttribute("data-carebox", "");
-    function speak(locale) {
-      options.locale = locale;
-      language = languageOf(options);
-      labels = LABELS[language];
-      // Right by default, mirrored for a right-to-left language.
-      host.setAttribute("data-side", (options.position === "left") === (language !== "ar") ? "left" : "right");
-    }
-    speak(options.locale);
     var root = host.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [sheet(STYLE)];
     root.innerHTML =
@@ -106,14 +110,31 @@
       'aria-haspopup="dialog" aria-expanded="false">' + ICON + '</button><div class="app"></div>';
     var launcher = root.querySelector(".launcher");
     var container = root.querySelector(".app");
-    launcher.setAttribute("aria-label", labels[0]);
-    host.setAttribute("popover", "manual");
+    if (options.label) {
+      // Shown, so it is the launcher's name as well (the same words for every user).
+      host.setAttribute("data-label", "");
+      launcher.appendChild(document.createElement("span")).part = "launcher-label";
+      launcher.lastChild.textContent = options.label;
+    }
+    function speak(locale) {
+      options.locale = locale;
+      language = languageOf(options);
+      labels = LABELS[language];
+      launcher.setAttribute("aria-label", options.label || labels[0]);
+      // Right by default, mirrored for a right-to-left language.
+      host.setAttribute("data-side", (options.position === "left") === (language !== "ar") ? "left" : "right");
+    }
+    speak(options.locale);
+    if (place) {
+      host.setAttribute("data-in-page", "");
+      launcher.remove();
+    } else host.setAttribute("popover", "manual");
     function attach() {
       if (host.isConnected) return;
-      (options.target || document.body).appendChild(host);
+      (place || options.target || document.body).appendChild(host);
       // The top layer: above every stacking context, and out of reach of a page's transform,
       // filter or overflow on an ancestor (which would turn `position: fixed` into a trap).
-      if (host.showPopover) host.showPopover();
+      if (host.popover) host.showPopover();
     }
     attach();
 
@@ -154,7 +175,7 @@
         var notice = document.createElement("p");
         notice.className = "notice";
         notice.setAttribute("role", "alert");
-        notice.textContent = labels[2];
+        notice.textContent = labels[1];
         container.appendChild(notice);
       });
     }
@@ -187,11 +208,9 @@
 
     host.addEventListener("carebox:open", function () {
       launcher.setAttribute("aria-expanded", "true");
-      launcher.setAttribute("aria-label", labels[1]);
     });
     host.addEventListener("carebox:close", function () {
       launcher.setAttribute("aria-expanded", "false");
-      launcher.setAttribute("aria-label", labels[0]);
       // Focus goes back to the launcher when it was inside the widget (or lost to <body>).
       if (root.activeElement || document.activeElement === document.body) launcher.focus();
     });
@@ -224,7 +243,6 @@
       setLocale: function (locale) {
         speak(locale);
         config.locale = locale;
-        launcher.setAttribute("aria-label", labels[launcher.getAttribute("aria-expanded") === "true" ? 1 : 0]);
         whenLoaded(function (app) { app.setLocale(locale); });
       },
       /** For single-page apps: after a route change, puts the widget back if the page removed it. */
@@ -247,14 +265,16 @@
         loading = Promise.reject(new Error("destroyed"));
         loading.catch(function () {});
         host.remove();
-        var at = api.instances.indexOf(handle);
-        if (at >= 0) api.instances.splice(at, 1);
+        api.instances = api.instances.filter(function (other) { return other !== handle; });
         if (api.current === handle) api.current = api.instances[0];
       },
       host: host
     };
     // After the caller's own `on("ready", …)` right behind `init()`.
     setTimeout(function () { if (host.isConnected) announce("ready"); });
+    // In-page mode starts at once, on `view` (and `order`) when given.
+    // A view it cannot open is the page's mistake, told to its console; the panel stays home.
+    if (place) handle.open(options).catch(function (error) { if (widget) console.error(error); else showFallback(); });
     return handle;
   }
 
@@ -275,9 +295,8 @@
     };
   });
   window.Carebox = api;
-  if (script && script.dataset.key) {
-    var d = script.dataset;
-    api.init({ key: d.key, api: d.api, locale: d.locale, shopperToken: d.shopperToken, mode: d.mode, position: d.position, contact: d.contact });
-  }
+  // The snippet's data-* attributes are init()'s options by the same names (data-shopper-token
+  // is shopperToken); copied, as init() writes to its options.
+  if (script && script.dataset.key) api.init(Object.assign({}, script.dataset));
   queued.forEach(function (call) { api[call[0]].apply(null, call[1]); });
 })();

@@ -3,10 +3,11 @@
 // frame mode both failed): never a dead button. The loader imports it only then.
 
 const STYLE =
-  ".fallback{position:absolute;bottom:68px;right:0;width:min(380px,calc(100vw - 24px));box-sizing:border-box;" +
+  ".fallback{position:absolute;bottom:calc(100% + 12px);right:0;width:min(380px,calc(100vw - 24px));box-sizing:border-box;" +
   "padding:18px;border-radius:12px;box-shadow:0 12px 40px rgb(15 20 40/.22);" +
   "background:#fff;color:#1f2330;font:15px/1.45 system-ui,sans-serif}" +
   ":host([data-side=left]) .fallback{right:auto;left:0}" +
+  ":host([data-in-page]) .fallback{position:static;width:auto}" +
   ".fallback p{margin:0 0 10px}.fallback a,.fallback button{all:initial;display:inline-block;margin:4px 8px 0 0;" +
   "padding:8px 14px;border-radius:8px;font:600 14px system-ui,sans-serif;cursor:pointer;color:#fff;" +
   "background:var(--carebox-accent,var(--carebox-theme-accent,#4f46e5))}" +

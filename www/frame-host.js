@@ -6,17 +6,19 @@
 // origin-checked both ways.
 
 const STYLE =
-  ".frame{position:absolute;bottom:68px;right:0;width:min(380px,calc(100vw - 24px));height:0;" +
-  "max-height:min(600px,calc(100vh - 110px));border:0;border-radius:12px;box-shadow:0 12px 40px rgb(15 20 40/.22);" +
+  ".frame{position:absolute;bottom:calc(100% + 12px);right:0;width:min(380px,calc(100vw - 24px));height:0;" +
+  "max-height:min(600px,calc(100vh - 110px));border:0;border-radius:12px;box-shadow:var(--carebox-shadow,0 12px 40px rgb(15 20 40/.22));" +
   "color-scheme:normal}" +
   ":host([data-side=left]) .frame{right:auto;left:0}" +
   ".frame[hidden]{display:none}" +
-  "@media(max-width:480px){.frame{position:fixed;inset:0;width:100%;height:100%!important;max-height:none;border-radius:0}}";
+  "@media(max-width:480px){.frame{position:fixed;inset:0;width:100%;height:100%!important;max-height:none;border-radius:0}}" +
+  // In-page mode: a block of the merchant's page, as wide as its place and as tall as the panel.
+  ":host([data-in-page]) .frame{position:static!important;width:100%!important;max-height:none;box-shadow:none}";
 
 /** The frame's accessible name, in the widget's language. */
 const HELP = { en: "Help", ru: "Помощь", ar: "المساعدة" };
 /** The theme tokens a page may set: passed on, since custom properties do not cross documents. */
-const TOKENS = ["accent", "radius", "font", "background", "text", "muted", "surface", "border"];
+const TOKENS = ["accent", "radius", "font", "spacing", "background", "text", "muted", "surface", "border", "danger"];
 /** How long the frame may take to say it is ready. */
 const START_TIMEOUT_MS = 20000;
 
@@ -36,9 +38,10 @@ export function startFrame(ctx) {
   frame.className = "frame";
   frame.title = HELP[ctx.language];
   frame.hidden = true;
-  const hash = new URLSearchParams({ origin: location.origin, locale: ctx.config.locale || "", lang: ctx.config.pageLang || "" });
+  const hash = new URLSearchParams({ origin: location.origin, locale: ctx.config.locale || "", lang: ctx.config.pageLang || "", theme: ctx.config.theme || "", inPage: ctx.config.inPage ? "1" : "" });
   frame.src = `${apiOrigin}/frame?key=${encodeURIComponent(ctx.config.key)}#${hash}`;
-  let open = false;
+  // An in-page panel is open from the start (and stays so).
+  let open = Boolean(ctx.config.inPage);
   let listen = null;
   const post = (message) => frame.contentWindow.postMessage({ ...message, carebox: 1 }, apiOrigin);
   const handle = {
@@ -46,7 +49,8 @@ export function startFrame(ctx) {
     /** Opens the panel, on a screen when `target` names one (a deep link). */
     show(target) {
       frame.hidden = false;
-      frame.focus();
+      // In-page mode opens as the page loads: the shopper's focus stays where it is.
+      if (!ctx.config.inPage) frame.focus();
       post(target ? { type: "show", target: { view: `${target.view}`, order: target.order && `${target.order}` } } : { type: "open" });
     },
     setLocale(locale) { post({ type: "locale", locale: String(locale) }); },

@@ -43,6 +43,8 @@ try {
     locale: params.get("locale") || undefined,
     pageLang: params.get("lang") || undefined,
     frame: true,
+    inPage: params.get("inPage") === "1",
+    theme: params.get("theme") || undefined,
     onEvent: (name, detail) => tell("event", { name, detail }),
   });
   // The frame is as tall as the panel (the loader caps it to the shop's window); the

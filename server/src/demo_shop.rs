@@ -6,11 +6,13 @@
 //! - `GET /demo/shopper-token` plays the merchant backend that signs `identify()` tokens;
 //!   `GET /account` renders a signed-in page with the token in the snippet's
 //!   `data-shopper-token`, as a server-rendered shop does.
-//! - `?csp=inline|strict|locked` sends a real `Content-Security-Policy` header: the policy the
-//!   docs give for inline mode, a strict one that forbids WebAssembly (frame mode), and one
-//!   that lets nothing of Carebox run but its loader.
-//! - `?mode=frame`, `?position=left`, `?contact=mailto:…` become the snippet's `data-mode`,
-//!   `data-position` and `data-contact` (in the pages' `__SNIPPET_OPTIONS__`).
+//! - `?csp=inline|strict|locked|loader` sends a real `Content-Security-Policy` header: the
+//!   policy the docs give for inline mode, a strict one that forbids WebAssembly (frame mode),
+//!   one that lets nothing of Carebox run but its scripts, and one that allows the loader's
+//!   file alone.
+//! - `?mode=frame`, `?position=left`, `?contact=mailto:…`, `?theme=dark`, `?label=Support`
+//!   become the snippet's `data-mode`, `data-position`, `data-contact`, `data-theme` and
+//!   `data-label` (in the pages' `__SNIPPET_OPTIONS__`).
 
 use std::path::PathBuf;
 
@@ -82,7 +84,7 @@ async fn pages(State(shop): State<Shop>, request: Request, next: Next) -> Respon
         Some(Some(policy)) => {
             headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("an ASCII policy"));
         }
-        Some(None) => return (StatusCode::BAD_REQUEST, "csp must be inline, strict or locked").into_response(),
+        Some(None) => return (StatusCode::BAD_REQUEST, "csp must be inline, strict, locked or loader").into_response(),
         None => {}
     }
     response
@@ -93,7 +95,13 @@ async fn pages(State(shop): State<Shop>, request: Request, next: Next) -> Respon
 fn snippet_options<'q>(param: &impl Fn(&str) -> Option<&'q str>) -> String {
     let safe = |value: &str| value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:@%".contains(&b));
     let mut attributes = String::new();
-    for (query, attribute) in [("mode", "data-mode"), ("position", "data-position"), ("contact", "data-contact")] {
+    for (query, attribute) in [
+        ("mode", "data-mode"),
+        ("position", "data-position"),
+        ("contact", "data-contact"),
+        ("theme", "data-theme"),
+        ("label", "data-label"),
+    ] {
         if let Some(value) = param(query).filter(|v| safe(v)) {
             let value = value.replace("%40", "@").replace("%3A", ":");
             attributes.push_str(&format!(" {attribute}=\"{value}\""));
@@ -111,6 +119,9 @@ pub fn content_security_policy(name: &str, carebox: &str) -> Option<String> {
         "inline" => format!("{base}; script-src 'self' {carebox} 'wasm-unsafe-eval'; connect-src 'self' {carebox}"),
         "strict" => format!("{base}; script-src 'self' {carebox}; connect-src 'self' {carebox}; frame-src {carebox}"),
         "locked" => format!("{base}; script-src 'self' {carebox}"),
+        // The loader's own URL only (a path-restricted source): not even the module that
+        // draws the "cannot start" panel may load, so the loader says it by itself.
+        "loader" => format!("{base}; script-src 'self' {carebox}/carebox.js"),
         _ => return None,
     })
 }

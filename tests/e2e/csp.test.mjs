@@ -164,3 +164,22 @@ test("a policy that lets nothing of Carebox run: a message in the shopper's lang
   assert.equal(await launcher(page).getAttribute("aria-expanded"), "false");
   await page.context().close();
 });
+
+test("a policy that allows the loader's file alone: the launcher itself says help is unavailable, in the shopper's language", async () => {
+  const page = await openPage(browser, "/?csp=loader&lang=ru");
+  // Every module the loader would import is refused on purpose; the browser and the loader say so.
+  page.expectedConsole.push(/violates the following Content Security Policy directive/, /^Carebox could not start/);
+  await launcher(page).click();
+  const notice = page.locator("[data-carebox] .notice");
+  await notice.waitFor({ state: "visible" });
+  assert.equal(await notice.getAttribute("role"), "alert");
+  assert.equal(await notice.textContent(), "Помощь недоступна.");
+  const [box, launcherBox] = [await notice.boundingBox(), await launcher(page).boundingBox()];
+  assert.ok(box.y + box.height <= launcherBox.y && box.x >= 0, "above the launcher, on screen");
+  // The launcher takes it away again, and the next click tries again for real.
+  await launcher(page).click();
+  await notice.waitFor({ state: "detached" });
+  await launcher(page).click();
+  await notice.waitFor({ state: "visible" });
+  await page.context().close();
+});

@@ -23,9 +23,13 @@ use crate::{Result, root};
 /// DESIGN.md §6 budgets, gzip bytes.
 pub const LOADER_BUDGET: usize = 3 * 1024;
 pub const APP_BUDGET: usize = 150 * 1024;
+/// What frame mode fetches on top of the app (the frame's page and the two scripts that talk
+/// across): budgeted alone, so that neither the app nor frame mode's parts grow unnoticed.
+pub const FRAME_EXTRA_BUDGET: usize = 3 * 1024;
 pub const APP_AIM: usize = 100 * 1024;
 
 const LOADER_SOURCE: &str = "www/carebox.js";
+const TYPES_SOURCE: &str = "www/carebox.d.ts";
 const FRAME_SCRIPT_SOURCE: &str = "www/frame.js";
 const FRAME_HOST_SOURCE: &str = "www/frame-host.js";
 const FALLBACK_SOURCE: &str = "www/fallback.js";
@@ -143,6 +147,8 @@ pub fn dist() -> Result<Bundle> {
         .replace("__CAREBOX_APP_FRAME_HOST__", &format!("app/{hash}/frame-host.js"))
         .replace("__CAREBOX_APP_FALLBACK__", &format!("app/{hash}/fallback.js"));
     let loader_sizes = write_with_gzip(&dist.join("carebox.js"), loader.as_bytes())?;
+    // The JS API's TypeScript declarations, beside the loader (stable name, like it).
+    write_with_gzip(&dist.join("carebox.d.ts"), &read(&root.join(TYPES_SOURCE))?)?;
 
     let inline_gzip: usize = first_open.iter().filter(|f| FIRST_OPEN.contains(&f.0.as_str())).map(|f| f.1.1).sum();
     let bundle = Bundle {
@@ -163,7 +169,7 @@ pub fn dist() -> Result<Bundle> {
     }
     let lazy_total: usize = lazy.iter().map(|f| f.1.1).sum();
     println!(
-        "  loader gzip: {} B (budget {} B)\n  first open (wasm + glue + split loader + CSS) gzip: {} B = {:.1} KiB (budget {} KiB, aim {} KiB)\n  first open in frame mode (the same + frame.html + frame.js + frame-host.js) gzip: {} B = {:.1} KiB\n  screens loaded on first use, all together, gzip: {} B = {:.1} KiB",
+        "  loader gzip: {} B (budget {} B)\n  first open (wasm + glue + split loader + CSS) gzip: {} B = {:.1} KiB (budget {} KiB, aim {} KiB)\n  first open in frame mode (the same + frame.html + frame.js + frame-host.js) gzip: {} B = {:.1} KiB (budget {} KiB + {} KiB)\n  screens loaded on first use, all together, gzip: {} B = {:.1} KiB",
         bundle.loader_gzip,
         LOADER_BUDGET,
         bundle.app_gzip,
@@ -172,6 +178,8 @@ pub fn dist() -> Result<Bundle> {
         APP_AIM / 1024,
         bundle.frame_app_gzip,
         bundle.frame_app_gzip as f64 / 1024.0,
+        APP_BUDGET / 1024,
+        FRAME_EXTRA_BUDGET / 1024,
         lazy_total,
         lazy_total as f64 / 1024.0,
     );
@@ -209,8 +217,8 @@ pub fn check_budgets(bundle: &Bundle) -> Result {
     if bundle.app_gzip > APP_BUDGET {
         over.push(format!("app is {} B gzip, over its {} B budget", bundle.app_gzip, APP_BUDGET));
     }
-    if bundle.frame_app_gzip > APP_BUDGET {
-        over.push(format!("app in frame mode is {} B gzip, over its {} B budget", bundle.frame_app_gzip, APP_BUDGET));
+    if bundle.frame_app_gzip > APP_BUDGET + FRAME_EXTRA_BUDGET {
+        over.push(format!("app in frame mode is {} B gzip, over its {} B budget", bundle.frame_app_gzip, APP_BUDGET + FRAME_EXTRA_BUDGET));
     }
     if over.is_empty() { Ok(()) } else { Err(over.join("; ")) }
 }
@@ -241,8 +249,9 @@ fn collect_css(dir: &Path, into: &mut Vec<PathBuf>) -> Result {
     Ok(())
 }
 
-/// Safe, small savings only: comments out, runs of whitespace to one space. (Spaces around
-/// `:` can be descendant combinators, so they stay.)
+/// Safe savings only: comments out, runs of whitespace to one space, and no space around
+/// `{ } ; ,` nor after `:` (outside strings), nor a last `;`. A space *before* `:` can be a
+/// descendant combinator (`.a :focus-visible`), so it stays.
 pub fn minify_css(css: &str) -> String {
     let mut without_comments = String::with_capacity(css.len());
     let mut rest = css;
@@ -251,7 +260,45 @@ pub fn minify_css(css: &str) -> String {
         rest = rest[start + 2..].split_once("*/").map_or("", |(_, after)| after);
     }
     without_comments.push_str(rest);
-    without_comments.split_whitespace().collect::<Vec<_>>().join(" ")
+    let spaced = without_comments.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(spaced.len());
+    let mut quote = None;
+    let mut skip_space = false;
+    for c in spaced.chars() {
+        if let Some(open) = quote {
+            out.push(c);
+            if c == open {
+                quote = None;
+            }
+            continue;
+        }
+        if c == ' ' && skip_space {
+            continue;
+        }
+        skip_space = false;
+        match c {
+            '{' | '}' | ';' | ',' => {
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+                if c == '}' && out.ends_with(';') {
+                    out.pop();
+                }
+                out.push(c);
+                skip_space = true;
+            }
+            ':' => {
+                out.push(c);
+                skip_space = true;
+            }
+            '"' | '\'' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Writes `content` and `<path>.gz`; returns (raw, gzip) sizes.
@@ -291,15 +338,45 @@ mod tests {
     #[test]
     fn css_minifier_drops_comments_and_keeps_descendant_combinators() {
         let css = "/* note */\n.a :focus-visible {\n  color: red; /* why */\n}\n";
-        assert_eq!(minify_css(css), ".a :focus-visible { color: red; }");
+        assert_eq!(minify_css(css), ".a :focus-visible{color:red}");
+        let css = ".a, .b > .c {\n  font: 12px \"Segoe UI\", sans-serif;\n  content: \"a: b , c\";\n}\n@media (max-width: 480px) { .d { margin: 0 auto; } }";
+        assert_eq!(minify_css(css), ".a,.b > .c{font:12px \"Segoe UI\",sans-serif;content:\"a: b , c\"}@media (max-width:480px){.d{margin:0 auto}}");
+    }
+
+    /// Browsers without `light-dark()` get every scheme-dependent colour from the fallback
+    /// block in `app.css`, for light, dark and auto; so components may not call it themselves.
+    #[test]
+    fn every_light_dark_colour_has_a_fallback_for_each_scheme() {
+        let css = minify_css(&read_string(&root().join("src/app.css")).unwrap());
+        let (main, fallback) = css.split_once("@supports not (color:light-dark(#000,#fff))").expect("the fallback block");
+        let tokens: Vec<&str> = main
+            .split(';')
+            .filter(|declaration| declaration.contains("light-dark("))
+            .map(|declaration| declaration.trim_start_matches(|c| c != '-').split(':').next().unwrap())
+            .collect();
+        assert!(tokens.len() >= 8, "{tokens:?}");
+        assert!(!fallback.contains("light-dark("));
+        let light = fallback.split(".carebox-root[data-scheme=\"dark\"]").next().unwrap();
+        let dark = fallback.split(".carebox-root[data-scheme=\"dark\"]").nth(1).unwrap().split("@media").next().unwrap();
+        let auto = fallback.split("[data-scheme=\"auto\"]").nth(1).expect("auto follows the system setting");
+        for token in &tokens {
+            for (scheme, block) in [("light", light), ("dark", dark), ("auto", auto)] {
+                assert!(block.contains(&format!("{token}:")), "{token} has no {scheme} fallback");
+            }
+        }
+        let mut files = Vec::new();
+        collect_css(&root().join("src/components"), &mut files).unwrap();
+        for file in files {
+            assert!(!read_string(&file).unwrap().contains("light-dark("), "{}: use a --cb-* colour from app.css", file.display());
+        }
     }
 
     #[test]
     fn budgets_fail_when_exceeded() {
-        assert!(check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET }).is_ok());
+        assert!(check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET + FRAME_EXTRA_BUDGET }).is_ok());
         let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET + 1, app_gzip: APP_BUDGET + 1, frame_app_gzip: APP_BUDGET }).unwrap_err();
         assert!(err.contains("loader") && err.contains("app"), "{err}");
-        let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET + 1 }).unwrap_err();
+        let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET + FRAME_EXTRA_BUDGET + 1 }).unwrap_err();
         assert!(err.contains("frame mode"), "{err}");
     }
 

@@ -21,6 +21,8 @@ pub fn service(settings: &Settings) -> Option<Router> {
 
 async fn cache_headers(request: Request<Body>, next: Next) -> Response<Body> {
     let immutable = request.uri().path().starts_with("/app/");
+    // `.ts` would be guessed as an MPEG transport stream.
+    let declarations = request.uri().path().ends_with(".d.ts");
     let mut response = next.run(request).await;
     if response.status().is_success() {
         let cache = if immutable { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
@@ -29,6 +31,9 @@ async fn cache_headers(request: Request<Body>, next: Next) -> Response<Body> {
         // Module scripts and wasm are fetched in CORS mode from merchants' pages.
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        if declarations {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        }
     }
     response
 }

@@ -267,7 +267,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
             ComplaintSend::Queued { offline } => view! {
                 <div class="carebox-send carebox-send--queued">
                     <p>{if offline { words.queued_offline } else { words.queued_retry }}</p>
-                    <button type="button" class="carebox-button carebox-button--secondary" on:click=move |_| sending::try_now()>{words.try_now}</button>
+                    <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary" on:click=move |_| sending::try_now()>{words.try_now}</button>
                 </div>
             }.into_any(),
             ComplaintSend::NeedsLookup => {
@@ -276,7 +276,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                 view! {
                     <div class="carebox-send carebox-send--queued">
                         <p>{words.needs_lookup}</p>
-                        <button type="button" class="carebox-button" on:click=move |_| {
+                        <button type="button" part="button" class="carebox-button" on:click=move |_| {
                             session.lookup_form.update(|f| f.order_number = number.as_str().to_owned());
                             session.go(crate::session::View::ReportProblem(None));
                         }>{text.find_order}</button>
@@ -312,7 +312,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                 <RadioFieldset name="category" legend=words.category_label error=category_error>{categories}</RadioFieldset>
                 <div class="carebox-field">
                     <label for="carebox-complaint-description">{words.description_label}</label>
-                    <textarea id="carebox-complaint-description" name="description" rows="5"
+                    <textarea part="input" id="carebox-complaint-description" name="description" rows="5"
                         aria-describedby="carebox-complaint-description-hint carebox-complaint-description-count carebox-complaint-description-error"
                         aria-invalid=move || description_error.get().is_some().to_string()
                         prop:value=move || draft.with(|d| d.description.clone())
@@ -330,7 +330,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                 {status}
                 {move || summary().map(|s| view! { <p class="carebox-send carebox-send--refused">{s}</p> })}
             </div>
-            <button type="submit" class="carebox-button carebox-complaint__send" aria-disabled=move || locked().to_string()>
+            <button type="submit" part="button" class="carebox-button carebox-complaint__send" aria-disabled=move || locked().to_string()>
                 {move || if locked() { words.sending } else { words.send }}
             </button>
         </form>

@@ -275,13 +275,13 @@ fn EscalateForm(complaint: ComplaintView, on_changed: Option<Callback<()>>) -> i
     view! {
         <div class="carebox-escalate">
             <Show when=move || open.get() fallback=move || view! {
-                <button type="button" class="carebox-button carebox-button--secondary carebox-escalate__open" on:click=show>{words.escalate}</button>
+                <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary carebox-escalate__open" on:click=show>{words.escalate}</button>
             }>
                 <form class="carebox-escalate__form" novalidate on:submit=submit.clone()>
                     <p class="carebox-field__hint">{fill(words.escalate_intro, &[("level", next)])}</p>
                     <div class="carebox-field">
                         <label for="carebox-escalate-reason">{words.escalate_reason}</label>
-                        <textarea id="carebox-escalate-reason" name="reason" rows="3" maxlength="500" node_ref=reason_ref
+                        <textarea part="input" id="carebox-escalate-reason" name="reason" rows="3" maxlength="500" node_ref=reason_ref
                             aria-describedby="carebox-escalate-reason-error"
                             aria-invalid=move || error.get().is_some().to_string()
                             prop:value=move || reason.get()
@@ -293,8 +293,8 @@ fn EscalateForm(complaint: ComplaintView, on_changed: Option<Callback<()>>) -> i
                         <RequestIdDetails request_id/>
                     </div>
                     <div class="carebox-escalate__actions">
-                        <button type="submit" class="carebox-button" aria-disabled=move || pending.get().to_string()>{fill(words.escalate_send, &[("level", next)])}</button>
-                        <button type="button" class="carebox-button carebox-button--secondary" on:click=move |_| open.set(false)>{words.cancel}</button>
+                        <button type="submit" part="button" class="carebox-button" aria-disabled=move || pending.get().to_string()>{fill(words.escalate_send, &[("level", next)])}</button>
+                        <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary" on:click=move |_| open.set(false)>{words.cancel}</button>
                     </div>
                 </form>
             </Show>

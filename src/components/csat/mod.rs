@@ -197,7 +197,7 @@ pub fn CsatAnswerBox(subject: CsatSubject, token: String, answer: Option<CsatAns
                 <form class="carebox-csat__comment" novalidate on:submit=send_comment.clone()>
                     <div class="carebox-field">
                         <label for=comment_id.clone()>{words.comment_label}</label>
-                        <textarea id=comment_id.clone() rows="3" aria-describedby=format!("{comment_id}-error")
+                        <textarea part="input" id=comment_id.clone() rows="3" aria-describedby=format!("{comment_id}-error")
                             aria-invalid=move || comment_error().is_some().to_string()
                             prop:value=move || comment.get()
                             on:input=move |ev| {
@@ -208,7 +208,7 @@ pub fn CsatAnswerBox(subject: CsatSubject, token: String, answer: Option<CsatAns
                             }></textarea>
                         <p id=format!("{comment_id}-error") class="carebox-field__error" aria-live="polite">{comment_error}</p>
                     </div>
-                    <button type="submit" class="carebox-button carebox-button--secondary"
+                    <button type="submit" part="button secondary-button" class="carebox-button carebox-button--secondary"
                         aria-disabled=move || (comment_state.get() == CommentState::Sending).to_string()>{words.comment_send}</button>
                     <p class="carebox-csat__sent" role="status">
                         {move || (comment_state.get() == CommentState::Sent).then_some(words.comment_sent)}

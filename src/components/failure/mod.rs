@@ -28,7 +28,7 @@ pub fn Failure(
     view! {
         <div class="carebox-failure" role="alert">
             <p class="carebox-failure__message">{message}</p>
-            <button type="button" class="carebox-button" on:click=move |_| on_retry.run(())>{text.retry}</button>
+            <button type="button" part="button" class="carebox-button" on:click=move |_| on_retry.run(())>{text.retry}</button>
             <RequestIdDetails request_id/>
         </div>
     }
@@ -42,7 +42,7 @@ pub fn LookUpAgain() -> impl IntoView {
     view! {
         <div class="carebox-failure" role="alert">
             <p class="carebox-failure__message">{text.token_expired}</p>
-            <button type="button" class="carebox-button" on:click=move |_| session.go(View::TrackOrder)>{text.find_order}</button>
+            <button type="button" part="button" class="carebox-button" on:click=move |_| session.go(View::TrackOrder)>{text.find_order}</button>
         </div>
     }
 }

@@ -81,7 +81,7 @@ pub fn MyOrders(
                 </ErrorBoundary>
             </Transition>
             {(!for_complaint).then(|| view! { <ComplaintList source=ComplaintSource::Shopper/> })}
-            <button type="button" class="carebox-button carebox-button--secondary" on:click=lookup_other>{text.lookup_other}</button>
+            <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary" on:click=lookup_other>{text.lookup_other}</button>
         </div>
     }
 }

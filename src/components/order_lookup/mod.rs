@@ -148,7 +148,7 @@ pub fn OrderLookupForm(
             <p class="carebox-lookup__intro">{intro}</p>
             <div class="carebox-field">
                 <label for="carebox-order-number">{text.order_number_label}</label>
-                <input id="carebox-order-number" name="order_number" type="text" autocomplete="off"
+                <input part="input" id="carebox-order-number" name="order_number" type="text" autocomplete="off"
                     inputmode="text" spellcheck="false" maxlength="60"
                     aria-describedby="carebox-order-number-hint carebox-order-number-error"
                     aria-invalid=move || number_error().is_some().to_string()
@@ -159,7 +159,7 @@ pub fn OrderLookupForm(
             </div>
             <div class="carebox-field">
                 <label for="carebox-lookup-proof">{proof_label}</label>
-                <input id="carebox-lookup-proof" name=proof_field type=proof_type autocomplete=proof_autocomplete
+                <input part="input" id="carebox-lookup-proof" name=proof_field type=proof_type autocomplete=proof_autocomplete
                     spellcheck="false" maxlength="254"
                     aria-describedby="carebox-lookup-proof-error"
                     aria-invalid=move || proof_error().is_some().to_string()
@@ -173,7 +173,7 @@ pub fn OrderLookupForm(
                 })}
                 <RequestIdDetails request_id/>
             </div>
-            <button type="submit" class="carebox-button carebox-lookup__submit" aria-disabled=move || pending.get().to_string()>
+            <button type="submit" part="button" class="carebox-button carebox-lookup__submit" aria-disabled=move || pending.get().to_string()>
                 {move || if pending.get() { text.finding_order } else { text.find_order }}
             </button>
         </form>

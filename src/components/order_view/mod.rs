@@ -202,7 +202,7 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
     let report = session.map(|session| {
         let reports = view! { <ComplaintList source=ComplaintSource::Order(number.clone())/> };
         view! {
-            <button type="button" class="carebox-button carebox-button--secondary"
+            <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary"
                 on:click=move |_| session.go(View::ReportProblem(Some(number.clone())))>
                 {text.report_with_order}
             </button>

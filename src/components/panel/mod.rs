@@ -22,11 +22,14 @@ pub fn Panel(
     let panel = expect_context::<PanelState>();
     let text = strings(expect_context::<WidgetSettings>().locale);
     let open = panel.open_signal();
+    // In-page mode: a region of the page, not a dialog; it neither takes focus nor traps it.
+    let in_page = panel.is_in_page();
     let dialog = NodeRef::<html::Section>::new();
 
     // Focus moves into the panel each time it opens, so keyboard and screen-reader users land in it.
     Effect::new(move || {
         if open.get()
+            && !in_page
             && let Some(element) = dialog.get()
         {
             request_animation_frame(move || {
@@ -38,6 +41,7 @@ pub fn Panel(
     let on_keydown = {
         let panel = panel.clone();
         move |event: KeyboardEvent| match event.key().as_str() {
+            _ if in_page => {}
             "Escape" => {
                 event.prevent_default();
                 panel.set_open(false);
@@ -52,12 +56,12 @@ pub fn Panel(
     };
 
     view! {
-        <section class="carebox-panel" part="panel" role="dialog" aria-modal="true"
-            aria-labelledby="carebox-panel-title" tabindex="-1"
+        <section class="carebox-panel" part="panel" role=if in_page { "region" } else { "dialog" }
+            aria-modal=(!in_page).then_some("true") aria-labelledby="carebox-panel-title" tabindex="-1"
             hidden=move || !open.get() node_ref=dialog on:keydown=on_keydown>
-            <div class="carebox-panel__header">
+            <div class="carebox-panel__header" part="header">
                 <Show when=move || can_go_back.get() && on_back.is_some()>
-                    <button type="button" class="carebox-panel__back" aria-label=text.back
+                    <button type="button" class="carebox-panel__back" part="back-button" aria-label=text.back
                         on:click=move |_| { if let Some(back) = on_back { back.run(()) } }>
                         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
                             <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
@@ -65,6 +69,7 @@ pub fn Panel(
                     </button>
                 </Show>
                 <h2 id="carebox-panel-title" class="carebox-panel__title">{title}</h2>
+                // In-page mode hides it (panel.css): there is nothing to close to.
                 <button type="button" class="carebox-panel__close" part="close-button" aria-label=text.close
                     on:click=move |_| panel.set_open(false)>
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
