@@ -11,7 +11,7 @@ use crate::components::{
     panel::{Panel, active_element},
     skeleton::Skeleton,
 };
-use crate::i18n::strings;
+use crate::i18n::{Strings, strings};
 use crate::loading::loaded;
 use crate::panel_state::PanelState;
 use crate::screens;
@@ -38,9 +38,20 @@ pub struct MountConfig {
     pub in_page: bool,
     /// `data-theme`: `light`, `dark` or `auto`; the page's choice wins over the merchant's.
     pub theme: Option<String>,
+    /// `init({ strings: { ru: { "complaint.send": "…" } } })`: texts by language tag, then by key.
+    pub strings: Vec<(String, Vec<(String, String)>)>,
+    /// The app's folder (`…/app/<hash>/`), where the bundle fetches other languages' texts.
+    pub app_folder: String,
 }
 
 impl MountConfig {
+    /// The language the widget speaks: `data-locale`, the page's, then the browser's.
+    pub fn locale_wanted(&self) -> Locale {
+        let browser_languages = browser_languages();
+        let candidates = self.locale.iter().chain(self.page_lang.iter()).chain(browser_languages.iter()).map(String::as_str);
+        Locale::negotiate(candidates)
+    }
+
     /// Reads the loader's `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage? }`.
     /// By hand, not by a serde derive, which costs the first open hundreds of bytes. A missing
     /// or non-text key or API reads as empty, which [`WidgetSettings::try_from`] then refuses
@@ -57,12 +68,36 @@ impl MountConfig {
             frame: field("frame").is_truthy(),
             in_page: field("inPage").is_truthy(),
             theme: text("theme"),
+            // Any file of the folder will do: the loader passes its stylesheet's URL.
+            app_folder: text("app").map(|url| url[..url.rfind('/').map_or(0, |slash| slash + 1)].to_owned()).unwrap_or_default(),
+            strings: entries(&field("strings"))
+                .into_iter()
+                .map(|(tag, texts)| {
+                    let texts = entries(&texts).into_iter().map(|(key, value)| (key, value.as_string().unwrap_or_default())).collect();
+                    (tag, texts)
+                })
+                .collect(),
         }
     }
 }
 
+/// `[key, value]` of an object's own properties; none for anything else.
+fn entries(object: &JsValue) -> Vec<(String, JsValue)> {
+    if !object.is_object() {
+        return Vec::new();
+    }
+    let object: &js_sys::Object = wasm_bindgen::JsCast::unchecked_ref(object);
+    js_sys::Object::entries(object)
+        .iter()
+        .filter_map(|entry| {
+            let pair: js_sys::Array = wasm_bindgen::JsCast::unchecked_into(entry);
+            Some((pair.get(0).as_string()?, pair.get(1)))
+        })
+        .collect()
+}
+
 /// Parsed, valid settings of one widget instance (provided as context).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct WidgetSettings {
     pub api: ApiClient,
     pub locale: Locale,
@@ -72,6 +107,14 @@ pub struct WidgetSettings {
     pub in_page: bool,
     /// The colour scheme the page asked for (`data-theme`), if any.
     pub theme: Option<ColorScheme>,
+    /// Every text in [`Self::locale`], with the page's overrides in.
+    pub text: &'static Strings,
+}
+
+impl std::fmt::Debug for WidgetSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WidgetSettings").field("api", &self.api).field("locale", &self.locale).finish_non_exhaustive()
+    }
 }
 
 impl TryFrom<&MountConfig> for WidgetSettings {
@@ -83,8 +126,6 @@ impl TryFrom<&MountConfig> for WidgetSettings {
         if !(api.starts_with("https://") || api.starts_with("http://")) {
             return Err(carebox_contract::FieldError::invalid("data-api", "data-api must be an http(s) URL."));
         }
-        let browser_languages = browser_languages();
-        let candidates = config.locale.iter().chain(config.page_lang.iter()).chain(browser_languages.iter()).map(String::as_str);
         let theme = match config.theme.as_deref().map(str::trim) {
             None | Some("") => None,
             Some("light") => Some(ColorScheme::Light),
@@ -92,8 +133,36 @@ impl TryFrom<&MountConfig> for WidgetSettings {
             Some("auto") => Some(ColorScheme::Auto),
             Some(_) => return Err(carebox_contract::FieldError::invalid("data-theme", "data-theme must be light, dark or auto.")),
         };
-        Ok(Self { api: ApiClient::new(api, key), locale: Locale::negotiate(candidates), frame: config.frame, in_page: config.in_page, theme })
+        let locale = config.locale_wanted();
+        Ok(Self { api: ApiClient::new(api, key), locale, frame: config.frame, in_page: config.in_page, theme, text: texts_for(locale, &config.strings) })
     }
+}
+
+/// The built-in texts of `locale` with the page's overrides for it. A language or key that does
+/// not exist, or a text that is not a string, is named in the console (the page's developer
+/// made a typo) and left out; the widget still starts.
+fn texts_for(locale: Locale, overrides: &[(String, Vec<(String, String)>)]) -> &'static Strings {
+    let warn = |message: String| web_sys::console::warn_1(&format!("Carebox: {message}").into());
+    let mut mine = Vec::new();
+    for (tag, texts) in overrides {
+        match Locale::from_tag(tag) {
+            Some(language) if language == locale => mine.extend(texts.iter().cloned()),
+            Some(_) => {}
+            None => warn(format!("strings.{tag}: no such language (use en, ru or ar)")),
+        }
+    }
+    mine.retain(|(key, value)| {
+        let text = !value.is_empty();
+        if !text {
+            warn(format!("strings.{}.{key} must be a non-empty string", locale.as_str()));
+        }
+        text
+    });
+    let (table, unknown) = strings(locale).with_overrides(&mine);
+    for key in unknown {
+        warn(format!("strings.{}: no text \"{key}\" (the keys are in docs/embedding.md)", locale.as_str()));
+    }
+    table
 }
 
 fn browser_languages() -> Vec<String> {
@@ -110,7 +179,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
     let frame = settings.frame;
     let in_page = settings.in_page;
     let page_theme = settings.theme;
-    let text = strings(locale);
+    let text = settings.text;
     let api = settings.api.clone();
     provide_context(settings);
     provide_context(panel.clone());

@@ -19,6 +19,9 @@ pub use app::{App, MountConfig, WidgetSettings};
 pub use panel_state::PanelState;
 pub use session::Session;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use carebox_contract::OrderNumber;
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
@@ -32,8 +35,15 @@ pub struct Widget {
     panel: PanelState,
     session: Session,
     container: web_sys::HtmlElement,
+    /// Shared with a language switch in flight (it fetches the texts first).
+    drawn: Rc<RefCell<Drawn>>,
+}
+
+/// What is on the page now, and with which configuration.
+struct Drawn {
     config: MountConfig,
-    mounted: Option<leptos::mount::UnmountHandle<AnyViewState>>,
+    /// `None` once destroyed: a language switch that lands later draws nothing.
+    view: Option<leptos::mount::UnmountHandle<AnyViewState>>,
 }
 
 #[wasm_bindgen]
@@ -68,23 +78,30 @@ impl Widget {
     pub fn identify(&self, token: Option<String>) {
         self.session.identify(token);
     }
-    /// Speaks another language from now on: the app is drawn again with the same state (the
-    /// screen, what was typed, tokens, complaints on their way).
+    /// Speaks another language from now on (once its texts are here): the app is drawn again
+    /// with the same state (the screen, what was typed, tokens, complaints on their way).
     #[wasm_bindgen(js_name = setLocale)]
-    pub fn set_locale(&mut self, locale: String) -> Result<(), JsError> {
-        let mut config = self.config.clone();
-        config.locale = Some(locale);
-        let settings = WidgetSettings::try_from(&config).map_err(|e| JsError::new(&format!("Carebox.setLocale: {e}")))?;
-        self.mounted.take();
-        self.config = config;
-        self.mounted = Some(draw(&self.container, settings, &self.panel, &self.session));
-        Ok(())
+    pub fn set_locale(&self, locale: String) -> js_sys::Promise {
+        let (drawn, container, panel, session) = (self.drawn.clone(), self.container.clone(), self.panel.clone(), self.session.clone());
+        wasm_bindgen_futures::future_to_promise(async move {
+            let refused = |e: String| JsValue::from(JsError::new(&format!("Carebox.setLocale: {e}")));
+            let mut config = drawn.borrow().config.clone();
+            config.locale = Some(locale);
+            i18n::ensure_loaded(config.locale_wanted(), &config.app_folder).await.map_err(refused)?;
+            let settings = WidgetSettings::try_from(&config).map_err(|e| refused(e.to_string()))?;
+            let mut drawn = drawn.borrow_mut();
+            if drawn.view.take().is_some() {
+                drawn.view = Some(draw(&container, settings, &panel, &session));
+                drawn.config = config;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
     }
     /// Removes the app and everything it started: its DOM, timers, listeners and complaints
     /// still being sent. (The loader then removes the drafts kept in this browser: a sweep
     /// here would pull the drafts code into the first-open bundle.) The handle is spent.
-    pub fn destroy(&mut self) {
-        self.mounted.take();
+    pub fn destroy(&self) {
+        self.drawn.borrow_mut().view.take();
         self.session.close();
     }
 }
@@ -133,13 +150,14 @@ fn draw(container: &web_sys::HtmlElement, settings: WidgetSettings, panel: &Pane
 /// one is refused with an error that names the bad `data-*` attribute, for the merchant's
 /// console. `onEvent(name, detail)` hears every event the widget announces.
 #[wasm_bindgen]
-pub fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<Widget, JsError> {
+pub async fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<Widget, JsError> {
     let relay = js_sys::Reflect::get(&config, &"onEvent".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     let config = MountConfig::read(&config);
+    i18n::ensure_loaded(config.locale_wanted(), &config.app_folder).await.map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
     let settings = WidgetSettings::try_from(&config).map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
     let panel = if config.in_page { PanelState::in_page(container.clone()) } else { PanelState::new(container.clone()) };
     let panel = panel.relaying_to(relay);
     let session = Session::new(config.shopper_token.clone());
     let mounted = draw(&container, settings, &panel, &session);
-    Ok(Widget { panel, session, container, config, mounted: Some(mounted) })
+    Ok(Widget { panel, session, container, drawn: Rc::new(RefCell::new(Drawn { config, view: Some(mounted) })) })
 }

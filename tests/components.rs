@@ -13,6 +13,7 @@ use carebox_contract::{
 };
 use carebox_widget::{
     App, MountConfig, PanelState, Session, WidgetSettings,
+    i18n::{Strings, strings},
     components::{
         bonuses::BonusesCard,
         complaints::{ComplaintForm, TicketCard},
@@ -64,6 +65,8 @@ fn settings(locale: Locale, api: &str) -> WidgetSettings {
         frame: false,
         in_page: false,
         theme: None,
+        strings: Vec::new(),
+        app_folder: String::new(),
     })
     .unwrap()
 }
@@ -113,6 +116,39 @@ async fn eventually(what: &str, check: impl Fn() -> bool) {
         sleep(20).await;
     }
     panic!("timed out waiting for: {what}");
+}
+
+#[wasm_bindgen_test]
+fn every_text_has_a_key_and_a_page_can_override_each_one() {
+    let keys = Strings::all_keys();
+    assert!(keys.len() > 150, "{}", keys.len());
+    // Keys are indices into the table seen as an array of texts: it must be nothing else.
+    assert_eq!(std::mem::size_of::<Strings>(), keys.len() * std::mem::size_of::<&str>());
+    assert_eq!(strings(Locale::En).texts().len(), keys.len());
+    let position = keys.iter().position(|k| k == "complaint.send").unwrap();
+    assert_eq!(strings(Locale::En).texts()[position], "Send report", "a key names its own text");
+    let unique: std::collections::BTreeSet<_> = keys.iter().collect();
+    assert_eq!(unique.len(), keys.len(), "a key names one text");
+    for key in ["track_order", "complaint.send", "complaint.levels.l2", "csat.labels.very_satisfied", "bonuses.points.few", "event_names.delivered"] {
+        assert!(keys.iter().any(|k| k == key), "{key}");
+    }
+    let every: Vec<(String, String)> = keys.iter().map(|key| (key.clone(), format!("<{key}>"))).collect();
+    let (table, unknown) = strings(Locale::Ru).with_overrides(&every);
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!((table.complaint.send, table.csat.labels.neutral, table.bonuses.points.few), ("<complaint.send>", "<csat.labels.neutral>", "<bonuses.points.few>"));
+    assert_eq!(strings(Locale::Ru).complaint.send, "Отправить обращение", "the built-in table is untouched");
+}
+
+#[wasm_bindgen_test]
+fn overrides_from_init_apply_to_their_language_only() {
+    let given = js_sys::Object::new();
+    let strings = js_sys::JSON::parse(r#"{"ru":{"greeting":"Привет от <b>магазина</b>","complaint.sendd":"x"},"en":{"greeting":"Hello"},"de":{"greeting":"Hallo"}}"#).unwrap();
+    for (name, value) in [("key", JsValue::from_str("pk_demo_northwind")), ("api", "http://127.0.0.1:9".into()), ("locale", "ru".into()), ("strings", strings)] {
+        js_sys::Reflect::set(&given, &name.into(), &value).unwrap();
+    }
+    let settings = WidgetSettings::try_from(&MountConfig::read(&given)).unwrap();
+    assert_eq!(settings.text.greeting, "Привет от <b>магазина</b>", "Russian takes the Russian override, not the English one");
+    assert_eq!(settings.text.track_order, "Отследить заказ", "the rest stays built in");
 }
 
 #[wasm_bindgen_test]
@@ -213,11 +249,11 @@ async fn an_unreachable_api_shows_a_human_message_and_a_retry() {
 }
 
 #[wasm_bindgen_test]
-fn mount_refuses_a_bad_snippet_naming_the_attribute() {
+async fn mount_refuses_a_bad_snippet_naming_the_attribute() {
     let document = web_sys::window().unwrap().document().unwrap();
     let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     let config = js_sys::JSON::parse(r#"{"key":"sk_live_oops","api":"http://127.0.0.1:9"}"#).unwrap();
-    let Err(error) = carebox_widget::mount(container, config) else { panic!("secret key accepted") };
+    let Err(error) = carebox_widget::mount(container, config).await else { panic!("secret key accepted") };
     let message = JsValue::from(error).dyn_into::<js_sys::Error>().unwrap().message();
     assert!(String::from(message.clone()).contains("data-key"), "{message:?}");
 }
@@ -390,7 +426,7 @@ async fn the_complaint_form_names_each_missing_choice_in_russian_and_keeps_the_d
     click(&mounted, ".carebox-complaint__send");
     eventually("errors shown", || !mounted.text("#carebox-complaint-category-error").is_empty()).await;
     assert_eq!(mounted.text("#carebox-complaint-category-error"), "Выберите, что случилось.");
-    assert_eq!(mounted.text("#carebox-complaint-description-error"), "Напишите чуть подробнее: нужно ещё символов — 5.");
+    assert_eq!(mounted.text("#carebox-complaint-description-error"), "Напишите чуть подробнее: нужно ещё 5 символов.");
     assert_eq!(mounted.text("#carebox-complaint-desired_resolution-error"), "Выберите, что нам сделать.");
     assert_eq!(mounted.text("#carebox-complaint-contact_preference-error"), "Выберите, как с вами связаться.");
     assert_eq!(mounted.text("#carebox-complaint-description-count"), "15 / 2\u{a0}000");
@@ -470,13 +506,13 @@ async fn a_broken_promise_is_owned_up_to_and_credits_are_worded_in_russian() {
     eventually("ticket rendered", || mounted.query(".carebox-ticket").is_some()).await;
     assert!(mounted.text(".carebox-ticket__promise").starts_with("Мы опаздываем с ответом"));
     assert_eq!(mounted.query(".carebox-ticket__promise").unwrap().get_attribute("data-overdue").as_deref(), Some("true"));
-    assert_eq!(mounted.text(".carebox-ticket__level"), "Руководитель смены (L2)");
+    assert_eq!(mounted.text(".carebox-ticket__level"), "Руководитель группы");
     let names: Vec<String> = (0..3)
         .map(|i| mounted.shadow.query_selector_all(".carebox-timeline__name").unwrap().item(i).unwrap().text_content().unwrap())
         .collect();
     assert_eq!(
         names,
-        ["Вам начислено 52 бонусных балла", "Ответ опоздал, обращение передано: Руководитель смены (L2)", "Обращение получено"]
+        ["Вам начислено 52 бонусных балла", "Ответ опоздал, обращение передано: Руководитель группы", "Обращение получено"]
     );
     assert_eq!(mounted.count(".carebox-timeline__note"), 0, "the SLA clock's English reason is not shown to the shopper");
     assert_eq!(mounted.text(".carebox-ticket__description"), "The flask arrived dented <b>badly</b>.", "text, never markup");
@@ -674,7 +710,7 @@ async fn the_rating_is_a_radio_group_whose_arrows_move_focus_and_whose_click_ans
 async fn in_arabic_the_scale_runs_right_to_left_and_a_closed_answer_is_read_only() {
     let (mounted, chosen) = mount_rating(Locale::Ar, false);
     eventually("rating drawn", || mounted.count("[role=radio]") == 5).await;
-    assert_eq!(option(&mounted, 5).get_attribute("aria-label").as_deref(), Some("راضٍ جدًا"));
+    assert_eq!(option(&mounted, 5).get_attribute("aria-label").as_deref(), Some("ممتاز"));
     option(&mounted, 2).focus().unwrap();
     press(&mounted, "ArrowLeft");
     assert_eq!(focused_score(&mounted).as_deref(), Some("3"), "ArrowLeft goes up the scale in RTL");

@@ -98,7 +98,10 @@
       locale: options.locale,
       pageLang: document.documentElement.lang || undefined,
       shopperToken: options.shopperToken,
-      theme: options.theme
+      theme: options.theme,
+      strings: options.strings,
+      // The app's folder (any file in it), where it fetches a language's texts.
+      app: base + APP.css
     };
     var language, labels;
     var host = document.createElement("carebox-widget");

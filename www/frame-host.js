@@ -38,7 +38,7 @@ export function startFrame(ctx) {
   frame.className = "frame";
   frame.title = HELP[ctx.language];
   frame.hidden = true;
-  const hash = new URLSearchParams({ origin: location.origin, locale: ctx.config.locale || "", lang: ctx.config.pageLang || "", theme: ctx.config.theme || "", inPage: ctx.config.inPage ? "1" : "" });
+  const hash = new URLSearchParams({ origin: location.origin, locale: ctx.config.locale || "", lang: ctx.config.pageLang || "", theme: ctx.config.theme || "", strings: JSON.stringify(ctx.config.strings || {}), inPage: ctx.config.inPage ? "1" : "" });
   frame.src = `${apiOrigin}/frame?key=${encodeURIComponent(ctx.config.key)}#${hash}`;
   // An in-page panel is open from the start (and stays so).
   let open = Boolean(ctx.config.inPage);

@@ -37,14 +37,16 @@ addEventListener("message", (event) => {
 
 try {
   await init();
-  widget = mount(container, {
+  widget = await mount(container, {
     key: new URLSearchParams(location.search).get("key"),
     api: location.origin,
     locale: params.get("locale") || undefined,
     pageLang: params.get("lang") || undefined,
     frame: true,
+    app: import.meta.url,
     inPage: params.get("inPage") === "1",
     theme: params.get("theme") || undefined,
+    strings: JSON.parse(params.get("strings") || "{}"),
     onEvent: (name, detail) => tell("event", { name, detail }),
   });
   // The frame is as tall as the panel (the loader caps it to the shop's window); the

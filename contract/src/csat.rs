@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CalendarDate, ComplaintCategory, EscalationLevel, FieldError, OrderNumber, Timestamp};
+use crate::{CalendarDate, ComplaintCategory, EscalationLevel, FieldError, Locale, OrderNumber, Timestamp};
 
 /// A rating from 1 (very dissatisfied) to 5 (very satisfied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -25,6 +25,51 @@ impl CsatScore {
     /// 4 and 5 count as satisfied in the CSAT percentage.
     pub const fn is_satisfied(self) -> bool {
         self.0 >= 4
+    }
+}
+
+/// What each score is called, as the widget's buttons and the e-mail's rating page say it:
+/// one place, so both always agree. The words describe the experience, not the shopper, so
+/// they need no grammatical gender (Russian and Arabic adjectives about a person would).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)] // texts only, in this order: the widget addresses them by key (its i18n tables)
+pub struct SatisfactionLabels {
+    pub very_dissatisfied: &'static str,
+    pub dissatisfied: &'static str,
+    pub neutral: &'static str,
+    pub satisfied: &'static str,
+    pub very_satisfied: &'static str,
+}
+
+impl SatisfactionLabels {
+    pub const EN: Self = Self {
+        very_dissatisfied: "Very dissatisfied",
+        dissatisfied: "Dissatisfied",
+        neutral: "Neither satisfied nor dissatisfied",
+        satisfied: "Satisfied",
+        very_satisfied: "Very satisfied",
+    };
+    pub const RU: Self =
+        Self { very_dissatisfied: "Очень плохо", dissatisfied: "Плохо", neutral: "Нормально", satisfied: "Хорошо", very_satisfied: "Отлично" };
+    pub const AR: Self =
+        Self { very_dissatisfied: "سيئ جدًا", dissatisfied: "سيئ", neutral: "مقبول", satisfied: "جيد", very_satisfied: "ممتاز" };
+
+    pub const fn of(locale: Locale) -> Self {
+        match locale {
+            Locale::En => Self::EN,
+            Locale::Ru => Self::RU,
+            Locale::Ar => Self::AR,
+        }
+    }
+
+    pub const fn label(&self, score: CsatScore) -> &'static str {
+        match score.0 {
+            1 => self.very_dissatisfied,
+            2 => self.dissatisfied,
+            3 => self.neutral,
+            4 => self.satisfied,
+            _ => self.very_satisfied,
+        }
     }
 }
 

@@ -45,7 +45,7 @@ pub use complaint::{
 };
 pub use csat::{
     CsatAnswer, CsatAnswerRequest, CsatByCategory, CsatByLevel, CsatComment, CsatDay, CsatFigures, CsatLink, CsatLinks, CsatLinksRequest,
-    CsatMetrics, CsatScore, CsatSettings, CsatStatus, CsatSubject, MerchantCsatAnswer,
+    CsatMetrics, CsatScore, CsatSettings, CsatStatus, CsatSubject, MerchantCsatAnswer, SatisfactionLabels,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;

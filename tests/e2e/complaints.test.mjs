@@ -117,10 +117,10 @@ test("file from an order: specific errors, then a Send cut by the network files 
   const ticket = dialog(page).locator(".carebox-ticket");
   await ticket.waitFor();
   assert.equal(await ticket.locator(".carebox-ticket__received").textContent(), "Thank you! We've received your report.");
-  const number = (await ticket.locator("h3").textContent()).replace("Ticket ", "");
+  const number = (await ticket.locator("h3").textContent()).replace("Report ", "");
   assert.match(number, /^C-[0-9A-Z]{8}$/);
   assert.match(await ticket.locator(".carebox-ticket__promise").textContent(), /^We'll answer in 24 hours, by .+2026.+\.$/);
-  assert.equal(await ticket.locator(".carebox-ticket__level").textContent(), "Support team (L1)");
+  assert.equal(await ticket.locator(".carebox-ticket__level").textContent(), "support team", "plain words, no L1");
   assert.equal(keys.length, 3);
   assert.ok(keys.every((key) => key === keys[0]) && /^cbx-[0-9a-f]{32}$/.test(keys[0]), `one key for every try: ${keys}`);
 
@@ -224,7 +224,7 @@ test("keyboard only: file a report, then escalate it after the shop's answer", a
   await press("Enter");
   const ticket = dialog(page).locator(".carebox-ticket");
   await ticket.waitFor();
-  const number = (await ticket.locator("h3").textContent()).replace("Ticket ", "");
+  const number = (await ticket.locator("h3").textContent()).replace("Report ", "");
   assert.equal(await dialog(page).locator(".carebox-escalate__open").count(), 0, "no escalation before an answer or a broken promise");
 
   // The shop answers; the shopper reopens the ticket from the order and escalates.
@@ -249,7 +249,7 @@ test("keyboard only: file a report, then escalate it after the shop's answer", a
   await press("Enter");
   await waitForFocus(page, "carebox-escalate-reason");
   await press("Tab");
-  assert.equal(await focused(), "Send to the Supervisor (L2)");
+  assert.equal(await focused(), "Send to the team lead");
   await press("Enter");
   assert.equal(await field(page, "carebox-escalate-reason-error").textContent(), "Tell us why, so the next person knows.");
   await waitForFocus(page, "carebox-escalate-reason");
@@ -257,9 +257,9 @@ test("keyboard only: file a report, then escalate it after the shop's answer", a
   await press("Tab");
   await press("Enter");
   await ticket.locator("[data-level=l2]").or(dialog(page).locator(".carebox-ticket[data-level=l2]")).first().waitFor();
-  assert.equal(await dialog(page).locator(".carebox-ticket__level").textContent(), "Supervisor (L2)");
+  assert.equal(await dialog(page).locator(".carebox-ticket__level").textContent(), "team lead");
   const names = await dialog(page).locator(".carebox-timeline__name").allTextContents();
-  assert.deepEqual(names, ["You asked for the Supervisor (L2)", "Answer from the shop", "Report received"]);
+  assert.deepEqual(names, ["You asked for the team lead", "Answer from the shop", "Report received"]);
   assert.match(await dialog(page).locator(".carebox-ticket__promise").textContent(), /^We'll answer in \d+ hours, by /);
   assert.equal(await dialog(page).locator(".carebox-escalate__open").count(), 0, "once per level");
   const server = (await merchantComplaints("NW-1004")).find((c) => c.ticket === number);
@@ -284,7 +284,7 @@ test("the form and its messages in Russian", async () => {
   await field(page, "carebox-complaint-description").fill("Кружка с трещиной");
   await button(page, "Отправить обращение").click();
   assert.equal(await field(page, "carebox-complaint-category-error").textContent(), "Выберите, что случилось.");
-  assert.equal(await field(page, "carebox-complaint-description-error").textContent(), "Напишите чуть подробнее: нужно ещё символов — 3.");
+  assert.equal(await field(page, "carebox-complaint-description-error").textContent(), "Напишите чуть подробнее: нужно ещё 3 символа.");
   assert.equal(await field(page, "carebox-complaint-description").inputValue(), "Кружка с трещиной", "the typed text stays");
   assert.equal(await field(page, "carebox-complaint-description-count").textContent(), "17 / 2\u00a0000");
   await screenshot(page, "complaint-form-ru");
@@ -321,7 +321,7 @@ test("after identify() the shopper's reports are listed under their orders, one 
   await row.click();
   const view = dialog(page).locator(".carebox-ticket");
   await view.waitFor();
-  assert.equal(await view.locator("h3").textContent(), `Ticket ${ticket}`);
+  assert.equal(await view.locator("h3").textContent(), `Report ${ticket}`);
   assert.equal(await view.locator(".carebox-ticket__received").count(), 0, "thanks only right after sending");
 
   // "Report a problem" for an identified shopper offers their orders instead of a lookup form.

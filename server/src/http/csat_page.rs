@@ -8,7 +8,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use carebox_contract::{CsatComment, CsatScore, Locale, PublishableKey};
+use carebox_contract::{CsatComment, CsatScore, Locale, PublishableKey, SatisfactionLabels};
 use serde::Deserialize;
 
 use super::AppState;
@@ -217,7 +217,7 @@ fn escape(raw: &str) -> String {
 struct PageText {
     title: &'static str,
     thanks: &'static str,
-    labels: [&'static str; 5],
+    labels: SatisfactionLabels,
     recorded: fn(u8, &str) -> String,
     locked: fn(u8, &str) -> String,
     comment_label: &'static str,
@@ -232,7 +232,7 @@ struct PageText {
 
 impl PageText {
     fn label(&self, score: CsatScore) -> &'static str {
-        self.labels[usize::from(score.get() - 1)]
+        self.labels.label(score)
     }
 }
 
@@ -247,7 +247,7 @@ fn text(locale: Locale) -> &'static PageText {
 static EN: PageText = PageText {
     title: "Thank you for your feedback",
     thanks: "Thank you!",
-    labels: ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"],
+    labels: SatisfactionLabels::EN,
     recorded: |score, label| format!("We recorded your answer: {score} of 5, “{label}”. Another score in the e-mail changes it."),
     locked: |score, label| format!("Your answer stands: {score} of 5, “{label}”. It can no longer be changed."),
     comment_label: "Anything you would like to add? (optional)",
@@ -263,14 +263,14 @@ static EN: PageText = PageText {
 static RU: PageText = PageText {
     title: "Спасибо за отзыв",
     thanks: "Спасибо!",
-    labels: ["Совсем не доволен", "Не доволен", "Ни то ни другое", "Доволен", "Очень доволен"],
+    labels: SatisfactionLabels::RU,
     recorded: |score, label| format!("Мы записали ваш ответ: {score} из 5, «{label}». Другая оценка в письме изменит его."),
     locked: |score, label| format!("Ваш ответ сохранён: {score} из 5, «{label}». Изменить его уже нельзя."),
     comment_label: "Хотите что-то добавить? (необязательно)",
     send: "Отправить комментарий",
     comment_saved: "Спасибо, ваш комментарий получен.",
     too_long: "Комментарий — не больше 1000 символов. Сократите его и отправьте снова.",
-    not_yet: "Эта жалоба ещё не решена. Оценить её можно после решения.",
+    not_yet: "Это обращение ещё не решено. Оценить его можно после решения.",
     expired: "Срок действия ссылки истёк. Оценить нас можно через кнопку помощи на сайте магазина.",
     invalid: "Ссылка недействительна. Откройте её точно в том виде, в каком она пришла в письме.",
     failed: "Сейчас не удалось сохранить. Попробуйте ещё раз через минуту.",
@@ -279,14 +279,14 @@ static RU: PageText = PageText {
 static AR: PageText = PageText {
     title: "شكرًا على ملاحظاتك",
     thanks: "شكرًا لك!",
-    labels: ["غير راضٍ إطلاقًا", "غير راضٍ", "محايد", "راضٍ", "راضٍ جدًا"],
+    labels: SatisfactionLabels::AR,
     recorded: |score, label| format!("سجّلنا إجابتك: {score} من 5، «{label}». يمكنك تغييرها باختيار تقييم آخر في الرسالة."),
     locked: |score, label| format!("إجابتك محفوظة: {score} من 5، «{label}». لم يعد تغييرها ممكنًا."),
     comment_label: "هل تودّ إضافة شيء؟ (اختياري)",
     send: "إرسال التعليق",
     comment_saved: "شكرًا، وصلنا تعليقك.",
     too_long: "التعليق 1000 حرف كحدّ أقصى. يُرجى اختصاره وإرساله مجددًا.",
-    not_yet: "لم تُحلّ هذه الشكوى بعد. يمكنك تقييمها بعد حلّها.",
+    not_yet: "لم يُحلّ هذا البلاغ بعد. يمكنك تقييمه بعد حلّه.",
     expired: "انتهت صلاحية رابط التقييم. يمكنك تقييمنا من زر المساعدة على موقع المتجر.",
     invalid: "رابط التقييم غير صالح. يُرجى فتحه كما وصل في رسالتك تمامًا.",
     failed: "تعذّر الحفظ الآن. يُرجى المحاولة بعد دقيقة.",
@@ -305,9 +305,10 @@ mod tests {
     fn every_language_has_five_labels_and_a_score_in_its_sentences() {
         for locale in Locale::ALL {
             let words = text(locale);
-            assert!(words.labels.iter().all(|l| !l.is_empty()));
-            assert!((words.recorded)(4, words.labels[3]).contains('4'));
-            assert!((words.locked)(2, words.labels[1]).contains(words.labels[1]));
+            let label = |score| words.labels.label(CsatScore::parse(score).unwrap());
+            assert!(CsatScore::ALL.iter().all(|score| !words.labels.label(*score).is_empty()));
+            assert!((words.recorded)(4, label(4)).contains('4'));
+            assert!((words.locked)(2, label(2)).contains(label(2)));
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::{
         skeleton::Skeleton,
     },
     format,
-    i18n::{Strings, fill, strings},
+    i18n::{Strings, fill, texts},
     loading::loaded,
     session::{InFlight, Session},
 };
@@ -50,7 +50,7 @@ fn BonusesFor(token: String) -> impl IntoView {
 #[component]
 pub fn BonusesCard(summary: LoyaltySummary) -> impl IntoView {
     let locale = expect_context::<WidgetSettings>().locale;
-    let text = strings(locale);
+    let text = texts();
     let words = &text.bonuses;
     let progress = match &summary.next_tier {
         Some(next) => {

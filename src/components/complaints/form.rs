@@ -1,7 +1,7 @@
 //! "Report a problem": which order (asked for when not started from one), then the form.
 //! The draft is saved as the shopper types; Send locks it and hands it to `sending`.
 
-use carebox_contract::{ComplaintCategory, ErrorCode, FieldError, LookupMode, OrderNumber, OrderView};
+use carebox_contract::{ComplaintCategory, ErrorCode, FieldError, Locale, LookupMode, OrderNumber, OrderView};
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::drafts::{Drafts, Sending, new_idempotency_key};
@@ -16,7 +16,7 @@ use crate::{
         order_view::order_resource,
         skeleton::Skeleton,
     },
-    i18n::{CONTACT_PREFERENCES, ComplaintStrings, DESIRED_RESOLUTIONS, fill, strings},
+    i18n::{CONTACT_PREFERENCES, ComplaintStrings, DESIRED_RESOLUTIONS, fill, texts},
     loading::loaded,
     session::{ComplaintSend, Session},
 };
@@ -39,7 +39,7 @@ pub fn ReportProblem(
 /// Asks which order: an identified shopper picks from their orders, anyone else looks it up.
 #[component]
 fn ChooseOrder(mode: LookupMode) -> impl IntoView {
-    let text = strings(expect_context::<WidgetSettings>().locale);
+    let text = texts();
     let identified = expect_context::<Session>().shopper_token.with_untracked(Option::is_some);
     view! {
         <div class="carebox-report">
@@ -58,7 +58,7 @@ fn ChooseOrder(mode: LookupMode) -> impl IntoView {
 fn ReportForOrder(number: OrderNumber, mode: LookupMode) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
-    let text = strings(settings.locale);
+    let text = settings.text;
     let order = order_resource(number.clone());
     view! {
         <Transition fallback=move || view! { <Skeleton rows=4/> }>
@@ -86,18 +86,18 @@ fn ReportForOrder(number: OrderNumber, mode: LookupMode) -> impl IntoView {
 }
 
 /// What the shopper is told about one field of the form.
-fn field_message(text: &ComplaintStrings, error: &FieldError, description: &str) -> String {
+fn field_message(text: &ComplaintStrings, locale: Locale, error: &FieldError, description: &str) -> String {
     let chars = description.trim().chars().count();
     match (error.field.as_ref(), error.code) {
         ("category", _) => text.category_missing.into(),
         ("description", ErrorCode::Missing) => text.description_missing.into(),
         ("description", _) if chars < carebox_contract::ComplaintDescription::MIN_CHARS => {
             let needed = carebox_contract::ComplaintDescription::MIN_CHARS - chars;
-            fill(text.description_short, &[("n", &needed.to_string())])
+            text.description_short.format(needed as i64, locale)
         }
         ("description", _) => {
             let over = chars.saturating_sub(carebox_contract::ComplaintDescription::MAX_CHARS);
-            fill(text.description_long, &[("n", &over.to_string())])
+            text.description_long.format(over as i64, locale)
         }
         ("desired_resolution", _) => text.resolution_missing.into(),
         ("contact_preference", _) => text.contact_missing.into(),
@@ -119,7 +119,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
     let session = expect_context::<Session>();
     let panel = expect_context::<PanelState>();
     let locale = settings.locale;
-    let text = strings(locale);
+    let text = texts();
     let words = &text.complaint;
     let number = order.number.clone();
     let item_count = order.items.len();
@@ -175,7 +175,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
     };
     let error_for = move |field: &'static str| {
         Signal::derive(move || {
-            errors.with(|all| all.iter().find(|e| e.field == field).map(|e| draft.with(|d| field_message(words, e, &d.description))))
+            errors.with(|all| all.iter().find(|e| e.field == field).map(|e| draft.with(|d| field_message(words, locale, e, &d.description))))
         })
     };
 

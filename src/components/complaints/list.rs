@@ -8,7 +8,7 @@ use crate::{
     WidgetSettings,
     api::ApiFailure,
     format,
-    i18n::{Strings, strings},
+    i18n::{Strings, texts},
     loading::loaded,
     session::{InFlight, Session, View},
 };
@@ -26,7 +26,7 @@ pub fn ComplaintList(source: ComplaintSource) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
     let locale = settings.locale;
-    let text = strings(locale);
+    let text = texts();
     let in_flight = InFlight::new();
     let for_shopper = source == ComplaintSource::Shopper;
     let complaints = {

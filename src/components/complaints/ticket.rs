@@ -17,7 +17,7 @@ use crate::{
         skeleton::Skeleton,
     },
     format,
-    i18n::{ComplaintStrings, Strings, fill, strings},
+    i18n::{ComplaintStrings, Strings, fill, texts},
     loading::loaded,
     session::{InFlight, Session},
 };
@@ -75,7 +75,7 @@ pub fn TicketCard(
     #[prop(into, optional)] on_changed: Option<Callback<()>>,
 ) -> impl IntoView {
     let locale = expect_context::<WidgetSettings>().locale;
-    let text = strings(locale);
+    let text = texts();
     let words = &text.complaint;
     let now = ticking_clock();
 
@@ -203,7 +203,7 @@ fn EscalateForm(complaint: ComplaintView, on_changed: Option<Callback<()>>) -> i
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
     let panel = expect_context::<PanelState>();
-    let text = strings(settings.locale);
+    let text = settings.text;
     let words = &text.complaint;
     let next = complaint.level.next().map(|l| words.level(l)).unwrap_or_default();
     let in_flight = InFlight::new();

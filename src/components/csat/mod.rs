@@ -16,7 +16,7 @@ use crate::{
     WidgetSettings,
     components::{failure::Failure, skeleton::Skeleton},
     format,
-    i18n::{fill, strings},
+    i18n::{fill, texts},
     loading::loaded,
     panel_state::PanelState,
     session::InFlight,
@@ -80,7 +80,7 @@ pub fn CsatAnswerBox(subject: CsatSubject, token: String, answer: Option<CsatAns
     let settings = expect_context::<WidgetSettings>();
     let panel = use_context::<PanelState>();
     let locale = settings.locale;
-    let words = &strings(locale).csat;
+    let words = &texts().csat;
     let question = match subject {
         CsatSubject::Complaint(_) => words.question_complaint,
         CsatSubject::Order(_) => words.question_order,
@@ -178,7 +178,7 @@ pub fn CsatAnswerBox(subject: CsatSubject, token: String, answer: Option<CsatAns
                 if a.editable {
                     format!("{} {}", words.saved, fill(words.editable_until, &[("date", &format::date_time(a.editable_until, locale))]))
                 } else {
-                    fill(words.locked, &[("label", words.labels[usize::from(a.score.get() - 1)])])
+                    fill(words.locked, &[("label", words.labels.label(a.score))])
                 }
             })
         })

@@ -6,16 +6,15 @@ use leptos::prelude::*;
 
 use super::CsatPrompt;
 use crate::{
-    WidgetSettings,
     components::order_lookup::{AfterLookup, OrderLookupForm},
-    i18n::strings,
+    i18n::texts,
     session::Session,
 };
 
 #[component]
 pub fn RateUs(mode: LookupMode) -> impl IntoView {
     let session = expect_context::<Session>();
-    let words = &strings(expect_context::<WidgetSettings>().locale).csat;
+    let words = &texts().csat;
     let target = Memo::new(move |_| session.rating_target());
     move || match target.get() {
         Some((subject, token)) => view! { <div class="carebox-csat-screen"><CsatPrompt subject token standalone=true/></div> }.into_any(),

@@ -6,7 +6,7 @@ use carebox_contract::CsatScore;
 use leptos::{ev::KeyboardEvent, prelude::*};
 use wasm_bindgen::JsCast;
 
-use crate::{WidgetSettings, i18n::strings};
+use crate::{WidgetSettings, i18n::texts};
 
 #[component]
 pub fn RatingScale(
@@ -22,7 +22,7 @@ pub fn RatingScale(
     on_choose: Callback<CsatScore>,
 ) -> impl IntoView {
     let locale = expect_context::<WidgetSettings>().locale;
-    let labels = strings(locale).csat.labels;
+    let labels = texts().csat.labels;
     // The one option in the Tab order: the chosen one, else the first.
     let tab_stop = move || selected.get().map_or(0, |s| usize::from(s.get() - 1));
     let group = NodeRef::<leptos::html::Div>::new();
@@ -53,7 +53,7 @@ pub fn RatingScale(
 
     let options = CsatScore::ALL
         .into_iter()
-        .zip(labels)
+        .map(|score| (score, labels.label(score)))
         .enumerate()
         .map(|(index, (score, label))| {
             let checked = move || selected.get() == Some(score);
@@ -79,8 +79,8 @@ pub fn RatingScale(
             aria-readonly=move || read_only.get().then_some("true")>
             <div class="carebox-rating__options">{options}</div>
             <div class="carebox-rating__ends" aria-hidden="true">
-                <span>{labels[0]}</span>
-                <span>{labels[4]}</span>
+                <span>{labels.very_dissatisfied}</span>
+                <span>{labels.very_satisfied}</span>
             </div>
         </div>
     }

@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    WidgetSettings,
     api::ApiFailure,
-    i18n::strings,
+    i18n::texts,
     session::{Session, View},
 };
 
@@ -18,7 +17,7 @@ pub fn Failure(
     #[prop(into)]
     on_retry: Callback<()>,
 ) -> impl IntoView {
-    let text = strings(expect_context::<WidgetSettings>().locale);
+    let text = texts();
     let failure = move || errors.get().into_iter().find_map(|(_, error)| error.downcast_ref::<ApiFailure>().cloned());
     let message = {
         let failure = failure.clone();
@@ -37,7 +36,7 @@ pub fn Failure(
 /// The order token has expired (or this visit never had one): say so, and offer the lookup.
 #[component]
 pub fn LookUpAgain() -> impl IntoView {
-    let text = strings(expect_context::<WidgetSettings>().locale);
+    let text = texts();
     let session = expect_context::<Session>();
     view! {
         <div class="carebox-failure" role="alert">
@@ -55,7 +54,7 @@ pub fn needs_lookup(errors: &ArcRwSignal<Errors>) -> bool {
 /// The "Details" disclosure with the request id support asks for; nothing without one.
 #[component]
 pub fn RequestIdDetails(#[prop(into)] request_id: Signal<Option<String>>) -> impl IntoView {
-    let text = strings(expect_context::<WidgetSettings>().locale);
+    let text = texts();
     move || {
         request_id.get().map(|id| {
             view! {

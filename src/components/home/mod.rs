@@ -5,14 +5,14 @@ use leptos::prelude::*;
 
 use crate::{
     WidgetSettings,
-    i18n::{Strings, strings},
+    i18n::{Strings, texts},
     session::{Session, View},
 };
 
 #[component]
 pub fn Home(config: WidgetConfig) -> impl IntoView {
     let locale = expect_context::<WidgetSettings>().locale;
-    let text = strings(locale);
+    let text = texts();
     let greeting = config.greeting(locale).unwrap_or(text.greeting).to_owned();
     let entries = config.features.iter().map(|&feature| view! { <Entry feature text/> }).collect_view();
     view! {

@@ -12,7 +12,7 @@ use crate::{
         skeleton::Skeleton,
     },
     format,
-    i18n::strings,
+    i18n::texts,
     loading::loaded,
     session::{InFlight, Session, View},
 };
@@ -26,7 +26,7 @@ pub fn MyOrders(
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
     let locale = settings.locale;
-    let text = strings(locale);
+    let text = texts();
     let in_flight = InFlight::new();
     let orders = {
         let session = session.clone();

@@ -8,7 +8,7 @@ use crate::{
     WidgetSettings,
     api::{ApiFailure, FailureKind},
     components::failure::RequestIdDetails,
-    i18n::{Strings, strings},
+    i18n::Strings,
     session::{InFlight, Session, View},
 };
 
@@ -49,7 +49,7 @@ pub fn OrderLookupForm(
 ) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
-    let text = strings(settings.locale);
+    let text = settings.text;
     let form = session.lookup_form.clone();
     let in_flight = InFlight::new();
 

@@ -14,7 +14,7 @@ use crate::{
         skeleton::Skeleton,
     },
     format,
-    i18n::{fill, strings},
+    i18n::{fill, texts},
     loading::loaded,
     session::{InFlight, Session, View},
 };
@@ -79,7 +79,7 @@ async fn load_order(
 pub fn OrderCard(order: OrderView) -> impl IntoView {
     let locale = expect_context::<WidgetSettings>().locale;
     let session = use_context::<Session>();
-    let text = strings(locale);
+    let text = texts();
     let status = order.status;
     let in_progress = !matches!(status, OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Returned);
     let title = fill(text.order_title, &[("number", order.number.as_str())]);

@@ -4,7 +4,7 @@
 use leptos::{ev::KeyboardEvent, html, prelude::*};
 use wasm_bindgen::JsCast;
 
-use crate::{WidgetSettings, i18n::strings, panel_state::PanelState};
+use crate::{i18n::texts, panel_state::PanelState};
 
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
 
@@ -20,7 +20,7 @@ pub fn Panel(
     children: Children,
 ) -> impl IntoView {
     let panel = expect_context::<PanelState>();
-    let text = strings(expect_context::<WidgetSettings>().locale);
+    let text = texts();
     let open = panel.open_signal();
     // In-page mode: a region of the page, not a dialog; it neither takes focus nor traps it.
     let in_page = panel.is_in_page();

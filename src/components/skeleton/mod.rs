@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{WidgetSettings, i18n::strings};
+use crate::i18n::texts;
 
 #[component]
 pub fn Skeleton(
@@ -10,7 +10,7 @@ pub fn Skeleton(
     #[prop(optional)]
     rows: Option<usize>,
 ) -> impl IntoView {
-    let text = strings(expect_context::<WidgetSettings>().locale);
+    let text = texts();
     let rows = (0..rows.unwrap_or(4)).map(|_| view! { <div class="carebox-skeleton__row"></div> }).collect_view();
     view! {
         <div class="carebox-skeleton" aria-busy="true">
