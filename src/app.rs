@@ -52,7 +52,8 @@ impl MountConfig {
         Locale::negotiate(candidates)
     }
 
-    /// Reads the loader's `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage? }`.
+    /// Reads the loader's `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage?,
+    /// theme?, strings?, app? }`.
     /// By hand, not by a serde derive, which costs the first open hundreds of bytes. A missing
     /// or non-text key or API reads as empty, which [`WidgetSettings::try_from`] then refuses
     /// naming the `data-*` attribute.

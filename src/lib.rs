@@ -146,7 +146,8 @@ fn draw(container: &web_sys::HtmlElement, settings: WidgetSettings, panel: &Pane
 
 /// Mounts the widget into `container` (an element inside the loader's shadow root).
 ///
-/// `config` is `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage?, onEvent? }`; an invalid
+/// `config` is `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage?, theme?,
+/// strings?, app?, onEvent? }` (resolves once the shopper's language's texts are here); an invalid
 /// one is refused with an error that names the bad `data-*` attribute, for the merchant's
 /// console. `onEvent(name, detail)` hears every event the widget announces.
 #[wasm_bindgen]

@@ -44,6 +44,8 @@ export interface CareboxOptions {
   theme?: "light" | "dark" | "auto";
   /** Text after the launcher's icon (a pill); also its accessible name. */
   label?: string;
+  /** Texts to change, per language, by key (`{ en: { "complaint.send": "Send" } }`). */
+  strings?: Partial<Record<"en" | "ru" | "ar", Record<string, string>>>;
 }
 
 /** Who answers a complaint: the support team, a team lead, the head of support. */
@@ -71,6 +73,7 @@ export interface CareboxInstance {
   isOpen(): boolean;
   /** Names the shopper (`null` forgets them); loads nothing by itself. */
   identify(token: string | null): void;
+  /** Switches language (fetching its texts first, the first time). */
   setLocale(locale: CareboxLocale): void;
   /** For single-page apps, after a route change: puts the widget back if the page removed it. */
   update(changes?: { locale?: CareboxLocale; shopperToken?: string | null }): void;

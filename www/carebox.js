@@ -263,11 +263,13 @@
       },
       /** Removes the widget and everything it started or stored; the handle is spent. */
       destroy: function () {
-        whenLoaded(function (app) { app.destroy(); });
+        var app = widget;
+        if (!app) whenLoaded(function (late) { late.destroy(); });
         forget(config.key);
         loading = Promise.reject(new Error("destroyed"));
         loading.catch(function () {});
-        host.remove();
+        // A framed app first forgets what it kept in its own origin's storage; then it goes.
+        Promise.resolve(app && app.destroy()).then(function () { host.remove(); });
         api.instances = api.instances.filter(function (other) { return other !== handle; });
         if (api.current === handle) api.current = api.instances[0];
       },

@@ -19,6 +19,8 @@ const STYLE =
 const HELP = { en: "Help", ru: "Помощь", ar: "المساعدة" };
 /** The theme tokens a page may set: passed on, since custom properties do not cross documents. */
 const TOKENS = ["accent", "radius", "font", "spacing", "background", "text", "muted", "surface", "border", "danger"];
+/** How long the frame may take to say it has forgotten its storage, on destroy(). */
+const DESTROY_TIMEOUT_MS = 1000;
 /** How long the frame may take to say it is ready. */
 const START_TIMEOUT_MS = 20000;
 
@@ -43,6 +45,7 @@ export function startFrame(ctx) {
   // An in-page panel is open from the start (and stays so).
   let open = Boolean(ctx.config.inPage);
   let listen = null;
+  let destroyed = null;
   const post = (message) => frame.contentWindow.postMessage({ ...message, carebox: 1 }, apiOrigin);
   const handle = {
     open() { handle.show(); },
@@ -54,11 +57,18 @@ export function startFrame(ctx) {
       post(target ? { type: "show", target: { view: `${target.view}`, order: target.order && `${target.order}` } } : { type: "open" });
     },
     setLocale(locale) { post({ type: "locale", locale: String(locale) }); },
+    /** Resolves once the frame has forgotten its own storage (another origin's) and is gone. */
     destroy() {
-      removeEventListener("message", listen);
-      // The frame forgets its own storage first (another origin's), then goes.
       post({ type: "destroy" });
-      setTimeout(() => frame.remove(), 50);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => destroyed(), DESTROY_TIMEOUT_MS);
+        destroyed = () => {
+          clearTimeout(timer);
+          removeEventListener("message", listen);
+          frame.remove();
+          resolve();
+        };
+      });
     },
     close() { post({ type: "close" }); },
     toggle() { if (open) handle.close(); else handle.open(); },
@@ -101,6 +111,7 @@ export function startFrame(ctx) {
       const message = event.data;
       if (event.source !== frame.contentWindow || event.origin !== apiOrigin || !message || message.carebox !== 1) return;
       if (message.type === "ready") ready();
+      else if (message.type === "destroyed" && destroyed) destroyed();
       else if (message.type === "failed") fail(new Error(message.message));
       else if (message.type === "resize") {
         frame.style.height = `${Number(message.height) || 0}px`;

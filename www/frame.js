@@ -23,7 +23,10 @@ function handle(message) {
   else if (message.type === "destroy") {
     widget.destroy();
     const prefix = `carebox:${new URLSearchParams(location.search).get("key")}:`;
-    for (const name of Object.keys(localStorage)) if (name.startsWith(prefix)) localStorage.removeItem(name);
+    try {
+      for (const name of Object.keys(localStorage)) if (name.startsWith(prefix)) localStorage.removeItem(name);
+    } catch (blocked) {} // a browser that gives this frame no storage: nothing was kept
+    tell("destroyed");
   }
   else if (message.type === "theme") {
     for (const [name, value] of Object.entries(message.tokens || {})) {

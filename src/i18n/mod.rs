@@ -3,7 +3,7 @@
 //! a build error, never a silent fallback).
 //!
 //! Every text has a key, its field path: `track_order`, `complaint.send`,
-//! `order_events.delivered`, `bonuses.points.few`. A page overrides texts per locale by key
+//! `event_names.delivered`, `bonuses.points.few`. A page overrides texts per locale by key
 //! (`Carebox.init({ strings: { ru: { "complaint.send": "Отправить" } } })`); see
 //! [`Strings::with_overrides`] and docs/embedding.md.
 

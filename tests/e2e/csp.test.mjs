@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { CAREBOX, axeViolations, launch, launcher, openPage, screenshot, signInAsAnna, test } from "./support.mjs";
+import { CAREBOX, SHOP, axeViolations, launch, launchWithProfile, launcher, openPage, screenshot, signInAsAnna, test } from "./support.mjs";
 
 const SECRET = "sk_demo_northwind_local_only";
 
@@ -182,4 +182,34 @@ test("a policy that allows the loader's file alone: the launcher itself says hel
   await launcher(page).click();
   await notice.waitFor({ state: "visible" });
   await page.context().close();
+});
+
+test("frame mode: destroy() sweeps what the frame kept in the Carebox origin's storage, then removes it", async () => {
+  const profile = await launchWithProfile();
+  after(() => profile.close());
+  const page = profile.pages()[0] ?? await profile.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+  await page.goto(`${SHOP}/?mode=frame`);
+  await openFramedPanel(page);
+  const frame = appFrame(page);
+  // What the app keeps there (a complaint's draft, as the complaint specs write it), and a
+  // key of another widget on the same origin, which must stay.
+  await frame.evaluate(() => {
+    localStorage.setItem("carebox:pk_demo_northwind:draft:NW-1003", JSON.stringify({ description: "chipped" }));
+    localStorage.setItem("carebox:pk_other_shop:draft:A-1", "{}");
+  });
+  await page.evaluate(() => window.Carebox.destroy());
+  await page.waitForFunction(() => !document.querySelector("carebox-widget"));
+  assert.equal(page.frames().filter((f) => f.url().startsWith(`${CAREBOX}/frame?`)).length, 0, "the frame is gone");
+  // Any document of the Carebox origin framed by this shop sees the same (partitioned) storage.
+  await page.evaluate((url) => new Promise((resolve) => {
+    const probe = Object.assign(document.createElement("iframe"), { src: url, onload: resolve });
+    document.body.appendChild(probe);
+  }), `${CAREBOX}/carebox.d.ts`);
+  const probe = page.frames().find((f) => f.url() === `${CAREBOX}/carebox.d.ts`);
+  assert.deepEqual(await probe.evaluate(() => Object.keys(localStorage).sort()), ["carebox:pk_other_shop:draft:A-1"]);
+  assert.deepEqual(errors, []);
+  await profile.close();
 });

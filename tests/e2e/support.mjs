@@ -22,13 +22,33 @@ mkdirSync(OUT, { recursive: true });
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
 
+const CHROMIUM_OPTIONS = {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+  ],
+};
+
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-    ],
+  return chromium.launch(CHROMIUM_OPTIONS);
+}
+
+/**
+ * A browser with a regular profile in a fresh folder: unlike the private contexts `launch()`
+ * gives, it lets a third-party frame (frame mode's) keep storage, partitioned by shop.
+ */
+export async function launchWithProfile() {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const profile = mkdtempSync(path.join(tmpdir(), "carebox-profile-"));
+  // Third-party cookies (and with them a third-party frame's storage) allowed, as in a
+  // browser whose user never changed the default.
+  mkdirSync(path.join(profile, "Default"), { recursive: true });
+  writeFileSync(path.join(profile, "Default", "Preferences"), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+  return chromium.launchPersistentContext(profile, {
+    ...CHROMIUM_OPTIONS, locale: "en-US", viewport: { width: 1280, height: 860 },
+    args: [...CHROMIUM_OPTIONS.args, "--disable-features=ThirdPartyCookieDeprecationTrial,TrackingProtection3pcd"],
   });
 }
 
