@@ -2,8 +2,13 @@
 //! shopper is in the panel, the tokens that open their orders, and what they typed.
 //! (Complaint drafts are the one exception, kept on purpose: see `components::complaints`.)
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use carebox_contract::{ComplaintView, OrderLookupRequest, OrderNumber, OrderView};
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
 
 /// The panel's screens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +76,34 @@ pub struct Session {
     closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Run once on `destroy()`: registered by what started work (the complaint outbox), so the
     /// main bundle need not carry that code to stop it.
-    on_close: std::sync::Arc<std::sync::Mutex<Vec<fn()>>>,
+    on_close: std::sync::Arc<std::sync::Mutex<Vec<fn(&Session)>>>,
+    /// The complaint outbox's pauses and `online` listener: this widget's own, so another
+    /// widget's "Try now" or `destroy()` never touches its complaints.
+    outbox: OutboxTimers,
+}
+
+/// The complaint outbox's waiting state (its code is in `components::complaints::sending`,
+/// loaded with the complaint screens; only the data lives here).
+#[derive(Clone)]
+pub struct OutboxTimers(SendWrapper<Rc<RefCell<OutboxWaits>>>);
+
+#[derive(Default)]
+pub struct OutboxWaits {
+    /// The pauses in progress: their timer and resolver.
+    pub waiting: Vec<(i32, js_sys::Function)>,
+    /// The `online` listener, there only while some complaint is being sent.
+    pub on_online: Option<Closure<dyn Fn()>>,
+    pub sends_under_way: u32,
+}
+
+impl OutboxTimers {
+    fn new() -> Self {
+        Self(SendWrapper::new(Rc::default()))
+    }
+
+    pub fn with<R>(&self, use_waits: impl FnOnce(&mut OutboxWaits) -> R) -> R {
+        use_waits(&mut self.0.borrow_mut())
+    }
 }
 
 impl Session {
@@ -88,6 +120,7 @@ impl Session {
             just_filed: ArcRwSignal::default(),
             closed: Default::default(),
             on_close: Default::default(),
+            outbox: OutboxTimers::new(),
         }
     }
 
@@ -96,17 +129,22 @@ impl Session {
         self.closed.store(true, std::sync::atomic::Ordering::Relaxed);
         let closers = self.on_close.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
         for closer in closers {
-            closer();
+            closer(self);
         }
     }
 
     /// Runs `closer` when the session is closed (once, however often it is registered).
-    pub fn when_closed(&self, closer: fn()) {
+    pub fn when_closed(&self, closer: fn(&Session)) {
         if let Ok(mut closers) = self.on_close.lock()
             && !closers.contains(&closer)
         {
             closers.push(closer);
         }
+    }
+
+    /// This widget's complaint outbox timers.
+    pub fn outbox(&self) -> &OutboxTimers {
+        &self.outbox
     }
 
     pub fn is_closed(&self) -> bool {

@@ -267,7 +267,10 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
             ComplaintSend::Queued { offline } => view! {
                 <div class="carebox-send carebox-send--queued">
                     <p>{if offline { words.queued_offline } else { words.queued_retry }}</p>
-                    <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary" on:click=move |_| sending::try_now()>{words.try_now}</button>
+                    <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary" on:click={
+                        let session = session.clone();
+                        move |_| sending::try_now(&session)
+                    }>{words.try_now}</button>
                 </div>
             }.into_any(),
             ComplaintSend::NeedsLookup => {

@@ -3,8 +3,6 @@
 //! offline, a reload) sends the same key and body, so the server files one complaint however
 //! many requests reach it. Success is shown only after the server's 201.
 
-use std::cell::{Cell, RefCell};
-
 use carebox_contract::OrderNumber;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -25,18 +23,10 @@ fn backoff_ms(attempt: u32) -> i32 {
     (base.min(30_000.0) * jitter) as i32
 }
 
-thread_local! {
-    /// The pauses in progress (their timer and resolver): "Try now", the browser's `online`
-    /// event and `destroy()` end them.
-    static WAITING: RefCell<Vec<(i32, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
-    /// The `online` listener, there only while some complaint is being sent.
-    static ON_ONLINE: RefCell<Option<Closure<dyn Fn()>>> = const { RefCell::new(None) };
-    static SENDS_UNDER_WAY: Cell<u32> = const { Cell::new(0) };
-}
-
-/// Ends every pause now, so queued complaints are tried at once.
-pub fn try_now() {
-    let waiting = WAITING.with(|w| std::mem::take(&mut *w.borrow_mut()));
+/// Ends every pause of this widget's outbox now ("Try now", the browser's `online` event,
+/// `destroy()`), so its queued complaints are tried at once.
+pub fn try_now(session: &Session) {
+    let waiting = session.outbox().with(|o| std::mem::take(&mut o.waiting));
     for (timer, resolve) in waiting {
         if let Some(window) = web_sys::window() {
             window.clear_timeout_with_handle(timer);
@@ -45,37 +35,43 @@ pub fn try_now() {
     }
 }
 
-fn send_started() {
-    if SENDS_UNDER_WAY.with(|n| n.replace(n.get() + 1)) > 0 {
+fn send_started(session: &Session) {
+    let already = session.outbox().with(|o| {
+        o.sends_under_way += 1;
+        o.sends_under_way > 1
+    });
+    if already {
         return;
     }
     let Some(window) = web_sys::window() else {
         return;
     };
-    let on_online = Closure::<dyn Fn()>::new(try_now);
+    let woken = session.clone();
+    let on_online = Closure::<dyn Fn()>::new(move || try_now(&woken));
     let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    ON_ONLINE.with(|slot| *slot.borrow_mut() = Some(on_online));
+    session.outbox().with(|o| o.on_online = Some(on_online));
 }
 
-fn send_ended() {
-    if SENDS_UNDER_WAY.with(|n| n.replace(n.get().saturating_sub(1))) != 1 {
-        return;
-    }
-    if let (Some(window), Some(on_online)) = (web_sys::window(), ON_ONLINE.with(|slot| slot.borrow_mut().take())) {
+fn send_ended(session: &Session) {
+    let on_online = session.outbox().with(|o| {
+        o.sends_under_way = o.sends_under_way.saturating_sub(1);
+        if o.sends_under_way == 0 { o.on_online.take() } else { None }
+    });
+    if let (Some(window), Some(on_online)) = (web_sys::window(), on_online) {
         let _ = window.remove_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
     }
 }
 
-async fn pause(ms: i32) {
+async fn pause(session: &Session, ms: i32) {
     let mut timer = 0;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap_or(0);
         }
-        WAITING.with(|w| w.borrow_mut().push((timer, resolve)));
+        session.outbox().with(|o| o.waiting.push((timer, resolve)));
     });
     let _ = JsFuture::from(promise).await;
-    WAITING.with(|w| w.borrow_mut().retain(|(t, _)| *t != timer));
+    session.outbox().with(|o| o.waiting.retain(|(t, _)| *t != timer));
 }
 
 fn offline() -> bool {
@@ -91,10 +87,10 @@ pub fn start(api: ApiClient, session: Session, panel: PanelState, order: OrderNu
     session.set_complaint_send(&order, Some(ComplaintSend::Sending));
     // On `destroy()`, pauses end at once and the loops see the closed session.
     session.when_closed(try_now);
-    send_started();
+    send_started(&session);
     leptos::task::spawn_local(async move {
-        send_until_answered(api, session, panel, order, sending).await;
-        send_ended();
+        send_until_answered(api, session.clone(), panel, order, sending).await;
+        send_ended(&session);
     });
 }
 
@@ -107,7 +103,7 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
         }
         if offline() {
             session.set_complaint_send(&order, Some(ComplaintSend::Queued { offline: true }));
-            pause(30_000).await;
+            pause(&session, 30_000).await;
             continue;
         }
         let Some(token) = session.token_for(&order) else {
@@ -133,7 +129,7 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
             }
             Err(failure) if failure.is_transient() => {
                 session.set_complaint_send(&order, Some(ComplaintSend::Queued { offline: offline() }));
-                pause(backoff_ms(attempt)).await;
+                pause(&session, backoff_ms(attempt)).await;
                 attempt += 1;
             }
             Err(failure) if failure.needs_lookup() => {
