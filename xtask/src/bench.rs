@@ -24,7 +24,7 @@ pub fn measure() -> Result {
     let server = RunningServer::start_demo(&root.join("target/bench"), true, &env)?;
     println!("benchmark server (release, SQLite): {}, its demo shop on {}", server.url, server.shop_url);
 
-    println!("\n=== click on launcher → interactive panel (Chromium, local server) ===");
+    println!("\n=== click on launcher → interactive panel, in the page and in frame mode (Chromium, local server) ===");
     run(Command::new("node")
         .current_dir(&root)
         .arg("tests/e2e/bench/open_panel.mjs")
