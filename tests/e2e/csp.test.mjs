@@ -141,6 +141,15 @@ test("the documented inline-mode CSP: the app runs in the page, styled, with no 
   await page.context().close();
 });
 
+test("the documented inline-mode CSP in Russian: the app fetches its Russian texts under it", async () => {
+  const page = await openPage(browser, "/?csp=inline&lang=ru");
+  await launcher(page).click();
+  const panel = page.locator("[data-carebox] .carebox-root [role=dialog]");
+  await panel.locator(".carebox-entry__title", { hasText: "Отследить заказ" }).waitFor();
+  assert.ok(page.requests.some((url) => /\/strings-ru\.json$/.test(url)));
+  await page.context().close();
+});
+
 test("a policy that lets nothing of Carebox run: a message in the shopper's language and a way to reach the shop", async () => {
   const page = await openPage(browser, "/?csp=locked&lang=ru&contact=mailto:help@northwind.example");
   // This page refuses Carebox's frame on purpose; the browser and the loader say so in the console.
