@@ -199,7 +199,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
     });
     let scheme = move || page_theme.or_else(|| config_now().map(|c| c.theme.color_scheme)).unwrap_or_default().as_str();
 
-    let view = session.view.clone();
+    let view = session.navigation.signal();
     let title = {
         let view = view.clone();
         Signal::derive(move || match view.get() {
@@ -218,7 +218,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
     };
     let on_back = {
         let session = session.clone();
-        Callback::new(move |()| session.back())
+        Callback::new(move |()| session.navigation.back())
     };
     let root = NodeRef::<leptos::html::Div>::new();
 

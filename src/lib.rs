@@ -69,8 +69,8 @@ impl Widget {
         let field = |name: &str| js_sys::Reflect::get(&target, &name.into()).ok().and_then(|value| value.as_string());
         let target = OpenTarget { view: field("view").unwrap_or_default(), order: field("order") };
         let view = target.into_view(&self.session).map_err(|message| JsError::new(&format!("Carebox.open: {message}")))?;
-        self.session.home();
-        self.session.go(view);
+        self.session.navigation.home();
+        self.session.navigation.go(view);
         self.panel.set_open(true);
         Ok(())
     }
@@ -118,14 +118,14 @@ impl OpenTarget {
             Some(raw) => Some(OrderNumber::parse(raw).map_err(|_| format!("\"{raw}\" is not an order number"))?),
             None => None,
         };
-        let identified = session.shopper_token.get_untracked().is_some();
+        let identified = session.credentials.is_identified();
         Ok(match self.view.as_str() {
             "home" => View::Home,
             // "order" without a number is an order-tracking page: the same as "track".
             "track" | "order" => match order {
-                Some(number) if session.token_for(&number).is_some() => View::Order(number),
+                Some(number) if session.credentials.token_for(&number).is_some() => View::Order(number),
                 Some(number) => {
-                    session.lookup_form.update(|form| form.order_number = number.as_str().to_owned());
+                    session.lookup.prefill(&number);
                     View::TrackOrder
                 }
                 None if identified => View::MyOrders,

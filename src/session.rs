@@ -52,79 +52,53 @@ impl ComplaintSend {
     }
 }
 
-/// Shared by the JS handle (`identify`) and the components; cheap to clone.
+/// One widget's state, in parts with private fields, each owning one concern: where the
+/// shopper is ([`Navigation`]), who they are to the API ([`Credentials`]), what was fetched
+/// ([`OrderCache`]), what they typed in the lookup form ([`LookupForm`]), the complaints on
+/// their way ([`ComplaintOutbox`]) and whether the widget is still alive. One set per widget:
+/// two widgets on a page share nothing. Cheap to clone (handles).
 #[derive(Clone)]
 pub struct Session {
-    pub view: ArcRwSignal<View>,
-    /// Where "Back" goes, most recent last.
-    history: ArcRwSignal<Vec<View>>,
-    /// A shopper token from the merchant's backend (`identify()`).
-    pub shopper_token: ArcRwSignal<Option<String>>,
-    /// Order tokens from lookups, by order number (a few per visit: a list is enough).
-    order_tokens: ArcRwSignal<Vec<(OrderNumber, String)>>,
-    /// The last fetched view of each order, so a lookup's answer is shown without refetching.
-    orders: ArcRwSignal<Vec<OrderView>>,
-    /// The lookup form's text, kept across screens and errors.
-    pub lookup_form: ArcRwSignal<OrderLookupRequest>,
-    /// Complaints being sent, by order (at most one each).
-    pub complaint_sends: ArcRwSignal<Vec<(OrderNumber, ComplaintSend)>>,
-    /// Server answers (a Send, an escalation) waiting for the ticket screen to show them.
-    complaints: ArcRwSignal<Vec<ComplaintView>>,
-    /// The ticket just accepted, thanked for once on its screen.
-    just_filed: ArcRwSignal<Option<String>>,
-    /// Set by `destroy()`: what this session started (complaints being sent) stops.
+    pub navigation: Navigation,
+    pub credentials: Credentials,
+    pub orders: OrderCache,
+    pub lookup: LookupForm,
+    pub outbox: ComplaintOutbox,
+    /// Set by `destroy()`: what this widget started (complaints being sent) stops.
     closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Run once on `destroy()`: registered by what started work (the complaint outbox), so the
     /// main bundle need not carry that code to stop it.
     on_close: std::sync::Arc<std::sync::Mutex<Vec<fn(&Session)>>>,
-    /// The complaint outbox's pauses and `online` listener: this widget's own, so another
-    /// widget's "Try now" or `destroy()` never touches its complaints.
-    outbox: OutboxTimers,
-}
-
-/// The complaint outbox's waiting state (its code is in `components::complaints::sending`,
-/// loaded with the complaint screens; only the data lives here).
-#[derive(Clone)]
-pub struct OutboxTimers(SendWrapper<Rc<RefCell<OutboxWaits>>>);
-
-#[derive(Default)]
-pub struct OutboxWaits {
-    /// The pauses in progress: their timer and resolver.
-    pub waiting: Vec<(i32, js_sys::Function)>,
-    /// The `online` listener, there only while some complaint is being sent.
-    pub on_online: Option<Closure<dyn Fn()>>,
-    pub sends_under_way: u32,
-}
-
-impl OutboxTimers {
-    fn new() -> Self {
-        Self(SendWrapper::new(Rc::default()))
-    }
-
-    pub fn with<R>(&self, use_waits: impl FnOnce(&mut OutboxWaits) -> R) -> R {
-        use_waits(&mut self.0.borrow_mut())
-    }
 }
 
 impl Session {
     pub fn new(shopper_token: Option<String>) -> Self {
         Self {
-            view: ArcRwSignal::new(View::Home),
-            history: ArcRwSignal::new(Vec::new()),
-            shopper_token: ArcRwSignal::new(shopper_token.filter(|t| !t.trim().is_empty())),
-            order_tokens: ArcRwSignal::default(),
-            orders: ArcRwSignal::default(),
-            lookup_form: ArcRwSignal::default(),
-            complaint_sends: ArcRwSignal::default(),
-            complaints: ArcRwSignal::default(),
-            just_filed: ArcRwSignal::default(),
+            navigation: Navigation { view: ArcRwSignal::new(View::Home), history: ArcRwSignal::new(Vec::new()) },
+            credentials: Credentials {
+                shopper_token: ArcRwSignal::new(shopper_token.filter(|t| !t.trim().is_empty())),
+                order_tokens: ArcRwSignal::default(),
+            },
+            orders: OrderCache(ArcRwSignal::default()),
+            lookup: LookupForm(ArcRwSignal::default()),
+            outbox: ComplaintOutbox {
+                sends: ArcRwSignal::default(),
+                answers: ArcRwSignal::default(),
+                just_filed: ArcRwSignal::default(),
+                timers: OutboxTimers(SendWrapper::new(Rc::default())),
+            },
             closed: Default::default(),
             on_close: Default::default(),
-            outbox: OutboxTimers::new(),
         }
     }
 
-    /// Stops what this session started: the flag first, so work woken by a closer sees it.
+    /// Names the shopper (`None` forgets them); what was fetched for the one before goes.
+    pub fn identify(&self, token: Option<String>) {
+        self.credentials.shopper_token.set(token.filter(|t| !t.trim().is_empty()));
+        self.orders.0.update(Vec::clear);
+    }
+
+    /// Stops what this widget started: the flag first, so work woken by a closer sees it.
     pub fn close(&self) {
         self.closed.store(true, std::sync::atomic::Ordering::Relaxed);
         let closers = self.on_close.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
@@ -133,7 +107,7 @@ impl Session {
         }
     }
 
-    /// Runs `closer` when the session is closed (once, however often it is registered).
+    /// Runs `closer` when the widget is destroyed (once, however often it is registered).
     pub fn when_closed(&self, closer: fn(&Session)) {
         if let Ok(mut closers) = self.on_close.lock()
             && !closers.contains(&closer)
@@ -142,24 +116,36 @@ impl Session {
         }
     }
 
-    /// This widget's complaint outbox timers.
-    pub fn outbox(&self) -> &OutboxTimers {
-        &self.outbox
-    }
-
     pub fn is_closed(&self) -> bool {
         self.closed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Shows the ticket of a complaint just filed in place of its form: "Back" then skips
-    /// the report flow's screens (form, order choice), which have done their job.
-    pub fn show_filed_complaint(&self, to: View) {
-        self.history.update(|h| {
-            while matches!(h.last(), Some(View::ReportProblem(_))) {
-                h.pop();
-            }
-        });
-        self.view.set(to);
+    /// A lookup's answer: its token opens the order from now on, and its view is shown
+    /// without fetching it again.
+    pub fn remember_order(&self, view: OrderView, token: Option<String>) {
+        if let Some(token) = token {
+            self.credentials.remember(&view.number, token);
+        }
+        self.orders.remember(view);
+    }
+}
+
+/// The screen the shopper is on and where "Back" goes.
+#[derive(Clone)]
+pub struct Navigation {
+    view: ArcRwSignal<View>,
+    /// Most recent last.
+    history: ArcRwSignal<Vec<View>>,
+}
+
+impl Navigation {
+    /// The current screen, as a signal (the app draws from it).
+    pub fn signal(&self) -> ArcRwSignal<View> {
+        self.view.clone()
+    }
+
+    pub fn current(&self) -> View {
+        self.view.get_untracked()
     }
 
     pub fn go(&self, to: View) {
@@ -180,9 +166,38 @@ impl Session {
         self.view.set(View::Home);
     }
 
-    pub fn identify(&self, token: Option<String>) {
-        self.shopper_token.set(token.filter(|t| !t.trim().is_empty()));
-        self.orders.update(Vec::clear);
+    /// Shows the ticket of a complaint just filed in place of its form: "Back" then skips
+    /// the report flow's screens (form, order choice), which have done their job.
+    pub fn show_filed_complaint(&self, to: View) {
+        self.history.update(|h| {
+            while matches!(h.last(), Some(View::ReportProblem(_))) {
+                h.pop();
+            }
+        });
+        self.view.set(to);
+    }
+}
+
+/// Who the shopper is to the API: the token the merchant's backend signed (`identify()`), and
+/// the tokens of the orders they looked up (a few per visit: a list is enough).
+#[derive(Clone)]
+pub struct Credentials {
+    shopper_token: ArcRwSignal<Option<String>>,
+    order_tokens: ArcRwSignal<Vec<(OrderNumber, String)>>,
+}
+
+impl Credentials {
+    /// The shopper's own token. Tracked.
+    pub fn shopper_token(&self) -> Option<String> {
+        self.shopper_token.get()
+    }
+
+    pub fn shopper_token_untracked(&self) -> Option<String> {
+        self.shopper_token.get_untracked()
+    }
+
+    pub fn is_identified(&self) -> bool {
+        self.shopper_token.with_untracked(Option::is_some)
     }
 
     /// The token that opens `number`: its lookup token, else the shopper's.
@@ -202,21 +217,74 @@ impl Session {
         self.order_tokens.with(|t| t.last().cloned())
     }
 
-    pub fn cached_order(&self, number: &OrderNumber) -> Option<OrderView> {
-        self.orders.with_untracked(|o| o.iter().find(|v| v.number == *number).cloned())
+    fn remember(&self, number: &OrderNumber, token: String) {
+        self.order_tokens.update(|t| {
+            t.retain(|(n, _)| n != number);
+            t.push((number.clone(), token));
+        });
+    }
+}
+
+/// The last fetched view of each order.
+#[derive(Clone)]
+pub struct OrderCache(ArcRwSignal<Vec<OrderView>>);
+
+impl OrderCache {
+    pub fn get(&self, number: &OrderNumber) -> Option<OrderView> {
+        self.0.with_untracked(|o| o.iter().find(|v| v.number == *number).cloned())
     }
 
-    pub fn forget_order(&self, number: &OrderNumber) {
-        self.orders.update(|o| o.retain(|v| v.number != *number));
+    pub fn forget(&self, number: &OrderNumber) {
+        self.0.update(|o| o.retain(|v| v.number != *number));
     }
 
-    pub fn complaint_send(&self, order: &OrderNumber) -> Option<ComplaintSend> {
-        self.complaint_sends.with(|s| s.iter().find(|(o, _)| o == order).map(|(_, s)| s.clone()))
+    fn remember(&self, view: OrderView) {
+        self.0.update(|o| {
+            o.retain(|v| v.number != view.number);
+            o.push(view);
+        });
+    }
+}
+
+/// The lookup form's text, kept across screens and errors.
+#[derive(Clone)]
+pub struct LookupForm(ArcRwSignal<OrderLookupRequest>);
+
+impl LookupForm {
+    pub fn signal(&self) -> ArcRwSignal<OrderLookupRequest> {
+        self.0.clone()
+    }
+
+    /// Fills in the order number (a deep link, "look it up again").
+    pub fn prefill(&self, number: &OrderNumber) {
+        self.0.update(|form| form.order_number = number.as_str().to_owned());
+    }
+}
+
+/// The complaints on their way and the server's answers about them. Its sending code is in
+/// `components::complaints::sending` (loaded with the complaint screens); only the state
+/// lives here, in the first-open bundle.
+#[derive(Clone)]
+pub struct ComplaintOutbox {
+    /// Complaints being sent, by order (at most one each).
+    sends: ArcRwSignal<Vec<(OrderNumber, ComplaintSend)>>,
+    /// Server answers (a Send, an escalation) waiting for the ticket screen to show them.
+    answers: ArcRwSignal<Vec<ComplaintView>>,
+    /// The ticket just accepted, thanked for once on its screen.
+    just_filed: ArcRwSignal<Option<String>>,
+    /// Its pauses and `online` listener.
+    timers: OutboxTimers,
+}
+
+impl ComplaintOutbox {
+    /// How the send for `order` stands. Tracked.
+    pub fn send_state(&self, order: &OrderNumber) -> Option<ComplaintSend> {
+        self.sends.with(|s| s.iter().find(|(o, _)| o == order).map(|(_, s)| s.clone()))
     }
 
     /// Records how a send stands; `None` when it is over (accepted or refused).
-    pub fn set_complaint_send(&self, order: &OrderNumber, state: Option<ComplaintSend>) {
-        self.complaint_sends.update(|sends| {
+    pub fn set_send_state(&self, order: &OrderNumber, state: Option<ComplaintSend>) {
+        self.sends.update(|sends| {
             sends.retain(|(o, _)| o != order);
             if let Some(state) = state {
                 sends.push((order.clone(), state));
@@ -225,15 +293,15 @@ impl Session {
     }
 
     /// The complaint as the server just answered it, once.
-    pub fn take_cached_complaint(&self, ticket: &str) -> Option<ComplaintView> {
-        self.complaints.try_update(|c| c.iter().position(|v| v.ticket == ticket).map(|i| c.remove(i))).flatten()
+    pub fn take_answer(&self, ticket: &str) -> Option<ComplaintView> {
+        self.answers.try_update(|c| c.iter().position(|v| v.ticket == ticket).map(|i| c.remove(i))).flatten()
     }
 
-    pub fn remember_complaint(&self, view: ComplaintView, just_filed: bool) {
+    pub fn remember_answer(&self, view: ComplaintView, just_filed: bool) {
         if just_filed {
             self.just_filed.set(Some(view.ticket.clone()));
         }
-        self.complaints.update(|c| {
+        self.answers.update(|c| {
             c.retain(|v| v.ticket != view.ticket);
             c.push(view);
         });
@@ -248,17 +316,28 @@ impl Session {
         matches
     }
 
-    pub fn remember_order(&self, view: OrderView, token: Option<String>) {
-        if let Some(token) = token {
-            self.order_tokens.update(|t| {
-                t.retain(|(n, _)| *n != view.number);
-                t.push((view.number.clone(), token));
-            });
-        }
-        self.orders.update(|o| {
-            o.retain(|v| v.number != view.number);
-            o.push(view);
-        });
+    pub fn timers(&self) -> &OutboxTimers {
+        &self.timers
+    }
+}
+
+/// The complaint outbox's waiting state: this widget's own, so another widget's "Try now" or
+/// `destroy()` never touches its complaints.
+#[derive(Clone)]
+pub struct OutboxTimers(SendWrapper<Rc<RefCell<OutboxWaits>>>);
+
+#[derive(Default)]
+pub struct OutboxWaits {
+    /// The pauses in progress: their timer and resolver.
+    pub waiting: Vec<(i32, js_sys::Function)>,
+    /// The `online` listener, there only while some complaint is being sent.
+    pub on_online: Option<Closure<dyn Fn()>>,
+    pub sends_under_way: u32,
+}
+
+impl OutboxTimers {
+    pub fn with<R>(&self, use_waits: impl FnOnce(&mut OutboxWaits) -> R) -> R {
+        use_waits(&mut self.0.borrow_mut())
     }
 }
 

@@ -22,7 +22,7 @@ use crate::{
 #[component]
 pub fn MyBonuses(mode: LookupMode) -> impl IntoView {
     let session = expect_context::<Session>();
-    let token = Memo::new(move |_| session.shopper_or_order_token());
+    let token = Memo::new(move |_| session.credentials.shopper_or_order_token());
     move || match token.get() {
         Some(token) => view! { <BonusesFor token/> }.into_any(),
         None => view! { <OrderLookupForm mode then=AfterLookup::Bonuses/> }.into_any(),

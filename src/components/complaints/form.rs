@@ -40,7 +40,7 @@ pub fn ReportProblem(
 #[component]
 fn ChooseOrder(mode: LookupMode) -> impl IntoView {
     let text = texts();
-    let identified = expect_context::<Session>().shopper_token.with_untracked(Option::is_some);
+    let identified = expect_context::<Session>().credentials.is_identified();
     view! {
         <div class="carebox-report">
             <h3 class="carebox-report__title">{text.complaint.choose_order}</h3>
@@ -67,7 +67,7 @@ fn ReportForOrder(number: OrderNumber, mode: LookupMode) -> impl IntoView {
                 move |errors: ArcRwSignal<Errors>| {
                     if needs_lookup(&errors) {
                         // The draft is safe in storage; the lookup brings the shopper back here.
-                        session.lookup_form.update(|f| f.order_number = number.as_str().to_owned());
+                        session.lookup.prefill(&number);
                         view! {
                             <div class="carebox-report">
                                 <p class="carebox-failure__message" role="alert">{text.token_expired}</p>
@@ -140,7 +140,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
 
     let send_state = {
         let (session, number) = (session.clone(), number.clone());
-        Memo::new(move |_| session.complaint_send(&number))
+        Memo::new(move |_| session.outbox.send_state(&number))
     };
     let locked = move || send_state.get().is_some_and(|s| s.is_pending());
     // A refusal drops the key: the next Send, after the shopper's fix, is a new request.
@@ -187,7 +187,7 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                 return;
             }
             checked.set(true);
-            session.set_complaint_send(&number, None);
+            session.outbox.set_send_state(&number, None);
             match draft.with_untracked(|d| d.check(&number, item_count)) {
                 Err(_) => {
                     request_animation_frame(move || focus_first_invalid(form_ref));
@@ -280,8 +280,8 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                     <div class="carebox-send carebox-send--queued">
                         <p>{words.needs_lookup}</p>
                         <button type="button" part="button" class="carebox-button" on:click=move |_| {
-                            session.lookup_form.update(|f| f.order_number = number.as_str().to_owned());
-                            session.go(crate::session::View::ReportProblem(None));
+                            session.lookup.prefill(&number);
+                            session.navigation.go(crate::session::View::ReportProblem(None));
                         }>{text.find_order}</button>
                     </div>
                 }.into_any()

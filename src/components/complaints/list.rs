@@ -36,11 +36,11 @@ pub fn ComplaintList(source: ComplaintSource) -> impl IntoView {
             let abort = in_flight.start();
             async move {
                 let list = match &source {
-                    ComplaintSource::Order(number) => match session.token_for(number) {
+                    ComplaintSource::Order(number) => match session.credentials.token_for(number) {
                         Some(token) => api.order_complaints(number, &token, abort.as_ref()).await?,
                         None => Vec::new(),
                     },
-                    ComplaintSource::Shopper => match session.shopper_token.get_untracked() {
+                    ComplaintSource::Shopper => match session.credentials.shopper_token_untracked() {
                         Some(token) => api.shopper_complaints(&token, abort.as_ref()).await?,
                         None => Vec::new(),
                     },
@@ -83,7 +83,7 @@ fn complaint_row(complaint: &ComplaintView, session: &Session, text: &'static St
     view! {
         <li>
             <button type="button" class="carebox-order-row carebox-complaint-row" data-ticket=complaint.ticket.clone()
-                on:click=move |_| session.go(View::Complaint { order: order.clone(), ticket: ticket.clone() })>
+                on:click=move |_| session.navigation.go(View::Complaint { order: order.clone(), ticket: ticket.clone() })>
                 <span class="carebox-order-row__main">
                     <strong>{complaint.ticket.clone()}</strong>
                     <span class="carebox-order-row__meta">{meta}</span>

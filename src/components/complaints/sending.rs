@@ -4,7 +4,6 @@
 //! many requests reach it. Success is shown only after the server's 201.
 
 use carebox_contract::OrderNumber;
-use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 
@@ -26,7 +25,7 @@ fn backoff_ms(attempt: u32) -> i32 {
 /// Ends every pause of this widget's outbox now ("Try now", the browser's `online` event,
 /// `destroy()`), so its queued complaints are tried at once.
 pub fn try_now(session: &Session) {
-    let waiting = session.outbox().with(|o| std::mem::take(&mut o.waiting));
+    let waiting = session.outbox.timers().with(|o| std::mem::take(&mut o.waiting));
     for (timer, resolve) in waiting {
         if let Some(window) = web_sys::window() {
             window.clear_timeout_with_handle(timer);
@@ -36,7 +35,7 @@ pub fn try_now(session: &Session) {
 }
 
 fn send_started(session: &Session) {
-    let already = session.outbox().with(|o| {
+    let already = session.outbox.timers().with(|o| {
         o.sends_under_way += 1;
         o.sends_under_way > 1
     });
@@ -49,11 +48,11 @@ fn send_started(session: &Session) {
     let woken = session.clone();
     let on_online = Closure::<dyn Fn()>::new(move || try_now(&woken));
     let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    session.outbox().with(|o| o.on_online = Some(on_online));
+    session.outbox.timers().with(|o| o.on_online = Some(on_online));
 }
 
 fn send_ended(session: &Session) {
-    let on_online = session.outbox().with(|o| {
+    let on_online = session.outbox.timers().with(|o| {
         o.sends_under_way = o.sends_under_way.saturating_sub(1);
         if o.sends_under_way == 0 { o.on_online.take() } else { None }
     });
@@ -68,10 +67,10 @@ async fn pause(session: &Session, ms: i32) {
         if let Some(window) = web_sys::window() {
             timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap_or(0);
         }
-        session.outbox().with(|o| o.waiting.push((timer, resolve)));
+        session.outbox.timers().with(|o| o.waiting.push((timer, resolve)));
     });
     let _ = JsFuture::from(promise).await;
-    session.outbox().with(|o| o.waiting.retain(|(t, _)| *t != timer));
+    session.outbox.timers().with(|o| o.waiting.retain(|(t, _)| *t != timer));
 }
 
 fn offline() -> bool {
@@ -81,10 +80,10 @@ fn offline() -> bool {
 /// Sends `sending` for `order` until the server answers, unless a send for it is already under
 /// way. Runs outside any screen, so the shopper may leave the form or close the panel.
 pub fn start(api: ApiClient, session: Session, panel: PanelState, order: OrderNumber, sending: Sending) {
-    if session.complaint_send(&order).is_some_and(|s| matches!(s, ComplaintSend::Sending | ComplaintSend::Queued { .. })) {
+    if session.outbox.send_state(&order).is_some_and(|s| matches!(s, ComplaintSend::Sending | ComplaintSend::Queued { .. })) {
         return;
     }
-    session.set_complaint_send(&order, Some(ComplaintSend::Sending));
+    session.outbox.set_send_state(&order, Some(ComplaintSend::Sending));
     // On `destroy()`, pauses end at once and the loops see the closed session.
     session.when_closed(try_now);
     send_started(&session);
@@ -102,15 +101,15 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
             return;
         }
         if offline() {
-            session.set_complaint_send(&order, Some(ComplaintSend::Queued { offline: true }));
+            session.outbox.set_send_state(&order, Some(ComplaintSend::Queued { offline: true }));
             pause(&session, 30_000).await;
             continue;
         }
-        let Some(token) = session.token_for(&order) else {
-            session.set_complaint_send(&order, Some(ComplaintSend::NeedsLookup));
+        let Some(token) = session.credentials.token_for(&order) else {
+            session.outbox.set_send_state(&order, Some(ComplaintSend::NeedsLookup));
             return;
         };
-        session.set_complaint_send(&order, Some(ComplaintSend::Sending));
+        session.outbox.set_send_state(&order, Some(ComplaintSend::Sending));
         let answer = api.file_complaint(&sending.request, &sending.key, &token, None).await;
         if session.is_closed() {
             return;
@@ -118,22 +117,22 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
         match answer {
             Ok(complaint) => {
                 drafts.remove(&order);
-                session.set_complaint_send(&order, None);
+                session.outbox.set_send_state(&order, None);
                 panel.announce("complaint-submitted", &complaint_detail(&complaint));
                 let ticket = complaint.ticket.clone();
-                session.remember_complaint(complaint, true);
-                if session.view.get_untracked() == View::ReportProblem(Some(order.clone())) {
-                    session.show_filed_complaint(View::Complaint { order, ticket });
+                session.outbox.remember_answer(complaint, true);
+                if session.navigation.current() == View::ReportProblem(Some(order.clone())) {
+                    session.navigation.show_filed_complaint(View::Complaint { order, ticket });
                 }
                 return;
             }
             Err(failure) if failure.is_transient() => {
-                session.set_complaint_send(&order, Some(ComplaintSend::Queued { offline: offline() }));
+                session.outbox.set_send_state(&order, Some(ComplaintSend::Queued { offline: offline() }));
                 pause(&session, backoff_ms(attempt)).await;
                 attempt += 1;
             }
             Err(failure) if failure.needs_lookup() => {
-                session.set_complaint_send(&order, Some(ComplaintSend::NeedsLookup));
+                session.outbox.set_send_state(&order, Some(ComplaintSend::NeedsLookup));
                 return;
             }
             Err(failure) => {
@@ -141,7 +140,7 @@ async fn send_until_answered(api: ApiClient, session: Session, panel: PanelState
                 let mut draft = drafts.load(&order);
                 draft.sending = None;
                 drafts.save(&order, &draft);
-                session.set_complaint_send(&order, Some(ComplaintSend::Refused(failure)));
+                session.outbox.set_send_state(&order, Some(ComplaintSend::Refused(failure)));
                 return;
             }
         }

@@ -27,14 +27,14 @@ pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
     let in_flight = InFlight::new();
-    let just_filed = session.take_just_filed(&ticket);
+    let just_filed = session.outbox.take_just_filed(&ticket);
     let complaint = {
         let (session, order, ticket) = (session.clone(), order.clone(), ticket.clone());
         LocalResource::new(move || {
             // Only the answer to a Send or an escalation is fresh enough to skip the request:
             // opening a ticket otherwise fetches it, replies may have arrived meanwhile.
-            let cached = session.take_cached_complaint(&ticket);
-            let token = session.token_for(&order);
+            let cached = session.outbox.take_answer(&ticket);
+            let token = session.credentials.token_for(&order);
             let (api, ticket, session) = (settings.api.clone(), ticket.clone(), session.clone());
             let abort = in_flight.start();
             async move {
@@ -43,7 +43,7 @@ pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
                 }
                 let Some(token) = token else { return Err(ApiFailure::token_expired()) };
                 let view = api.complaint(&ticket, &token, abort.as_ref()).await?;
-                session.remember_complaint(view.clone(), false);
+                session.outbox.remember_answer(view.clone(), false);
                 Ok(view)
             }
         })
@@ -87,7 +87,7 @@ pub fn TicketCard(
     let history = complaint.timeline.iter().rev().map(|entry| timeline_entry(text, locale, entry)).collect_view();
     // Once resolved, the shopper is asked how it was handled.
     let rating = (complaint.status == ComplaintStatus::Resolved)
-        .then(|| use_context::<Session>().and_then(|s| s.token_for(&complaint.order_number)))
+        .then(|| use_context::<Session>().and_then(|s| s.credentials.token_for(&complaint.order_number)))
         .flatten()
         .map(|token| view! { <CsatPrompt subject=CsatSubject::Complaint(complaint.ticket.clone()) token/> });
     let escalate = (complaint.can_escalate && complaint.level.next().is_some()).then(|| {
@@ -230,7 +230,7 @@ fn EscalateForm(complaint: ComplaintView, on_changed: Option<Callback<()>>) -> i
         }
         error.set(None);
         failure.set(None);
-        let Some(token) = session.token_for(&order) else {
+        let Some(token) = session.credentials.token_for(&order) else {
             failure.set(Some(ApiFailure::token_expired()));
             return;
         };
@@ -246,7 +246,7 @@ fn EscalateForm(complaint: ComplaintView, on_changed: Option<Callback<()>>) -> i
             match result {
                 Ok(view) => {
                     panel.announce("complaint-escalated", &complaint_detail(&view));
-                    session.remember_complaint(view, false);
+                    session.outbox.remember_answer(view, false);
                     if let Some(changed) = on_changed {
                         changed.run(());
                     }

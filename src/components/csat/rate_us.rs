@@ -8,14 +8,14 @@ use super::CsatPrompt;
 use crate::{
     components::order_lookup::{AfterLookup, OrderLookupForm},
     i18n::texts,
-    session::Session,
+    session::{Credentials, Session},
 };
 
 #[component]
 pub fn RateUs(mode: LookupMode) -> impl IntoView {
     let session = expect_context::<Session>();
     let words = &texts().csat;
-    let target = Memo::new(move |_| session.rating_target());
+    let target = Memo::new(move |_| session.credentials.rating_target());
     move || match target.get() {
         Some((subject, token)) => view! { <div class="carebox-csat-screen"><CsatPrompt subject token standalone=true/></div> }.into_any(),
         None => view! {
@@ -26,11 +26,11 @@ pub fn RateUs(mode: LookupMode) -> impl IntoView {
     }
 }
 
-impl Session {
+impl Credentials {
     /// What "Rate us" rates, with the token for it: the service for an identified shopper,
     /// else the order looked up last. Tracked.
     pub fn rating_target(&self) -> Option<(CsatSubject, String)> {
-        if let Some(token) = self.shopper_token.get() {
+        if let Some(token) = self.shopper_token() {
             return Some((CsatSubject::Service, token));
         }
         self.last_looked_up().map(|(number, token)| (CsatSubject::Order(number), token))

@@ -41,7 +41,7 @@ pub fn LookUpAgain() -> impl IntoView {
     view! {
         <div class="carebox-failure" role="alert">
             <p class="carebox-failure__message">{text.token_expired}</p>
-            <button type="button" part="button" class="carebox-button" on:click=move |_| session.go(View::TrackOrder)>{text.find_order}</button>
+            <button type="button" part="button" class="carebox-button" on:click=move |_| session.navigation.go(View::TrackOrder)>{text.find_order}</button>
         </div>
     }
 }

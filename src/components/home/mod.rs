@@ -46,8 +46,8 @@ fn Entry(feature: Feature, text: &'static Strings) -> impl IntoView {
         (Feature::OrderStatus, Some(session)) => {
             // An identified shopper sees their orders; anyone else looks one up.
             let open = move |_| {
-                let identified = session.shopper_token.with_untracked(Option::is_some);
-                session.go(if identified { View::MyOrders } else { View::TrackOrder });
+                let identified = session.credentials.is_identified();
+                session.navigation.go(if identified { View::MyOrders } else { View::TrackOrder });
             };
             view! {
                 <li class="carebox-entry" data-feature=feature.as_str()>
@@ -58,19 +58,19 @@ fn Entry(feature: Feature, text: &'static Strings) -> impl IntoView {
         }
         (Feature::Loyalty, Some(session)) => view! {
             <li class="carebox-entry" data-feature=feature.as_str()>
-                <button type="button" class="carebox-entry__action" on:click=move |_| session.go(View::Bonuses)>{content()}</button>
+                <button type="button" class="carebox-entry__action" on:click=move |_| session.navigation.go(View::Bonuses)>{content()}</button>
             </li>
         }
         .into_any(),
         (Feature::Csat, Some(session)) => view! {
             <li class="carebox-entry" data-feature=feature.as_str()>
-                <button type="button" class="carebox-entry__action" on:click=move |_| session.go(View::RateUs)>{content()}</button>
+                <button type="button" class="carebox-entry__action" on:click=move |_| session.navigation.go(View::RateUs)>{content()}</button>
             </li>
         }
         .into_any(),
         (Feature::Complaints, Some(session)) => view! {
             <li class="carebox-entry" data-feature=feature.as_str()>
-                <button type="button" class="carebox-entry__action" on:click=move |_| session.go(View::ReportProblem(None))>{content()}</button>
+                <button type="button" class="carebox-entry__action" on:click=move |_| session.navigation.go(View::ReportProblem(None))>{content()}</button>
             </li>
         }
         .into_any(),

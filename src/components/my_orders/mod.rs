@@ -31,7 +31,7 @@ pub fn MyOrders(
     let orders = {
         let session = session.clone();
         LocalResource::new(move || {
-            let token = session.shopper_token.get().unwrap_or_default();
+            let token = session.credentials.shopper_token().unwrap_or_default();
             let api = settings.api.clone();
             let abort = in_flight.start();
             async move { api.shopper_orders(&token, abort.as_ref()).await }
@@ -39,7 +39,7 @@ pub fn MyOrders(
     };
     let lookup_other = {
         let session = session.clone();
-        move |_| session.go(if for_complaint { View::ReportProblem(None) } else { View::TrackOrder })
+        move |_| session.navigation.go(if for_complaint { View::ReportProblem(None) } else { View::TrackOrder })
     };
     view! {
         <div class="carebox-my-orders">
@@ -58,7 +58,7 @@ pub fn MyOrders(
                                     let late = order.delayed.then(|| view! { <span class="carebox-status carebox-status--late">{text.running_late}</span> });
                                     view! {
                                         <li>
-                                            <button type="button" class="carebox-order-row" on:click=move |_| session.go(if for_complaint { View::ReportProblem(Some(number.clone())) } else { View::Order(number.clone()) })>
+                                            <button type="button" class="carebox-order-row" on:click=move |_| session.navigation.go(if for_complaint { View::ReportProblem(Some(number.clone())) } else { View::Order(number.clone()) })>
                                                 <span class="carebox-order-row__main">
                                                     <strong>{order.number.to_string()}</strong>
                                                     <span class="carebox-order-row__meta">

@@ -50,7 +50,7 @@ pub fn OrderLookupForm(
     let settings = expect_context::<WidgetSettings>();
     let session = expect_context::<Session>();
     let text = settings.text;
-    let form = session.lookup_form.clone();
+    let form = session.lookup.signal();
     let in_flight = InFlight::new();
 
     let field_errors = RwSignal::new(Vec::<FieldError>::new());
@@ -91,7 +91,7 @@ pub fn OrderLookupForm(
                     Ok(found) => {
                         let number = found.order.number.clone();
                         session.remember_order(found.order, Some(found.token));
-                        session.go(match then {
+                        session.navigation.go(match then {
                             AfterLookup::Order => View::Order(number),
                             AfterLookup::ReportProblem => View::ReportProblem(Some(number)),
                             AfterLookup::Bonuses => View::Bonuses,

@@ -27,7 +27,7 @@ pub fn OrderDetails(number: OrderNumber) -> impl IntoView {
     let retry = {
         let (session, number) = (session.clone(), number.clone());
         Callback::new(move |()| {
-            session.forget_order(&number);
+            session.orders.forget(&number);
             order.refetch();
         })
     };
@@ -66,10 +66,10 @@ async fn load_order(
     number: &OrderNumber,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<OrderView, ApiFailure> {
-    if let Some(view) = session.cached_order(number) {
+    if let Some(view) = session.orders.get(number) {
         return Ok(view);
     }
-    let Some(token) = session.token_for(number) else { return Err(ApiFailure::token_expired()) };
+    let Some(token) = session.credentials.token_for(number) else { return Err(ApiFailure::token_expired()) };
     let view = api.order(number, &token, abort).await?;
     session.remember_order(view.clone(), None);
     Ok(view)
@@ -195,7 +195,7 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
 
     // Once delivered, the shopper is asked how the order went.
     let rating = (status == OrderStatus::Delivered)
-        .then(|| session.as_ref().and_then(|s| s.token_for(&order.number)))
+        .then(|| session.as_ref().and_then(|s| s.credentials.token_for(&order.number)))
         .flatten()
         .map(|token| view! { <CsatPrompt subject=CsatSubject::Order(order.number.clone()) token/> });
     let number = order.number.clone();
@@ -203,7 +203,7 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
         let reports = view! { <ComplaintList source=ComplaintSource::Order(number.clone())/> };
         view! {
             <button type="button" part="button secondary-button" class="carebox-button carebox-button--secondary"
-                on:click=move |_| session.go(View::ReportProblem(Some(number.clone())))>
+                on:click=move |_| session.navigation.go(View::ReportProblem(Some(number.clone())))>
                 {text.report_with_order}
             </button>
             {reports}
