@@ -604,6 +604,18 @@ impl Strings {
         count
     }
 
+    /// Where `key`'s text is among [`Self::texts`].
+    fn position(key: &str) -> Option<usize> {
+        let (mut at, mut found) = (0, None);
+        walk(Self::SCHEMA, |candidate| {
+            if found.is_none() && candidate == key {
+                found = Some(at);
+            }
+            at += 1;
+        });
+        found
+    }
+
     /// Every text, in the order of [`Self::all_keys`].
     pub fn texts(&self) -> &[&'static str] {
         // SAFETY: `Strings` and every table in it are `#[repr(C)]` structs of `&'static str`
@@ -662,18 +674,13 @@ impl Strings {
             return (self, Vec::new());
         }
         let mut table = *self;
-        let slots = table.texts_mut();
-        // One walk of the schema puts every override in; a key given twice keeps the last.
-        let mut applied = vec![false; overrides.len()];
-        let mut at = 0;
-        walk(Self::SCHEMA, |key| {
-            if let Some(last) = overrides.iter().rposition(|(wanted, _)| wanted == key) {
-                slots[at] = Box::leak(overrides[last].1.clone().into_boxed_str());
-                overrides.iter().enumerate().filter(|(_, (wanted, _))| wanted == key).for_each(|(i, _)| applied[i] = true);
+        let mut unknown = Vec::new();
+        for (key, value) in overrides {
+            match Self::position(key) {
+                Some(at) => table.texts_mut()[at] = Box::leak(value.clone().into_boxed_str()),
+                None => unknown.push(key.clone()),
             }
-            at += 1;
-        });
-        let unknown = overrides.iter().zip(applied).filter(|(_, applied)| !applied).map(|((key, _), _)| key.clone()).collect();
+        }
         (Box::leak(Box::new(table)), unknown)
     }
 
