@@ -137,8 +137,34 @@ async fn merchants_adjust_points_with_a_reason_never_below_zero(engine: Engine) 
     assert_eq!(json_of(elsewhere).await["balance"], 0, "another merchant's ledger is its own");
 }
 
+/// Merchants are cached per process (every widget request reads one): a change must reach
+/// this process's next request at once and another process's within the cache's lifetime.
+async fn a_settings_change_reaches_the_next_request_and_other_processes(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = order_of(&app, "NW-3101", "anna@example.com").await;
+    deliver(&app, "NW-3101").await;
+    assert_eq!(summary(&app, &token).await["tier"]["id"], "bronze", "97 points: the default Bronze");
+    let key = carebox_contract::PublishableKey::parse(SHOP_KEY).unwrap();
+    let other_process = carebox_server::storage::Store::connect(&app.database_url).await.unwrap();
+    let tier_of = |merchant: Option<carebox_server::storage::MerchantRecord>| merchant.unwrap().settings.loyalty_tiers[1].id.to_string();
+    let before = tier_of(other_process.merchant_by_publishable_key(&key).await.unwrap());
+
+    let tiers = json!([
+        {"id": "base", "name": "Base", "threshold": 0, "earn_percent": 100, "response_hours": 24},
+        {"id": "star", "name": "Star", "threshold": 50, "earn_percent": 300, "response_hours": 2, "vip": true}
+    ]);
+    let saved = app.client.put(app.url("/v1/merchant/loyalty/tiers")).bearer_auth(SHOP_SECRET).json(&tiers).send().await.unwrap();
+    assert_eq!(saved.status(), 200);
+    assert_eq!(summary(&app, &token).await["tier"]["id"], "star", "the same process answers with the new tiers at once");
+
+    assert_ne!(before, "star");
+    tokio::time::sleep(carebox_server::storage::MERCHANT_CACHE_TTL + std::time::Duration::from_millis(100)).await;
+    assert_eq!(tier_of(other_process.merchant_by_publishable_key(&key).await.unwrap()), "star", "another process, once its copy expired");
+}
+
 on_both_engines!(
     a_delivered_order_earns_points_once,
     tiers_are_the_merchants_and_set_rates_and_response_times,
+    a_settings_change_reaches_the_next_request_and_other_processes,
     merchants_adjust_points_with_a_reason_never_below_zero,
 );

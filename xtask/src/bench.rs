@@ -17,26 +17,39 @@ pub fn all() -> Result {
 
 /// The measurements alone, against the bundle already in `dist/`.
 pub fn measure() -> Result {
-    let root = root();
-    // The load comes from one address at 1,000/s: lift the anti-guessing limits.
-    let env =
-        [("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"), ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"), ("CAREBOX_LOG", "warn")];
-    let server = RunningServer::start_demo(&root.join("target/bench"), true, &env)?;
-    println!("benchmark server (release, SQLite): {}, its demo shop on {}", server.url, server.shop_url);
-
-    // The server's figures first: on 2 cores, a browser still winding down its 30 contexts
-    // would be measured too.
-    println!("\n=== order lookup latency under load ===");
-    server_bench(&root, "order_lookup", &server.url)?;
-    println!("\n=== complaints accepted per second ===");
-    server_bench(&root, "complaint_filing", &server.url)?;
-
+    let (root, server) = start_server()?;
+    server_figures(&root, &server)?;
     println!("\n=== click on launcher → interactive panel, in the page and in frame mode (Chromium, local server) ===");
     run(Command::new("node")
         .current_dir(&root)
         .arg("tests/e2e/bench/open_panel.mjs")
         .env("CAREBOX_E2E_URL", &server.url)
         .env("CAREBOX_E2E_SHOP_URL", &server.shop_url))
+}
+
+/// The server's budgets alone: what to run while working on the API.
+pub fn server_only() -> Result {
+    let (root, server) = start_server()?;
+    server_figures(&root, &server)
+}
+
+fn start_server() -> Result<(std::path::PathBuf, RunningServer)> {
+    let root = root();
+    // The load comes from one address at 1,000/s: lift the anti-guessing limits.
+    let env =
+        [("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"), ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"), ("CAREBOX_LOG", "warn")];
+    let server = RunningServer::start_demo(&root.join("target/bench"), true, &env)?;
+    println!("benchmark server (release, SQLite): {}, its demo shop on {}", server.url, server.shop_url);
+    Ok((root, server))
+}
+
+fn server_figures(root: &std::path::Path, server: &RunningServer) -> Result {
+    // The server's figures first: on 2 cores, a browser still winding down its 30 contexts
+    // would be measured too.
+    println!("\n=== order lookup latency under load ===");
+    server_bench(root, "order_lookup", &server.url)?;
+    println!("\n=== complaints accepted per second ===");
+    server_bench(root, "complaint_filing", &server.url)
 }
 
 fn server_bench(root: &std::path::Path, name: &str, url: &str) -> Result {

@@ -22,7 +22,8 @@ cargo xtask <command>
   dist    write the embeddable bundle to dist/ and print its gzip sizes (fails over budget)
   test    run every test layer: native + API, components in Chromium, bundle budgets, end to end
   e2e     build the bundle and run the end-to-end specs only; names filter them (e2e complaints)
-  bench   measure the speed budgets (launcher → panel, order lookup p99 at 1,000 req/s) and print them
+  bench   measure the speed budgets (launcher → panel, order lookup p99 at 1,000 req/s) and print them;
+          `bench server` measures the server's alone (no bundle, no browser)
   help    this text
 ";
 
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::dist().map(|_| ()),
         Some("test") => test::all(),
         Some("e2e") => test::end_to_end_only(&args[1..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("server") => bench::server_only(),
         Some("bench") => bench::all(),
         Some("help") | Some("--help") | None => {
             print!("{HELP}");

@@ -56,19 +56,19 @@ pub async fn lookup_order(
         .hit(&format!("order:{}:{}", merchant.id, lookup.number), limits.lookup_per_order, now)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
 
-    let credentials = state.store.lookup_credentials(&merchant.id, &lookup.number).await?;
+    let candidate = state.store.lookup_candidate(&merchant.id, &lookup.number).await?;
     // Compare even when the number is unknown, so both mistakes take the same path.
-    let (stored_email, stored_postcode) = credentials.as_ref().map_or(("\u{0}", None), |c| (c.email.as_str(), c.postcode.as_deref()));
+    let (stored_email, stored_postcode) = candidate.as_ref().map_or(("\u{0}", None), |c| (c.email(), c.postcode()));
     let proof_matches = match &lookup.proof {
         LookupProof::Email(email) => constant_time_eq(email.as_str(), stored_email),
         LookupProof::Postcode(postcode) => constant_time_eq(postcode.as_str(), stored_postcode.unwrap_or("\u{0}")),
     };
-    let Some(credentials) = credentials.filter(|_| proof_matches) else {
+    let Some(candidate) = candidate.filter(|_| proof_matches) else {
         tracing::info!("order lookup did not match");
         return Err(ApiError::OrderNotFound);
     };
 
-    let order = state.store.order_by_id(&merchant.id, &credentials.order_id).await?.ok_or(ApiError::OrderNotFound)?;
+    let order = state.store.with_timeline(candidate).await?;
     let expires_at = Timestamp::from_unix_ms(now.unix_ms() + ORDER_TOKEN_LIFETIME.as_millis() as i64);
     let claims = OrderTokenClaims { mid: merchant.id.clone(), oid: order.id.clone(), exp: expires_at.unix_ms() / 1000 };
     Ok(Json(OrderLookupResponse {

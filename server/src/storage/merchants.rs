@@ -1,6 +1,8 @@
 //! Merchants, their widget settings and the origins allowed to call the public API.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use carebox_contract::{ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
@@ -104,13 +106,78 @@ pub(crate) fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// Every widget request names its merchant by publishable key, and a browser's also asks
+/// whether its origin is allowed: two reads per request of rows that change a few times a
+/// year. They are kept here for a short while. Writes through this process drop them at
+/// once; other processes on the same PostgreSQL see a change within [`MERCHANT_CACHE_TTL`].
+#[derive(Default)]
+pub(super) struct MerchantCache {
+    entries: Mutex<HashMap<String, CachedMerchant>>,
+}
+
+/// How long another process's change to a merchant may go unseen here.
+pub const MERCHANT_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// Known keys only (unknown ones are not kept, so strangers' guesses cannot fill memory),
+/// and at most this many merchants.
+const MERCHANT_CACHE_CAPACITY: usize = 10_000;
+
+#[derive(Clone)]
+struct CachedMerchant {
+    fetched_at: Instant,
+    merchant: Arc<MerchantRecord>,
+    /// Sorted, for `binary_search`.
+    allowed_origins: Arc<[String]>,
+}
+
+impl MerchantCache {
+    fn fresh(&self, key: &str) -> Option<CachedMerchant> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.get(key).filter(|entry| entry.fetched_at.elapsed() < MERCHANT_CACHE_TTL).cloned()
+    }
+
+    fn keep(&self, key: &str, entry: CachedMerchant) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= MERCHANT_CACHE_CAPACITY {
+            entries.retain(|_, entry| entry.fetched_at.elapsed() < MERCHANT_CACHE_TTL);
+        }
+        if entries.len() < MERCHANT_CACHE_CAPACITY {
+            entries.insert(key.to_owned(), entry);
+        }
+    }
+
+    pub(super) fn forget_all(&self) {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
 impl Store {
     pub async fn merchant_by_publishable_key(&self, key: &PublishableKey) -> Result<Option<MerchantRecord>, sqlx::Error> {
+        Ok(self.cached_merchant(key).await?.map(|entry| MerchantRecord::clone(&entry.merchant)))
+    }
+
+    /// The merchant and its allowed origins, from the cache or (then kept) the database.
+    async fn cached_merchant(&self, key: &PublishableKey) -> Result<Option<CachedMerchant>, sqlx::Error> {
+        if let Some(entry) = self.merchants.fresh(key.as_str()) {
+            return Ok(Some(entry));
+        }
         let row = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE publishable_key = $1"))
             .bind(key.as_str())
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(merchant_from_row).transpose()
+        let Some(merchant) = row.as_ref().map(merchant_from_row).transpose()? else {
+            return Ok(None);
+        };
+        let origins = sqlx::query("SELECT origin FROM merchant_origins WHERE merchant_id = $1 ORDER BY origin")
+            .bind(&merchant.id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut allowed_origins = origins.iter().map(|row| row.try_get::<String, _>("origin")).collect::<Result<Vec<_>, _>>()?;
+        // The database's collation need not be byte order; binary_search needs it.
+        allowed_origins.sort();
+        let entry = CachedMerchant { fetched_at: Instant::now(), merchant: Arc::new(merchant), allowed_origins: allowed_origins.into() };
+        self.merchants.keep(key.as_str(), entry.clone());
+        Ok(Some(entry))
     }
 
     /// The merchant whose secret key this is (compared by hash; the key itself is not stored).
@@ -124,27 +191,12 @@ impl Store {
 
     /// Whether `origin` may call the public API with this publishable key.
     pub async fn origin_allowed(&self, key: &PublishableKey, origin: &str) -> Result<bool, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT 1 FROM merchant_origins o JOIN merchants m ON m.id = o.merchant_id \
-             WHERE m.publishable_key = $1 AND o.origin = $2",
-        )
-        .bind(key.as_str())
-        .bind(origin)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.is_some())
+        Ok(self.cached_merchant(key).await?.is_some_and(|entry| entry.allowed_origins.binary_search_by(|o| o.as_str().cmp(origin)).is_ok()))
     }
 
     /// Every origin the merchant allows, sorted (`None` for an unknown key).
     pub async fn allowed_origins(&self, key: &PublishableKey) -> Result<Option<Vec<String>>, sqlx::Error> {
-        let Some(merchant) = self.merchant_by_publishable_key(key).await? else {
-            return Ok(None);
-        };
-        let rows = sqlx::query("SELECT origin FROM merchant_origins WHERE merchant_id = $1 ORDER BY origin")
-            .bind(&merchant.id)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(|row| row.try_get::<String, _>("origin")).collect::<Result<_, _>>().map(Some)
+        Ok(self.cached_merchant(key).await?.map(|entry| entry.allowed_origins.to_vec()))
     }
 
     /// Changes the merchant's settings (already checked) in one transaction, keeping the rest.
@@ -160,6 +212,7 @@ impl Store {
         let json = serde_json::to_string(&settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         sqlx::query("UPDATE merchants SET settings_json = $1 WHERE id = $2").bind(json).bind(merchant_id).execute(&mut *tx).await?;
         tx.commit().await?;
+        self.merchants.forget_all();
         Ok(settings)
     }
 
@@ -191,6 +244,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await
+        tx.commit().await?;
+        self.merchants.forget_all();
+        Ok(())
     }
 }

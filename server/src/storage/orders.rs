@@ -80,11 +80,18 @@ impl From<sqlx::Error> for OrderWriteError {
     }
 }
 
-/// What a lookup compares, fetched without the rest of the order.
-pub struct LookupCredentials {
-    pub order_id: String,
-    pub email: String,
-    pub postcode: Option<String>,
+/// An order as a lookup first sees it: its details, read in one query, without its
+/// timeline, which only a matching e-mail or postcode earns ([`Store::with_timeline`]).
+pub struct LookupCandidate(StoredOrder);
+
+impl LookupCandidate {
+    pub fn email(&self) -> &str {
+        self.0.details.email.as_str()
+    }
+
+    pub fn postcode(&self) -> Option<&str> {
+        self.0.details.postcode.as_ref().map(|p| p.as_str())
+    }
 }
 
 /// The columns `bind_details` fills, in its order.
@@ -230,17 +237,22 @@ impl Store {
         self.with_events(row.into_iter().collect()).await.map(|mut orders| orders.pop())
     }
 
-    /// Only what a lookup needs to compare, in one indexed read.
-    pub async fn lookup_credentials(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<LookupCredentials>, sqlx::Error> {
-        let row = sqlx::query("SELECT id, email, postcode FROM orders WHERE merchant_id = $1 AND number = $2")
+    /// The order with this number, for a lookup to compare: one indexed read whether the
+    /// number is unknown or the details then fail to match, so neither mistake is slower.
+    pub async fn lookup_candidate(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<LookupCandidate>, sqlx::Error> {
+        let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND number = $2"))
             .bind(merchant_id)
             .bind(number.as_str())
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| {
-            Ok(LookupCredentials { order_id: row.try_get("id")?, email: row.try_get("email")?, postcode: row.try_get("postcode")? })
-        })
-        .transpose()
+        row.as_ref().map(|row| order_from_row(row).map(LookupCandidate)).transpose()
+    }
+
+    /// The candidate whose details matched, with its timeline.
+    pub async fn with_timeline(&self, LookupCandidate(mut order): LookupCandidate) -> Result<StoredOrder, sqlx::Error> {
+        let mut conn = self.pool().acquire().await?;
+        order.events = timeline_of(&mut conn, &order.id).await?;
+        Ok(order)
     }
 
     /// A shopper's most recent orders: those with their id, or (when the token carries it)
