@@ -213,8 +213,8 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
         })
     };
     let can_go_back = {
-        let view = view.clone();
-        Signal::derive(move || view.get() != View::Home)
+        let navigation = session.navigation.clone();
+        Signal::derive(move || !navigation.is_at_root())
     };
     let on_back = {
         let session = session.clone();

@@ -10,6 +10,9 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 
+/// What runs once when a widget is destroyed.
+type Closers = std::sync::Arc<std::sync::Mutex<Vec<fn(&Session)>>>;
+
 /// The panel's screens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
@@ -68,13 +71,13 @@ pub struct Session {
     closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Run once on `destroy()`: registered by what started work (the complaint outbox), so the
     /// main bundle need not carry that code to stop it.
-    on_close: std::sync::Arc<std::sync::Mutex<Vec<fn(&Session)>>>,
+    on_close: Closers,
 }
 
 impl Session {
     pub fn new(shopper_token: Option<String>) -> Self {
         Self {
-            navigation: Navigation { view: ArcRwSignal::new(View::Home), history: ArcRwSignal::new(Vec::new()) },
+            navigation: Navigation::rooted_at(View::Home),
             credentials: Credentials {
                 shopper_token: ArcRwSignal::new(shopper_token.filter(|t| !t.trim().is_empty())),
                 order_tokens: ArcRwSignal::default(),
@@ -89,6 +92,26 @@ impl Session {
             },
             closed: Default::default(),
             on_close: Default::default(),
+        }
+    }
+
+    /// The same shopper (credentials, fetched orders, what they typed, complaints on their
+    /// way) seen through screens of its own: one per component a Leptos app placed.
+    pub fn with_navigation(&self, navigation: Navigation) -> Self {
+        Self { navigation, ..self.clone() }
+    }
+
+    /// Where "show me my order" leads: the order when it can be opened, else the lookup form
+    /// with its number filled in; without a number, an identified shopper's orders.
+    pub fn order_screen(&self, order: Option<OrderNumber>) -> View {
+        match order {
+            Some(number) if self.credentials.token_for(&number).is_some() => View::Order(number),
+            Some(number) => {
+                self.lookup.prefill(&number);
+                View::TrackOrder
+            }
+            None if self.credentials.is_identified() => View::MyOrders,
+            None => View::TrackOrder,
         }
     }
 
@@ -136,9 +159,21 @@ pub struct Navigation {
     view: ArcRwSignal<View>,
     /// Most recent last.
     history: ArcRwSignal<Vec<View>>,
+    /// Where it starts and "Back" ends: Home in the widget, a capability's first screen in a
+    /// component a Leptos app placed (see [`crate::library`]).
+    root: View,
 }
 
 impl Navigation {
+    /// Starting at (and never going back past) `root`.
+    pub fn rooted_at(root: View) -> Self {
+        Self { view: ArcRwSignal::new(root.clone()), history: ArcRwSignal::new(Vec::new()), root }
+    }
+
+    pub fn is_at_root(&self) -> bool {
+        self.view.with(|view| *view == self.root)
+    }
+
     /// The current screen, as a signal (the app draws from it).
     pub fn signal(&self) -> ArcRwSignal<View> {
         self.view.clone()
@@ -157,13 +192,14 @@ impl Navigation {
     }
 
     pub fn back(&self) {
-        let previous = self.history.try_update(Vec::pop).flatten().unwrap_or(View::Home);
+        let previous = self.history.try_update(Vec::pop).flatten().unwrap_or_else(|| self.root.clone());
         self.view.set(previous);
     }
 
+    /// Back to the start, forgetting the way here.
     pub fn home(&self) {
         self.history.update(Vec::clear);
-        self.view.set(View::Home);
+        self.view.set(self.root.clone());
     }
 
     /// Shows the ticket of a complaint just filed in place of its form: "Back" then skips

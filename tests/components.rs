@@ -727,3 +727,14 @@ async fn in_arabic_the_scale_runs_right_to_left_and_a_closed_answer_is_read_only
     option(&mounted, 3).click();
     assert!(chosen.get_untracked().is_empty(), "read-only: a click changes nothing");
 }
+
+#[wasm_bindgen_test]
+fn the_leptos_components_config_names_what_is_wrong() {
+    use carebox_widget::CareboxConfig;
+    let bad_url = CareboxConfig::new("ftp://care.example.com", "pk_demo_northwind").unwrap_err();
+    assert_eq!(bad_url.field, "api");
+    assert!(bad_url.message.contains("https://"), "{}", bad_url.message);
+    let bad_key = CareboxConfig::new("https://care.example.com", "sk_live_secret").unwrap_err();
+    assert_eq!(bad_key.field, "publishable_key", "the Rust name, not the snippet's data-key");
+    assert!(CareboxConfig::new("https://care.example.com", "pk_demo_northwind").is_ok());
+}

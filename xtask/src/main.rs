@@ -7,6 +7,7 @@ mod bench;
 mod dist;
 mod postgres;
 mod process;
+mod rust_shop;
 mod serve;
 mod test;
 mod tools;

@@ -18,6 +18,7 @@ pub const DEMO_SECRET: &str = "sk_demo_northwind_local_only";
 /// origin and Carebox (API and widget) on another, as every merchant runs it.
 pub fn demo() -> Result {
     dist::dist()?;
+    crate::rust_shop::build()?;
     let site = build_demo_site()?;
     let root = root();
     let shop = std::env::var("CAREBOX_DEMO_SHOP_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
@@ -38,7 +39,8 @@ pub fn demo() -> Result {
         .env("CAREBOX_SEED_DEMO", "1"))
 }
 
-/// The demo storefront: `index.html` and `www/` (without the widget's own unbuilt sources).
+/// The demo storefront: `index.html` and `www/` (without the widget's own unbuilt sources),
+/// and the Leptos example shop at `rust-shop/` once built ([`crate::rust_shop::build`]).
 pub fn build_demo_site() -> Result<PathBuf> {
     let root = root();
     let site = root.join("target/demo-site");
@@ -51,6 +53,14 @@ pub fn build_demo_site() -> Result<PathBuf> {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.is_file() && path.file_name().is_some_and(|n| !["carebox.js", "carebox.d.ts", "frame.js", "frame-host.js", "fallback.js", "frame.html"].contains(&n.to_string_lossy().as_ref())) {
             fs::copy(&path, site.join("www").join(path.file_name().unwrap())).map_err(|e| e.to_string())?;
+        }
+    }
+    let rust_shop = crate::rust_shop::output_dir();
+    if rust_shop.exists() {
+        fs::create_dir_all(site.join("rust-shop")).map_err(|e| e.to_string())?;
+        for entry in fs::read_dir(&rust_shop).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            fs::copy(&path, site.join("rust-shop").join(path.file_name().unwrap())).map_err(|e| e.to_string())?;
         }
     }
     Ok(site)

@@ -89,6 +89,8 @@ fn end_to_end() -> Result {
 fn end_to_end_matching(names: &[String]) -> Result {
     let root = root();
     let out = root.join("target/e2e");
+    // The Leptos example shop is served by the demo shop too (rust-shop.test.mjs drives it).
+    crate::rust_shop::build()?;
     // The demo's overdue complaint is escalated (and compensated) within a second.
     let server = RunningServer::start_demo(&out, false, &[("CAREBOX_SLA_TICK_SECS", "1")])?;
     println!("end-to-end tests: the shop on {}, Carebox on {}", server.shop_url, server.url);

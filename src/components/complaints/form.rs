@@ -40,11 +40,14 @@ pub fn ReportProblem(
 #[component]
 fn ChooseOrder(mode: LookupMode) -> impl IntoView {
     let text = texts();
-    let identified = expect_context::<Session>().credentials.is_identified();
+    let credentials = expect_context::<Session>().credentials;
+    // Tracked: a shop that signs its shopper in while the form is up (a Leptos app placing
+    // this screen) swaps the lookup for their orders.
+    let identified = Memo::new(move |_| credentials.shopper_token().is_some());
     view! {
         <div class="carebox-report">
             <h3 class="carebox-report__title">{text.complaint.choose_order}</h3>
-            {if identified {
+            {move || if identified.get() {
                 view! { <MyOrders for_complaint=true/> }.into_any()
             } else {
                 view! { <OrderLookupForm mode then=AfterLookup::ReportProblem/> }.into_any()
