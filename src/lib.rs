@@ -1,9 +1,11 @@
 //! The Carebox widget: a Leptos client-side app that the loader (`www/carebox.js`) mounts
 //! into a shadow root on the merchant's page once the shopper shows intent.
 //!
-//! JS entry point: [`mount`] returns a [`Widget`] handle with `open()`, `show(target)`,
-//! `close()`, `toggle()`, `identify()`, `setLocale()` and `destroy()`. Rust users can render
-//! [`App`] or the components directly.
+//! - For the loader (feature `js-api`, on by default): [`mount`] returns a [`Widget`] handle
+//!   with `open()`, `show(target)`, `close()`, `toggle()`, `identify()`, `setLocale()` and
+//!   `destroy()` ([`js_api`]).
+//! - For Leptos apps: [`CareboxProvider`] with [`OrderStatus`], [`ComplaintForm`],
+//!   [`Satisfaction`] and [`LoyaltyCard`] ([`library`]).
 
 pub mod api;
 pub mod app;
