@@ -1,13 +1,25 @@
 //! Writes the texts of every language the bundle does not carry as `strings-<locale>.json`
 //! into the folder given (`cargo xtask dist` runs it): the compiler-checked tables in
 //! `src/i18n/` stay the one source, and an English-speaking shopper downloads none of them.
+//!
+//! `export_strings --keys contract/src/text_keys.txt` writes the list of text keys instead,
+//! which the server checks a merchant's own texts against (a component test fails while it
+//! is stale).
 
-use carebox_widget::i18n::{FETCHED_LOCALES, strings};
+use carebox_widget::i18n::{FETCHED_LOCALES, Strings, strings};
 
 fn main() {
-    let folder = std::env::args().nth(1).expect("usage: export_strings <folder>");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, path] = args.as_slice()
+        && flag == "--keys"
+    {
+        let keys: String = Strings::all_keys().iter().map(|key| format!("{key}\n")).collect();
+        std::fs::write(path, keys).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return;
+    }
+    let folder = args.first().expect("usage: export_strings <folder> | export_strings --keys <file>");
     for locale in FETCHED_LOCALES {
-        let path = std::path::Path::new(&folder).join(format!("strings-{}.json", locale.as_str()));
+        let path = std::path::Path::new(folder).join(format!("strings-{}.json", locale.as_str()));
         std::fs::write(&path, strings(locale).to_json()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
 }

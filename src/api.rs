@@ -88,8 +88,15 @@ impl ApiClient {
         format!("{}{path}?key={}", self.base, self.key.as_str())
     }
 
-    pub async fn widget_config(&self) -> Result<WidgetConfig, ApiFailure> {
-        fetch_json("GET", &self.url("/v1/widget/config"), None, None, None).await
+    /// The merchant's configuration, and their own texts by language (`strings`, read by
+    /// hand like a page's `init({ strings })`: see `WidgetConfigBody`).
+    pub async fn widget_config(&self) -> Result<(WidgetConfig, crate::app::Texts), ApiFailure> {
+        let call = Call { bearer: None, idempotency_key: None, body: None, abort: None };
+        fetch_decoded("GET", &self.url("/v1/widget/config"), call, |json| {
+            let texts = crate::app::texts_by_language(&js_sys::Reflect::get(&json, &"strings".into()).unwrap_or(JsValue::UNDEFINED));
+            Some((serde_wasm_bindgen::from_value(json).ok()?, texts.into()))
+        })
+        .await
     }
 
     pub async fn lookup_order(&self, request: &OrderLookupRequest, abort: Abort<'_>) -> Result<OrderLookupResponse, ApiFailure> {
@@ -194,6 +201,12 @@ struct Call<'a> {
 }
 
 async fn fetch_json_with<T: DeserializeOwned>(method: &str, url: &str, call: Call<'_>) -> Result<T, ApiFailure> {
+    fetch_decoded(method, url, call, |json| serde_wasm_bindgen::from_value(json).ok()).await
+}
+
+/// A successful answer's JSON as `decode` reads it (`None`: not what was asked for); a
+/// refusal's `ErrorBody` as the error.
+async fn fetch_decoded<T>(method: &str, url: &str, call: Call<'_>, decode: impl FnOnce(JsValue) -> Option<T>) -> Result<T, ApiFailure> {
     let Call { bearer, idempotency_key, body, abort } = call;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -223,7 +236,7 @@ async fn fetch_json_with<T: DeserializeOwned>(method: &str, url: &str, call: Cal
     };
     let server = |code, field| ApiFailure { kind: FailureKind::Server { status, code, field }, request_id: request_id.clone() };
     if response.ok() {
-        return json.and_then(|v| serde_wasm_bindgen::from_value(v).ok()).ok_or_else(|| server(ErrorCode::Internal, None));
+        return json.and_then(decode).ok_or_else(|| server(ErrorCode::Internal, None));
     }
     match json.and_then(|v| serde_wasm_bindgen::from_value::<ErrorBody>(v).ok()) {
         Some(body) => Err(server(body.error.code, body.error.field)),

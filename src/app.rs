@@ -39,7 +39,7 @@ pub struct MountConfig {
     /// `data-theme`: `light`, `dark` or `auto`; the page's choice wins over the merchant's.
     pub theme: Option<String>,
     /// `init({ strings: { ru: { "complaint.send": "…" } } })`: texts by language tag, then by key.
-    pub strings: Vec<(String, Vec<(String, String)>)>,
+    pub strings: Texts,
     /// The app's folder (`…/app/<hash>/`), where the bundle fetches other languages' texts.
     pub app_folder: String,
 }
@@ -71,15 +71,22 @@ impl MountConfig {
             theme: text("theme"),
             // Any file of the folder will do: the loader passes its stylesheet's URL.
             app_folder: text("app").map(|url| url[..url.rfind('/').map_or(0, |slash| slash + 1)].to_owned()).unwrap_or_default(),
-            strings: entries(&field("strings"))
-                .into_iter()
-                .map(|(tag, texts)| {
-                    let texts = entries(&texts).into_iter().map(|(key, value)| (key, value.as_string().unwrap_or_default())).collect();
-                    (tag, texts)
-                })
-                .collect(),
+            strings: texts_by_language(&field("strings")).into(),
         }
     }
+}
+
+/// Texts by language tag, then by key: `init({ strings })`, or a merchant's own in their config.
+/// Shared, not copied, by the settings and configurations that hold it.
+pub type Texts = std::sync::Arc<[(String, Vec<(String, String)>)]>;
+
+/// `{ ru: { "complaint.send": "…" } }` read by hand (a non-text value reads as empty, which
+/// [`texts_for`] names).
+pub fn texts_by_language(value: &JsValue) -> Vec<(String, Vec<(String, String)>)> {
+    entries(value)
+        .into_iter()
+        .map(|(tag, texts)| (tag, entries(&texts).into_iter().map(|(key, value)| (key, value.as_string().unwrap_or_default())).collect()))
+        .collect()
 }
 
 /// `[key, value]` of an object's own properties; none for anything else.
@@ -108,8 +115,11 @@ pub struct WidgetSettings {
     pub in_page: bool,
     /// The colour scheme the page asked for (`data-theme`), if any.
     pub theme: Option<ColorScheme>,
-    /// Every text in [`Self::locale`], with the page's overrides in.
+    /// Every text in [`Self::locale`], with the page's overrides in (and, below the panel's
+    /// header, the merchant's own: see `Screens`).
     pub text: &'static Strings,
+    /// The page's overrides, which win over the merchant's.
+    pub page_texts: Texts,
 }
 
 impl std::fmt::Debug for WidgetSettings {
@@ -135,17 +145,26 @@ impl TryFrom<&MountConfig> for WidgetSettings {
             Some(_) => return Err(carebox_contract::FieldError::invalid("data-theme", "data-theme must be light, dark or auto.")),
         };
         let locale = config.locale_wanted();
-        Ok(Self { api: ApiClient::new(api, key), locale, frame: config.frame, in_page: config.in_page, theme, text: texts_for(locale, &config.strings) })
+        Ok(Self {
+            api: ApiClient::new(api, key),
+            locale,
+            frame: config.frame,
+            in_page: config.in_page,
+            theme,
+            text: texts_for(locale, &[], &config.strings),
+            page_texts: config.strings.clone(),
+        })
     }
 }
 
-/// The built-in texts of `locale` with the page's overrides for it. A language or key that does
+/// The built-in texts of `locale` with the merchant's and then the page's overrides for it. A language or key that does
 /// not exist, or a text that is not a string, is named in the console (the page's developer
 /// made a typo) and left out; the widget still starts.
-fn texts_for(locale: Locale, overrides: &[(String, Vec<(String, String)>)]) -> &'static Strings {
+fn texts_for(locale: Locale, merchant: &[(String, Vec<(String, String)>)], page: &[(String, Vec<(String, String)>)]) -> &'static Strings {
     let warn = |message: String| web_sys::console::warn_1(&format!("Carebox: {message}").into());
     let mut mine = Vec::new();
-    for (tag, texts) in overrides {
+    // The page's come last: a later text for a key replaces an earlier one.
+    for (tag, texts) in merchant.iter().chain(page) {
         match Locale::from_tag(tag) {
             Some(language) if language == locale => mine.extend(texts.iter().cloned()),
             Some(_) => {}
@@ -182,15 +201,21 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
     let page_theme = settings.theme;
     let text = settings.text;
     let api = settings.api.clone();
+    let page_texts = settings.page_texts.clone();
     provide_context(settings);
     provide_context(panel.clone());
     provide_context(session.clone());
 
+    // The configuration, and the texts with the merchant's own in (the page's still win).
     let config = LocalResource::new(move || {
-        let api = api.clone();
-        async move { api.widget_config().await }
+        let (api, page_texts) = (api.clone(), page_texts.clone());
+        async move {
+            let (config, merchant) = api.widget_config().await?;
+            Ok::<_, crate::api::ApiFailure>((config, if merchant.is_empty() { text } else { texts_for(locale, &merchant, &page_texts) }))
+        }
     });
-    let config_now = move || config.get().and_then(Result::ok);
+    let loaded_now = move || config.with(|loaded| loaded.as_ref().and_then(|answer| answer.as_ref().ok()).cloned());
+    let config_now = move || loaded_now().map(|(config, _)| config);
     let theme_target = panel.theme_target();
     Effect::new(move || {
         if let Some(config) = config_now() {
@@ -202,14 +227,17 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
     let view = session.navigation.signal();
     let title = {
         let view = view.clone();
-        Signal::derive(move || match view.get() {
-            View::Home => config_now().map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
+        Signal::derive(move || {
+            let (config, text) = loaded_now().map_or((None, text), |(config, text)| (Some(config), text));
+            match view.get() {
+            View::Home => config.map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
             View::TrackOrder | View::Order(_) => text.track_order.to_owned(),
             View::MyOrders => text.my_orders.to_owned(),
             View::ReportProblem(_) => text.report_problem.to_owned(),
             View::Complaint { .. } => text.complaint.title.to_owned(),
             View::Bonuses => text.my_bonuses.to_owned(),
             View::RateUs => text.rate_us.to_owned(),
+            }
         })
     };
     let can_go_back = {
@@ -235,7 +263,7 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
                             move || {
                                 let view = view.clone();
                                 Suspend::new(async move {
-                                    loaded(config).await.map(|config| view! { <Screens config view root/> })
+                                    loaded(config).await.map(|(config, text)| view! { <Screens config text view root/> })
                                 })
                             }
                         }
@@ -249,8 +277,15 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
 /// The screen the shopper is on. Home is part of the first load; the others arrive on first
 /// use (the surrounding `Transition` keeps the current screen up meanwhile).
 #[component]
-fn Screens(config: WidgetConfig, view: ArcRwSignal<View>, root: NodeRef<leptos::html::Div>) -> impl IntoView {
+fn Screens(
+    config: WidgetConfig,
+    /// The texts with the merchant's own in.
+    text: &'static Strings,
+    view: ArcRwSignal<View>,
+    root: NodeRef<leptos::html::Div>,
+) -> impl IntoView {
     let lookup_by = config.lookup_by;
+    provide_context(WidgetSettings { text, ..expect_context::<WidgetSettings>() });
     // The screens' parts that depend on what the merchant enabled read it from here.
     provide_context(config.clone());
     let first_screen = StoredValue::new(true);

@@ -81,7 +81,9 @@ impl CareboxConfig {
     /// key or an empty text is named in the console and left out.
     pub fn strings<'a>(mut self, locale: Locale, texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let texts = texts.into_iter().map(|(key, text)| (key.to_owned(), text.to_owned())).collect();
-        self.config.strings.push((locale.as_str().to_owned(), texts));
+        let mut strings = self.config.strings.to_vec();
+        strings.push((locale.as_str().to_owned(), texts));
+        self.config.strings = strings.into();
         self
     }
 

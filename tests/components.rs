@@ -65,7 +65,7 @@ fn settings(locale: Locale, api: &str) -> WidgetSettings {
         frame: false,
         in_page: false,
         theme: None,
-        strings: Vec::new(),
+        strings: Default::default(),
         app_folder: String::new(),
     })
     .unwrap()
@@ -737,4 +737,15 @@ fn the_leptos_components_config_names_what_is_wrong() {
     let bad_key = CareboxConfig::new("https://care.example.com", "sk_live_secret").unwrap_err();
     assert_eq!(bad_key.field, "publishable_key", "the Rust name, not the snippet's data-key");
     assert!(CareboxConfig::new("https://care.example.com", "pk_demo_northwind").is_ok());
+}
+
+#[wasm_bindgen_test]
+fn the_servers_list_of_text_keys_is_the_widgets() {
+    // The server refuses a merchant's text whose key is not in this list.
+    let listed: Vec<&str> = carebox_contract::texts::TEXT_KEYS.lines().collect();
+    assert_eq!(
+        listed,
+        Strings::all_keys(),
+        "contract/src/text_keys.txt is stale: run `cargo run -p carebox-widget --example export_strings -- --keys contract/src/text_keys.txt`"
+    );
 }

@@ -34,6 +34,7 @@ pub mod locale;
 pub mod loyalty;
 pub mod merchant;
 pub mod order;
+pub mod texts;
 pub mod time;
 pub mod webhook;
 pub mod widget_config;
@@ -58,9 +59,10 @@ pub use order::{
     OrderLookupResponse, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode, Shipment, ShopperOrders, TimelineEntry,
     UpsertOrderRequest,
 };
+pub use texts::TextOverrides;
 pub use time::{CalendarDate, Timestamp};
 pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint};
-pub use widget_config::{AccentColor, ColorScheme, CornerRadius, Feature, Theme, WidgetConfig};
+pub use widget_config::{AccentColor, ColorScheme, CornerRadius, Feature, Theme, WidgetConfig, WidgetConfigBody};
 
 /// Header that carries the request id on every response (and in every log line).
 pub const REQUEST_ID_HEADER: &str = "x-request-id";

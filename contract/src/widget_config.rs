@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldError, Locale, LookupMode};
+use crate::{FieldError, Locale, LookupMode, TextOverrides};
 
 /// The widget's configuration for one merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,19 @@ pub struct WidgetConfig {
     /// What shoppers give with the order number to look an order up.
     #[serde(default)]
     pub lookup_by: LookupMode,
+}
+
+/// The body of `GET /v1/widget/config`: the configuration and the merchant's own texts. The
+/// widget reads `strings` from the JSON itself, like a page's `init({ strings })` (a serde map of
+/// maps would cost its first open kilobytes); Rust readers get both here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetConfigBody {
+    #[serde(flatten)]
+    pub config: WidgetConfig,
+    /// The merchant's own wording, per language and text key (left out when there is none).
+    #[serde(default, skip_serializing_if = "TextOverrides::is_empty")]
+    pub strings: TextOverrides,
 }
 
 impl WidgetConfig {
@@ -174,6 +187,8 @@ mod tests {
             theme: Theme::default(),
             lookup_by: LookupMode::Postcode,
         };
+        let body = WidgetConfigBody { config: config.clone(), strings: TextOverrides::default() };
+        assert!(serde_json::to_value(&body).unwrap().get("strings").is_none(), "left out when the merchant has none");
         let json = serde_json::to_value(&config).unwrap();
         assert_eq!(json["greetings"]["ru"], "Здравствуйте!");
         assert_eq!(json["features"][0], "order_status");

@@ -58,6 +58,7 @@ pub fn demo_settings() -> MerchantSettings {
         compensation: Default::default(),
         loyalty_tiers: LoyaltyTier::defaults(),
         csat: Default::default(),
+        strings: Default::default(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Engine, OTHER_KEY, OTHER_ORIGIN, SHOP_KEY, SHOP_ORIGIN, TestApp, error_of};
+use common::{Engine, OTHER_KEY, OTHER_ORIGIN, OTHER_SECRET, SHOP_KEY, SHOP_ORIGIN, SHOP_SECRET, TestApp, error_of};
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
 
 async fn config_is_served_for_a_known_key(engine: Engine) {
@@ -200,7 +200,49 @@ async fn unknown_paths_without_static_dirs_are_404(engine: Engine) {
     assert_eq!(response.status(), 404);
 }
 
+/// The merchant's own wording reaches the widget's config; a key no text has, a language we do
+/// not speak or an empty text is refused naming it, and nothing of it is kept.
+async fn merchants_set_their_own_texts_by_language_and_key(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let put = |secret: &'static str, body: serde_json::Value| {
+        app.client.put(app.url("/v1/merchant/widget/strings")).bearer_auth(secret).json(&body).send()
+    };
+    let config = || async {
+        let response = app.client.get(app.url(&format!("/v1/widget/config?key={SHOP_KEY}"))).send().await.unwrap();
+        response.json::<serde_json::Value>().await.unwrap()
+    };
+    assert!(config().await.get("strings").is_none(), "none until the merchant sets some");
+
+    let texts = serde_json::json!({"ru": {"track_order": "Где моя посылка?"}, "en": {"complaint.send": "<b>Send</b> to our team"}});
+    let saved = put(SHOP_SECRET, texts.clone()).await.unwrap();
+    assert_eq!(saved.status(), 200);
+    assert_eq!(saved.json::<serde_json::Value>().await.unwrap(), texts, "markup is kept as text; the widget shows it as text");
+    assert_eq!(config().await["strings"], texts, "the next config has them (the merchant cache dropped its copy)");
+    let read = app.client.get(app.url("/v1/merchant/widget/strings")).bearer_auth(SHOP_SECRET).send().await.unwrap();
+    assert_eq!(read.json::<serde_json::Value>().await.unwrap(), texts);
+
+    for (body, field) in [
+        (serde_json::json!({"en": {"complaint.sendd": "Send"}}), "en.complaint.sendd"),
+        (serde_json::json!({"ru": {"track_order": " "}}), "ru.track_order"),
+        (serde_json::json!({"ar": {"track_order": "x".repeat(301)}}), "ar.track_order"),
+    ] {
+        let (status, _, named) = error_of(put(SHOP_SECRET, body).await.unwrap()).await;
+        assert_eq!((status, named.as_deref()), (422, Some(field)));
+    }
+    let (status, code, named) = error_of(put(SHOP_SECRET, serde_json::json!({"de": {"track_order": "Wo?"}})).await.unwrap()).await;
+    assert_eq!((status, code.as_str(), named.as_deref()), (400, "invalid_json", Some("de")), "a language we do not speak");
+    assert_eq!(config().await["strings"], texts, "nothing of a refused change is kept");
+
+    let other = app.client.get(app.url(&format!("/v1/widget/config?key={OTHER_KEY}"))).send().await.unwrap();
+    assert!(other.json::<serde_json::Value>().await.unwrap().get("strings").is_none(), "another merchant's widget is its own");
+    let unauthenticated = app.client.put(app.url("/v1/merchant/widget/strings")).json(&texts).send().await.unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+    assert_eq!(put(OTHER_SECRET, serde_json::json!({})).await.unwrap().status(), 200);
+    assert_eq!(config().await["strings"], texts, "clearing another shop's texts leaves this one's");
+}
+
 on_both_engines!(
+    merchants_set_their_own_texts_by_language_and_key,
     the_frame_page_may_be_embedded_only_by_the_merchants_origins,
     cors_preflight_allows_every_documented_method_with_the_widgets_headers,
     config_is_served_for_a_known_key,

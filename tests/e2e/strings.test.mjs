@@ -4,7 +4,19 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { launch, openPage, test } from "./support.mjs";
+import { CAREBOX, launch, openPage, test } from "./support.mjs";
+
+const SECRET = "sk_demo_northwind_local_only";
+
+/** The demo merchant's own texts, as their console saves them (`{}` clears them). */
+async function setMerchantTexts(texts) {
+  const response = await fetch(new URL("/v1/merchant/widget/strings", CAREBOX), {
+    method: "PUT",
+    headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
+    body: JSON.stringify(texts),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -74,4 +86,37 @@ test("an English shopper downloads no other language's texts; a Russian one fetc
   assert.equal(fetched.length, 1, fetched.join("\n"));
   assert.match(fetched[0], /\/app\/[0-9a-f]{12}\/strings-ru\.json$/);
   await russian.context().close();
+});
+
+test("the merchant's own texts reach every shopper; the page's init({ strings }) wins where both set one", async () => {
+  await setMerchantTexts({
+    en: { track_order: "Track your parcel", report_problem: "Something wrong? <b>Tell us</b>" },
+    ru: { track_order: "Где посылка?" },
+  });
+  try {
+    const page = await openPage(browser, "/");
+    page.expectedConsole.push(/^Carebox: strings\./);
+    await page.locator("[data-carebox] button[part=launcher]").click();
+    const entries = page.locator("[data-carebox] .carebox-entry__title");
+    await entries.first().waitFor();
+    const titles = await entries.allTextContents();
+    assert.deepEqual(titles.slice(0, 2), ["Track your parcel", "Something wrong? <b>Tell us</b>"], "the merchant's texts, markup shown as text");
+    assert.ok(titles.includes("My bonuses"), "the rest stays built in");
+    await entries.first().click();
+    await page.locator("[data-carebox] h2", { hasText: "Track your parcel" }).waitFor();
+
+    // A developer's own text for the same key wins; the merchant's others stay.
+    const widget = await openWithOverrides(page, { locale: "en" });
+    const custom = widget.locator(".carebox-entry__title");
+    await custom.first().waitFor();
+    assert.deepEqual((await custom.allTextContents()).slice(0, 2), ["Where is my parcel?", "Something wrong? <b>Tell us</b>"]);
+    await page.context().close();
+
+    const russian = await openPage(browser, "/?lang=ru", { locale: "ru-RU" });
+    await russian.locator("[data-carebox] button[part=launcher]").click();
+    await russian.locator("[data-carebox] .carebox-entry__title", { hasText: "Где посылка?" }).waitFor();
+    await russian.context().close();
+  } finally {
+    await setMerchantTexts({});
+  }
 });

@@ -36,11 +36,14 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = inner.to_string();
         // serde reports a missing field at its parent; name the field itself.
         let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+        // A map key that is not one of an enum's (`{"de": …}` where languages are keys) fails
+        // at no position (`?`): name the key.
+        let bad_key = message.strip_prefix("unknown variant `").and_then(|rest| rest.split('`').next());
         // `.` is the root and `?` an unknown position (a syntax error).
         let field = match (path.as_str(), missing) {
             ("." | "?", Some(name)) => Some(name.to_owned()),
             (parent, Some(name)) => Some(format!("{parent}.{name}")),
-            ("." | "?", None) => None,
+            ("." | "?", None) => bad_key.map(str::to_owned),
             (path, None) => Some(path.to_owned()),
         };
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
@@ -72,6 +75,10 @@ mod tests {
         assert_eq!(field_of(r#"{"placed_at":"x","currency":"EUR","items":[]}"#).as_deref(), Some("email"));
         assert_eq!(field_of(&format!(r#"{{{base},"items":[{{"quantity":1,"unit_price_minor":1}}]}}"#)).as_deref(), Some("items[0].name"));
         assert_eq!(field_of("{not json"), None);
+        assert_eq!(super::parse::<carebox_contract::TextOverrides>(br#"{"de":{}}"#).err().and_then(|e| match e {
+            ApiError::InvalidJson { field, .. } => field,
+            _ => None,
+        }).as_deref(), Some("de"), "a map key that is no language");
         assert_eq!(field_of(&format!(r#"{{{base},"items":[]}} trailing"#)), None);
     }
 }

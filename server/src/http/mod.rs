@@ -108,6 +108,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(widget_config::get_widget_config))
+        .routes(routes!(widget_config::get_strings, widget_config::put_strings))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::shopper_orders))

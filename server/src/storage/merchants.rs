@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use carebox_contract::{ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, Theme, WidgetConfig};
+use carebox_contract::{ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, TextOverrides, Theme, WidgetConfig};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -30,6 +30,9 @@ pub struct MerchantSettings {
     /// The CSAT edit window (`PUT /v1/merchant/csat/settings`).
     #[serde(default)]
     pub csat: CsatSettings,
+    /// The merchant's own wording for the widget (`PUT /v1/merchant/widget/strings`).
+    #[serde(default)]
+    pub strings: TextOverrides,
 }
 
 /// Loyalty points that make up for a broken promise, and the cap that stops farming them.

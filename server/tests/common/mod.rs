@@ -132,6 +132,7 @@ impl TestApp {
                         compensation: Default::default(),
                         loyalty_tiers: carebox_contract::LoyaltyTier::defaults(),
                         csat: Default::default(),
+                        strings: Default::default(),
                     },
                     allowed_origins: &[origin.to_owned()],
                 })
