@@ -45,9 +45,12 @@
     '<svg part="launcher-icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">' +
     '<path d="M4 5h16v11H9l-5 4z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>';
 
-  // Only a real <script> element: `document.currentScript` can be shadowed by page markup.
-  var script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
-  var scriptUrl = new URL(script ? script.src : location.href, location.href);
+  // Only a real <script> element: page markup can shadow `document.currentScript`
+  // (`<img name="currentScript" src="https://evil.example/…">`), and the app would be
+  // imported from where it points. Shadowed, the widget does not start and says why.
+  var script = document.currentScript;
+  if (!(script instanceof HTMLScriptElement)) return console.error("Carebox could not start: page markup shadows document.currentScript");
+  var scriptUrl = new URL(script.src);
   var base = new URL(".", scriptUrl).href;
 
   function languageOf(options) {
@@ -67,7 +70,7 @@
   function forget(key) {
     try {
       Object.keys(localStorage).forEach(function (name) {
-        if (name.indexOf("carebox:" + key + ":") === 0) localStorage.removeItem(name);
+        if (name.startsWith("carebox:" + key + ":")) localStorage.removeItem(name);
       });
     } catch (blocked) {} // storage off: nothing was kept
   }
@@ -75,7 +78,7 @@
   /** Whether this page's CSP lets WebAssembly compile: asked before anything is fetched. */
   function wasmAllowed() {
     try {
-      return Boolean(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])));
+      return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
     } catch (refused) {
       return false;
     }
@@ -237,7 +240,7 @@
       },
       close: function () { whenLoaded(function (app) { app.close(); }); },
       toggle: function () { return load().then(function (app) { app.toggle(); }); },
-      isOpen: function () { return Boolean(widget && widget.isOpen()); },
+      isOpen: function () { return !!(widget && widget.isOpen()); },
       /** Names the shopper with a token your backend signed (`null` forgets them); loads nothing. */
       identify: function (token) {
         config.shopperToken = token || undefined;
@@ -302,6 +305,6 @@
   window.Carebox = api;
   // The snippet's data-* attributes are init()'s options by the same names (data-shopper-token
   // is shopperToken); copied, as init() writes to its options.
-  if (script && script.dataset.key) api.init(Object.assign({}, script.dataset));
+  if (script.dataset.key) api.init(Object.assign({}, script.dataset));
   queued.forEach(function (call) { api[call[0]].apply(null, call[1]); });
 })();

@@ -8,7 +8,8 @@ use crate::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewWebhookEndpoint {
-    /// `https://…` (plain `http://` only for 127.0.0.1 / localhost, for development).
+    /// `https://…` to a public address (a server started with `CAREBOX_WEBHOOKS_TO_LOOPBACK=1`
+    /// also takes this machine, over http too, for development).
     pub url: String,
 }
 

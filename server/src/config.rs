@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::domain::webhook_target::WebhookReach;
 use crate::http::{Limit, Limits};
 
 #[derive(Debug, Clone)]
@@ -28,6 +29,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// How often due webhook deliveries are sent (2 s).
     pub webhook_tick: std::time::Duration,
+    /// `CAREBOX_WEBHOOKS_TO_LOOPBACK=1`: webhooks may also go to this machine, over http too
+    /// (development and tests); default: public https addresses only.
+    pub webhook_reach: WebhookReach,
 }
 
 impl Settings {
@@ -58,7 +62,13 @@ impl Settings {
                 }
             },
         };
+        let webhook_reach = match var("CAREBOX_WEBHOOKS_TO_LOOPBACK").as_deref() {
+            None | Some("0") | Some("false") => WebhookReach::PublicOnly,
+            Some("1") | Some("true") => WebhookReach::AlsoLoopback,
+            Some(other) => return Err(format!("CAREBOX_WEBHOOKS_TO_LOOPBACK must be 1 or 0, not {other:?}")),
+        };
         Ok(Self {
+            webhook_reach,
             webhook_tick: std::time::Duration::from_secs(2),
             sla_tick,
             limits,
@@ -85,6 +95,7 @@ impl Settings {
             limits: Limits::default(),
             sla_tick: std::time::Duration::from_secs(30),
             webhook_tick: std::time::Duration::from_secs(2),
+            webhook_reach: WebhookReach::PublicOnly,
         }
     }
 }

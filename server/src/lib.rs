@@ -53,9 +53,10 @@ pub async fn run(
         demo::seed(&store, &origins, clock.now()).await?;
     }
     let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick));
-    let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), settings.webhook_tick));
+    let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), settings.webhook_tick, settings.webhook_reach));
     let mut state = http::AppState::new(store, clock.clone(), settings.limits).await?;
     state.public_url = settings.public_url.as_deref().map(Into::into);
+    state.webhook_reach = settings.webhook_reach;
     let app = http::router(state, &settings);
     let (shop_stop, shop) = match (shop_listener, &settings.demo_dir) {
         (Some(listener), Some(site)) => {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::Store;
 use crate::clock::SharedClock;
 use crate::domain::webhook;
+use crate::domain::webhook_target::{self, WebhookReach, WebhookUrl};
 use crate::storage::DueDelivery;
 
 const BATCH: i64 = 50;
@@ -13,8 +14,8 @@ const BATCH: i64 = 50;
 const LEASE: Duration = Duration::from_secs(60);
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-pub async fn run(store: Store, clock: SharedClock, every: Duration) {
-    let client = match reqwest::Client::builder().timeout(TIMEOUT).redirect(reqwest::redirect::Policy::none()).build() {
+pub async fn run(store: Store, clock: SharedClock, every: Duration, reach: WebhookReach) {
+    let client = match webhook_target::client(reach, TIMEOUT) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(%error, "webhooks disabled: no HTTP client");
@@ -33,11 +34,34 @@ pub async fn run(store: Store, clock: SharedClock, every: Duration) {
             }
         };
         for delivery in due {
-            let (status, error) = send(&client, &delivery, clock.now().unix_ms() / 1000).await;
+            let (status, error) = match allowed(&delivery.url, reach) {
+                Ok(()) => send(&client, &delivery, clock.now().unix_ms() / 1000).await,
+                Err(refused) => (None, Some(refused)),
+            };
             if let Err(e) = store.record_delivery(&delivery, status, error.as_deref(), clock.now()).await {
                 tracing::error!(error = %e, delivery = %delivery.id, "could not record a webhook attempt");
             }
         }
+    }
+}
+
+/// Checked again before connecting: the rules may have tightened since it was registered, and
+/// an address in the URL itself never reaches the resolver's check.
+fn allowed(url: &str, reach: WebhookReach) -> Result<(), String> {
+    let url = WebhookUrl::parse(url, reach).map_err(|e| format!("refused: {}", e.message))?;
+    match url.ip_literal() {
+        Some(ip) if !reach.allows(ip) => Err("refused: not a public address".into()),
+        _ => Ok(()),
+    }
+}
+
+/// What the log keeps of a failure: short, one line, no control characters (an endpoint's
+/// words are not the merchant's to trust).
+fn excerpt(text: &str) -> String {
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    match clean.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &clean[..at]),
+        None => clean,
     }
 }
 
@@ -59,7 +83,7 @@ async fn send(client: &reqwest::Client, delivery: &DueDelivery, unix_seconds: i6
         }
         Err(error) => {
             tracing::warn!(delivery = %delivery.id, %error, attempt = delivery.attempts, "webhook endpoint unreachable");
-            (None, Some(error.to_string()))
+            (None, Some(excerpt(&error.to_string())))
         }
     }
 }

@@ -179,7 +179,56 @@ async fn endpoint_urls_are_checked(engine: Engine) {
     assert_eq!(error_of(no_key).await.0, 401);
 }
 
+/// The production rule (public https only): the internal targets are refused when
+/// registered, and an endpoint that points at this machine anyway (registered under older,
+/// looser rules) is refused when a delivery would connect; the receiver hears nothing.
+async fn webhooks_never_reach_internal_networks(engine: Engine) {
+    let app = TestApp::spawn_configured(engine, |settings| {
+        settings.webhook_tick = Duration::from_millis(50);
+        settings.webhook_reach = carebox_server::domain::webhook_target::WebhookReach::PublicOnly;
+    })
+    .await;
+    let post = |url: &str| app.client.post(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET).json(&json!({"url": url})).send();
+    for url in ["https://169.254.169.254/latest/meta-data/", "https://10.0.0.1/", "https://[::1]/", "http://127.0.0.1:9/", "https://localhost/h"] {
+        assert_eq!(error_of(post(url).await.unwrap()).await, (422, "invalid".into(), Some("url".into())), "{url}");
+    }
+    assert!(app.client.get(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET).send().await.unwrap().json::<Value>().await.unwrap()
+        .as_array().unwrap().is_empty(), "none was kept");
+
+    let (url, receiver) = start_receiver().await;
+    app.store.add_webhook_endpoint("m_one", &url, app.clock_now()).await.unwrap();
+    file_complaint(&app, "send-h-ssrf-01").await;
+    let mut log = Value::Null;
+    for _ in 0..100 {
+        log = app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+        if log[0]["attempts"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(log[0]["attempts"], 1, "{log}");
+    assert!(log[0]["last_error"].as_str().unwrap().starts_with("refused"), "{log}");
+    assert!(log[0].get("last_status").is_none(), "no answer: nothing was asked");
+    assert!(receiver.received.lock().unwrap().is_empty(), "the receiver on loopback heard nothing");
+}
+
+/// Every delivery goes to every endpoint: a shop may have ten.
+async fn a_shop_registers_at_most_ten_endpoints(engine: Engine) {
+    let app = spawn(engine).await;
+    for n in 0..10 {
+        register(&app, &format!("https://hooks{n}.shop.example/carebox")).await;
+    }
+    let eleventh = app.client.post(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET)
+        .json(&json!({"url": "https://hooks10.shop.example/carebox"})).send().await.unwrap();
+    assert_eq!(error_of(eleventh).await, (422, "invalid".into(), Some("url".into())));
+    let other = app.client.post(app.url("/v1/merchant/webhooks")).bearer_auth(OTHER_SECRET)
+        .json(&json!({"url": "https://hooks.other.example/carebox"})).send().await.unwrap();
+    assert_eq!(other.status(), 201, "the cap is per shop");
+}
+
 on_both_engines!(
+    webhooks_never_reach_internal_networks,
+    a_shop_registers_at_most_ten_endpoints,
     deliveries_are_signed_and_verifiable,
     a_down_endpoint_never_slows_the_api_and_is_retried_with_backoff,
     endpoint_urls_are_checked,

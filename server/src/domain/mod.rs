@@ -6,3 +6,4 @@ pub mod loyalty;
 pub mod order;
 pub mod token;
 pub mod webhook;
+pub mod webhook_target;

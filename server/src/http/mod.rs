@@ -47,6 +47,8 @@ pub struct AppState {
     /// `CAREBOX_PUBLIC_URL`: the base of links the server makes (e-mail CSAT links); without
     /// it, the host the request came to.
     pub public_url: Option<Arc<str>>,
+    /// Where merchants' webhooks may point (`CAREBOX_WEBHOOKS_TO_LOOPBACK`).
+    pub webhook_reach: crate::domain::webhook_target::WebhookReach,
 }
 
 /// Attempt limits for the public lookup.
@@ -68,7 +70,7 @@ impl Default for Limits {
 impl AppState {
     pub async fn new(store: Store, clock: SharedClock, limits: Limits) -> Result<Self, sqlx::Error> {
         let order_token_key = store.order_token_key().await?.into();
-        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key, public_url: None })
+        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key, public_url: None, webhook_reach: Default::default() })
     }
 }
 

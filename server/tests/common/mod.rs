@@ -93,6 +93,8 @@ impl TestApp {
         let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let mut settings = Settings::for_database(&database_url);
+        // Test receivers listen on loopback; a test of the production rule sets it back.
+        settings.webhook_reach = carebox_server::domain::webhook_target::WebhookReach::AlsoLoopback;
         configure(&mut settings);
         let server_clock = Arc::new(clock.clone());
         tokio::spawn(async move {
