@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::domain::webhook_target::WebhookReach;
+use crate::http::client_address::TrustedProxies;
 use crate::http::{Limit, Limits};
 
 #[derive(Debug, Clone)]
@@ -19,8 +20,8 @@ pub struct Settings {
     pub demo_shop_addr: String,
     /// `CAREBOX_SEED_DEMO=1`: create or refresh the demo merchant at start.
     pub seed_demo: bool,
-    /// `CAREBOX_LOOKUP_LIMIT_PER_CLIENT` / `CAREBOX_LOOKUP_LIMIT_PER_ORDER`, as `COUNT/SECONDS`
-    /// (defaults 30/600 per client address, 10/600 per order number).
+    /// `CAREBOX_LOOKUP_LIMIT_PER_CLIENT` / `CAREBOX_LOOKUP_LIMIT_PER_ORDER`, as `COUNT/SECONDS`:
+    /// failed lookups per client (defaults 30/600) and per order number and client (10/600).
     pub limits: Limits,
     /// `CAREBOX_SLA_TICK_SECS` (default 30): how often the SLA clock looks for broken promises.
     pub sla_tick: std::time::Duration,
@@ -32,6 +33,10 @@ pub struct Settings {
     /// `CAREBOX_WEBHOOKS_TO_LOOPBACK=1`: webhooks may also go to this machine, over http too
     /// (development and tests); default: public https addresses only.
     pub webhook_reach: WebhookReach,
+    /// `CAREBOX_TRUSTED_PROXIES`, e.g. `10.0.0.0/8,2001:db8::/32`: the load balancers and CDNs in
+    /// front of this server, whose `X-Forwarded-For` / `Forwarded` name the client. Empty
+    /// (default): the TCP peer is the client and those headers are ignored.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Settings {
@@ -67,7 +72,10 @@ impl Settings {
             Some("1") | Some("true") => WebhookReach::AlsoLoopback,
             Some(other) => return Err(format!("CAREBOX_WEBHOOKS_TO_LOOPBACK must be 1 or 0, not {other:?}")),
         };
+        let trusted_proxies =
+            TrustedProxies::parse(&var("CAREBOX_TRUSTED_PROXIES").unwrap_or_default()).map_err(|e| format!("CAREBOX_TRUSTED_PROXIES: {e}"))?;
         Ok(Self {
+            trusted_proxies,
             webhook_reach,
             webhook_tick: std::time::Duration::from_secs(2),
             sla_tick,
@@ -96,6 +104,7 @@ impl Settings {
             sla_tick: std::time::Duration::from_secs(30),
             webhook_tick: std::time::Duration::from_secs(2),
             webhook_reach: WebhookReach::PublicOnly,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

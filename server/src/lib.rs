@@ -57,6 +57,7 @@ pub async fn run(
     let mut state = http::AppState::new(store, clock.clone(), settings.limits).await?;
     state.public_url = settings.public_url.as_deref().map(Into::into);
     state.webhook_reach = settings.webhook_reach;
+    state.trusted_proxies = settings.trusted_proxies.clone().into();
     let app = http::router(state, &settings);
     let (shop_stop, shop) = match (shop_listener, &settings.demo_dir) {
         (Some(listener), Some(site)) => {

@@ -225,18 +225,28 @@ async fn e_mail_links_record_one_click_and_refuse_tampering_and_expiry(engine: E
     assert_eq!(links.len(), 5);
     assert!(links[3].starts_with(&app.url("/csat/r?key=pk_test_shop_one&t=")), "{}", links[3]);
 
-    // Opening the "4" link records 4 and thanks in the link's language, with a comment box.
+    // Opening the "4" link, as a mail scanner does (a bare HTTP client: GET, HEAD), records
+    // nothing: the page sends the choice itself, a POST, by its one hashed script or its button.
     let opened = app.client.get(&links[3]).send().await.unwrap();
     assert_eq!(opened.status(), 200);
     assert_eq!(opened.headers()["referrer-policy"], "no-referrer");
+    let policy = opened.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.contains("script-src 'sha256-") && !policy.contains("unsafe-inline'; script") , "{policy}");
     let page = opened.text().await.unwrap();
-    assert!(page.contains(r#"lang="ru""#) && page.contains("4 из 5") && page.contains("<textarea"), "{page}");
+    assert!(page.contains(r#"lang="ru""#) && page.contains("4 из 5") && page.contains(r#"method="post""#) && page.contains("Отправить ответ"), "{page}");
+    assert_eq!(app.client.head(&links[3]).send().await.unwrap().status(), 200);
+    assert_eq!(json_of(read(&app, &token, &subject).await).await["answer"], Value::Null, "opened twice, nothing recorded");
+    let t4 = links[3].split("&t=").nth(1).unwrap();
+    let sent = app.client.post(app.url("/csat/r")).form(&[("key", SHOP_KEY), ("t", t4)]).send().await.unwrap();
+    assert_eq!(sent.status(), 200);
+    let page = sent.text().await.unwrap();
+    assert!(page.contains("4 из 5") && page.contains("<textarea"), "the thank-you page with a comment box: {page}");
     let stored = json_of(read(&app, &token, &subject).await).await;
     assert_eq!(stored["answer"]["score"], 4);
 
     // The "2" link changes it (one answer); the comment form stores a comment.
-    assert_eq!(app.client.get(&links[1]).send().await.unwrap().status(), 200);
     let t = links[1].split("&t=").nth(1).unwrap();
+    assert_eq!(app.client.post(app.url("/csat/r")).form(&[("key", SHOP_KEY), ("t", t)]).send().await.unwrap().status(), 200);
     let form = [("key", SHOP_KEY), ("t", t), ("comment", "Took <three> e-mails to get an answer.")];
     let commented = app.client.post(app.url("/csat/r")).form(&form).send().await.unwrap();
     assert_eq!(commented.status(), 200);

@@ -241,14 +241,53 @@ async fn rate_limits_are_hit_and_recover(engine: Engine) {
     let limited = app.lookup(SHOP_KEY, &guess).await;
     assert_eq!(limited.headers()["retry-after"], "60");
     assert_eq!(error_of(limited).await.1, "rate_limited", "per order number");
-    // Other numbers still work until the per-client budget (5) is spent.
+    // Other numbers still work until the per-client budget (5 failures) is spent.
     assert_eq!(app.lookup(SHOP_KEY, &json!({"order_number": "NW-1", "email": "a@b.co"})).await.status(), 404);
-    let per_client = app.lookup(SHOP_KEY, &json!({"order_number": "NW-2", "email": "a@b.co"})).await;
+    assert_eq!(app.lookup(SHOP_KEY, &json!({"order_number": "NW-2", "email": "a@b.co"})).await.status(), 404);
+    let per_client = app.lookup(SHOP_KEY, &json!({"order_number": "NW-3", "email": "a@b.co"})).await;
     assert_eq!(error_of(per_client).await.0, 429);
 
     app.clock.advance(Duration::from_secs(61));
     let recovered = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await;
     assert_eq!(recovered.status(), 200, "limits recover after the window");
+}
+
+/// A lookup from a shopper behind the shop's load balancer (`X-Forwarded-For`, which only a
+/// trusted proxy's is believed).
+async fn lookup_from(app: &TestApp, client: &str, email: &str) -> u16 {
+    let body = json!({"order_number": "NW-1042", "email": email});
+    let url = app.url(&format!("/v1/orders/lookup?key={SHOP_KEY}"));
+    app.client.post(url).header("x-forwarded-for", client).json(&body).send().await.unwrap().status().as_u16()
+}
+
+/// Ten wrong e-mails for an order, from anywhere, must not lock its owner out: failures are
+/// counted per client (behind trusted proxies, the forwarded-for client; IPv6 by /64).
+async fn strangers_guessing_an_order_never_lock_its_owner_out(engine: Engine) {
+    let app = TestApp::spawn_configured(engine, |settings| {
+        settings.trusted_proxies = carebox_server::http::client_address::TrustedProxies::parse("127.0.0.1/32").unwrap();
+    })
+    .await;
+    import_anna_order(&app).await;
+    for _ in 0..10 {
+        assert_eq!(lookup_from(&app, "198.51.100.66", "guess@example.com").await, 404);
+    }
+    assert_eq!(lookup_from(&app, "198.51.100.66", "anna@example.com").await, 429, "the guesser is throttled, even with the right e-mail");
+    assert_eq!(lookup_from(&app, "2001:db8:66:1::1", "guess@example.com").await, 404, "another client is not");
+    assert_eq!(lookup_from(&app, "203.0.113.10", "anna@example.com").await, 200, "the owner gets in");
+    // An IPv6 client is one /64: changing the last 64 bits does not buy more guesses.
+    for n in 1..10 {
+        assert_eq!(lookup_from(&app, &format!("2001:db8:66:1::{n:x}"), "guess@example.com").await, 404);
+    }
+    assert_eq!(lookup_from(&app, "2001:db8:66:1:ffff::1", "guess@example.com").await, 429);
+
+    // Without trusted proxies the header is anyone's to write and is ignored: every request
+    // here comes from one peer, so its failures are one client's.
+    let direct = TestApp::spawn(engine).await;
+    import_anna_order(&direct).await;
+    for n in 0..10 {
+        assert_eq!(lookup_from(&direct, &format!("198.51.100.{n}"), "guess@example.com").await, 404);
+    }
+    assert_eq!(lookup_from(&direct, "203.0.113.10", "anna@example.com").await, 429, "the forwarded-for is not believed");
 }
 
 async fn invalid_payloads_name_the_field(engine: Engine) {
@@ -327,6 +366,7 @@ on_both_engines!(
     merchant_signed_shopper_tokens_name_one_shopper,
     one_merchant_never_sees_anothers_orders,
     rate_limits_are_hit_and_recover,
+    strangers_guessing_an_order_never_lock_its_owner_out,
     invalid_payloads_name_the_field,
     late_orders_carry_an_honest_delay_notice,
 );

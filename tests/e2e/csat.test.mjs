@@ -130,9 +130,22 @@ test("'Rate us' without identify() looks an order up first, then rates it in Rus
 test("a one-click e-mail link records the score and offers a comment; a tampered one is refused politely", async () => {
   const made = await merchant("/v1/merchant/csat/links", { method: "POST", body: JSON.stringify({ subject: "order:NW-1005", locale: "ar" }) });
   assert.equal(made.links.length, 5);
+  // With scripts off (and for a mail scanner) opening the link records nothing; its button does.
+  const noScript = await browser.newContext({ locale: "en-US", javaScriptEnabled: false });
+  const still = await noScript.newPage();
+  await still.goto(made.links[2].url);
+  assert.match(await still.locator("main p").first().textContent(), /3 من 5/);
+  assert.deepEqual(await storedAnswers("order:NW-1005"), [], "opening is not answering");
+  await still.getByRole("button", { name: "إرسال إجابتي" }).click();
+  await still.locator("textarea").waitFor();
+  assert.equal((await storedAnswers("order:NW-1005"))[0]?.score, 3);
+  await noScript.close();
+
+  // With scripts on, one click is the answer: the page sends it by itself.
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await page.goto(made.links[4].url);
+  await page.locator("textarea").waitFor();
   assert.equal(await page.locator("html").getAttribute("dir"), "rtl");
   assert.match(await page.locator("main p").first().textContent(), /5 من 5/);
   assert.equal((await storedAnswers("order:NW-1005"))[0]?.score, 5);

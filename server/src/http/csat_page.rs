@@ -1,6 +1,9 @@
-//! The page a one-click e-mail link opens: opening it records the score, then a tiny thank-you
-//! page in the shopper's language offers a comment box. Tampered or expired links get a polite
-//! page instead of an error. No script, no cookies, nothing from elsewhere.
+//! The page a one-click e-mail link opens. Opening it (GET, HEAD) records nothing: mail
+//! scanners open every link of a message, and would vote for the shopper. The page sends the
+//! choice itself, as a POST, with one line of script (a button does it where scripts are
+//! off); the answer then gets a tiny thank-you page in the shopper's language with a comment
+//! box. Tampered or expired links get a polite page instead of an error. No cookies, nothing
+//! from elsewhere.
 
 use axum::{
     Form,
@@ -29,10 +32,30 @@ pub struct CommentForm {
     comment: Option<String>,
 }
 
-/// `GET /csat/r?key=pk_…&t=<signed link>`: records the link's score.
+/// `GET /csat/r?key=pk_…&t=<signed link>`: the choice, sent on by the page itself.
 pub async fn open_link(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<LinkQuery>) -> Response {
     let fallback = browser_locale(&headers);
     let (merchant, click) = match verified(&state, query.key.as_deref(), query.t.as_deref()).await {
+        Ok(found) => found,
+        Err(refused) => return refused_page(refused, fallback),
+    };
+    let locale = click.lang.unwrap_or(fallback);
+    let words = text(locale);
+    let send = SendChoice { key: query.key.as_deref().unwrap_or(""), link: query.t.as_deref().unwrap_or(""), button: words.record };
+    let message = (words.confirm)(click.score.get(), words.label(click.score));
+    page_with(StatusCode::OK, locale, &merchant.name, &message, Part::SendChoice(send))
+}
+
+/// `POST /csat/r` (a form): the link's score (what the landing page sends), or with `comment`,
+/// the comment after it.
+pub async fn post_form(state: State<AppState>, headers: HeaderMap, Form(form): Form<CommentForm>) -> Response {
+    if form.comment.is_some() { post_comment(state, headers, form).await } else { record_choice(state, headers, form).await }
+}
+
+/// Records the link's score: the landing page's POST.
+async fn record_choice(State(state): State<AppState>, headers: HeaderMap, form: CommentForm) -> Response {
+    let fallback = browser_locale(&headers);
+    let (merchant, click) = match verified(&state, form.key.as_deref(), form.t.as_deref()).await {
         Ok(found) => found,
         Err(refused) => return refused_page(refused, fallback),
     };
@@ -45,7 +68,7 @@ pub async fn open_link(State(state): State<AppState>, headers: HeaderMap, Query(
     }
     let now = state.clock.now();
     let answer = rated.new_answer(&merchant.id, click.score, None, "email");
-    let form = CommentBox { key: query.key.as_deref().unwrap_or(""), link: query.t.as_deref().unwrap_or(""), typed: "", error: None };
+    let form = CommentBox { key: form.key.as_deref().unwrap_or(""), link: form.t.as_deref().unwrap_or(""), typed: "", error: None };
     match state.store.answer_csat(answer, &merchant.settings.csat, now).await {
         Ok(Answered::Created(stored) | Answered::Changed(stored)) => {
             tracing::info!(merchant = %merchant.id, score = stored.score.get(), "csat answered by e-mail link");
@@ -65,8 +88,8 @@ pub async fn open_link(State(state): State<AppState>, headers: HeaderMap, Query(
     }
 }
 
-/// `POST /csat/r` (a form): the comment after the score, within the edit window.
-pub async fn post_comment(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<CommentForm>) -> Response {
+/// The comment after the score, within the edit window.
+async fn post_comment(State(state): State<AppState>, headers: HeaderMap, form: CommentForm) -> Response {
     let fallback = browser_locale(&headers);
     let (merchant, click) = match verified(&state, form.key.as_deref(), form.t.as_deref()).await {
         Ok(found) => found,
@@ -159,10 +182,44 @@ struct CommentBox<'a> {
     error: Option<&'a str>,
 }
 
+/// The landing page's form: the link's choice, sent on as a POST.
+struct SendChoice<'a> {
+    key: &'a str,
+    link: &'a str,
+    button: &'a str,
+}
+
+/// What follows the message.
+enum Part<'a> {
+    Nothing,
+    Comment(CommentBox<'a>),
+    SendChoice(SendChoice<'a>),
+}
+
+/// The one script the pages run: the landing page submits its own form. Allowed by its hash.
+const SUBMIT_SCRIPT: &str = r#"document.getElementById("send").submit()"#;
+
 fn page(status: StatusCode, locale: Locale, shop: &str, message: &str, comment: Option<CommentBox<'_>>) -> Response {
+    page_with(status, locale, shop, message, comment.map_or(Part::Nothing, Part::Comment))
+}
+
+fn page_with(status: StatusCode, locale: Locale, shop: &str, message: &str, part: Part<'_>) -> Response {
     let words = text(locale);
     let dir = if locale.is_rtl() { "rtl" } else { "ltr" };
     let title = if shop.is_empty() { words.title.to_owned() } else { format!("{} · {}", words.title, escape(shop)) };
+    let sends_itself = matches!(part, Part::SendChoice(_));
+    let comment = match part {
+        Part::Comment(comment) => Some(comment),
+        Part::SendChoice(send) => {
+            return finish(status, locale, dir, &title, message, &format!(
+                r#"<form id="send" method="post" action="/csat/r"><input type="hidden" name="key" value="{key}"><input type="hidden" name="t" value="{link}"><button type="submit">{button}</button></form><script>{SUBMIT_SCRIPT}</script>"#,
+                key = escape(send.key),
+                link = escape(send.link),
+                button = escape(send.button),
+            ), sends_itself);
+        }
+        Part::Nothing => None,
+    };
     let form = comment.map_or(String::new(), |c| {
         let error = c.error.map_or(String::new(), |e| format!(r#"<p class="error" id="comment-error" role="alert">{}</p>"#, escape(e)));
         let described = if c.error.is_some() { r#" aria-describedby="comment-error" aria-invalid="true""# } else { "" };
@@ -177,6 +234,10 @@ fn page(status: StatusCode, locale: Locale, shop: &str, message: &str, comment: 
             send = words.send,
         )
     });
+    finish(status, locale, dir, &title, message, &form, false)
+}
+
+fn finish(status: StatusCode, locale: Locale, dir: &str, title: &str, message: &str, form: &str, sends_itself: bool) -> Response {
     let html = format!(
         r#"<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>{title}</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f6f7f8;color:#1f2328}}main{{background:#fff;max-width:28rem;margin:1rem;padding:1.5rem;border-radius:12px;box-shadow:0 1px 3px #0002}}h1{{font-size:1.25rem;margin:0 0 .5rem}}label{{display:block;margin-top:1rem;font-weight:600}}textarea{{box-sizing:border-box;width:100%;font:inherit;padding:.5rem;border:1px solid #8c959f;border-radius:8px}}button{{margin-top:.75rem;font:inherit;padding:.5rem 1rem;border:0;border-radius:8px;background:#0f766e;color:#fff;cursor:pointer}}.error{{color:#b42318;margin:.25rem 0}}</style></head>
@@ -187,16 +248,20 @@ fn page(status: StatusCode, locale: Locale, shop: &str, message: &str, comment: 
     let mut response = (status, html).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
+    let script = if sends_itself { format!("; script-src 'sha256-{}'", submit_script_hash()) } else { String::new() };
+    let policy = format!("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'{script}");
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("an ASCII policy"));
     // The link carries a signed token: keep it out of referrers and caches.
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Base64 of the SHA-256 of [`SUBMIT_SCRIPT`], as CSP hash sources are written.
+fn submit_script_hash() -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(SUBMIT_SCRIPT.as_bytes()))
 }
 
 fn escape(raw: &str) -> String {
@@ -220,6 +285,10 @@ struct PageText {
     labels: SatisfactionLabels,
     recorded: fn(u8, &str) -> String,
     locked: fn(u8, &str) -> String,
+    /// The landing page: the choice, being sent.
+    confirm: fn(u8, &str) -> String,
+    /// Its button, for when scripts are off.
+    record: &'static str,
     comment_label: &'static str,
     send: &'static str,
     comment_saved: &'static str,
@@ -250,6 +319,8 @@ static EN: PageText = PageText {
     labels: SatisfactionLabels::EN,
     recorded: |score, label| format!("We recorded your answer: {score} of 5, “{label}”. Another score in the e-mail changes it."),
     locked: |score, label| format!("Your answer stands: {score} of 5, “{label}”. It can no longer be changed."),
+    confirm: |score, label| format!("Your answer: {score} of 5, “{label}”. Sending it…"),
+    record: "Send my answer",
     comment_label: "Anything you would like to add? (optional)",
     send: "Send comment",
     comment_saved: "Thank you, your comment reached us.",
@@ -266,6 +337,8 @@ static RU: PageText = PageText {
     labels: SatisfactionLabels::RU,
     recorded: |score, label| format!("Мы записали ваш ответ: {score} из 5, «{label}». Другая оценка в письме изменит его."),
     locked: |score, label| format!("Ваш ответ сохранён: {score} из 5, «{label}». Изменить его уже нельзя."),
+    confirm: |score, label| format!("Ваш ответ: {score} из 5, «{label}». Отправляем…"),
+    record: "Отправить ответ",
     comment_label: "Хотите что-то добавить? (необязательно)",
     send: "Отправить комментарий",
     comment_saved: "Спасибо, ваш комментарий получен.",
@@ -282,6 +355,8 @@ static AR: PageText = PageText {
     labels: SatisfactionLabels::AR,
     recorded: |score, label| format!("سجّلنا إجابتك: {score} من 5، «{label}». يمكنك تغييرها باختيار تقييم آخر في الرسالة."),
     locked: |score, label| format!("إجابتك محفوظة: {score} من 5، «{label}». لم يعد تغييرها ممكنًا."),
+    confirm: |score, label| format!("إجابتك: {score} من 5، «{label}». جارٍ الإرسال…"),
+    record: "إرسال إجابتي",
     comment_label: "هل تودّ إضافة شيء؟ (اختياري)",
     send: "إرسال التعليق",
     comment_saved: "شكرًا، وصلنا تعليقك.",

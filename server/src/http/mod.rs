@@ -1,6 +1,7 @@
 //! HTTP surface: routes, middleware and the OpenAPI document generated from the handlers.
 
 mod auth;
+pub mod client_address;
 mod complaints;
 mod cors;
 mod csat;
@@ -47,6 +48,8 @@ pub struct AppState {
     /// `CAREBOX_PUBLIC_URL`: the base of links the server makes (e-mail CSAT links); without
     /// it, the host the request came to.
     pub public_url: Option<Arc<str>>,
+    /// Proxies whose forwarding headers name the client (`CAREBOX_TRUSTED_PROXIES`).
+    pub trusted_proxies: Arc<client_address::TrustedProxies>,
     /// Where merchants' webhooks may point (`CAREBOX_WEBHOOKS_TO_LOOPBACK`).
     pub webhook_reach: crate::domain::webhook_target::WebhookReach,
 }
@@ -70,7 +73,7 @@ impl Default for Limits {
 impl AppState {
     pub async fn new(store: Store, clock: SharedClock, limits: Limits) -> Result<Self, sqlx::Error> {
         let order_token_key = store.order_token_key().await?.into();
-        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key, public_url: None, webhook_reach: Default::default() })
+        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key, public_url: None, webhook_reach: Default::default(), trusted_proxies: Default::default() })
     }
 }
 
@@ -145,7 +148,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let api = api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors);
 
     // The page e-mail links open: a top-level navigation, not an API call (no CORS).
-    let mut api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_comment));
+    let mut api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_form));
     if let Some(frame) = frame::route(settings) {
         api = api.route("/frame", frame);
     }

@@ -1,10 +1,8 @@
 //! The shopper's side of orders: lookup, one order, the identified shopper's orders.
 
-use std::net::SocketAddr;
-
 use axum::{
     Json,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     http::HeaderMap,
 };
 use carebox_contract::{
@@ -12,7 +10,7 @@ use carebox_contract::{
     ShopperOrders, Timestamp,
 };
 
-use super::{AppState, Merchant, auth::ShopperAccess, json::ApiJson};
+use super::{AppState, Merchant, auth::ShopperAccess, client_address::ClientKey, json::ApiJson};
 use crate::ApiError;
 use crate::domain::loyalty;
 use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims};
@@ -40,21 +38,20 @@ const RECENT_ORDERS: i64 = 20;
 pub async fn lookup_order(
     State(state): State<AppState>,
     Merchant(merchant): Merchant,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientKey(client): ClientKey,
     ApiJson(request): ApiJson<OrderLookupRequest>,
 ) -> Result<Json<OrderLookupResponse>, ApiError> {
     let now = state.clock.now();
     let limits = &state.limits;
-    state
-        .limiter
-        .hit(&format!("client:{}:{}", merchant.id, client.ip()), limits.lookup_per_client, now)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    // Failed attempts are counted per client, and per order for each client: a stranger's
+    // wrong guesses throttle the stranger, never the order's owner.
+    let client_failures = format!("client:{}:{client}", merchant.id);
+    let limited = |retry_after| ApiError::RateLimited { retry_after };
+    state.limiter.check(&client_failures, limits.lookup_per_client, now).map_err(limited)?;
     let lookup = OrderLookup::parse(&request, merchant.settings.lookup_by)
         .map_err(|errors| ApiError::Unprocessable(errors.into_iter().next().expect("parse fails with an error")))?;
-    state
-        .limiter
-        .hit(&format!("order:{}:{}", merchant.id, lookup.number), limits.lookup_per_order, now)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let order_failures = format!("order:{}:{}:{client}", merchant.id, lookup.number);
+    state.limiter.check(&order_failures, limits.lookup_per_order, now).map_err(limited)?;
 
     let candidate = state.store.lookup_candidate(&merchant.id, &lookup.number).await?;
     // Compare even when the number is unknown, so both mistakes take the same path.
@@ -65,6 +62,9 @@ pub async fn lookup_order(
     };
     let Some(candidate) = candidate.filter(|_| proof_matches) else {
         tracing::info!("order lookup did not match");
+        // Counted now; the next attempt past a limit is refused by the checks above.
+        let _ = state.limiter.hit(&client_failures, limits.lookup_per_client, now);
+        let _ = state.limiter.hit(&order_failures, limits.lookup_per_order, now);
         return Err(ApiError::OrderNotFound);
     };
 

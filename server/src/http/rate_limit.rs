@@ -34,6 +34,18 @@ pub struct RateLimiter {
 const PRUNE_ABOVE: usize = 50_000;
 
 impl RateLimiter {
+    /// `Err(wait)` when `limit` is spent for `key` in the current window; counts nothing (a
+    /// lookup counts only its failures, with [`Self::hit`]).
+    pub fn check(&self, key: &str, limit: Limit, now: Timestamp) -> Result<(), Duration> {
+        let window_ms = i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX);
+        let now_ms = now.unix_ms();
+        let windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match windows.get(key) {
+            Some(&(start, count)) if now_ms - start < window_ms && count >= limit.max => Err(wait(start + window_ms - now_ms)),
+            _ => Ok(()),
+        }
+    }
+
     /// Counts an attempt for `key`; `Err(wait)` once `limit` is spent in the current window.
     pub fn hit(&self, key: &str, limit: Limit, now: Timestamp) -> Result<(), Duration> {
         let window_ms = i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX);
@@ -47,12 +59,16 @@ impl RateLimiter {
             *entry = (now_ms, 0);
         }
         if entry.1 >= limit.max {
-            let wait_ms = (entry.0 + window_ms - now_ms).max(1);
-            return Err(Duration::from_millis(u64::try_from(wait_ms).unwrap_or(1)).max(Duration::from_secs(1)));
+            return Err(wait(entry.0 + window_ms - now_ms));
         }
         entry.1 += 1;
         Ok(())
     }
+}
+
+/// `Retry-After`: whole seconds, at least one.
+fn wait(ms: i64) -> Duration {
+    Duration::from_millis(u64::try_from(ms.max(1)).unwrap_or(1)).max(Duration::from_secs(1))
 }
 
 #[cfg(test)]
@@ -70,6 +86,18 @@ mod tests {
         assert_eq!(wait, Duration::from_secs(40));
         assert!(limiter.hit("other", limit, t0).is_ok(), "keys are counted apart");
         assert!(limiter.hit("ip", limit, Timestamp::from_unix_ms(1_000_000 + 60_000)).is_ok(), "recovered");
+    }
+
+    #[test]
+    fn check_counts_nothing() {
+        let limiter = RateLimiter::default();
+        let limit = Limit { max: 1, window: Duration::from_secs(60) };
+        let t0 = Timestamp::from_unix_ms(1_000_000);
+        for _ in 0..5 {
+            assert!(limiter.check("ip", limit, t0).is_ok());
+        }
+        assert!(limiter.hit("ip", limit, t0).is_ok());
+        assert!(limiter.check("ip", limit, t0).is_err(), "spent by the one counted attempt");
     }
 
     #[test]
