@@ -82,4 +82,3 @@ pub fn minify_css(css: &str) -> String {
     }
     out
 }
-

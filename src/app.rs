@@ -230,13 +230,13 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
         Signal::derive(move || {
             let (config, text) = loaded_now().map_or((None, text), |(config, text)| (Some(config), text));
             match view.get() {
-            View::Home => config.map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
-            View::TrackOrder | View::Order(_) => text.track_order.to_owned(),
-            View::MyOrders => text.my_orders.to_owned(),
-            View::ReportProblem(_) => text.report_problem.to_owned(),
-            View::Complaint { .. } => text.complaint.title.to_owned(),
-            View::Bonuses => text.my_bonuses.to_owned(),
-            View::RateUs => text.rate_us.to_owned(),
+                View::Home => config.map(|c| c.merchant_name).unwrap_or_else(|| text.panel_title.to_owned()),
+                View::TrackOrder | View::Order(_) => text.track_order.to_owned(),
+                View::MyOrders => text.my_orders.to_owned(),
+                View::ReportProblem(_) => text.report_problem.to_owned(),
+                View::Complaint { .. } => text.complaint.title.to_owned(),
+                View::Bonuses => text.my_bonuses.to_owned(),
+                View::RateUs => text.rate_us.to_owned(),
             }
         })
     };

@@ -116,7 +116,12 @@ impl OpenTarget {
     }
 }
 
-fn draw(container: &web_sys::HtmlElement, settings: WidgetSettings, panel: &PanelState, session: &Session) -> leptos::mount::UnmountHandle<AnyViewState> {
+fn draw(
+    container: &web_sys::HtmlElement,
+    settings: WidgetSettings,
+    panel: &PanelState,
+    session: &Session,
+) -> leptos::mount::UnmountHandle<AnyViewState> {
     let (panel, session) = (panel.clone(), session.clone());
     leptos::mount::mount_to(container.clone(), move || view! { <App settings panel session/> }.into_any())
 }

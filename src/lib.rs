@@ -9,12 +9,12 @@
 
 pub mod api;
 pub mod app;
-#[cfg(feature = "js-api")]
-pub mod js_api;
-pub mod library;
 pub mod components;
 pub mod format;
 pub mod i18n;
+#[cfg(feature = "js-api")]
+pub mod js_api;
+pub mod library;
 pub mod loading;
 pub mod panel_state;
 pub mod screens;
@@ -26,4 +26,3 @@ pub use js_api::{Widget, mount};
 pub use library::{CareboxConfig, CareboxProvider, ComplaintForm, LoyaltyCard, OrderStatus, Satisfaction};
 pub use panel_state::PanelState;
 pub use session::Session;
-

@@ -13,7 +13,6 @@ use carebox_contract::{
 };
 use carebox_widget::{
     App, MountConfig, PanelState, Session, WidgetSettings,
-    i18n::{Strings, strings},
     components::{
         bonuses::BonusesCard,
         complaints::{ComplaintForm, TicketCard},
@@ -23,6 +22,7 @@ use carebox_widget::{
         order_view::OrderCard,
         panel::Panel,
     },
+    i18n::{Strings, strings},
 };
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, prelude::*};
@@ -129,21 +129,39 @@ fn every_text_has_a_key_and_a_page_can_override_each_one() {
     assert_eq!(strings(Locale::En).texts()[position], "Send report", "a key names its own text");
     let unique: std::collections::BTreeSet<_> = keys.iter().collect();
     assert_eq!(unique.len(), keys.len(), "a key names one text");
-    for key in ["track_order", "complaint.send", "complaint.levels.l2", "csat.labels.very_satisfied", "bonuses.points.few", "event_names.delivered"] {
+    for key in [
+        "track_order",
+        "complaint.send",
+        "complaint.levels.l2",
+        "csat.labels.very_satisfied",
+        "bonuses.points.few",
+        "event_names.delivered",
+    ] {
         assert!(keys.iter().any(|k| k == key), "{key}");
     }
     let every: Vec<(String, String)> = keys.iter().map(|key| (key.clone(), format!("<{key}>"))).collect();
     let (table, unknown) = strings(Locale::Ru).with_overrides(&every);
     assert!(unknown.is_empty(), "{unknown:?}");
-    assert_eq!((table.complaint.send, table.csat.labels.neutral, table.bonuses.points.few), ("<complaint.send>", "<csat.labels.neutral>", "<bonuses.points.few>"));
+    assert_eq!(
+        (table.complaint.send, table.csat.labels.neutral, table.bonuses.points.few),
+        ("<complaint.send>", "<csat.labels.neutral>", "<bonuses.points.few>")
+    );
     assert_eq!(strings(Locale::Ru).complaint.send, "Отправить обращение", "the built-in table is untouched");
 }
 
 #[wasm_bindgen_test]
 fn overrides_from_init_apply_to_their_language_only() {
     let given = js_sys::Object::new();
-    let strings = js_sys::JSON::parse(r#"{"ru":{"greeting":"Привет от <b>магазина</b>","complaint.sendd":"x"},"en":{"greeting":"Hello"},"de":{"greeting":"Hallo"}}"#).unwrap();
-    for (name, value) in [("key", JsValue::from_str("pk_demo_northwind")), ("api", "http://127.0.0.1:9".into()), ("locale", "ru".into()), ("strings", strings)] {
+    let strings = js_sys::JSON::parse(
+        r#"{"ru":{"greeting":"Привет от <b>магазина</b>","complaint.sendd":"x"},"en":{"greeting":"Hello"},"de":{"greeting":"Hallo"}}"#,
+    )
+    .unwrap();
+    for (name, value) in [
+        ("key", JsValue::from_str("pk_demo_northwind")),
+        ("api", "http://127.0.0.1:9".into()),
+        ("locale", "ru".into()),
+        ("strings", strings),
+    ] {
         js_sys::Reflect::set(&given, &name.into(), &value).unwrap();
     }
     let settings = WidgetSettings::try_from(&MountConfig::read(&given)).unwrap();
@@ -154,7 +172,12 @@ fn overrides_from_init_apply_to_their_language_only() {
 #[wasm_bindgen_test]
 fn the_loaders_configuration_is_read_field_by_field_and_a_missing_key_is_named() {
     let given = js_sys::Object::new();
-    for (name, value) in [("key", JsValue::from_str("pk_demo_northwind")), ("api", "http://127.0.0.1:9".into()), ("inPage", true.into()), ("pageLang", "ru".into())] {
+    for (name, value) in [
+        ("key", JsValue::from_str("pk_demo_northwind")),
+        ("api", "http://127.0.0.1:9".into()),
+        ("inPage", true.into()),
+        ("pageLang", "ru".into()),
+    ] {
         js_sys::Reflect::set(&given, &name.into(), &value).unwrap();
     }
     let read = MountConfig::read(&given);
@@ -510,10 +533,7 @@ async fn a_broken_promise_is_owned_up_to_and_credits_are_worded_in_russian() {
     let names: Vec<String> = (0..3)
         .map(|i| mounted.shadow.query_selector_all(".carebox-timeline__name").unwrap().item(i).unwrap().text_content().unwrap())
         .collect();
-    assert_eq!(
-        names,
-        ["Вам начислено 52 бонусных балла", "Ответ опоздал, обращение передано: Руководитель группы", "Обращение получено"]
-    );
+    assert_eq!(names, ["Вам начислено 52 бонусных балла", "Ответ опоздал, обращение передано: Руководитель группы", "Обращение получено"]);
     assert_eq!(mounted.count(".carebox-timeline__note"), 0, "the SLA clock's English reason is not shown to the shopper");
     assert_eq!(mounted.text(".carebox-ticket__description"), "The flask arrived dented <b>badly</b>.", "text, never markup");
     assert!(mounted.query(".carebox-escalate__open").is_none(), "no Escalate when the server does not allow it");

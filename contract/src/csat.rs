@@ -49,10 +49,17 @@ impl SatisfactionLabels {
         satisfied: "Satisfied",
         very_satisfied: "Very satisfied",
     };
-    pub const RU: Self =
-        Self { very_dissatisfied: "Очень плохо", dissatisfied: "Плохо", neutral: "Нормально", satisfied: "Хорошо", very_satisfied: "Отлично" };
+    pub const RU: Self = Self {
+        very_dissatisfied: "Очень плохо",
+        dissatisfied: "Плохо",
+        neutral: "Нормально",
+        satisfied: "Хорошо",
+        very_satisfied: "Отлично",
+    };
     pub const AR: Self =
-        Self { very_dissatisfied: "سيئ جدًا", dissatisfied: "سيئ", neutral: "مقبول", satisfied: "جيد", very_satisfied: "ممتاز" };
+        Self {
+            very_dissatisfied: "سيئ جدًا", dissatisfied: "سيئ", neutral: "مقبول", satisfied: "جيد", very_satisfied: "ممتاز"
+        };
 
     pub const fn of(locale: Locale) -> Self {
         match locale {

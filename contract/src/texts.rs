@@ -40,7 +40,9 @@ impl TextOverrides {
             for (key, text) in texts {
                 let field = || Cow::Owned(format!("{}.{key}", locale.as_str()));
                 if !TEXT_KEYS.lines().any(|known| known == key) {
-                    return Err(FieldError::invalid("", "No widget text has this key; the keys are listed in docs/embedding.md.").at(field()));
+                    return Err(
+                        FieldError::invalid("", "No widget text has this key; the keys are listed in docs/embedding.md.").at(field())
+                    );
                 }
                 if text.trim().is_empty() {
                     return Err(FieldError::missing("", "Write the text, or leave the key out to keep the widget's own.").at(field()));
@@ -77,6 +79,10 @@ mod tests {
     #[test]
     fn the_key_list_is_one_key_per_line() {
         assert!(TEXT_KEYS.lines().count() > 100);
-        assert!(TEXT_KEYS.lines().all(|key| !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')));
+        assert!(
+            TEXT_KEYS
+                .lines()
+                .all(|key| !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.'))
+        );
     }
 }

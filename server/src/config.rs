@@ -21,7 +21,9 @@ pub struct Settings {
     /// `CAREBOX_SEED_DEMO=1`: create or refresh the demo merchant at start.
     pub seed_demo: bool,
     /// `CAREBOX_LOOKUP_LIMIT_PER_CLIENT` / `CAREBOX_LOOKUP_LIMIT_PER_ORDER`, as `COUNT/SECONDS`:
-    /// failed lookups per client (defaults 30/600) and per order number and client (10/600).
+    /// failed lookups per client (defaults 30/600) and per order number and client (10/600);
+    /// `CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER` / `_PER_CLIENT`: complaints filed per order or
+    /// identified shopper (5/3600) and per client (20/3600).
     pub limits: Limits,
     /// `CAREBOX_SLA_TICK_SECS` (default 30): how often the SLA clock looks for broken promises.
     pub sla_tick: std::time::Duration,
@@ -55,6 +57,12 @@ impl Settings {
         if let Some(raw) = var("CAREBOX_LOOKUP_LIMIT_PER_CLIENT") {
             limits.lookup_per_client = Limit::parse(&raw).map_err(|e| format!("CAREBOX_LOOKUP_LIMIT_PER_CLIENT: {e}"))?;
         }
+        if let Some(raw) = var("CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER") {
+            limits.complaints_per_shopper = Limit::parse(&raw).map_err(|e| format!("CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER: {e}"))?;
+        }
+        if let Some(raw) = var("CAREBOX_COMPLAINT_LIMIT_PER_CLIENT") {
+            limits.complaints_per_client = Limit::parse(&raw).map_err(|e| format!("CAREBOX_COMPLAINT_LIMIT_PER_CLIENT: {e}"))?;
+        }
         if let Some(raw) = var("CAREBOX_LOOKUP_LIMIT_PER_ORDER") {
             limits.lookup_per_order = Limit::parse(&raw).map_err(|e| format!("CAREBOX_LOOKUP_LIMIT_PER_ORDER: {e}"))?;
         }
@@ -72,8 +80,8 @@ impl Settings {
             Some("1") | Some("true") => WebhookReach::AlsoLoopback,
             Some(other) => return Err(format!("CAREBOX_WEBHOOKS_TO_LOOPBACK must be 1 or 0, not {other:?}")),
         };
-        let trusted_proxies =
-            TrustedProxies::parse(&var("CAREBOX_TRUSTED_PROXIES").unwrap_or_default()).map_err(|e| format!("CAREBOX_TRUSTED_PROXIES: {e}"))?;
+        let trusted_proxies = TrustedProxies::parse(&var("CAREBOX_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| format!("CAREBOX_TRUSTED_PROXIES: {e}"))?;
         Ok(Self {
             trusted_proxies,
             webhook_reach,

@@ -39,6 +39,8 @@ pub enum ApiError {
     IdempotencyKeyReused,
     /// Not possible in the current state (409); the message says why.
     NotAllowed(String),
+    /// The merchant switched this capability off; enforced here, not only in the widget.
+    FeatureOff(carebox_contract::Feature),
     /// The CSAT answer's edit window has closed (409).
     EditWindowClosed,
     /// Too many attempts (429, with `Retry-After`).
@@ -94,6 +96,9 @@ impl ApiError {
                 Some((*field).into()),
             ),
             Self::NotAllowed(why) => (StatusCode::CONFLICT, ErrorCode::NotAllowed, why.clone(), None),
+            Self::FeatureOff(feature) => {
+                (StatusCode::FORBIDDEN, ErrorCode::NotAllowed, format!("This shop has switched {} off.", feature.as_str()), None)
+            }
             Self::EditWindowClosed => (
                 StatusCode::CONFLICT,
                 ErrorCode::EditWindowClosed,

@@ -312,7 +312,44 @@ async fn shoppers_list_their_complaints_by_order_and_after_identify(engine: Engi
     assert_eq!(error_of(with_order_token).await.1, "invalid_token");
 }
 
+/// One order token once filed thousands of complaints in seconds: now five per order an
+/// hour (retries of one Send are not new ones, and always get their answer), and none when
+/// the shop switched complaints
+/// off, whatever a script sends (the widget's hiding it is no defence).
+async fn filing_is_limited_and_switched_off_features_are_refused(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = order_token(&app).await;
+    for n in 0..5 {
+        let key = format!("send-farm-{n:04}");
+        assert_eq!(file(&app, SHOP_KEY, &token, Some(&key), &complaint("quality")).await.status(), 201);
+        assert_eq!(file(&app, SHOP_KEY, &token, Some(&key), &complaint("quality")).await.status(), 201, "a retry is answered");
+    }
+    let sixth = file(&app, SHOP_KEY, &token, Some("send-farm-0005"), &complaint("quality")).await;
+    assert!(sixth.headers().contains_key("retry-after"));
+    assert_eq!(error_of(sixth).await.1, "rate_limited");
+    let retry = file(&app, SHOP_KEY, &token, Some("send-farm-0004"), &complaint("quality")).await;
+    assert_eq!(retry.status(), 201, "past the limit, a retry of an accepted one still gets its ticket");
+    app.clock.advance(std::time::Duration::from_secs(3601));
+    // (The order token lasted 30 minutes: look the order up again.)
+    let lookup = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await;
+    let token = lookup.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    assert_eq!(file(&app, SHOP_KEY, &token, Some("send-farm-0005"), &complaint("quality")).await.status(), 201, "an hour later");
+
+    // The shop switches complaints, CSAT and loyalty off: the API refuses them too.
+    app.store.update_settings("m_one", |settings| settings.features = vec![carebox_contract::Feature::OrderStatus]).await.unwrap();
+    // (Written through another pool, as another process would: the server sees it once its copy expires.)
+    tokio::time::sleep(carebox_server::storage::MERCHANT_CACHE_TTL + std::time::Duration::from_millis(100)).await;
+    let off = file(&app, SHOP_KEY, &token, Some("send-farm-0006"), &complaint("quality")).await;
+    assert_eq!(error_of(off).await, (403, "not_allowed".into(), None));
+    let rate =
+        app.client.put(app.url(&format!("/v1/csat/order:NW-1042?key={SHOP_KEY}"))).bearer_auth(&token).json(&json!({"score": 5})).send();
+    assert_eq!(error_of(rate.await.unwrap()).await.0, 403);
+    let points = app.client.get(app.url(&format!("/v1/shopper/loyalty?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(error_of(points).await.0, 403);
+}
+
 on_both_engines!(
+    filing_is_limited_and_switched_off_features_are_refused,
     shoppers_list_their_complaints_by_order_and_after_identify,
     broken_promises_and_compensation_are_credited_up_to_the_cap,
     concurrent_compensations_for_one_shopper_respect_the_cap,

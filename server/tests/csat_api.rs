@@ -231,9 +231,12 @@ async fn e_mail_links_record_one_click_and_refuse_tampering_and_expiry(engine: E
     assert_eq!(opened.status(), 200);
     assert_eq!(opened.headers()["referrer-policy"], "no-referrer");
     let policy = opened.headers()["content-security-policy"].to_str().unwrap().to_owned();
-    assert!(policy.contains("script-src 'sha256-") && !policy.contains("unsafe-inline'; script") , "{policy}");
+    assert!(policy.contains("script-src 'sha256-") && !policy.contains("unsafe-inline'; script"), "{policy}");
     let page = opened.text().await.unwrap();
-    assert!(page.contains(r#"lang="ru""#) && page.contains("4 из 5") && page.contains(r#"method="post""#) && page.contains("Отправить ответ"), "{page}");
+    assert!(
+        page.contains(r#"lang="ru""#) && page.contains("4 из 5") && page.contains(r#"method="post""#) && page.contains("Отправить ответ"),
+        "{page}"
+    );
     assert_eq!(app.client.head(&links[3]).send().await.unwrap().status(), 200);
     assert_eq!(json_of(read(&app, &token, &subject).await).await["answer"], Value::Null, "opened twice, nothing recorded");
     let t4 = links[3].split("&t=").nth(1).unwrap();

@@ -224,6 +224,7 @@ fn generous_limits() -> Limits {
     Limits {
         lookup_per_client: Limit { max: 1000, window: Duration::from_secs(60) },
         lookup_per_order: Limit { max: 1000, window: Duration::from_secs(60) },
+        ..Limits::default()
     }
 }
 
@@ -231,6 +232,7 @@ async fn rate_limits_are_hit_and_recover(engine: Engine) {
     let limits = Limits {
         lookup_per_client: Limit { max: 5, window: Duration::from_secs(60) },
         lookup_per_order: Limit { max: 3, window: Duration::from_secs(60) },
+        ..Limits::default()
     };
     let app = TestApp::spawn_with(engine, limits).await;
     import_anna_order(&app).await;

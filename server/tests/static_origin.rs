@@ -53,7 +53,13 @@ async fn spawn_with_files() -> Origin {
     });
     let bound = bound_rx.await.unwrap();
     let shop = bound.demo_shop.expect("a demo dir gives a demo shop");
-    Origin { base: format!("http://{}", bound.api), shop: format!("http://localhost:{}", shop.port()), shutdown: Some(shutdown_tx), server, _dirs: dirs }
+    Origin {
+        base: format!("http://{}", bound.api),
+        shop: format!("http://localhost:{}", shop.port()),
+        shutdown: Some(shutdown_tx),
+        server,
+        _dirs: dirs,
+    }
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ async fn config_is_served_for_a_known_key(engine: Engine) {
     assert_eq!(response.status(), 200);
     let config: carebox_contract::WidgetConfig = response.json().await.unwrap();
     assert_eq!(config.merchant_name, "Shop One");
-    assert_eq!(config.features, [carebox_contract::Feature::OrderStatus, carebox_contract::Feature::Loyalty]);
+    assert_eq!(config.features, carebox_contract::Feature::ALL);
 }
 
 async fn unknown_key_is_404_unknown_merchant(engine: Engine) {

@@ -124,9 +124,7 @@ pub(super) static AR: Strings = Strings {
         },
         contact_label: "كيف نتواصل معك؟",
         contacts: ContactChoices {
-            email: "عبر البريد الإلكتروني",
-            phone: "عبر الهاتف",
-            widget_only: "هنا في لوحة المساعدة",
+            email: "عبر البريد الإلكتروني", phone: "عبر الهاتف", widget_only: "هنا في لوحة المساعدة"
         },
         send: "إرسال البلاغ",
         sending: "جارٍ إرسال بلاغك…",
@@ -163,17 +161,9 @@ pub(super) static AR: Strings = Strings {
         answered: "ردّ المتجر. إن لم يرضك الرد يمكنك طلب مساعدة إضافية.",
         resolved: "تم حل هذا البلاغ.",
         status_label: "الحالة",
-        statuses: ComplaintStatusNames {
-            open: "بانتظار ردنا",
-            answered: "تم الرد",
-            resolved: "تم الحل",
-        },
+        statuses: ComplaintStatusNames { open: "بانتظار ردنا", answered: "تم الرد", resolved: "تم الحل" },
         level_label: "يتولاه",
-        levels: LevelNames {
-            l1: "فريق الدعم",
-            l2: "قائد الفريق",
-            l3: "رئيس قسم الدعم",
-        },
+        levels: LevelNames { l1: "فريق الدعم", l2: "قائد الفريق", l3: "رئيس قسم الدعم" },
         your_report: "ما أخبرتنا به",
         you_asked_for: "طلبت",
         event_created: "استُلم البلاغ",
@@ -258,4 +248,3 @@ pub(super) static AR: Strings = Strings {
         rate_intro: "ابحث عن طلب لتخبرنا كيف سارت الأمور.",
     },
 };
-

@@ -121,11 +121,7 @@ pub(super) static EN: Strings = Strings {
             just_let_you_know: "Nothing, I'm just letting you know",
         },
         contact_label: "How should we get back to you?",
-        contacts: ContactChoices {
-            email: "By e-mail",
-            phone: "By phone",
-            widget_only: "Here, in this help panel",
-        },
+        contacts: ContactChoices { email: "By e-mail", phone: "By phone", widget_only: "Here, in this help panel" },
         send: "Send report",
         sending: "Sending your report…",
         queued_offline: "You're offline. Your report is saved here and will be sent as soon as you're back online.",
@@ -161,17 +157,9 @@ pub(super) static EN: Strings = Strings {
         answered: "The shop has answered. Not happy with the answer? You can ask for more help.",
         resolved: "This report is resolved.",
         status_label: "Status",
-        statuses: ComplaintStatusNames {
-            open: "Waiting for our answer",
-            answered: "Answered",
-            resolved: "Resolved",
-        },
+        statuses: ComplaintStatusNames { open: "Waiting for our answer", answered: "Answered", resolved: "Resolved" },
         level_label: "Handled by",
-        levels: LevelNames {
-            l1: "support team",
-            l2: "team lead",
-            l3: "head of support",
-        },
+        levels: LevelNames { l1: "support team", l2: "team lead", l3: "head of support" },
         your_report: "What you told us",
         you_asked_for: "You asked for",
         event_created: "Report received",
@@ -261,4 +249,3 @@ pub(super) static EN: Strings = Strings {
         rate_intro: "Look up an order to tell us how it went.",
     },
 };
-

@@ -696,10 +696,8 @@ impl Strings {
     }
 }
 
-
 /// The texts of the widget being drawn (its language, the page's overrides in): read from
 /// the instance's [`WidgetSettings`](crate::WidgetSettings) context.
 pub fn texts() -> &'static Strings {
     leptos::prelude::expect_context::<crate::WidgetSettings>().text
 }
-

@@ -129,9 +129,7 @@ pub(super) static RU: Strings = Strings {
         },
         contact_label: "Как с вами связаться?",
         contacts: ContactChoices {
-            email: "По электронной почте",
-            phone: "По телефону",
-            widget_only: "Здесь, в окне помощи",
+            email: "По электронной почте", phone: "По телефону", widget_only: "Здесь, в окне помощи"
         },
         send: "Отправить обращение",
         sending: "Отправляем обращение…",
@@ -169,15 +167,11 @@ pub(super) static RU: Strings = Strings {
         resolved: "Обращение решено.",
         status_label: "Статус",
         statuses: ComplaintStatusNames {
-            open: "Ждёт нашего ответа",
-            answered: "Есть ответ",
-            resolved: "Решено",
+            open: "Ждёт нашего ответа", answered: "Есть ответ", resolved: "Решено"
         },
         level_label: "Кто занимается",
         levels: LevelNames {
-            l1: "Служба поддержки",
-            l2: "Руководитель группы",
-            l3: "Руководитель поддержки",
+            l1: "Служба поддержки", l2: "Руководитель группы", l3: "Руководитель поддержки"
         },
         your_report: "Что вы нам написали",
         you_asked_for: "Вы просили",
@@ -263,4 +257,3 @@ pub(super) static RU: Strings = Strings {
         rate_intro: "Найдите заказ, чтобы рассказать, как всё прошло.",
     },
 };
-

@@ -36,8 +36,13 @@ pub fn server_only() -> Result {
 fn start_server() -> Result<(std::path::PathBuf, RunningServer)> {
     let root = root();
     // The load comes from one address at 1,000/s: lift the anti-guessing limits.
-    let env =
-        [("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"), ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"), ("CAREBOX_LOG", "warn")];
+    let env = [
+        ("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1"),
+        ("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1"),
+        ("CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER", "100000000/1"),
+        ("CAREBOX_COMPLAINT_LIMIT_PER_CLIENT", "100000000/1"),
+        ("CAREBOX_LOG", "warn"),
+    ];
     let server = RunningServer::start_demo(&root.join("target/bench"), true, &env)?;
     println!("benchmark server (release, SQLite): {}, its demo shop on {}", server.url, server.shop_url);
     Ok((root, server))

@@ -276,7 +276,10 @@ mod tests {
         let css = "/* note */\n.a :focus-visible {\n  color: red; /* why */\n}\n";
         assert_eq!(minify_css(css), ".a :focus-visible{color:red}");
         let css = ".a, .b > .c {\n  font: 12px \"Segoe UI\", sans-serif;\n  content: \"a: b , c\";\n}\n@media (max-width: 480px) { .d { margin: 0 auto; } }";
-        assert_eq!(minify_css(css), ".a,.b > .c{font:12px \"Segoe UI\",sans-serif;content:\"a: b , c\"}@media (max-width:480px){.d{margin:0 auto}}");
+        assert_eq!(
+            minify_css(css),
+            ".a,.b > .c{font:12px \"Segoe UI\",sans-serif;content:\"a: b , c\"}@media (max-width:480px){.d{margin:0 auto}}"
+        );
     }
 
     /// Browsers without `light-dark()` get every scheme-dependent colour from the fallback
@@ -309,10 +312,19 @@ mod tests {
 
     #[test]
     fn budgets_fail_when_exceeded() {
-        assert!(check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET + FRAME_EXTRA_BUDGET }).is_ok());
-        let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET + 1, app_gzip: APP_BUDGET + 1, frame_app_gzip: APP_BUDGET }).unwrap_err();
+        assert!(
+            check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET + FRAME_EXTRA_BUDGET })
+                .is_ok()
+        );
+        let err =
+            check_budgets(&Bundle { loader_gzip: LOADER_BUDGET + 1, app_gzip: APP_BUDGET + 1, frame_app_gzip: APP_BUDGET }).unwrap_err();
         assert!(err.contains("loader") && err.contains("app"), "{err}");
-        let err = check_budgets(&Bundle { loader_gzip: LOADER_BUDGET, app_gzip: APP_BUDGET, frame_app_gzip: APP_BUDGET + FRAME_EXTRA_BUDGET + 1 }).unwrap_err();
+        let err = check_budgets(&Bundle {
+            loader_gzip: LOADER_BUDGET,
+            app_gzip: APP_BUDGET,
+            frame_app_gzip: APP_BUDGET + FRAME_EXTRA_BUDGET + 1,
+        })
+        .unwrap_err();
         assert!(err.contains("frame mode"), "{err}");
     }
 
@@ -334,7 +346,9 @@ mod tests {
     #[test]
     fn loader_source_has_every_placeholder_dist_fills() {
         let loader = read_string(&root().join(LOADER_SOURCE)).unwrap();
-        for placeholder in ["__CAREBOX_APP_JS__", "__CAREBOX_APP_WASM__", "__CAREBOX_APP_CSS__", "__CAREBOX_APP_FRAME_HOST__", "__CAREBOX_APP_FALLBACK__"] {
+        for placeholder in
+            ["__CAREBOX_APP_JS__", "__CAREBOX_APP_WASM__", "__CAREBOX_APP_CSS__", "__CAREBOX_APP_FRAME_HOST__", "__CAREBOX_APP_FALLBACK__"]
+        {
             assert!(loader.contains(placeholder), "{placeholder}");
         }
     }

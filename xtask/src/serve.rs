@@ -51,7 +51,12 @@ pub fn build_demo_site() -> Result<PathBuf> {
     fs::copy(root.join("index.html"), site.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     for entry in fs::read_dir(root.join("www")).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_file() && path.file_name().is_some_and(|n| !["carebox.js", "carebox.d.ts", "frame.js", "frame-host.js", "fallback.js", "frame.html"].contains(&n.to_string_lossy().as_ref())) {
+        if path.is_file()
+            && path.file_name().is_some_and(|n| {
+                !["carebox.js", "carebox.d.ts", "frame.js", "frame-host.js", "fallback.js", "frame.html"]
+                    .contains(&n.to_string_lossy().as_ref())
+            })
+        {
             fs::copy(&path, site.join("www").join(path.file_name().unwrap())).map_err(|e| e.to_string())?;
         }
     }

@@ -92,7 +92,14 @@ fn end_to_end_matching(names: &[String]) -> Result {
     // The Leptos example shop is served by the demo shop too (rust-shop.test.mjs drives it).
     crate::rust_shop::build()?;
     // The demo's overdue complaint is escalated (and compensated) within a second.
-    let server = RunningServer::start_demo(&out, false, &[("CAREBOX_SLA_TICK_SECS", "1")])?;
+    // Every browser of the run is one client (127.0.0.1) filing on a handful of demo orders:
+    // the complaint limits, which the API tests prove, would refuse the later specs' reports.
+    let env = [
+        ("CAREBOX_SLA_TICK_SECS", "1"),
+        ("CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER", "1000/3600"),
+        ("CAREBOX_COMPLAINT_LIMIT_PER_CLIENT", "1000/3600"),
+    ];
+    let server = RunningServer::start_demo(&out, false, &env)?;
     println!("end-to-end tests: the shop on {}, Carebox on {}", server.shop_url, server.url);
     let mut specs: Vec<String> = fs::read_dir(root.join("tests/e2e"))
         .map_err(|e| e.to_string())?

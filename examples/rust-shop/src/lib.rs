@@ -71,7 +71,8 @@ fn meta(name: &str) -> Option<String> {
 /// The shop's backend signs a token for its signed-in customer (the demo shop plays it).
 async fn demo_shopper_token() -> Result<String, JsValue> {
     let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/demo/shopper-token")).await?.unchecked_into();
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/demo/shopper-token")).await?.unchecked_into();
     if !response.ok() {
         return Err(format!("the shop's backend answered {}", response.status()).into());
     }

@@ -32,8 +32,7 @@ impl WebhookReach {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookUrl(Url);
 
-const REFUSED: &str =
-    "Webhook URLs are https:// to a public address: not this server, a private network, link-local or multicast.";
+const REFUSED: &str = "Webhook URLs are https:// to a public address: not this server, a private network, link-local or multicast.";
 
 impl WebhookUrl {
     pub fn parse(raw: &str, reach: WebhookReach) -> Result<Self, FieldError> {

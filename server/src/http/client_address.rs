@@ -27,13 +27,19 @@ impl IpRange {
         let (address, prefix) = raw.split_once('/').unwrap_or((raw, ""));
         let network: IpAddr = address.parse().map_err(|_| format!("{raw:?} is not an address or address/prefix"))?;
         let bits = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = if prefix.is_empty() { bits } else { prefix.parse().ok().filter(|p| *p <= bits).ok_or_else(|| format!("bad prefix in {raw:?}"))? };
+        let prefix = if prefix.is_empty() {
+            bits
+        } else {
+            prefix.parse().ok().filter(|p| *p <= bits).ok_or_else(|| format!("bad prefix in {raw:?}"))?
+        };
         Ok(Self { network, prefix })
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, unmapped(ip)) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => masked(u32::from(net).into(), self.prefix, 32) == masked(u32::from(ip).into(), self.prefix, 32),
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                masked(u32::from(net).into(), self.prefix, 32) == masked(u32::from(ip).into(), self.prefix, 32)
+            }
             (IpAddr::V6(net), IpAddr::V6(ip)) => masked(u128::from(net), self.prefix, 128) == masked(u128::from(ip), self.prefix, 128),
             _ => false,
         }

@@ -1,10 +1,12 @@
 //! The shopper's side of complaints: file one (exactly once per Idempotency-Key), read it.
 
+use crate::http::client_address::ClientKey;
 use axum::{
     Json,
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
 };
+use carebox_contract::Feature;
 use carebox_contract::{
     ComplaintDescription, ComplaintView, ErrorBody, EscalationReason, FieldError, IdempotencyKey, NewComplaintRequest, OrderNumber,
     ShopperEscalationRequest,
@@ -50,18 +52,39 @@ impl From<ChangeError> for ApiError {
         (status = 401, description = "`invalid_token` or `token_expired`", body = ErrorBody),
         (status = 404, description = "Not an order this token opens", body = ErrorBody),
         (status = 422, description = "A value is not acceptable, or `idempotency_key_reused`", body = ErrorBody),
+        (status = 403, description = "`not_allowed`: the shop has switched complaints off", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many new complaints for this order or from this client; see `Retry-After` (a retry of an accepted one is still answered)", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
 pub async fn file_complaint(
     State(state): State<AppState>,
     Merchant(merchant): Merchant,
+    ClientKey(client): ClientKey,
     headers: HeaderMap,
     ApiJson(request): ApiJson<NewComplaintRequest>,
 ) -> Result<(StatusCode, Json<ComplaintView>), ApiError> {
     let key = IdempotencyKey::parse(headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     let number = OrderNumber::parse(&request.order_number).map_err(ApiError::Unprocessable)?;
     let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
+    merchant.require(Feature::Complaints)?;
+    // New complaints are counted (a retry with the same key is not a new one), per order and
+    // per client; past either limit the next is refused.
+    let now = state.clock.now();
+    let limits = &state.limits;
+    let per_order = format!("complaints:{}:{}", merchant.id, order.id);
+    let per_client = format!("complaints:{}:{client}", merchant.id);
+    let limited = |retry_after| ApiError::RateLimited { retry_after };
+    let over = state.limiter.check(&per_order, limits.complaints_per_shopper, now).and(state.limiter.check(
+        &per_client,
+        limits.complaints_per_client,
+        now,
+    ));
+    if let Err(retry_after) = over
+        && !state.store.idempotency_key_used(&merchant.id, key.as_str()).await?
+    {
+        return Err(limited(retry_after));
+    }
     let description = ComplaintDescription::parse(&request.description).map_err(ApiError::Unprocessable)?;
     let mut items = request.items.clone();
     items.sort_unstable();
@@ -70,7 +93,6 @@ pub async fn file_complaint(
         return Err(ApiError::Unprocessable(FieldError::invalid("items", "Choose items of this order, each once.")));
     }
 
-    let now = state.clock.now();
     let previous = state.store.last_complaint_on_order(&order.id).await?;
     // The shopper's loyalty tier sets the response promise (and VIPs get high priority).
     let tiers = &merchant.settings.loyalty_tiers;
@@ -110,6 +132,8 @@ pub async fn file_complaint(
     match filed {
         Filed::Created(complaint) => {
             tracing::info!(ticket = %complaint.ticket, level = complaint.level.as_str(), "complaint filed");
+            let _ = state.limiter.hit(&per_order, limits.complaints_per_shopper, now);
+            let _ = state.limiter.hit(&per_client, limits.complaints_per_client, now);
             Ok((StatusCode::CREATED, Json(complaint.view(now))))
         }
         Filed::Replayed(view) => Ok((StatusCode::CREATED, Json(view))),
@@ -185,6 +209,7 @@ pub async fn escalate_complaint(
     ApiJson(request): ApiJson<ShopperEscalationRequest>,
 ) -> Result<Json<ComplaintView>, ApiError> {
     let complaint = complaint_for_bearer(&state, &merchant, &headers, &ticket).await?;
+    merchant.require(Feature::Complaints)?;
     let reason = EscalationReason::parse(&request.reason).map_err(ApiError::Unprocessable)?;
     let now = state.clock.now();
     let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);

@@ -6,6 +6,7 @@ use axum::{
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode, header},
 };
+use carebox_contract::Feature;
 use carebox_contract::{
     CalendarDate, ComplaintStatus, CsatAnswer, CsatAnswerRequest, CsatLink, CsatLinks, CsatLinksRequest, CsatMetrics, CsatScore,
     CsatSettings, CsatStatus, CsatSubject, ErrorBody, FieldError, MerchantCsatAnswer, Timestamp,
@@ -176,6 +177,7 @@ pub async fn get_answer(
         (status = 400, description = "`invalid_json` naming `score` (not 1–5) or `comment` (over 1000 characters), or `invalid` `subject`", body = ErrorBody),
         (status = 404, description = "Not a subject this token opens", body = ErrorBody),
         (status = 409, description = "`edit_window_closed`, or `not_allowed` for a complaint not resolved yet", body = ErrorBody),
+        (status = 403, description = "`not_allowed`: the shop has switched CSAT off", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(merchant = %merchant.id, subject = %subject))]
@@ -187,6 +189,7 @@ pub async fn put_answer(
     ApiJson(request): ApiJson<CsatAnswerRequest>,
 ) -> Result<(StatusCode, Json<CsatAnswer>), ApiError> {
     let rated = subject_for_bearer(&state, &merchant, &headers, CsatSubject::parse(&subject)?).await?;
+    merchant.require(Feature::Csat)?;
     rated.check_ratable()?;
     let now = state.clock.now();
     let settings = &merchant.settings.csat;

@@ -63,6 +63,9 @@ async fn record_choice(State(state): State<AppState>, headers: HeaderMap, form: 
     let Ok(rated) = subject_of_merchant(&state, &merchant, click.subject.clone()).await else {
         return refused_page(LinkRefused::Invalid, locale);
     };
+    if merchant.require(carebox_contract::Feature::Csat).is_err() {
+        return page(StatusCode::FORBIDDEN, locale, &merchant.name, text(locale).failed, None);
+    }
     if rated.check_ratable().is_err() {
         return page(StatusCode::CONFLICT, locale, &merchant.name, text(locale).not_yet, None);
     }
@@ -211,12 +214,20 @@ fn page_with(status: StatusCode, locale: Locale, shop: &str, message: &str, part
     let comment = match part {
         Part::Comment(comment) => Some(comment),
         Part::SendChoice(send) => {
-            return finish(status, locale, dir, &title, message, &format!(
-                r#"<form id="send" method="post" action="/csat/r"><input type="hidden" name="key" value="{key}"><input type="hidden" name="t" value="{link}"><button type="submit">{button}</button></form><script>{SUBMIT_SCRIPT}</script>"#,
-                key = escape(send.key),
-                link = escape(send.link),
-                button = escape(send.button),
-            ), sends_itself);
+            return finish(
+                status,
+                locale,
+                dir,
+                &title,
+                message,
+                &format!(
+                    r#"<form id="send" method="post" action="/csat/r"><input type="hidden" name="key" value="{key}"><input type="hidden" name="t" value="{link}"><button type="submit">{button}</button></form><script>{SUBMIT_SCRIPT}</script>"#,
+                    key = escape(send.key),
+                    link = escape(send.link),
+                    button = escape(send.button),
+                ),
+                sends_itself,
+            );
         }
         Part::Nothing => None,
     };
@@ -249,7 +260,8 @@ fn finish(status: StatusCode, locale: Locale, dir: &str, title: &str, message: &
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     let script = if sends_itself { format!("; script-src 'sha256-{}'", submit_script_hash()) } else { String::new() };
-    let policy = format!("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'{script}");
+    let policy =
+        format!("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'{script}");
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("an ASCII policy"));
     // The link carries a signed token: keep it out of referrers and caches.
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

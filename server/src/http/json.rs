@@ -75,10 +75,17 @@ mod tests {
         assert_eq!(field_of(r#"{"placed_at":"x","currency":"EUR","items":[]}"#).as_deref(), Some("email"));
         assert_eq!(field_of(&format!(r#"{{{base},"items":[{{"quantity":1,"unit_price_minor":1}}]}}"#)).as_deref(), Some("items[0].name"));
         assert_eq!(field_of("{not json"), None);
-        assert_eq!(super::parse::<carebox_contract::TextOverrides>(br#"{"de":{}}"#).err().and_then(|e| match e {
-            ApiError::InvalidJson { field, .. } => field,
-            _ => None,
-        }).as_deref(), Some("de"), "a map key that is no language");
+        assert_eq!(
+            super::parse::<carebox_contract::TextOverrides>(br#"{"de":{}}"#)
+                .err()
+                .and_then(|e| match e {
+                    ApiError::InvalidJson { field, .. } => field,
+                    _ => None,
+                })
+                .as_deref(),
+            Some("de"),
+            "a map key that is no language"
+        );
         assert_eq!(field_of(&format!(r#"{{{base},"items":[]}} trailing"#)), None);
     }
 }

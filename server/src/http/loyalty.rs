@@ -6,6 +6,7 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
 };
+use carebox_contract::Feature;
 use carebox_contract::{Email, ErrorBody, FieldError, LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier};
 
 use super::{AppState, Merchant, auth::MerchantApi, auth::ShopperAccess, json::ApiJson};
@@ -24,6 +25,7 @@ use crate::storage::{AdjustmentError, MerchantRecord};
     responses(
         (status = 200, body = LoyaltySummary),
         (status = 401, description = "`invalid_token` or `token_expired`", body = ErrorBody),
+        (status = 403, description = "`not_allowed`: the shop has switched loyalty off", body = ErrorBody),
     )
 )]
 pub async fn shopper_loyalty(
@@ -32,6 +34,7 @@ pub async fn shopper_loyalty(
     headers: HeaderMap,
 ) -> Result<Json<LoyaltySummary>, ApiError> {
     let email = shopper_email(&state, &merchant, &headers).await?;
+    merchant.require(Feature::Loyalty)?;
     let ledger = match &email {
         Some(email) => state.store.ledger(&merchant.id, email).await?,
         None => Vec::new(),

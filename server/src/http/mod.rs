@@ -59,6 +59,10 @@ pub struct AppState {
 pub struct Limits {
     pub lookup_per_client: Limit,
     pub lookup_per_order: Limit,
+    /// Complaints filed per order (or identified shopper) and per client: a real shopper files
+    /// one or two; a script with one token filed thousands.
+    pub complaints_per_shopper: Limit,
+    pub complaints_per_client: Limit,
 }
 
 impl Default for Limits {
@@ -66,6 +70,8 @@ impl Default for Limits {
         Self {
             lookup_per_client: Limit { max: 30, window: Duration::from_secs(600) },
             lookup_per_order: Limit { max: 10, window: Duration::from_secs(600) },
+            complaints_per_shopper: Limit { max: 5, window: Duration::from_secs(3600) },
+            complaints_per_client: Limit { max: 20, window: Duration::from_secs(3600) },
         }
     }
 }
@@ -73,7 +79,16 @@ impl Default for Limits {
 impl AppState {
     pub async fn new(store: Store, clock: SharedClock, limits: Limits) -> Result<Self, sqlx::Error> {
         let order_token_key = store.order_token_key().await?.into();
-        Ok(Self { store, clock, limiter: Arc::default(), limits, order_token_key, public_url: None, webhook_reach: Default::default(), trusted_proxies: Default::default() })
+        Ok(Self {
+            store,
+            clock,
+            limiter: Arc::default(),
+            limits,
+            order_token_key,
+            public_url: None,
+            webhook_reach: Default::default(),
+            trusted_proxies: Default::default(),
+        })
     }
 }
 

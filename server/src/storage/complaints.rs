@@ -159,6 +159,17 @@ impl Store {
         Ok(created)
     }
 
+    /// Whether this Idempotency-Key was already used for this merchant (a retry, not a new
+    /// complaint: the limits let it through to its answer).
+    pub async fn idempotency_key_used(&self, merchant_id: &str, key: &str) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query("SELECT 1 FROM idempotency_keys WHERE merchant_id = $1 AND idem_key = $2")
+            .bind(merchant_id)
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// Files the complaint exactly once per (merchant, idempotency key): the key is claimed
     /// in the transaction that creates the complaint, so concurrent retries wait for the
     /// first and then get its answer; the same key with another request is refused.

@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use carebox_contract::{ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, TextOverrides, Theme, WidgetConfig};
+use carebox_contract::{
+    ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, TextOverrides, Theme, WidgetConfig,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -69,6 +71,11 @@ impl std::fmt::Debug for MerchantRecord {
 }
 
 impl MerchantRecord {
+    /// Refuses what the merchant switched off (the widget hides it; a stranger's script would not).
+    pub fn require(&self, feature: Feature) -> Result<(), crate::ApiError> {
+        if self.settings.features.contains(&feature) { Ok(()) } else { Err(crate::ApiError::FeatureOff(feature)) }
+    }
+
     pub fn widget_config(&self) -> WidgetConfig {
         WidgetConfig {
             merchant_name: self.name.clone(),

@@ -12,7 +12,7 @@ mod webhooks;
 pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::AdjustmentError;
-pub use merchants::{MERCHANT_CACHE_TTL, CompensationSettings, MerchantRecord, MerchantSettings, NewMerchant};
+pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
 pub use webhooks::DueDelivery;
 

@@ -127,7 +127,7 @@ impl TestApp {
                     shopper_token_secret: shopper_secret,
                     settings: &MerchantSettings {
                         greetings: Default::default(),
-                        features: vec![Feature::OrderStatus, Feature::Loyalty],
+                        features: if id == "m_one" { Feature::ALL.to_vec() } else { vec![Feature::OrderStatus, Feature::Loyalty] },
                         theme: Theme::default(),
                         lookup_by,
                         severe_categories: vec![ComplaintCategory::Damaged],

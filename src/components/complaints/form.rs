@@ -178,7 +178,8 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
     };
     let error_for = move |field: &'static str| {
         Signal::derive(move || {
-            errors.with(|all| all.iter().find(|e| e.field == field).map(|e| draft.with(|d| field_message(words, locale, e, &d.description))))
+            errors
+                .with(|all| all.iter().find(|e| e.field == field).map(|e| draft.with(|d| field_message(words, locale, e, &d.description))))
         })
     };
 
@@ -275,7 +276,8 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                         move |_| sending::try_now(&session)
                     }>{words.try_now}</button>
                 </div>
-            }.into_any(),
+            }
+            .into_any(),
             ComplaintSend::NeedsLookup => {
                 let session = session.clone();
                 let number = order_number.clone();
@@ -287,7 +289,8 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                             session.navigation.go(crate::session::View::ReportProblem(None));
                         }>{text.find_order}</button>
                     </div>
-                }.into_any()
+                }
+                .into_any()
             }
             ComplaintSend::Refused(failure) => {
                 let message = if refused_field(&failure).is_some() { words.fix_fields } else { text.failure_message(&failure) };
@@ -297,7 +300,8 @@ pub fn ComplaintForm(order: OrderView) -> impl IntoView {
                         <p>{message}</p>
                         <RequestIdDetails request_id/>
                     </div>
-                }.into_any()
+                }
+                .into_any()
             }
         })
     };
