@@ -105,7 +105,7 @@ impl ApiClient {
     }
 
     pub async fn order(&self, number: &OrderNumber, token: &str, abort: Abort<'_>) -> Result<OrderView, ApiFailure> {
-        let url = self.url(&format!("/v1/orders/{}", number.as_str()));
+        let url = self.url(&format!("/v1/orders/{}", encode(number.as_str())));
         fetch_json("GET", &url, Some(token), None, abort).await
     }
 
@@ -140,7 +140,7 @@ impl ApiClient {
     }
 
     pub async fn order_complaints(&self, number: &OrderNumber, token: &str, abort: Abort<'_>) -> Result<Vec<ComplaintView>, ApiFailure> {
-        let url = self.url(&format!("/v1/orders/{}/complaints", number.as_str()));
+        let url = self.url(&format!("/v1/orders/{}/complaints", encode(number.as_str())));
         fetch_json("GET", &url, Some(token), None, abort).await
     }
 

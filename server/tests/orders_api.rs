@@ -292,6 +292,18 @@ async fn strangers_guessing_an_order_never_lock_its_owner_out(engine: Engine) {
     assert_eq!(lookup_from(&direct, "203.0.113.10", "anna@example.com").await, 429, "the forwarded-for is not believed");
 }
 
+/// Order numbers may hold `/`: encoded in a path (as the widget sends it), it is one segment.
+async fn an_order_number_with_a_slash_is_one_path_segment(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    assert_eq!(app.put_order(SHOP_SECRET, "NW%2F77", &order_body("anna@example.com")).await.status(), 201);
+    let lookup = app.lookup(SHOP_KEY, &json!({"order_number": "NW/77", "email": "anna@example.com"})).await;
+    assert_eq!(lookup.status(), 200);
+    let token = json_of(lookup).await["token"].as_str().unwrap().to_owned();
+    let shown = app.get_order(SHOP_KEY, "NW%2F77", &token).await;
+    assert_eq!(shown.status(), 200);
+    assert_eq!(json_of(shown).await["number"], "NW/77");
+}
+
 async fn invalid_payloads_name_the_field(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let mut body = order_body("anna@example.com");
@@ -369,6 +381,7 @@ on_both_engines!(
     one_merchant_never_sees_anothers_orders,
     rate_limits_are_hit_and_recover,
     strangers_guessing_an_order_never_lock_its_owner_out,
+    an_order_number_with_a_slash_is_one_path_segment,
     invalid_payloads_name_the_field,
     late_orders_carry_an_honest_delay_notice,
 );

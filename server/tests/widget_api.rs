@@ -241,7 +241,28 @@ async fn merchants_set_their_own_texts_by_language_and_key(engine: Engine) {
     assert_eq!(config().await["strings"], texts, "clearing another shop's texts leaves this one's");
 }
 
+/// API answers are neither cached nor sniffed; a caller's request id is kept only when it is
+/// a plain token.
+async fn api_answers_are_not_cached_or_sniffed_and_request_ids_are_plain(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let url = app.url(&format!("/v1/widget/config?key={SHOP_KEY}"));
+    let answer = app.client.get(&url).send().await.unwrap();
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+    assert_eq!(answer.headers()["x-content-type-options"], "nosniff");
+    let error = app.client.get(app.url("/v1/widget/config?key=pk_nobody_here")).send().await.unwrap();
+    assert_eq!((error.status().as_u16(), error.headers()["cache-control"].to_str().unwrap()), (404, "no-store"));
+
+    let kept = app.client.get(&url).header("x-request-id", "trace-4f2a.b_9").send().await.unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "trace-4f2a.b_9", "a plain id is propagated");
+    for hostile in ["<script>alert(1)</script>", "a b", &"x".repeat(65), "id%0d%0aSet-Cookie:x"] {
+        let replaced = app.client.get(&url).header("x-request-id", hostile).send().await.unwrap();
+        let id = replaced.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert!(id != hostile && id.len() == 36, "{hostile:?} became {id:?}");
+    }
+}
+
 on_both_engines!(
+    api_answers_are_not_cached_or_sniffed_and_request_ids_are_plain,
     merchants_set_their_own_texts_by_language_and_key,
     the_frame_page_may_be_embedded_only_by_the_merchants_origins,
     cors_preflight_allows_every_documented_method_with_the_widgets_headers,

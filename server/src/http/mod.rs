@@ -25,9 +25,16 @@ pub use rate_limit::{Limit, RateLimiter};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::{Json, Router, http::Request, routing::get};
+use axum::{
+    Json, Router,
+    extract::MatchedPath,
+    http::{HeaderValue, Request, header},
+    routing::get,
+};
+use carebox_contract::REQUEST_ID_HEADER;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
 use utoipa::OpenApi;
@@ -156,6 +163,19 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
 }
 
+/// A caller's own `x-request-id` is kept for tracing across services only when it is a plain
+/// token (1–64 of `A-Z a-z 0-9 - _ .`); anything else (markup, log-line breakers) is replaced.
+async fn drop_unusable_request_id(mut request: Request<axum::body::Body>) -> Request<axum::body::Body> {
+    let usable = request.headers().get(REQUEST_ID_HEADER).is_none_or(|id| {
+        let id = id.as_bytes();
+        (1..=64).contains(&id.len()) && id.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    });
+    if !usable {
+        request.headers_mut().remove(REQUEST_ID_HEADER);
+    }
+    request
+}
+
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let (api, openapi) = api_routes().split_for_parts();
     let cors = cors::layer(state.store.clone(), cors::AllowedRequests::of(&openapi));
@@ -167,6 +187,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     if let Some(frame) = frame::route(settings) {
         api = api.route("/frame", frame);
     }
+    // Answers about orders, tokens and shoppers: never kept by a cache, never sniffed as HTML.
+    let api = api
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")));
     let mut app = api.with_state(state);
     if let Some(fallback) = static_files::service(settings) {
         app = app.fallback_service(fallback);
@@ -177,10 +201,14 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
                     let request_id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                    // The route's template, not the path: paths carry e-mail addresses
+                    // (`/v1/merchant/loyalty/shoppers/{email}`) and order numbers.
+                    let path = request.extensions().get::<MatchedPath>().map_or("(static)", MatchedPath::as_str);
+                    tracing::info_span!("request", method = %request.method(), path, request_id)
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(drop_unusable_request_id))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
 }
