@@ -82,7 +82,7 @@ impl Settings {
         };
         let trusted_proxies = TrustedProxies::parse(&var("CAREBOX_TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|e| format!("CAREBOX_TRUSTED_PROXIES: {e}"))?;
-        Ok(Self {
+        let settings = Self {
             trusted_proxies,
             webhook_reach,
             webhook_tick: std::time::Duration::from_secs(2),
@@ -95,7 +95,36 @@ impl Settings {
             demo_shop_addr: var("CAREBOX_DEMO_SHOP_ADDR").unwrap_or_else(|| "127.0.0.1:0".into()),
             public_url: var("CAREBOX_PUBLIC_URL"),
             seed_demo,
-        })
+        };
+        settings.check_exposure()?;
+        Ok(settings)
+    }
+
+    /// Refuses settings that are safe on a laptop but not on a reachable address: a server
+    /// listening beyond loopback needs `CAREBOX_PUBLIC_URL` over https (the e-mail links it
+    /// makes would otherwise be `http://` to whatever host a request named), and runs neither
+    /// the demo merchant (its keys are in the README) nor webhooks to its own machine.
+    pub fn check_exposure(&self) -> Result<(), String> {
+        let host = self.addr.rsplit_once(':').map_or(self.addr.as_str(), |(host, _)| host).trim_matches(['[', ']']);
+        let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        if loopback {
+            return Ok(());
+        }
+        let mut problems = Vec::new();
+        if !self.public_url.as_deref().is_some_and(|url| url.starts_with("https://")) {
+            problems.push("set CAREBOX_PUBLIC_URL to the https:// address shoppers reach this server at");
+        }
+        if self.seed_demo {
+            problems.push("unset CAREBOX_SEED_DEMO (the demo merchant's keys are public)");
+        }
+        if self.webhook_reach == WebhookReach::AlsoLoopback {
+            problems.push("unset CAREBOX_WEBHOOKS_TO_LOOPBACK (it lets merchants' webhooks reach this machine)");
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("CAREBOX_ADDR {} is reachable beyond this machine: {}", self.addr, problems.join("; ")))
+        }
     }
 
     /// Settings for tests and embedding: a given database, nothing served from disk.
@@ -114,5 +143,30 @@ impl Settings {
             webhook_reach: WebhookReach::PublicOnly,
             trusted_proxies: TrustedProxies::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reachable_server_needs_an_https_public_url_and_no_demo() {
+        let mut settings = Settings::for_database("sqlite::memory:");
+        for loopback in ["127.0.0.1:8080", "localhost:0", "[::1]:8080"] {
+            settings.addr = loopback.into();
+            settings.seed_demo = true;
+            assert!(settings.check_exposure().is_ok(), "{loopback}");
+        }
+        settings.addr = "0.0.0.0:8080".into();
+        let refused = settings.check_exposure().unwrap_err();
+        assert!(refused.contains("CAREBOX_PUBLIC_URL") && refused.contains("CAREBOX_SEED_DEMO"), "{refused}");
+        settings.seed_demo = false;
+        settings.public_url = Some("http://help.example.com".into());
+        assert!(settings.check_exposure().is_err(), "links would be http");
+        settings.public_url = Some("https://help.example.com".into());
+        assert!(settings.check_exposure().is_ok());
+        settings.webhook_reach = WebhookReach::AlsoLoopback;
+        assert!(settings.check_exposure().unwrap_err().contains("CAREBOX_WEBHOOKS_TO_LOOPBACK"));
     }
 }
