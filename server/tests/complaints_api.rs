@@ -335,6 +335,18 @@ async fn filing_is_limited_and_switched_off_features_are_refused(engine: Engine)
     let token = lookup.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     assert_eq!(file(&app, SHOP_KEY, &token, Some("send-farm-0005"), &complaint("quality")).await.status(), 201, "an hour later");
 
+    // A rating e-mail sent before the switch below.
+    let made = app
+        .client
+        .post(app.url("/v1/merchant/csat/links"))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"subject": "order:NW-1042"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    let link = made.json::<Value>().await.unwrap()["links"][4]["url"].as_str().unwrap().to_owned();
+
     // The shop switches complaints, CSAT and loyalty off: the API refuses them too.
     app.store.update_settings("m_one", |settings| settings.features = vec![carebox_contract::Feature::OrderStatus]).await.unwrap();
     // (Written through another pool, as another process would: the server sees it once its copy expires.)
@@ -346,6 +358,19 @@ async fn filing_is_limited_and_switched_off_features_are_refused(engine: Engine)
     assert_eq!(error_of(rate.await.unwrap()).await.0, 403);
     let points = app.client.get(app.url(&format!("/v1/shopper/loyalty?key={SHOP_KEY}"))).bearer_auth(&token).send().await.unwrap();
     assert_eq!(error_of(points).await.0, 403);
+    let links = app
+        .client
+        .post(app.url("/v1/merchant/csat/links"))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"subject": "order:NW-1042"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(links).await.0, 403, "no rating links for a shop without CSAT");
+    let t = link.split("&t=").nth(1).unwrap();
+    let sent = app.client.post(app.url("/csat/r")).form(&[("key", SHOP_KEY), ("t", t)]).send().await.unwrap();
+    assert_eq!(sent.status(), 403);
+    assert!(sent.text().await.unwrap().contains("no longer collects ratings"), "the e-mail's link says why, politely");
 }
 
 on_both_engines!(

@@ -241,6 +241,7 @@ pub async fn put_settings(
         (status = 201, body = CsatLinks),
         (status = 404, description = "No such complaint or order", body = ErrorBody),
         (status = 409, description = "`not_allowed`: the shop has no shopper-token secret to sign with", body = ErrorBody),
+        (status = 403, description = "`not_allowed`: the shop has switched CSAT off", body = ErrorBody),
         (status = 422, description = "`service`, or `valid_days` out of range", body = ErrorBody),
     )
 )]
@@ -250,6 +251,7 @@ pub async fn make_links(
     headers: HeaderMap,
     ApiJson(request): ApiJson<CsatLinksRequest>,
 ) -> Result<(StatusCode, Json<CsatLinks>), ApiError> {
+    merchant.require(Feature::Csat)?;
     let days = request.valid_days.unwrap_or(30);
     if !(1..=60).contains(&days) {
         return Err(ApiError::Unprocessable(FieldError::invalid("valid_days", "Links work for 1 to 60 days.")));

@@ -64,7 +64,7 @@ async fn record_choice(State(state): State<AppState>, headers: HeaderMap, form: 
         return refused_page(LinkRefused::Invalid, locale);
     };
     if merchant.require(carebox_contract::Feature::Csat).is_err() {
-        return page(StatusCode::FORBIDDEN, locale, &merchant.name, text(locale).failed, None);
+        return page(StatusCode::FORBIDDEN, locale, &merchant.name, text(locale).switched_off, None);
     }
     if rated.check_ratable().is_err() {
         return page(StatusCode::CONFLICT, locale, &merchant.name, text(locale).not_yet, None);
@@ -309,6 +309,8 @@ struct PageText {
     expired: &'static str,
     invalid: &'static str,
     failed: &'static str,
+    /// The shop no longer takes ratings (it switched CSAT off after sending the e-mail).
+    switched_off: &'static str,
 }
 
 impl PageText {
@@ -341,6 +343,7 @@ static EN: PageText = PageText {
     expired: "This rating link has expired. You can still tell us how we did from the help button on the shop's website.",
     invalid: "This rating link is not valid. Please open it exactly as it arrived in your e-mail.",
     failed: "We could not save this just now. Please try again in a minute.",
+    switched_off: "This shop no longer collects ratings. Thank you all the same.",
 };
 
 static RU: PageText = PageText {
@@ -359,6 +362,7 @@ static RU: PageText = PageText {
     expired: "Срок действия ссылки истёк. Оценить нас можно через кнопку помощи на сайте магазина.",
     invalid: "Ссылка недействительна. Откройте её точно в том виде, в каком она пришла в письме.",
     failed: "Сейчас не удалось сохранить. Попробуйте ещё раз через минуту.",
+    switched_off: "Этот магазин больше не собирает оценки. Всё равно спасибо.",
 };
 
 static AR: PageText = PageText {
@@ -377,6 +381,7 @@ static AR: PageText = PageText {
     expired: "انتهت صلاحية رابط التقييم. يمكنك تقييمنا من زر المساعدة على موقع المتجر.",
     invalid: "رابط التقييم غير صالح. يُرجى فتحه كما وصل في رسالتك تمامًا.",
     failed: "تعذّر الحفظ الآن. يُرجى المحاولة بعد دقيقة.",
+    switched_off: "لم يعد هذا المتجر يجمع التقييمات. شكرًا لك على أي حال.",
 };
 
 #[cfg(test)]
