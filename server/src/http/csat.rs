@@ -251,7 +251,6 @@ pub async fn make_links(
     headers: HeaderMap,
     ApiJson(request): ApiJson<CsatLinksRequest>,
 ) -> Result<(StatusCode, Json<CsatLinks>), ApiError> {
-    merchant.require(Feature::Csat)?;
     let days = request.valid_days.unwrap_or(30);
     if !(1..=60).contains(&days) {
         return Err(ApiError::Unprocessable(FieldError::invalid("valid_days", "Links work for 1 to 60 days.")));
@@ -260,6 +259,7 @@ pub async fn make_links(
         return Err(ApiError::NotAllowed("set a shopper-token secret first: links are signed with it".into()));
     }
     let rated = subject_of_merchant(&state, &merchant, request.subject).await?;
+    merchant.require(Feature::Csat)?;
     let expires_at = Timestamp::from_unix_ms(state.clock.now().unix_ms() + days * 86_400_000);
     let base = public_base(&state, &headers);
     let links = CsatScore::ALL
