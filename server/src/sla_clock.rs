@@ -5,11 +5,16 @@
 
 use std::time::Duration;
 
+use carebox_contract::Timestamp;
+
 use crate::Store;
 use crate::clock::SharedClock;
 
 /// Complaints handled per pass; the rest wait for the next tick.
 const BATCH: i64 = 200;
+
+/// How long a complaint's Idempotency-Key answers retries (then it is forgotten, on this clock).
+pub const IDEMPOTENCY_KEY_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
 pub async fn run(store: Store, clock: SharedClock, every: Duration) {
     let mut ticker = tokio::time::interval(every);
@@ -23,6 +28,10 @@ pub async fn run(store: Store, clock: SharedClock, every: Duration) {
                 }
             }
             Err(error) => tracing::error!(%error, "SLA clock pass failed; retrying next tick"),
+        }
+        let before = Timestamp::from_unix_ms(clock.now().unix_ms() - IDEMPOTENCY_KEY_LIFETIME.as_millis() as i64);
+        if let Err(error) = store.forget_idempotency_keys_before(before).await {
+            tracing::error!(%error, "forgetting old idempotency keys failed; retrying next tick");
         }
     }
 }

@@ -373,7 +373,31 @@ async fn filing_is_limited_and_switched_off_features_are_refused(engine: Engine)
     assert!(sent.text().await.unwrap().contains("no longer collects ratings"), "the e-mail's link says why, politely");
 }
 
+/// An Idempotency-Key answers its retries for a week, then the server's clock forgets it.
+async fn idempotency_keys_are_forgotten_after_a_week(engine: Engine) {
+    let app = TestApp::spawn_configured(engine, |settings| settings.sla_tick = std::time::Duration::from_millis(50)).await;
+    let token = order_token(&app).await;
+    assert_eq!(file(&app, SHOP_KEY, &token, Some("send-week-0001"), &complaint("quality")).await.status(), 201);
+    let other = complaint("damaged");
+    let reused = file(&app, SHOP_KEY, &token, Some("send-week-0001"), &other).await;
+    assert_eq!(error_of(reused).await.1, "idempotency_key_reused", "within the week the key is taken");
+
+    app.clock.advance(std::time::Duration::from_secs(7 * 24 * 3600 + 60));
+    let lookup = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await;
+    let token = lookup.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let mut status = 0;
+    for _ in 0..100 {
+        status = file(&app, SHOP_KEY, &token, Some("send-week-0001"), &other).await.status().as_u16();
+        if status == 201 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 201, "a week on, the clock forgot the key: it files anew");
+}
+
 on_both_engines!(
+    idempotency_keys_are_forgotten_after_a_week,
     filing_is_limited_and_switched_off_features_are_refused,
     shoppers_list_their_complaints_by_order_and_after_identify,
     broken_promises_and_compensation_are_credited_up_to_the_cap,

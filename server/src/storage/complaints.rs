@@ -159,6 +159,13 @@ impl Store {
         Ok(created)
     }
 
+    /// Forgets Idempotency-Keys used before `before`: a retry comes within minutes (the
+    /// widget's outbox gives up long before), and kept forever they would only grow.
+    pub async fn forget_idempotency_keys_before(&self, before: Timestamp) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at_ms < $1").bind(before.unix_ms()).execute(self.pool()).await?;
+        Ok(done.rows_affected())
+    }
+
     /// Whether this Idempotency-Key was already used for this merchant (a retry, not a new
     /// complaint: the limits let it through to its answer).
     pub async fn idempotency_key_used(&self, merchant_id: &str, key: &str) -> Result<bool, sqlx::Error> {
