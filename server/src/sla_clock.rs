@@ -33,5 +33,8 @@ pub async fn run(store: Store, clock: SharedClock, every: Duration) {
         if let Err(error) = store.forget_idempotency_keys_before(before).await {
             tracing::error!(%error, "forgetting old idempotency keys failed; retrying next tick");
         }
+        if let Err(error) = store.forget_closed_attempt_windows(clock.now()).await {
+            tracing::error!(%error, "forgetting closed rate-limit windows failed; retrying next tick");
+        }
     }
 }

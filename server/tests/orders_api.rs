@@ -254,6 +254,59 @@ async fn rate_limits_are_hit_and_recover(engine: Engine) {
     assert_eq!(recovered.status(), 200, "limits recover after the window");
 }
 
+/// Two processes on one PostgreSQL database share their counters: a guesser whose requests
+/// a load balancer spreads over both still gets the limit once, not once per process.
+#[tokio::test]
+async fn limits_hold_in_total_across_processes_on_postgres() {
+    let limits = Limits {
+        lookup_per_client: Limit { max: 6, window: Duration::from_secs(60) },
+        lookup_per_order: Limit { max: 4, window: Duration::from_secs(60) },
+        ..Limits::default()
+    };
+    let configure = |settings: &mut carebox_server::Settings| {
+        settings.limits = limits;
+        settings.sla_tick = Duration::from_millis(200);
+    };
+    let app = TestApp::spawn_configured(Engine::Postgres, configure).await;
+    let (second, _stop_second) = app.another_process(configure).await;
+    import_anna_order(&app).await;
+    let lookup_at = |base: &str, body: Value| {
+        let url = format!("{base}/v1/orders/lookup?key={SHOP_KEY}");
+        let client = app.client.clone();
+        async move { client.post(url).json(&body).send().await.unwrap() }
+    };
+    let guess = json!({"order_number": "NW-1042", "email": "guess@example.com"});
+    for base in [&app.base, &second, &app.base, &second] {
+        assert_eq!(lookup_at(base, guess.clone()).await.status(), 404, "four guesses at the order, two per process");
+    }
+    for base in [&app.base, &second] {
+        let refused = lookup_at(base, guess.clone()).await;
+        let (status, code, _) = error_of(refused).await;
+        assert_eq!((status, code.as_str()), (429, "rate_limited"), "the order's limit is spent in total, at {base}");
+    }
+    for (base, number) in [(&second, "NW-1"), (&app.base, "NW-2")] {
+        assert_eq!(lookup_at(base, json!({"order_number": number, "email": "a@b.co"})).await.status(), 404);
+    }
+    let per_client = lookup_at(&second, json!({"order_number": "NW-3", "email": "a@b.co"})).await;
+    assert_eq!(error_of(per_client).await.0, 429, "six failures in total spend the client's limit");
+
+    app.clock.advance(Duration::from_secs(61));
+    let owner = json!({"order_number": "NW-1042", "email": "anna@example.com"});
+    assert_eq!(lookup_at(&second, owner).await.status(), 200, "both recover after the window");
+    // The SLA clock deletes the closed windows.
+    let database = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    let mut windows = i64::MAX;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM rate_limit_windows").fetch_one(&database).await.unwrap();
+        windows = sqlx::Row::try_get(&row, "n").unwrap();
+        if windows == 0 {
+            break;
+        }
+    }
+    assert_eq!(windows, 0, "closed windows are forgotten");
+}
+
 /// A lookup from a shopper behind the shop's load balancer (`X-Forwarded-For`, which only a
 /// trusted proxy's is believed).
 async fn lookup_from(app: &TestApp, client: &str, email: &str) -> u16 {

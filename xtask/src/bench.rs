@@ -54,7 +54,9 @@ fn server_figures(root: &std::path::Path, server: &RunningServer) -> Result {
     println!("\n=== order lookup latency under load ===");
     server_bench(root, "order_lookup", &server.url)?;
     println!("\n=== complaints accepted per second ===");
-    server_bench(root, "complaint_filing", &server.url)
+    server_bench(root, "complaint_filing", &server.url)?;
+    println!("\n=== rate limiter memory under a spray of distinct keys ===");
+    server_bench(root, "limiter_memory", &server.url)
 }
 
 fn server_bench(root: &std::path::Path, name: &str, url: &str) -> Result {

@@ -74,16 +74,11 @@ pub async fn file_complaint(
     let limits = &state.limits;
     let per_order = format!("complaints:{}:{}", merchant.id, order.id);
     let per_client = format!("complaints:{}:{client}", merchant.id);
-    let limited = |retry_after| ApiError::RateLimited { retry_after };
-    let over = state.limiter.check(&per_order, limits.complaints_per_shopper, now).and(state.limiter.check(
-        &per_client,
-        limits.complaints_per_client,
-        now,
-    ));
-    if let Err(retry_after) = over
+    let counters = [(per_order.as_str(), limits.complaints_per_shopper), (per_client.as_str(), limits.complaints_per_client)];
+    if let Some(retry_after) = state.limiter.retry_after(&counters, now).await?
         && !state.store.idempotency_key_used(&merchant.id, key.as_str()).await?
     {
-        return Err(limited(retry_after));
+        return Err(ApiError::RateLimited { retry_after });
     }
     let description = ComplaintDescription::parse(&request.description).map_err(ApiError::Unprocessable)?;
     let mut items = request.items.clone();
@@ -132,8 +127,7 @@ pub async fn file_complaint(
     match filed {
         Filed::Created(complaint) => {
             tracing::info!(ticket = %complaint.ticket, level = complaint.level.as_str(), "complaint filed");
-            let _ = state.limiter.hit(&per_order, limits.complaints_per_shopper, now);
-            let _ = state.limiter.hit(&per_client, limits.complaints_per_client, now);
+            state.limiter.count(&counters, now).await?;
             Ok((StatusCode::CREATED, Json(complaint.view(now))))
         }
         Filed::Replayed(view) => Ok((StatusCode::CREATED, Json(view))),

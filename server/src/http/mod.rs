@@ -72,6 +72,17 @@ pub struct Limits {
     pub complaints_per_client: Limit,
 }
 
+impl Limits {
+    /// How long the in-process limiter must remember a key.
+    pub fn longest_window(&self) -> Duration {
+        [self.lookup_per_client, self.lookup_per_order, self.complaints_per_shopper, self.complaints_per_client]
+            .iter()
+            .map(|limit| limit.window)
+            .max()
+            .unwrap_or(Duration::from_secs(1))
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
@@ -87,9 +98,9 @@ impl AppState {
     pub async fn new(store: Store, clock: SharedClock, limits: Limits) -> Result<Self, sqlx::Error> {
         let order_token_key = store.order_token_key().await?.into();
         Ok(Self {
+            limiter: Arc::new(RateLimiter::for_store(&store, &limits)),
             store,
             clock,
-            limiter: Arc::default(),
             limits,
             order_token_key,
             public_url: None,

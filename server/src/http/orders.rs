@@ -47,11 +47,15 @@ pub async fn lookup_order(
     // wrong guesses throttle the stranger, never the order's owner.
     let client_failures = format!("client:{}:{client}", merchant.id);
     let limited = |retry_after| ApiError::RateLimited { retry_after };
-    state.limiter.check(&client_failures, limits.lookup_per_client, now).map_err(limited)?;
+    if let Some(wait) = state.limiter.retry_after(&[(&client_failures, limits.lookup_per_client)], now).await? {
+        return Err(limited(wait));
+    }
     let lookup = OrderLookup::parse(&request, merchant.settings.lookup_by)
         .map_err(|errors| ApiError::Unprocessable(errors.into_iter().next().expect("parse fails with an error")))?;
     let order_failures = format!("order:{}:{}:{client}", merchant.id, lookup.number);
-    state.limiter.check(&order_failures, limits.lookup_per_order, now).map_err(limited)?;
+    if let Some(wait) = state.limiter.retry_after(&[(&order_failures, limits.lookup_per_order)], now).await? {
+        return Err(limited(wait));
+    }
 
     let candidate = state.store.lookup_candidate(&merchant.id, &lookup.number).await?;
     // Compare even when the number is unknown, so both mistakes take the same path.
@@ -63,8 +67,7 @@ pub async fn lookup_order(
     let Some(candidate) = candidate.filter(|_| proof_matches) else {
         tracing::info!("order lookup did not match");
         // Counted now; the next attempt past a limit is refused by the checks above.
-        let _ = state.limiter.hit(&client_failures, limits.lookup_per_client, now);
-        let _ = state.limiter.hit(&order_failures, limits.lookup_per_order, now);
+        state.limiter.count(&[(&client_failures, limits.lookup_per_client), (&order_failures, limits.lookup_per_order)], now).await?;
         return Err(ApiError::OrderNotFound);
     };
 

@@ -1,11 +1,13 @@
-//! Fixed-window attempt counters, per process. Good enough to stop guessing order numbers
-//! and e-mail addresses; with N server processes the effective limit is at most N times it.
+//! Fixed-window attempt counters: enough to stop guessing order numbers and e-mail
+//! addresses and to stop farming complaints. Bounded in memory, and shared by all processes
+//! where several serve one database.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use carebox_contract::Timestamp;
+
+use super::Limits;
+use crate::storage::{Engine, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
@@ -26,44 +28,98 @@ impl Limit {
     }
 }
 
-#[derive(Default)]
-pub struct RateLimiter {
-    windows: Mutex<HashMap<String, (i64, u32)>>,
+/// Where attempts are counted.
+pub enum RateLimiter {
+    /// One process (SQLite deployments): a bounded cache. Its TinyLFU admission keeps keys
+    /// that are hit often (an attacker's) over a spray of one-off keys, and its size never
+    /// passes the capacity, whatever the number of keys sprayed.
+    InProcess(moka::sync::Cache<String, Window>),
+    /// Several processes (PostgreSQL): windows in the shared database, so a limit holds in
+    /// total however many processes serve; the SLA clock deletes closed windows.
+    Shared(Store),
 }
 
-const PRUNE_ABOVE: usize = 50_000;
+/// A key's fixed window: `hits` attempts until `expires_at_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    expires_at_ms: i64,
+    hits: u32,
+}
+
+/// Keys tracked in one process: ~22 MB when full (the `limiter_memory` bench measures
+/// ~450 B a key), far above the clients that fail within the longest window on one machine
+/// (every key needs a failed attempt to exist).
+pub const IN_PROCESS_CAPACITY: u64 = 50_000;
 
 impl RateLimiter {
-    /// `Err(wait)` when `limit` is spent for `key` in the current window; counts nothing (a
-    /// lookup counts only its failures, with [`Self::hit`]).
-    pub fn check(&self, key: &str, limit: Limit, now: Timestamp) -> Result<(), Duration> {
-        let window_ms = i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX);
-        let now_ms = now.unix_ms();
-        let windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match windows.get(key) {
-            Some(&(start, count)) if now_ms - start < window_ms && count >= limit.max => Err(wait(start + window_ms - now_ms)),
-            _ => Ok(()),
+    /// The limiter a deployment on `store` needs: shared on PostgreSQL, in-process on SQLite.
+    pub fn for_store(store: &Store, limits: &Limits) -> Self {
+        match store.engine() {
+            Engine::Postgres => Self::Shared(store.clone()),
+            Engine::Sqlite => Self::in_process(IN_PROCESS_CAPACITY, limits.longest_window()),
         }
     }
 
-    /// Counts an attempt for `key`; `Err(wait)` once `limit` is spent in the current window.
-    pub fn hit(&self, key: &str, limit: Limit, now: Timestamp) -> Result<(), Duration> {
-        let window_ms = i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX);
-        let now_ms = now.unix_ms();
-        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > PRUNE_ABOVE {
-            windows.retain(|_, (start, _)| now_ms - *start < window_ms);
+    /// A bounded in-process limiter; a key untouched for `longest_window` is dropped.
+    pub fn in_process(capacity: u64, longest_window: Duration) -> Self {
+        Self::InProcess(moka::sync::Cache::builder().max_capacity(capacity).time_to_live(longest_window).build())
+    }
+
+    /// `Some(wait)` when any of `counters` is spent in its current window; counts nothing (a
+    /// lookup counts only its failures, with [`Self::count`]).
+    pub async fn retry_after(&self, counters: &[(&str, Limit)], now: Timestamp) -> Result<Option<Duration>, sqlx::Error> {
+        let mut longest_wait = None;
+        for &(key, limit) in counters {
+            let window = match self {
+                Self::InProcess(cache) => cache.get(key),
+                Self::Shared(store) => store
+                    .attempt_window(key)
+                    .await?
+                    .map(|w| Window { expires_at_ms: w.expires_at_ms, hits: u32::try_from(w.hits).unwrap_or(u32::MAX) }),
+            };
+            if let Some(window) = window.filter(|w| w.expires_at_ms > now.unix_ms() && w.hits >= limit.max) {
+                let wait = wait(window.expires_at_ms - now.unix_ms());
+                longest_wait = longest_wait.max(Some(wait));
+            }
         }
-        let entry = windows.entry(key.to_owned()).or_insert((now_ms, 0));
-        if now_ms - entry.0 >= window_ms {
-            *entry = (now_ms, 0);
+        Ok(longest_wait)
+    }
+
+    /// Counts one attempt against each of `counters`.
+    pub async fn count(&self, counters: &[(&str, Limit)], now: Timestamp) -> Result<(), sqlx::Error> {
+        for &(key, limit) in counters {
+            match self {
+                Self::InProcess(cache) => {
+                    let now_ms = now.unix_ms();
+                    let fresh = Window { expires_at_ms: now_ms.saturating_add(millis(limit.window)), hits: 1 };
+                    // Atomic per key: concurrent attempts on one key are all counted.
+                    cache.entry_by_ref(key).and_compute_with(|current| {
+                        moka::ops::compute::Op::Put(match current.map(|entry| entry.into_value()) {
+                            Some(open) if open.expires_at_ms > now_ms => Window { hits: open.hits.saturating_add(1), ..open },
+                            _ => fresh,
+                        })
+                    });
+                }
+                Self::Shared(store) => store.count_attempt(key, limit.window, now).await?,
+            }
         }
-        if entry.1 >= limit.max {
-            return Err(wait(entry.0 + window_ms - now_ms));
-        }
-        entry.1 += 1;
         Ok(())
     }
+
+    /// How many keys the in-process cache holds after its pending upkeep (`None` when shared).
+    pub fn tracked_keys(&self) -> Option<u64> {
+        match self {
+            Self::InProcess(cache) => {
+                cache.run_pending_tasks();
+                Some(cache.entry_count())
+            }
+            Self::Shared(_) => None,
+        }
+    }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// `Retry-After`: whole seconds, at least one.
@@ -75,29 +131,61 @@ fn wait(ms: i64) -> Duration {
 mod tests {
     use super::*;
 
-    #[test]
-    fn allows_up_to_the_limit_then_refuses_until_the_window_passes() {
-        let limiter = RateLimiter::default();
-        let limit = Limit { max: 2, window: Duration::from_secs(60) };
-        let t0 = Timestamp::from_unix_ms(1_000_000);
-        assert!(limiter.hit("ip", limit, t0).is_ok());
-        assert!(limiter.hit("ip", limit, t0).is_ok());
-        let wait = limiter.hit("ip", limit, Timestamp::from_unix_ms(1_000_000 + 20_000)).unwrap_err();
-        assert_eq!(wait, Duration::from_secs(40));
-        assert!(limiter.hit("other", limit, t0).is_ok(), "keys are counted apart");
-        assert!(limiter.hit("ip", limit, Timestamp::from_unix_ms(1_000_000 + 60_000)).is_ok(), "recovered");
+    const T0: i64 = 1_000_000;
+
+    fn at(ms: i64) -> Timestamp {
+        Timestamp::from_unix_ms(T0 + ms)
     }
 
-    #[test]
-    fn check_counts_nothing() {
-        let limiter = RateLimiter::default();
-        let limit = Limit { max: 1, window: Duration::from_secs(60) };
-        let t0 = Timestamp::from_unix_ms(1_000_000);
+    fn in_process() -> RateLimiter {
+        RateLimiter::in_process(1_000, Duration::from_secs(3600))
+    }
+
+    #[tokio::test]
+    async fn refuses_once_spent_then_recovers_when_the_window_passes() {
+        let limiter = in_process();
+        let limit = Limit { max: 2, window: Duration::from_secs(60) };
+        limiter.count(&[("ip", limit)], at(0)).await.unwrap();
+        assert_eq!(limiter.retry_after(&[("ip", limit)], at(0)).await.unwrap(), None, "one of two spent");
+        limiter.count(&[("ip", limit)], at(0)).await.unwrap();
+        assert_eq!(limiter.retry_after(&[("ip", limit)], at(20_000)).await.unwrap(), Some(Duration::from_secs(40)));
+        assert_eq!(limiter.retry_after(&[("other", limit)], at(0)).await.unwrap(), None, "keys are counted apart");
+        assert_eq!(limiter.retry_after(&[("ip", limit)], at(60_000)).await.unwrap(), None, "recovered");
+        limiter.count(&[("ip", limit)], at(60_000)).await.unwrap();
+        assert_eq!(limiter.retry_after(&[("ip", limit)], at(60_000)).await.unwrap(), None, "a new window counts from one");
+    }
+
+    #[tokio::test]
+    async fn checking_counts_nothing_and_names_the_longest_wait() {
+        let limiter = in_process();
+        let short = Limit { max: 1, window: Duration::from_secs(10) };
+        let long = Limit { max: 1, window: Duration::from_secs(90) };
         for _ in 0..5 {
-            assert!(limiter.check("ip", limit, t0).is_ok());
+            assert_eq!(limiter.retry_after(&[("a", short), ("b", long)], at(0)).await.unwrap(), None);
         }
-        assert!(limiter.hit("ip", limit, t0).is_ok());
-        assert!(limiter.check("ip", limit, t0).is_err(), "spent by the one counted attempt");
+        limiter.count(&[("a", short), ("b", long)], at(0)).await.unwrap();
+        assert_eq!(limiter.retry_after(&[("a", short), ("b", long)], at(0)).await.unwrap(), Some(Duration::from_secs(90)));
+    }
+
+    #[tokio::test]
+    async fn concurrent_attempts_on_one_key_are_all_counted() {
+        let limiter = std::sync::Arc::new(in_process());
+        let limit = Limit { max: 400, window: Duration::from_secs(60) };
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let limiter = limiter.clone();
+                std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+                    for _ in 0..100 {
+                        runtime.block_on(limiter.count(&[("hot", limit)], at(0))).unwrap();
+                    }
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        assert!(limiter.retry_after(&[("hot", limit)], at(0)).await.unwrap().is_some(), "all 400 counted");
+        let one_more = Limit { max: 401, ..limit };
+        assert_eq!(limiter.retry_after(&[("hot", one_more)], at(0)).await.unwrap(), None, "and not more");
     }
 
     #[test]

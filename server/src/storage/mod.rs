@@ -7,6 +7,7 @@ mod csat;
 mod loyalty;
 mod merchants;
 mod orders;
+mod rate_limits;
 mod webhooks;
 
 pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
@@ -32,6 +33,7 @@ pub enum Engine {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    engine: Engine,
     merchants: std::sync::Arc<merchants::MerchantCache>,
 }
 
@@ -80,11 +82,15 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, merchants: Default::default() })
+        Ok(Self { pool, engine, merchants: Default::default() })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// The deployment-wide key for order tokens: made once by whichever process starts

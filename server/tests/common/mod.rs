@@ -152,6 +152,34 @@ impl TestApp {
         }
     }
 
+    /// Another server process on this test's database and clock, configured like the first
+    /// by `configure`; it stops when the returned sender is dropped.
+    pub async fn another_process(&self, configure: impl FnOnce(&mut Settings)) -> (String, oneshot::Sender<()>) {
+        let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
+        let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+        let mut settings = Settings::for_database(&self.database_url);
+        settings.webhook_reach = carebox_server::domain::webhook_target::WebhookReach::AlsoLoopback;
+        configure(&mut settings);
+        let clock = Arc::new(self.clock.clone());
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = shutdown_rx.await;
+            };
+            carebox_server::run(
+                settings,
+                clock,
+                move |bound| {
+                    let _ = bound_tx.send(bound.api);
+                },
+                shutdown,
+            )
+            .await
+            .expect("second server runs");
+        });
+        let addr = bound_rx.await.expect("second server bound");
+        (format!("http://{addr}"), shutdown_tx)
+    }
+
     pub fn clock_now(&self) -> carebox_contract::Timestamp {
         carebox_server::clock::Clock::now(&self.clock)
     }
