@@ -22,6 +22,13 @@ pub struct WebhookEndpoint {
     pub url: String,
     pub secret: String,
     pub created_at: Timestamp,
+    /// Failed attempts in a row (0 after any success).
+    #[serde(default)]
+    pub consecutive_failures: u32,
+    /// Set while the endpoint's circuit is open: after 5 failures in a row nothing is sent to
+    /// it until then (1 min, doubling up to 1 h); then one delivery tries it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_until: Option<Timestamp>,
 }
 
 /// One delivery in the log.

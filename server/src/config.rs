@@ -30,8 +30,12 @@ pub struct Settings {
     /// `CAREBOX_PUBLIC_URL`, e.g. `https://help.example.com`: the base of e-mail links the
     /// server makes; default the host each request came to.
     pub public_url: Option<String>,
-    /// How often due webhook deliveries are sent (2 s).
+    /// How often due webhook deliveries are looked for when none is in flight (2 s).
     pub webhook_tick: std::time::Duration,
+    /// `CAREBOX_WEBHOOK_TIMEOUT_SECS` (default 10, at most 60): the most one delivery may take.
+    pub webhook_timeout: std::time::Duration,
+    /// `CAREBOX_WEBHOOK_CONCURRENCY` (default 8, at most 256): deliveries in flight per process.
+    pub webhook_concurrency: usize,
     /// `CAREBOX_WEBHOOKS_TO_LOOPBACK=1`: webhooks may also go to this machine, over http too
     /// (development and tests); default: public https addresses only.
     pub webhook_reach: WebhookReach,
@@ -80,12 +84,23 @@ impl Settings {
             Some("1") | Some("true") => WebhookReach::AlsoLoopback,
             Some(other) => return Err(format!("CAREBOX_WEBHOOKS_TO_LOOPBACK must be 1 or 0, not {other:?}")),
         };
+        let whole = |name: &str, default: u64, max: u64| match var(name) {
+            None => Ok(default),
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(format!("{name} must be a whole number from 1 to {max}, not {raw:?}")),
+            },
+        };
+        let webhook_timeout = std::time::Duration::from_secs(whole("CAREBOX_WEBHOOK_TIMEOUT_SECS", 10, 60)?);
+        let webhook_concurrency = whole("CAREBOX_WEBHOOK_CONCURRENCY", 8, 256)? as usize;
         let trusted_proxies = TrustedProxies::parse(&var("CAREBOX_TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|e| format!("CAREBOX_TRUSTED_PROXIES: {e}"))?;
         let settings = Self {
             trusted_proxies,
             webhook_reach,
             webhook_tick: std::time::Duration::from_secs(2),
+            webhook_timeout,
+            webhook_concurrency,
             sla_tick,
             limits,
             addr: var("CAREBOX_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -140,6 +155,8 @@ impl Settings {
             limits: Limits::default(),
             sla_tick: std::time::Duration::from_secs(30),
             webhook_tick: std::time::Duration::from_secs(2),
+            webhook_timeout: std::time::Duration::from_secs(10),
+            webhook_concurrency: 8,
             webhook_reach: WebhookReach::PublicOnly,
             trusted_proxies: TrustedProxies::default(),
         }

@@ -53,7 +53,13 @@ pub async fn run(
         demo::seed(&store, &origins, clock.now()).await?;
     }
     let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick));
-    let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), settings.webhook_tick, settings.webhook_reach));
+    let sender = webhook_sender::SenderSettings {
+        every: settings.webhook_tick,
+        reach: settings.webhook_reach,
+        timeout: settings.webhook_timeout,
+        concurrency: settings.webhook_concurrency,
+    };
+    let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), sender));
     let mut state = http::AppState::new(store, clock.clone(), settings.limits).await?;
     state.public_url = settings.public_url.as_deref().map(Into::into);
     state.webhook_reach = settings.webhook_reach;

@@ -1,7 +1,15 @@
-//! Sends webhook deliveries from the outbox: signed, with a 10 s timeout, retried with
-//! backoff. Runs in every server process; each delivery is claimed by one process at a time.
+//! Sends webhook deliveries from the outbox: signed, retried with backoff. Runs in every
+//! server process. No delivery is sent twice at once: each is claimed by one process, under a
+//! lease six times the longest a send may take (a send is cut off at its timeout), and a
+//! delivery is claimed only when a slot is free to send it at once. At most `concurrency`
+//! sends are in flight per process and one per endpoint, so a slow endpoint holds one slot
+//! while every other merchant's deliveries go on; an endpoint failing again and again is
+//! paused (its circuit opens, see `domain::webhook::circuit_pause`).
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
+
+use tokio::task::JoinSet;
 
 use crate::Store;
 use crate::clock::SharedClock;
@@ -9,39 +17,80 @@ use crate::domain::webhook;
 use crate::domain::webhook_target::{self, WebhookReach, WebhookUrl};
 use crate::storage::DueDelivery;
 
-const BATCH: i64 = 50;
-/// Longer than a send can take, so a crashed process's claim expires and another retries.
-const LEASE: Duration = Duration::from_secs(60);
-const TIMEOUT: Duration = Duration::from_secs(10);
+/// How the sender runs (`Settings`' `webhook_*`).
+#[derive(Debug, Clone, Copy)]
+pub struct SenderSettings {
+    /// How often to look for due deliveries when nothing is in flight.
+    pub every: Duration,
+    pub reach: WebhookReach,
+    /// The most one send may take, connecting included.
+    pub timeout: Duration,
+    /// Sends in flight at once in this process.
+    pub concurrency: usize,
+}
 
-pub async fn run(store: Store, clock: SharedClock, every: Duration, reach: WebhookReach) {
-    let client = match webhook_target::client(reach, TIMEOUT) {
+impl SenderSettings {
+    /// A claim outlives its send (cut at `timeout`) and the recording after it many times over.
+    pub fn lease(&self) -> Duration {
+        self.timeout * 6
+    }
+}
+
+pub async fn run(store: Store, clock: SharedClock, settings: SenderSettings) {
+    let client = match webhook_target::client(settings.reach, settings.timeout) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(%error, "webhooks disabled: no HTTP client");
             return;
         }
     };
-    let mut ticker = tokio::time::interval(every);
+    let mut ticker = tokio::time::interval(settings.every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sending = JoinSet::new();
+    // Endpoint of each send in flight, by task: a finished (or failed) task frees its endpoint.
+    let mut endpoint_of = HashMap::new();
     loop {
-        ticker.tick().await;
-        let due = match store.claim_due_deliveries(clock.now(), LEASE, BATCH).await {
-            Ok(due) => due,
-            Err(error) => {
-                tracing::error!(%error, "webhook pass failed; retrying next tick");
-                continue;
+        let busy: HashSet<String> = endpoint_of.values().cloned().collect();
+        let free = settings.concurrency.saturating_sub(sending.len());
+        match store.claim_due_deliveries(clock.now(), settings.lease(), free, &busy).await {
+            Ok(due) => {
+                for delivery in due {
+                    let endpoint = delivery.endpoint_id.clone();
+                    let task = sending.spawn(deliver(store.clone(), clock.clone(), client.clone(), settings, delivery));
+                    endpoint_of.insert(task.id(), endpoint);
+                }
             }
-        };
-        for delivery in due {
-            let (status, error) = match allowed(&delivery.url, reach) {
-                Ok(()) => send(&client, &delivery, clock.now().unix_ms() / 1000).await,
-                Err(refused) => (None, Some(refused)),
-            };
-            if let Err(e) = store.record_delivery(&delivery, status, error.as_deref(), clock.now()).await {
-                tracing::error!(error = %e, delivery = %delivery.id, "could not record a webhook attempt");
+            Err(error) => tracing::error!(%error, "webhook pass failed; retrying next tick"),
+        }
+        // Look again when a send finishes (its slot is free) or at the next tick.
+        tokio::select! {
+            _ = ticker.tick() => {}
+            Some(finished) = sending.join_next_with_id() => {
+                let id = match finished {
+                    Ok((id, ())) => id,
+                    Err(error) => {
+                        tracing::error!(%error, "a webhook send failed to finish");
+                        error.id()
+                    }
+                };
+                endpoint_of.remove(&id);
             }
         }
+    }
+}
+
+async fn deliver(store: Store, clock: SharedClock, client: reqwest::Client, settings: SenderSettings, delivery: DueDelivery) {
+    let (status, error) = match allowed(&delivery.url, settings.reach) {
+        // The client's own timeout covers the request; this one also covers name resolution.
+        Ok(()) => tokio::time::timeout(settings.timeout, send(&client, &delivery, clock.now().unix_ms() / 1000))
+            .await
+            .unwrap_or_else(|_| (None, Some(format!("timed out after {} s", settings.timeout.as_secs_f32())))),
+        Err(refused) => (None, Some(refused)),
+    };
+    match store.record_delivery(&delivery, status, error.as_deref(), clock.now()).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(delivery = %delivery.id, "webhook claim lost before its outcome was recorded"),
+        Err(e) => tracing::error!(error = %e, delivery = %delivery.id, "could not record a webhook attempt"),
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::{
     Arc, Mutex,
-    atomic::{AtomicBool, Ordering},
+    atomic::{AtomicBool, AtomicUsize, Ordering},
 };
 use std::time::{Duration, Instant};
 
@@ -25,9 +25,15 @@ use serde_json::{Value, json};
 struct Receiver {
     received: Arc<Mutex<Vec<(HeaderMap, String)>>>,
     failing: Arc<AtomicBool>,
+    /// Every request, answered or refused.
+    requests: Arc<AtomicUsize>,
+    /// How long it takes to answer.
+    slowness: Duration,
 }
 
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    receiver.requests.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(receiver.slowness).await;
     if receiver.failing.load(Ordering::SeqCst) {
         return StatusCode::SERVICE_UNAVAILABLE;
     }
@@ -36,7 +42,11 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
 }
 
 async fn start_receiver() -> (String, Receiver) {
-    let receiver = Receiver::default();
+    start_slow_receiver(Duration::ZERO).await
+}
+
+async fn start_slow_receiver(slowness: Duration) -> (String, Receiver) {
+    let receiver = Receiver { slowness, ..Receiver::default() };
     let app = Router::new().route("/hooks", post(receive)).with_state(receiver.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hooks", listener.local_addr().unwrap());
@@ -66,14 +76,31 @@ async fn register(app: &TestApp, url: &str) -> Value {
 }
 
 async fn file_complaint(app: &TestApp, idempotency_key: &str) -> String {
-    app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await;
-    let lookup: Value = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await.json().await.unwrap();
+    file_complaint_at(app, &app.base, Shop::One, idempotency_key).await
+}
+
+#[derive(Clone, Copy)]
+enum Shop {
+    One,
+    Two,
+}
+
+/// Files a complaint with shop one (which looks orders up by e-mail) or shop two (by
+/// postcode), through the server at `base`.
+async fn file_complaint_at(app: &TestApp, base: &str, shop: Shop, idempotency_key: &str) -> String {
+    let (key, secret, proof) = match shop {
+        Shop::One => (SHOP_KEY, SHOP_SECRET, json!({"order_number": "NW-1042", "email": "anna@example.com"})),
+        Shop::Two => (OTHER_KEY, OTHER_SECRET, json!({"order_number": "NW-1042", "postcode": "SW1A 1AA"})),
+    };
+    app.put_order(secret, "NW-1042", &order_body("anna@example.com")).await;
+    let lookup: Value =
+        app.client.post(format!("{base}/v1/orders/lookup?key={key}")).json(&proof).send().await.unwrap().json().await.unwrap();
     let body = json!({"order_number": "NW-1042", "items": [], "category": "service", "description": "Nobody answered my two e-mails about this order.",
                       "desired_resolution": "just_let_you_know", "contact_preference": "widget_only"});
     let response = app
         .client
-        .post(app.url(&format!("/v1/complaints?key={SHOP_KEY}")))
-        .bearer_auth(lookup["token"].as_str().unwrap())
+        .post(format!("{base}/v1/complaints?key={key}"))
+        .bearer_auth(lookup["token"].as_str().expect("a token"))
         .header("Idempotency-Key", idempotency_key)
         .json(&body)
         .send()
@@ -160,8 +187,16 @@ async fn a_down_endpoint_never_slows_the_api_and_is_retried_with_backoff(engine:
     wait_for("the retry", || receiver.received.lock().unwrap().len() == 1).await;
     let (_, body) = receiver.received.lock().unwrap()[0].clone();
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"]["ticket"], ticket.as_str());
-    let log = deliveries().await;
-    assert_eq!((log[0]["attempts"].as_u64(), log[0]["last_status"].as_u64()), (Some(2), Some(204)));
+    // The outcome is recorded just after the receiver has answered.
+    let mut log = deliveries().await;
+    for _ in 0..100 {
+        if log[0]["last_status"] == 204 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        log = deliveries().await;
+    }
+    assert_eq!((log[0]["attempts"].as_u64(), log[0]["last_status"].as_u64()), (Some(2), Some(204)), "{log}");
 }
 
 async fn endpoint_urls_are_checked(engine: Engine) {
@@ -263,7 +298,129 @@ async fn a_shop_registers_at_most_ten_endpoints(engine: Engine) {
     assert_eq!(other.status(), 201, "the cap is per shop");
 }
 
+/// Issue 12: one sender claimed 50 deliveries with 10 s timeouts under a 60 s lease, so a
+/// slow endpoint let another process send the same events again, and held up every other
+/// merchant. Two processes here, a lease of 6 s (timeouts of 1 s) and an endpoint taking
+/// 0.7 s per delivery: its 10 take 7 s one after another, longer than the lease; each still
+/// arrives exactly once, and the other shop's deliveries arrive meanwhile.
+async fn a_slow_endpoint_gets_each_delivery_once_and_starves_no_one(engine: Engine) {
+    let configure = |settings: &mut carebox_server::Settings| {
+        settings.webhook_tick = Duration::from_millis(50);
+        settings.webhook_timeout = Duration::from_secs(1);
+        settings.webhook_concurrency = 4;
+        settings.limits.complaints_per_shopper = carebox_server::http::Limit { max: 100, window: Duration::from_secs(3600) };
+    };
+    let app = TestApp::spawn_configured(engine, configure).await;
+    app.store.update_settings("m_two", |settings| settings.features = carebox_contract::Feature::ALL.to_vec()).await.unwrap();
+    let (second, _stop_second) = app.another_process(configure).await;
+    // Leases are on the servers' clock: here it keeps real time.
+    let clock = app.clock.clone();
+    let ticking = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            clock.advance(Duration::from_millis(20));
+        }
+    });
+    let (slow_url, slow) = start_slow_receiver(Duration::from_millis(700)).await;
+    let (fast_url, fast) = start_receiver().await;
+    register(&app, &slow_url).await;
+    let other = app.client.post(app.url("/v1/merchant/webhooks")).bearer_auth(OTHER_SECRET).json(&json!({"url": fast_url}));
+    assert_eq!(other.send().await.unwrap().status(), 201);
+
+    for n in 0..10 {
+        let base = if n % 2 == 0 { &app.base } else { &second };
+        file_complaint_at(&app, base, Shop::One, &format!("slow-shop-{n:04}")).await;
+    }
+    let started = Instant::now();
+    for n in 0..3 {
+        file_complaint_at(&app, &second, Shop::Two, &format!("fast-shop-{n:04}")).await;
+    }
+    wait_for("the other shop's three deliveries", || fast.received.lock().unwrap().len() == 3).await;
+    let other_shop_waited = started.elapsed();
+    let slow_done_meanwhile = slow.received.lock().unwrap().len();
+    assert!(slow_done_meanwhile < 10, "the other shop did not wait for the slow endpoint's backlog ({slow_done_meanwhile}/10 done)");
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while slow.received.lock().unwrap().len() < 10 {
+        assert!(Instant::now() < deadline, "the slow endpoint got {} of 10", slow.received.lock().unwrap().len());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Longer than a lease: a claim that ran out would have been sent again by now.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ticking.abort();
+    let ids = |receiver: &Receiver| {
+        let mut ids: Vec<String> =
+            receiver.received.lock().unwrap().iter().map(|(h, _)| h["carebox-delivery"].to_str().unwrap().to_owned()).collect();
+        ids.sort();
+        ids
+    };
+    let (slow_ids, fast_ids) = (ids(&slow), ids(&fast));
+    let mut distinct = slow_ids.clone();
+    distinct.dedup();
+    assert_eq!((slow_ids.len(), distinct.len()), (10, 10), "each delivery once: {slow_ids:?}");
+    assert_eq!(slow.requests.load(Ordering::SeqCst), 10, "and no request beyond them");
+    assert_eq!(fast_ids.len(), 3);
+    println!(
+        "slow endpoint: 10 deliveries, 10 requests; the other shop's 3 arrived {:.2} s after filing, with {slow_done_meanwhile}/10 slow ones done",
+        other_shop_waited.as_secs_f64()
+    );
+}
+
+/// An endpoint that keeps failing is paused after five failures in a row (its other events
+/// wait, keeping their attempts), then probed by one delivery when the pause ends; a
+/// success closes the circuit and the backlog flows.
+async fn a_failing_endpoint_is_paused_then_probed(engine: Engine) {
+    let app = TestApp::spawn_configured(engine, |settings| {
+        settings.webhook_tick = Duration::from_millis(50);
+        settings.limits.complaints_per_shopper = carebox_server::http::Limit { max: 100, window: Duration::from_secs(3600) };
+    })
+    .await;
+    let (url, receiver) = start_receiver().await;
+    receiver.failing.store(true, Ordering::SeqCst);
+    register(&app, &url).await;
+    for n in 0..7 {
+        file_complaint(&app, &format!("circuit-{n:04}")).await;
+    }
+    let endpoint = || {
+        let request = app.client.get(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap()[0].clone() }
+    };
+    let mut seen = endpoint().await;
+    for _ in 0..250 {
+        if seen.get("paused_until").is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        seen = endpoint().await;
+    }
+    assert_eq!(seen["consecutive_failures"], 5, "{seen}");
+    assert_eq!(seen["paused_until"], "2026-11-25T09:31:00.000Z", "paused for a minute: {seen}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(receiver.requests.load(Ordering::SeqCst), 5, "nothing sent while the circuit is open");
+    let log: Value =
+        app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    let untried = log.as_array().unwrap().iter().filter(|d| d["attempts"] == 0).count();
+    assert_eq!(untried, 2, "two events kept every attempt: {log}");
+
+    receiver.failing.store(false, Ordering::SeqCst);
+    app.clock.advance(Duration::from_secs(61));
+    wait_for("the backlog after the probe", || receiver.received.lock().unwrap().len() == 7).await;
+    let mut seen = endpoint().await;
+    for _ in 0..100 {
+        if seen["consecutive_failures"] == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        seen = endpoint().await;
+    }
+    assert_eq!(seen["consecutive_failures"], 0, "closed again: {seen}");
+    assert!(seen.get("paused_until").is_none(), "{seen}");
+    assert_eq!(receiver.requests.load(Ordering::SeqCst), 12, "5 failures, then each of the 7 once");
+}
+
 on_both_engines!(
+    a_slow_endpoint_gets_each_delivery_once_and_starves_no_one,
+    a_failing_endpoint_is_paused_then_probed,
     webhooks_never_reach_internal_networks,
     a_shop_registers_at_most_ten_endpoints,
     deliveries_are_signed_and_verifiable,

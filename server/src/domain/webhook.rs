@@ -1,4 +1,4 @@
-//! Webhook signatures and retry timing.
+//! Webhook signatures, retry timing and the endpoint circuit breaker.
 
 use std::time::Duration;
 
@@ -26,6 +26,21 @@ pub fn retry_after(attempts: i64) -> Option<Duration> {
     Some(Duration::from_secs(30u64.saturating_mul(1 << exponent)).min(Duration::from_secs(6 * 3600)))
 }
 
+/// Failures in a row after which an endpoint's circuit opens: nothing is sent to it until
+/// the pause ends, then one delivery probes it (a success closes the circuit).
+pub const CIRCUIT_OPENS_AFTER: i64 = 5;
+
+/// How long an endpoint rests after `consecutive_failures` failures in a row: nothing below
+/// [`CIRCUIT_OPENS_AFTER`], then 1 min, 2 min, 4 min, … up to 1 h. Its deliveries keep their
+/// attempts meanwhile (a down endpoint does not burn through its events' retries).
+pub fn circuit_pause(consecutive_failures: i64) -> Option<Duration> {
+    if consecutive_failures < CIRCUIT_OPENS_AFTER {
+        return None;
+    }
+    let exponent = u32::try_from((consecutive_failures - CIRCUIT_OPENS_AFTER).clamp(0, 20)).unwrap_or(20);
+    Some(Duration::from_secs(60u64.saturating_mul(1 << exponent)).min(Duration::from_secs(3600)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +62,14 @@ mod tests {
         assert_eq!(retry_after(5), Some(Duration::from_secs(480)));
         assert_eq!(retry_after(11), Some(Duration::from_secs(6 * 3600)));
         assert_eq!(retry_after(MAX_ATTEMPTS), None);
+    }
+
+    #[test]
+    fn the_circuit_opens_after_five_failures_and_rests_longer_each_time() {
+        assert_eq!(circuit_pause(4), None);
+        assert_eq!(circuit_pause(5), Some(Duration::from_secs(60)));
+        assert_eq!(circuit_pause(6), Some(Duration::from_secs(120)));
+        assert_eq!(circuit_pause(11), Some(Duration::from_secs(3600)));
+        assert_eq!(circuit_pause(500), Some(Duration::from_secs(3600)));
     }
 }

@@ -28,7 +28,7 @@ pub async fn add_endpoint(
     ApiJson(request): ApiJson<NewWebhookEndpoint>,
 ) -> Result<(StatusCode, Json<WebhookEndpoint>), ApiError> {
     let url = WebhookUrl::parse(&request.url, state.webhook_reach).map_err(ApiError::Unprocessable)?;
-    if state.store.webhook_endpoints(&merchant.id).await?.len() >= MAX_ENDPOINTS {
+    if state.store.webhook_endpoints(&merchant.id, state.clock.now()).await?.len() >= MAX_ENDPOINTS {
         return Err(ApiError::Unprocessable(FieldError::invalid("url", "A shop may register up to 10 webhook endpoints.")));
     }
     let endpoint = state.store.add_webhook_endpoint(&merchant.id, url.as_str(), state.clock.now()).await?;
@@ -46,7 +46,7 @@ pub async fn list_endpoints(
     State(state): State<AppState>,
     MerchantApi(merchant): MerchantApi,
 ) -> Result<Json<Vec<WebhookEndpoint>>, ApiError> {
-    Ok(Json(state.store.webhook_endpoints(&merchant.id).await?))
+    Ok(Json(state.store.webhook_endpoints(&merchant.id, state.clock.now()).await?))
 }
 
 /// The 100 most recent deliveries, with attempts, last status and next try.

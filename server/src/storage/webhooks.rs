@@ -1,5 +1,6 @@
 //! Webhook endpoints and the delivery outbox.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use carebox_contract::{Timestamp, WebhookDelivery, WebhookEndpoint};
@@ -12,6 +13,9 @@ use crate::domain::webhook;
 #[derive(Debug, Clone)]
 pub struct DueDelivery {
     pub id: String,
+    pub endpoint_id: String,
+    /// This claim's; recording the outcome needs it (see [`Store::record_delivery`]).
+    pub claim_token: String,
     pub url: String,
     pub secret: String,
     pub event_type: String,
@@ -29,6 +33,8 @@ impl Store {
             url: url.to_owned(),
             secret: format!("whsec_{}", hex::encode(secret)),
             created_at: now,
+            consecutive_failures: 0,
+            paused_until: None,
         };
         sqlx::query("INSERT INTO webhook_endpoints (id, merchant_id, url, secret, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
             .bind(&endpoint.id)
@@ -41,12 +47,15 @@ impl Store {
         Ok(endpoint)
     }
 
-    pub async fn webhook_endpoints(&self, merchant_id: &str) -> Result<Vec<WebhookEndpoint>, sqlx::Error> {
-        let rows =
-            sqlx::query("SELECT id, url, secret, created_at_ms FROM webhook_endpoints WHERE merchant_id = $1 ORDER BY created_at_ms, id")
-                .bind(merchant_id)
-                .fetch_all(self.pool())
-                .await?;
+    /// The merchant's endpoints; `paused_until` only while a pause is still ahead of `now`.
+    pub async fn webhook_endpoints(&self, merchant_id: &str, now: Timestamp) -> Result<Vec<WebhookEndpoint>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, url, secret, created_at_ms, consecutive_failures, paused_until_ms \
+             FROM webhook_endpoints WHERE merchant_id = $1 ORDER BY created_at_ms, id",
+        )
+        .bind(merchant_id)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(WebhookEndpoint {
@@ -54,6 +63,10 @@ impl Store {
                     url: r.try_get("url")?,
                     secret: r.try_get("secret")?,
                     created_at: Timestamp::from_unix_ms(r.try_get("created_at_ms")?),
+                    consecutive_failures: u32::try_from(r.try_get::<i64, _>("consecutive_failures")?).unwrap_or(u32::MAX),
+                    paused_until: Some(r.try_get::<i64, _>("paused_until_ms")?)
+                        .filter(|&until| until > now.unix_ms())
+                        .map(Timestamp::from_unix_ms),
                 })
             })
             .collect()
@@ -72,28 +85,50 @@ impl Store {
         rows.iter().map(delivery_from_row).collect()
     }
 
-    /// Claims deliveries that are due: each is leased to this process by a conditional
-    /// UPDATE (only one process wins it), so several servers never send one twice at once.
-    pub async fn claim_due_deliveries(&self, now: Timestamp, lease: Duration, batch: i64) -> Result<Vec<DueDelivery>, sqlx::Error> {
+    /// Claims up to `slots` due deliveries, the oldest of each endpoint whose circuit is
+    /// closed and that is not in `skip` (endpoints this process is already sending to): one
+    /// endpoint's backlog never fills the slots other merchants need. Each claim is a
+    /// conditional UPDATE (only one process wins it) that leases the delivery until
+    /// `now + lease` under a fresh token.
+    pub async fn claim_due_deliveries(
+        &self,
+        now: Timestamp,
+        lease: Duration,
+        slots: usize,
+        skip: &HashSet<String>,
+    ) -> Result<Vec<DueDelivery>, sqlx::Error> {
+        if slots == 0 {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(
-            "SELECT d.id, d.next_attempt_at_ms, d.attempts, d.event_type, d.payload_json, e.url, e.secret \
+            "SELECT d.id, d.endpoint_id, d.next_attempt_at_ms, d.attempts, d.event_type, d.payload_json, e.url, e.secret \
              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-             WHERE d.delivered_at_ms IS NULL AND d.next_attempt_at_ms <= $1 ORDER BY d.next_attempt_at_ms LIMIT $2",
+             WHERE d.delivered_at_ms IS NULL AND d.next_attempt_at_ms <= $1 AND e.paused_until_ms <= $1 \
+               AND d.id = (SELECT first.id FROM webhook_deliveries first \
+                           WHERE first.endpoint_id = d.endpoint_id AND first.delivered_at_ms IS NULL AND first.next_attempt_at_ms <= $1 \
+                           ORDER BY first.next_attempt_at_ms, first.id LIMIT 1) \
+             ORDER BY d.next_attempt_at_ms, d.id LIMIT $2",
         )
         .bind(now.unix_ms())
-        .bind(batch)
+        .bind(i64::try_from(slots + skip.len()).unwrap_or(i64::MAX))
         .fetch_all(self.pool())
         .await?;
         let lease_until = now.unix_ms() + lease.as_millis() as i64;
         let mut claimed = Vec::new();
         for row in rows {
+            let endpoint_id: String = row.try_get("endpoint_id")?;
+            if claimed.len() == slots || skip.contains(&endpoint_id) {
+                continue;
+            }
             let id: String = row.try_get("id")?;
             let seen: i64 = row.try_get("next_attempt_at_ms")?;
+            let claim_token = uuid::Uuid::new_v4().simple().to_string();
             let won = sqlx::query(
-                "UPDATE webhook_deliveries SET next_attempt_at_ms = $1, attempts = attempts + 1 \
-                 WHERE id = $2 AND next_attempt_at_ms = $3 AND delivered_at_ms IS NULL",
+                "UPDATE webhook_deliveries SET next_attempt_at_ms = $1, attempts = attempts + 1, claim_token = $2 \
+                 WHERE id = $3 AND next_attempt_at_ms = $4 AND delivered_at_ms IS NULL",
             )
             .bind(lease_until)
+            .bind(&claim_token)
             .bind(&id)
             .bind(seen)
             .execute(self.pool())
@@ -103,6 +138,8 @@ impl Store {
             if won {
                 claimed.push(DueDelivery {
                     id,
+                    endpoint_id,
+                    claim_token,
                     url: row.try_get("url")?,
                     secret: row.try_get("secret")?,
                     event_type: row.try_get("event_type")?,
@@ -114,28 +151,61 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Records an attempt: delivered on 2xx, else scheduled again with backoff (or given up).
+    /// Records an attempt: delivered on 2xx, else scheduled again with backoff (or given up);
+    /// and the endpoint's health: a success closes its circuit, a failure counts towards
+    /// opening it. `false` (and nothing recorded) when the claim is no longer this one's.
     pub async fn record_delivery(
         &self,
         delivery: &DueDelivery,
         status: Option<u16>,
         error: Option<&str>,
         now: Timestamp,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<bool, sqlx::Error> {
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
         let next =
             if delivered { None } else { webhook::retry_after(delivery.attempts).map(|wait| now.unix_ms() + wait.as_millis() as i64) };
-        sqlx::query(
-            "UPDATE webhook_deliveries SET last_status = $1, last_error = $2, next_attempt_at_ms = $3, delivered_at_ms = $4 WHERE id = $5",
+        let mut tx = self.pool().begin().await?;
+        let recorded = sqlx::query(
+            "UPDATE webhook_deliveries SET last_status = $1, last_error = $2, next_attempt_at_ms = $3, delivered_at_ms = $4, claim_token = NULL \
+             WHERE id = $5 AND claim_token = $6",
         )
         .bind(status.map(i64::from))
         .bind(error.map(str::to_owned))
         .bind(next)
         .bind(delivered.then_some(now.unix_ms()))
         .bind(&delivery.id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        .bind(&delivery.claim_token)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !recorded {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if delivered {
+            sqlx::query("UPDATE webhook_endpoints SET consecutive_failures = 0, paused_until_ms = 0 WHERE id = $1")
+                .bind(&delivery.endpoint_id)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            let failures: i64 = sqlx::query(
+                "UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1 WHERE id = $1 RETURNING consecutive_failures",
+            )
+            .bind(&delivery.endpoint_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("consecutive_failures")?;
+            if let Some(pause) = webhook::circuit_pause(failures) {
+                sqlx::query("UPDATE webhook_endpoints SET paused_until_ms = $1 WHERE id = $2")
+                    .bind(now.unix_ms() + pause.as_millis() as i64)
+                    .bind(&delivery.endpoint_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }
 
@@ -158,7 +228,9 @@ pub(crate) async fn enqueue(
         return Ok(());
     }
     for endpoint_id in endpoints {
-        let id = format!("whd_{}", uuid::Uuid::new_v4().simple());
+        // Time-ordered ids (UUIDv7, ordered within a process): an endpoint's deliveries due
+        // at the same moment go out in the order their changes happened.
+        let id = format!("whd_{}", uuid::Uuid::now_v7().simple());
         let payload = serde_json::json!({ "id": id, "type": event_type, "created_at": now, "data": data });
         sqlx::query(
             "INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, event_type, payload_json, attempts, next_attempt_at_ms, created_at_ms) \
