@@ -46,6 +46,16 @@ async fn a_delivered_order_earns_points_once(engine: Engine) {
     assert_eq!(after["entries"], json!([{"kind": "order", "points": 97, "at": "2026-11-25T09:30:00.000Z", "order_number": "NW-2001"}]));
     assert_eq!(after["progress_percent"], 19, "97 of 500 to Silver");
 
+    // Anna's second order: its token shows her standing and only its own line.
+    let second = order_of(&app, "NW-2003", "anna@example.com").await;
+    assert_eq!(deliver(&app, "NW-2003").await.status(), 201);
+    let through_second = summary(&app, &second).await;
+    assert_eq!(through_second["balance"], 194);
+    assert_eq!(through_second["entries"].as_array().map(Vec::len), Some(1), "{through_second}");
+    assert_eq!(through_second["entries"][0]["order_number"], "NW-2003");
+    let everything = summary(&app, &shopper_token_for("shopper-anna")).await;
+    assert_eq!(everything["entries"].as_array().map(Vec::len), Some(2), "the shop's own sign-in sees the history: {everything}");
+
     // Another shopper's token shows that shopper's points, never Anna's.
     let ben = order_of(&app, "NW-2002", "ben@example.com").await;
     assert_eq!(summary(&app, &ben).await["balance"], 0);
@@ -123,13 +133,18 @@ async fn merchants_adjust_points_with_a_reason_never_below_zero(engine: Engine) 
     app.clock.advance(std::time::Duration::from_secs(60));
     assert_eq!(adjust(-20, "Returned item").await.unwrap().status(), 201);
 
-    let card = summary(&app, &token).await;
+    let card = summary(&app, &shopper_token_for("shopper-anna")).await;
     assert_eq!(card["balance"], 100);
     assert_eq!(
         card["entries"][0],
         json!({"kind": "adjustment", "points": -20, "at": "2026-11-25T09:31:00.000Z", "reason": "Returned item"})
     );
     assert_eq!(card["expiring"], json!([]), "a year to go");
+    // The order token opens its order, not the history: the same standing, none of the
+    // merchant's words about other things.
+    let through_order = summary(&app, &token).await;
+    assert_eq!((through_order["balance"].as_i64(), through_order["tier"]["id"].as_str()), (Some(100), Some("bronze")));
+    assert_eq!(through_order["entries"], json!([]), "{through_order}");
     let ledger = app.client.get(app.url("/v1/merchant/loyalty/shoppers/anna@example.com")).bearer_auth(SHOP_SECRET).send().await.unwrap();
     assert_eq!(json_of(ledger).await["entries"].as_array().unwrap().len(), 2);
     let elsewhere =

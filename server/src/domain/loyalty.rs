@@ -25,6 +25,9 @@ pub struct LedgerLine {
     pub order_number: Option<OrderNumber>,
     pub ticket: Option<String>,
     pub reason: Option<String>,
+    /// The order the line is about (its own credit, or compensation for a complaint on it),
+    /// by internal id: an order token shows only that order's lines.
+    pub about_order: Option<String>,
 }
 
 /// The tier reached with `earned` points: the highest whose threshold is met.
@@ -163,7 +166,16 @@ mod tests {
     }
 
     fn credit(kind: LoyaltyEntryKind, points: i64, day: i64) -> LedgerLine {
-        LedgerLine { kind, points, at: at(day), expires_at: Some(expiry_of(at(day))), order_number: None, ticket: None, reason: None }
+        LedgerLine {
+            kind,
+            points,
+            at: at(day),
+            expires_at: Some(expiry_of(at(day))),
+            order_number: None,
+            ticket: None,
+            reason: None,
+            about_order: None,
+        }
     }
 
     fn removal(points: i64, day: i64) -> LedgerLine {

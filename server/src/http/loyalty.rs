@@ -15,7 +15,9 @@ use crate::domain::loyalty;
 use crate::storage::{AdjustmentError, MerchantRecord};
 
 /// The points, tier and progress of the shopper a token names: an identified shopper (by the
-/// token's e-mail, else their orders' e-mail), or the shopper of a looked-up order.
+/// token's e-mail, else their orders' e-mail), or the shopper of a looked-up order. An order
+/// token's `entries` are only the lines about that order (its points, compensation for its
+/// complaints); the full history needs the shop's own shopper token.
 #[utoipa::path(
     get,
     path = "/v1/shopper/loyalty",
@@ -33,19 +35,32 @@ pub async fn shopper_loyalty(
     Merchant(merchant): Merchant,
     headers: HeaderMap,
 ) -> Result<Json<LoyaltySummary>, ApiError> {
-    let email = shopper_email(&state, &merchant, &headers).await?;
+    let access = ShopperAccess::from_headers(&headers, &merchant, &state)?;
+    let email = email_of(&state, &merchant, &access).await?;
     merchant.require(Feature::Loyalty)?;
     let ledger = match &email {
         Some(email) => state.store.ledger(&merchant.id, email).await?,
         None => Vec::new(),
     };
-    Ok(Json(loyalty::summarize(&ledger, &merchant.settings.loyalty_tiers, state.clock.now())))
+    let (tiers, now) = (&merchant.settings.loyalty_tiers, state.clock.now());
+    let mut summary = loyalty::summarize(&ledger, tiers, now);
+    // An order token opens its order, not the shopper's history: the standing (balance,
+    // tier) and only the lines about this order.
+    if let ShopperAccess::Order { order_id } = &access {
+        let this_order: Vec<_> = ledger.into_iter().filter(|line| line.about_order.as_ref() == Some(order_id)).collect();
+        summary.entries = loyalty::summarize(&this_order, tiers, now).entries;
+    }
+    Ok(Json(summary))
 }
 
 /// Whose points these are. `None`: a shopper token naming nobody with orders here yet.
 pub(super) async fn shopper_email(state: &AppState, merchant: &MerchantRecord, headers: &HeaderMap) -> Result<Option<Email>, ApiError> {
-    match ShopperAccess::from_headers(headers, merchant, state)? {
-        ShopperAccess::Order { order_id } => Ok(state.store.order_by_id(&merchant.id, &order_id).await?.map(|order| order.details.email)),
+    email_of(state, merchant, &ShopperAccess::from_headers(headers, merchant, state)?).await
+}
+
+async fn email_of(state: &AppState, merchant: &MerchantRecord, access: &ShopperAccess) -> Result<Option<Email>, ApiError> {
+    match access {
+        ShopperAccess::Order { order_id } => Ok(state.store.order_by_id(&merchant.id, order_id).await?.map(|order| order.details.email)),
         ShopperAccess::Shopper(claims) => {
             if let Some(email) = claims.email() {
                 return Ok(Some(email));

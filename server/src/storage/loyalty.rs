@@ -126,7 +126,8 @@ fn new_id() -> String {
 
 async fn ledger(conn: &mut sqlx::AnyConnection, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT l.kind, l.points, l.reason, l.created_at_ms, l.expires_at_ms, o.number, c.ticket \
+        "SELECT l.kind, l.points, l.reason, l.created_at_ms, l.expires_at_ms, o.number, c.ticket, \
+                COALESCE(l.order_id, c.order_id) AS about_order \
          FROM loyalty_ledger l LEFT JOIN orders o ON o.id = l.order_id LEFT JOIN complaints c ON c.id = l.complaint_id \
          WHERE l.merchant_id = $1 AND l.shopper_email = $2 ORDER BY l.created_at_ms",
     )
@@ -152,6 +153,7 @@ async fn ledger(conn: &mut sqlx::AnyConnection, merchant_id: &str, email: &Email
                 ticket: row.try_get("ticket")?,
                 // Only the merchant's adjustments carry words meant for the shopper.
                 reason: if kind == LoyaltyEntryKind::Adjustment { row.try_get("reason")? } else { None },
+                about_order: row.try_get("about_order")?,
             })
         })
         .collect()
