@@ -70,13 +70,24 @@ pub enum LinkRefused {
     Expired(Option<Locale>),
 }
 
+/// The key links are signed with: derived from the merchant's shopper-token secret, never
+/// that secret itself, so no link is a valid shopper token and no shopper token a valid link,
+/// whatever claims either carries.
+fn link_key(shopper_token_secret: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(shopper_token_secret).expect("HMAC takes keys of any length");
+    mac.update(b"carebox/csat-link/v1");
+    mac.finalize().into_bytes().into()
+}
+
+/// A one-click link's token, for the merchant whose shopper-token secret is `secret`.
 pub fn sign_link(subject: &CsatSubject, score: CsatScore, expires_at: Timestamp, lang: Option<Locale>, secret: &[u8]) -> String {
     let claims = LinkClaims { csat: subject.to_string(), score: score.get(), exp: expires_at.unix_ms().div_euclid(1000), lang };
-    token::sign(&claims, secret, None)
+    token::sign(&claims, &link_key(secret), None)
 }
 
 pub fn verify_link(link_token: &str, secret: &[u8], now: Timestamp) -> Result<OneClick, LinkRefused> {
-    let claims: LinkClaims = token::verify(link_token, secret).map_err(|_| LinkRefused::Invalid)?;
+    let claims: LinkClaims = token::verify(link_token, &link_key(secret)).map_err(|_| LinkRefused::Invalid)?;
     match token::check_expiry(claims.exp, now, LINK_MAX_LIFETIME) {
         Ok(()) => {}
         Err(TokenError::Expired) => return Err(LinkRefused::Expired(claims.lang)),
@@ -201,9 +212,12 @@ mod tests {
         assert_eq!(verify_link(&too_long, b"secret", now), Err(LinkRefused::Invalid));
         let service = sign_link(&CsatSubject::Service, score(5), expires, None, b"secret");
         assert_eq!(verify_link(&service, b"secret", now), Err(LinkRefused::Invalid));
-        // A shopper token signed with the same secret is not a link.
+        // A shopper token signed with the same secret is not a link, even with a link's claims.
         let shopper = token::sign(&serde_json::json!({"sub": "s1", "exp": now.unix_ms() / 1000 + 60}), b"secret", None);
         assert_eq!(verify_link(&shopper, b"secret", now), Err(LinkRefused::Invalid));
+        let claims = serde_json::json!({"csat": "complaint:C-7K3Q9M2A", "score": 1, "exp": expires.unix_ms() / 1000});
+        let link_shaped = token::sign(&claims, b"secret", None);
+        assert_eq!(verify_link(&link_shaped, b"secret", now), Err(LinkRefused::Invalid), "signed with the secret itself");
     }
 
     #[test]
@@ -211,6 +225,8 @@ mod tests {
         let now = at(1_795_599_000_000);
         let link = sign_link(&CsatSubject::parse("order:NW-1").unwrap(), score(5), at(now.unix_ms() + HOUR), None, b"secret");
         assert!(token::verify::<token::ShopperTokenClaims>(&link, b"secret").is_err());
+        // Not even its signature holds under the shopper-token secret (separate keys).
+        assert_eq!(token::verify::<serde_json::Value>(&link, b"secret").err(), Some(TokenError::BadSignature));
     }
 
     #[test]
