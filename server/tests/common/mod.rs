@@ -75,6 +75,28 @@ async fn fresh_database(engine: Engine, dir: &tempfile::TempDir) -> String {
     }
 }
 
+/// Runs a server on `database_url` and `clock` (settings for tests, then `configure`) until
+/// the returned sender is dropped.
+async fn start_server(database_url: &str, clock: &ManualClock, configure: impl FnOnce(&mut Settings)) -> (SocketAddr, oneshot::Sender<()>) {
+    let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
+    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let mut settings = Settings::for_database(database_url);
+    // Test receivers listen on loopback; a test of the production rule sets it back.
+    settings.webhook_reach = carebox_server::domain::webhook_target::WebhookReach::AlsoLoopback;
+    configure(&mut settings);
+    let server_clock = Arc::new(clock.clone());
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = shutdown_rx.await;
+        };
+        let on_bound = move |bound: carebox_server::Bound| {
+            let _ = bound_tx.send(bound.api);
+        };
+        carebox_server::run(settings, server_clock, on_bound, shutdown).await.expect("server runs");
+    });
+    (bound_rx.await.expect("server bound"), shutdown_tx)
+}
+
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
         Self::spawn_configured(engine, |_| {}).await
@@ -90,29 +112,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(engine, &dir).await;
         let clock = ManualClock::new(Timestamp::from_unix_ms(START_MS));
-        let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
-        let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-        let mut settings = Settings::for_database(&database_url);
-        // Test receivers listen on loopback; a test of the production rule sets it back.
-        settings.webhook_reach = carebox_server::domain::webhook_target::WebhookReach::AlsoLoopback;
-        configure(&mut settings);
-        let server_clock = Arc::new(clock.clone());
-        tokio::spawn(async move {
-            let shutdown = async {
-                let _ = shutdown_rx.await;
-            };
-            carebox_server::run(
-                settings,
-                server_clock,
-                move |bound| {
-                    let _ = bound_tx.send(bound.api);
-                },
-                shutdown,
-            )
-            .await
-            .expect("server runs");
-        });
-        let addr = bound_rx.await.expect("server bound");
+        let (addr, shutdown_tx) = start_server(&database_url, &clock, configure).await;
         let store = Store::connect(&database_url).await.expect("store");
         for (id, name, key, secret, shopper_secret, origin, lookup_by) in [
             ("m_one", "Shop One", SHOP_KEY, SHOP_SECRET, SHOP_SHOPPER_SECRET, SHOP_ORIGIN, LookupMode::Email),
@@ -155,29 +155,8 @@ impl TestApp {
     /// Another server process on this test's database and clock, configured like the first
     /// by `configure`; it stops when the returned sender is dropped.
     pub async fn another_process(&self, configure: impl FnOnce(&mut Settings)) -> (String, oneshot::Sender<()>) {
-        let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
-        let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-        let mut settings = Settings::for_database(&self.database_url);
-        settings.webhook_reach = carebox_server::domain::webhook_target::WebhookReach::AlsoLoopback;
-        configure(&mut settings);
-        let clock = Arc::new(self.clock.clone());
-        tokio::spawn(async move {
-            let shutdown = async {
-                let _ = shutdown_rx.await;
-            };
-            carebox_server::run(
-                settings,
-                clock,
-                move |bound| {
-                    let _ = bound_tx.send(bound.api);
-                },
-                shutdown,
-            )
-            .await
-            .expect("second server runs");
-        });
-        let addr = bound_rx.await.expect("second server bound");
-        (format!("http://{addr}"), shutdown_tx)
+        let (addr, shutdown) = start_server(&self.database_url, &self.clock, configure).await;
+        (format!("http://{addr}"), shutdown)
     }
 
     pub fn clock_now(&self) -> carebox_contract::Timestamp {
