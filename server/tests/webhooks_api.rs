@@ -110,6 +110,21 @@ async fn file_complaint_at(app: &TestApp, base: &str, shop: Shop, idempotency_ke
     response.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned()
 }
 
+/// Shop one's delivery log once `done` holds of it (or after 2 s, for the caller to assert):
+/// an outcome is recorded just after the receiver has answered.
+async fn delivery_log_when(app: &TestApp, done: impl Fn(&Value) -> bool) -> Value {
+    let mut log = Value::Null;
+    for _ in 0..100 {
+        let request = app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET);
+        log = request.send().await.unwrap().json().await.unwrap();
+        if done(&log) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    log
+}
+
 async fn wait_for(what: &str, check: impl Fn() -> bool) {
     let started = Instant::now();
     while !check() {
@@ -144,27 +159,10 @@ async fn deliveries_are_signed_and_verifiable(engine: Engine) {
         assert_eq!(payload["data"]["ticket"], ticket.as_str());
         assert_eq!(payload["id"], headers["carebox-delivery"].to_str().unwrap());
     }
-    // Each outcome is recorded just after its receiver has answered.
     let delivered = |log: &Value| {
         log.as_array().unwrap().iter().all(|d| d["attempts"] == 1 && d["last_status"] == 204 && d.get("delivered_at").is_some())
     };
-    let mut log = Value::Null;
-    for _ in 0..100 {
-        log = app
-            .client
-            .get(app.url("/v1/merchant/webhooks/deliveries"))
-            .bearer_auth(SHOP_SECRET)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if delivered(&log) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let log = delivery_log_when(&app, delivered).await;
     assert!(delivered(&log), "{log}");
     let others: Value =
         app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(OTHER_SECRET).send().await.unwrap().json().await.unwrap();
@@ -180,18 +178,7 @@ async fn a_down_endpoint_never_slows_the_api_and_is_retried_with_backoff(engine:
     let ticket = file_complaint(&app, "send-h-000002").await;
     assert!(started.elapsed() < Duration::from_secs(2), "filing does not wait for the endpoint");
 
-    let deliveries = || {
-        let request = app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET);
-        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
-    };
-    let mut log = deliveries().await;
-    for _ in 0..100 {
-        if log[0]["attempts"] == 1 && log[0].get("last_status").is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        log = deliveries().await;
-    }
+    let log = delivery_log_when(&app, |log| log[0]["attempts"] == 1 && log[0].get("last_status").is_some()).await;
     assert_eq!((log[0]["attempts"].as_u64(), log[0]["last_status"].as_u64()), (Some(1), Some(503)), "{log}");
     assert_eq!(log[0]["next_attempt_at"], "2026-11-25T09:30:30.000Z", "retried 30 s later");
     assert!(log[0].get("delivered_at").is_none());
@@ -203,15 +190,7 @@ async fn a_down_endpoint_never_slows_the_api_and_is_retried_with_backoff(engine:
     wait_for("the retry", || receiver.received.lock().unwrap().len() == 1).await;
     let (_, body) = receiver.received.lock().unwrap()[0].clone();
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"]["ticket"], ticket.as_str());
-    // The outcome is recorded just after the receiver has answered.
-    let mut log = deliveries().await;
-    for _ in 0..100 {
-        if log[0]["last_status"] == 204 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        log = deliveries().await;
-    }
+    let log = delivery_log_when(&app, |log| log[0]["last_status"] == 204).await;
     assert_eq!((log[0]["attempts"].as_u64(), log[0]["last_status"].as_u64()), (Some(2), Some(204)), "{log}");
 }
 
@@ -264,24 +243,8 @@ async fn webhooks_never_reach_internal_networks(engine: Engine) {
     let (url, receiver) = start_receiver().await;
     app.store.add_webhook_endpoint("m_one", &url, app.clock_now()).await.unwrap();
     file_complaint(&app, "send-h-ssrf-01").await;
-    let mut log = Value::Null;
-    for _ in 0..100 {
-        log = app
-            .client
-            .get(app.url("/v1/merchant/webhooks/deliveries"))
-            .bearer_auth(SHOP_SECRET)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        // The claim counts the attempt; its outcome is written after it.
-        if log[0].get("last_error").is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    // The claim counts the attempt; its outcome is written after it.
+    let log = delivery_log_when(&app, |log| log[0].get("last_error").is_some()).await;
     assert_eq!(log[0]["attempts"], 1, "{log}");
     assert!(log[0]["last_error"].as_str().is_some_and(|e| e.starts_with("refused")), "{log}");
     assert!(log[0].get("last_status").is_none(), "no answer: nothing was asked");
