@@ -40,6 +40,8 @@ pub enum ErrorCode {
     InvalidJson,
     /// Too many requests; retry after the `Retry-After` header.
     RateLimited,
+    /// The request body is larger than the endpoint accepts (413); the message gives the limit.
+    TooLarge,
     /// Something failed on the server; the request id identifies it in the logs.
     Internal,
     /// A code this build of the widget does not know yet (a newer server).
@@ -65,6 +67,7 @@ impl ErrorCode {
             Self::EditWindowClosed => "edit_window_closed",
             Self::InvalidJson => "invalid_json",
             Self::RateLimited => "rate_limited",
+            Self::TooLarge => "too_large",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }
@@ -169,6 +172,7 @@ mod tests {
             ErrorCode::EditWindowClosed,
             ErrorCode::InvalidJson,
             ErrorCode::RateLimited,
+            ErrorCode::TooLarge,
             ErrorCode::Internal,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));

@@ -62,7 +62,9 @@ pub use order::{
 pub use texts::TextOverrides;
 pub use time::{CalendarDate, Timestamp};
 pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint};
-pub use widget_config::{AccentColor, ColorScheme, CornerRadius, Feature, Theme, WidgetConfig, WidgetConfigBody};
+pub use widget_config::{
+    AccentColor, ColorScheme, CornerRadius, Feature, Greeting, ShopName, Theme, WidgetConfig, WidgetConfigBody, WidgetSettingsRequest,
+};
 
 /// Header that carries the request id on every response (and in every log line).
 pub const REQUEST_ID_HEADER: &str = "x-request-id";

@@ -155,7 +155,75 @@ impl ColorScheme {
     }
 }
 
-string_newtype!(AccentColor);
+/// `PATCH /v1/merchant/widget/settings`: what shoppers see of the shop. A field left out keeps
+/// its value; `greetings` replaces every language's greeting at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetSettingsRequest {
+    /// The shop's name in the panel's header, 1 to 80 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_name: Option<String>,
+    /// The greeting on the panel's first screen per language, each 1 to 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greetings: Option<BTreeMap<Locale, String>>,
+    /// The capabilities switched on, in display order (at least one, each once); the server
+    /// refuses calls to the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<Feature>>,
+    /// The accent colour, corner radius and colour scheme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<Theme>,
+    /// What shoppers give with the order number to look an order up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup_by: Option<LookupMode>,
+}
+
+/// The shop's name as the widget shows it: 1 to [`ShopName::MAX_CHARS`] characters, no
+/// control characters (it sits in a one-line header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopName(String);
+
+impl ShopName {
+    pub const MAX_CHARS: usize = 80;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(FieldError::missing("merchant_name", "The shop's name cannot be empty."));
+        }
+        if name.chars().count() > Self::MAX_CHARS || name.chars().any(char::is_control) {
+            return Err(FieldError::invalid("merchant_name", "The shop's name is 1 to 80 characters on one line."));
+        }
+        Ok(Self(name.to_owned()))
+    }
+}
+
+/// A greeting on the widget's first screen: 1 to [`Greeting::MAX_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Greeting(String);
+
+impl Greeting {
+    pub const MAX_CHARS: usize = 300;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let greeting = raw.trim();
+        if greeting.is_empty() || greeting.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError::invalid("greetings", "A greeting is 1 to 300 characters."));
+        }
+        Ok(Self(greeting.to_owned()))
+    }
+}
+
+/// The features of a settings change: at least one, each once.
+pub fn parse_features(features: &[Feature]) -> Result<Vec<Feature>, FieldError> {
+    let each_once = features.iter().enumerate().all(|(i, f)| !features[..i].contains(f));
+    if features.is_empty() || !each_once {
+        return Err(FieldError::invalid("features", "Switch on at least one capability, each once."));
+    }
+    Ok(features.to_vec())
+}
+
+string_newtype!(AccentColor, ShopName, Greeting);
 
 #[cfg(test)]
 mod tests {
@@ -167,6 +235,20 @@ mod tests {
         for bad in ["red", "#fff", "#12345g", "1234567", "#123456;}"] {
             assert!(AccentColor::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn shop_names_and_greetings_are_bounded() {
+        assert_eq!(ShopName::parse("  Northwind Goods ").unwrap().as_str(), "Northwind Goods");
+        assert_eq!(ShopName::parse(&"ж".repeat(80)).unwrap().as_str().chars().count(), 80, "characters, not bytes");
+        assert_eq!(ShopName::parse(&"ж".repeat(81)).unwrap_err().field, "merchant_name");
+        assert_eq!(ShopName::parse(" ").unwrap_err().code, crate::ErrorCode::Missing);
+        assert!(ShopName::parse("Two\nlines").is_err());
+        assert!(Greeting::parse(&"a".repeat(300)).is_ok());
+        assert_eq!(Greeting::parse(&"a".repeat(301)).unwrap_err().field, "greetings");
+        assert!(parse_features(&[Feature::Csat, Feature::OrderStatus]).is_ok());
+        assert!(parse_features(&[]).is_err());
+        assert!(parse_features(&[Feature::Csat, Feature::Csat]).is_err());
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub enum ApiError {
     FeatureOff(carebox_contract::Feature),
     /// The CSAT answer's edit window has closed (409).
     EditWindowClosed,
+    /// The body is over the endpoint's size limit (413); nothing of it was parsed.
+    TooLarge { limit_bytes: usize },
     /// Too many attempts (429, with `Retry-After`).
     RateLimited { retry_after: Duration },
     /// Storage or another dependency failed (500); the cause is logged, not returned.
@@ -115,6 +117,12 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorCode::RateLimited,
                 format!("Too many attempts; try again in {} s.", retry_after.as_secs().max(1)),
+                None,
+            ),
+            Self::TooLarge { limit_bytes } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::TooLarge,
+                format!("The request body is larger than {} KiB.", limit_bytes / 1024),
                 None,
             ),
             Self::Internal(_) => (

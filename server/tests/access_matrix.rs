@@ -47,6 +47,7 @@ fn body(method: &str, path: &str, real: bool) -> Option<Value> {
         ("POST", "/v1/merchant/orders/{number}/events") => event_body("matrix-1", "shipped", "2026-11-24T12:00:00Z"),
         ("POST", "/v1/merchant/webhooks") => json!({"url": "https://hooks.shop.example/carebox"}),
         ("PUT", "/v1/merchant/widget/strings") => json!({}),
+        ("PATCH", "/v1/merchant/widget/settings") => json!({"merchant_name": "Matrix"}),
         ("POST", "/v1/orders/lookup") => json!({"order_number": number, "email": "anna@example.com"}),
         _ => return None,
     })

@@ -14,6 +14,52 @@ async fn config_is_served_for_a_known_key(engine: Engine) {
     assert_eq!(config.features, carebox_contract::Feature::ALL);
 }
 
+async fn merchants_rename_their_shop_greet_and_switch_capabilities(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let patch =
+        |body: serde_json::Value| app.client.patch(app.url("/v1/merchant/widget/settings")).bearer_auth(SHOP_SECRET).json(&body).send();
+    let changed = patch(serde_json::json!({"merchant_name": " Shop One & Sons ", "greetings": {"ru": "Здравствуйте!"}, "features": ["order_status", "csat"]}))
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    let config: serde_json::Value =
+        app.client.get(app.url(&format!("/v1/widget/config?key={SHOP_KEY}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(config["merchant_name"], "Shop One & Sons", "trimmed, served to the widget at once");
+    assert_eq!(config["greetings"], serde_json::json!({"ru": "Здравствуйте!"}));
+    assert_eq!(config["features"], serde_json::json!(["order_status", "csat"]));
+    // What is left out keeps its value; the switch holds on the server.
+    assert_eq!(patch(serde_json::json!({"lookup_by": "postcode"})).await.unwrap().status(), 200);
+    let read: serde_json::Value =
+        app.client.get(app.url("/v1/merchant/widget/settings")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!((read["merchant_name"].as_str(), read["lookup_by"].as_str()), (Some("Shop One & Sons"), Some("postcode")));
+    let loyalty = app
+        .client
+        .get(app.url(&format!("/v1/shopper/loyalty?key={SHOP_KEY}")))
+        .bearer_auth(common::shopper_token_for("s-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(loyalty).await.0, 403, "loyalty is off now");
+    // Refusals name the field and change nothing.
+    for (body, field) in [
+        (serde_json::json!({"merchant_name": ""}), "merchant_name"),
+        (serde_json::json!({"greetings": {"en": " "}}), "greetings.en"),
+        (serde_json::json!({"features": []}), "features"),
+        (serde_json::json!({"features": ["csat", "csat"]}), "features"),
+    ] {
+        let (status, _, named) = error_of(patch(body.clone()).await.unwrap()).await;
+        assert_eq!((status, named.as_deref()), (422, Some(field)), "{body}");
+    }
+    let unknown_feature = error_of(patch(serde_json::json!({"features": ["chat"]})).await.unwrap()).await;
+    assert_eq!((unknown_feature.0, unknown_feature.2.as_deref()), (400, Some("features[0]")));
+    let other: serde_json::Value =
+        app.client.get(app.url(&format!("/v1/widget/config?key={OTHER_KEY}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(other["merchant_name"], "Shop Two", "another shop is untouched");
+    let unsigned =
+        app.client.patch(app.url("/v1/merchant/widget/settings")).json(&serde_json::json!({"merchant_name": "x"})).send().await.unwrap();
+    assert_eq!(error_of(unsigned).await.0, 401);
+}
+
 async fn unknown_key_is_404_unknown_merchant(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let response = app.client.get(app.url("/v1/widget/config?key=pk_nobody_here")).send().await.unwrap();
@@ -267,6 +313,7 @@ on_both_engines!(
     the_frame_page_may_be_embedded_only_by_the_merchants_origins,
     cors_preflight_allows_every_documented_method_with_the_widgets_headers,
     config_is_served_for_a_known_key,
+    merchants_rename_their_shop_greet_and_switch_capabilities,
     unknown_key_is_404_unknown_merchant,
     missing_and_malformed_keys_are_400_naming_the_field,
     cors_allows_the_merchants_origin,

@@ -128,6 +128,14 @@ pub fn shipments(given: &[Shipment], events: &[OrderEvent]) -> Vec<Shipment> {
     all
 }
 
+/// The most items one order lists (a shop's biggest baskets are far smaller).
+pub const MAX_ITEMS: usize = 200;
+/// The most parcels one order's details list.
+pub const MAX_SHIPMENTS: usize = 20;
+/// The most events one order's timeline keeps: a real order has about ten; a merchant's
+/// runaway script must not grow one row set (and every view of it) without end.
+pub const MAX_EVENTS: usize = 100;
+
 /// An order's details from the merchant, every field valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderDetails {
@@ -174,8 +182,11 @@ impl TryFrom<UpsertOrderRequest> for OrderDetails {
         if request.items.is_empty() {
             return Err(FieldError::missing("items", "An order has at least one item."));
         }
-        if request.items.len() > 200 {
+        if request.items.len() > MAX_ITEMS {
             return Err(FieldError::invalid("items", "An order has at most 200 items."));
+        }
+        if request.shipments.len() > MAX_SHIPMENTS {
+            return Err(FieldError::invalid("shipments", "An order has at most 20 shipments."));
         }
         let items = request
             .items

@@ -1,7 +1,7 @@
-//! A JSON body extractor whose errors name the failing field (`items[0].quantity`).
+//! A JSON body extractor whose errors name the failing field (`items[0].quantity`) and
+//! whose bodies are bounded before they are read.
 
 use axum::{
-    body::Bytes,
     extract::{FromRequest, Request},
     http::header,
 };
@@ -11,10 +11,21 @@ use crate::ApiError;
 
 pub struct ApiJson<T>(pub T);
 
+/// The most a merchant's server sends at once: an order of 200 items with their links fits.
+pub const MERCHANT_BODY_LIMIT: usize = 1024 * 1024;
+/// The most a browser sends: a complaint of 2,000 characters in any script fits eight times over.
+/// Strangers call these endpoints, so each request may hold only this much memory.
+pub const PUBLIC_BODY_LIMIT: usize = 64 * 1024;
+
+/// The body limit of a request path: merchant calls carry orders, public calls a form's worth.
+pub fn body_limit(path: &str) -> usize {
+    if path.starts_with("/v1/merchant/") { MERCHANT_BODY_LIMIT } else { PUBLIC_BODY_LIMIT }
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, _state: &S) -> Result<Self, ApiError> {
         let is_json = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -23,9 +34,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(ApiError::InvalidJson { message: "Send a JSON body with `Content-Type: application/json`.".into(), field: None });
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|e| ApiError::InvalidJson { message: e.body_text(), field: None })?;
+        let limit = body_limit(request.uri().path());
+        // A declared length over the limit is refused before a byte of the body is read.
+        let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(ApiError::TooLarge { limit_bytes: limit });
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|error| {
+            if caused_by_the_limit(&error) {
+                ApiError::TooLarge { limit_bytes: limit }
+            } else {
+                ApiError::InvalidJson { message: "The request body could not be read.".into(), field: None }
+            }
+        })?;
         parse(&bytes).map(ApiJson)
     }
+}
+
+fn caused_by_the_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

@@ -18,6 +18,7 @@ impl From<OrderWriteError> for ApiError {
             OrderWriteError::OrderNotFound => ApiError::NotFound,
             OrderWriteError::Conflict => ApiError::Conflict { field: "id" },
             OrderWriteError::Transition(why) => ApiError::InvalidTransition(why.to_string()),
+            OrderWriteError::TimelineFull => ApiError::NotAllowed("An order keeps at most 100 events.".into()),
             OrderWriteError::Storage(e) => ApiError::internal(e),
         }
     }
@@ -70,7 +71,7 @@ pub async fn upsert_order(
         (status = 201, description = "Recorded", body = OrderView),
         (status = 200, description = "Already recorded with this id", body = OrderView),
         (status = 404, description = "No such order", body = ErrorBody),
-        (status = 409, description = "The event id was used for a different event", body = ErrorBody),
+        (status = 409, description = "The event id was used for a different event (`conflict`), or the order already has 100 events (`not_allowed`)", body = ErrorBody),
         (status = 422, description = "`invalid_transition` (e.g. delivered → packed) or a bad value", body = ErrorBody),
     )
 )]

@@ -147,6 +147,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(widget_config::get_widget_config))
         .routes(routes!(widget_config::get_strings, widget_config::put_strings))
+        .routes(routes!(widget_config::get_settings, widget_config::patch_settings))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::shopper_orders))
@@ -194,7 +195,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let api = api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors);
 
     // The page e-mail links open: a top-level navigation, not an API call (no CORS).
-    let mut api = api.route("/csat/r", get(csat_page::open_link).post(csat_page::post_form));
+    // Its form is a score and a comment: a public body limit, like the widget's calls.
+    let mut api = api.route(
+        "/csat/r",
+        get(csat_page::open_link).post(csat_page::post_form).layer(axum::extract::DefaultBodyLimit::max(json::PUBLIC_BODY_LIMIT)),
+    );
     if let Some(frame) = frame::route(settings) {
         api = api.route("/frame", frame);
     }

@@ -1,8 +1,14 @@
+use std::collections::BTreeMap;
+
 use axum::{Json, extract::State};
-use carebox_contract::{ErrorBody, TextOverrides, WidgetConfigBody};
+use carebox_contract::{
+    ErrorBody, FieldError, Greeting, ShopName, TextOverrides, WidgetConfig, WidgetConfigBody, WidgetSettingsRequest,
+    widget_config::parse_features,
+};
 
 use super::{AppState, Merchant, auth::MerchantApi, json::ApiJson};
 use crate::ApiError;
+use crate::storage::MerchantRecord;
 
 /// The widget's configuration for the merchant whose publishable key is given.
 #[utoipa::path(
@@ -49,4 +55,65 @@ pub async fn put_strings(
     strings.check().map_err(ApiError::Unprocessable)?;
     let stored = state.store.update_settings(&merchant.id, |settings| settings.strings = strings).await?;
     Ok(Json(stored.strings))
+}
+
+/// What shoppers see of the shop: its name, greetings, switched-on capabilities, theme and
+/// lookup proof.
+#[utoipa::path(get, path = "/v1/merchant/widget/settings", tag = "merchant", security(("secret_key" = [])), responses((status = 200, body = WidgetConfig)))]
+pub async fn get_settings(MerchantApi(merchant): MerchantApi) -> Json<WidgetConfig> {
+    Json(merchant.widget_config())
+}
+
+/// Changes what is given and keeps the rest: `{ "merchant_name": "Northwind Goods",
+/// "greetings": { "en": "Hi!" }, "features": ["order_status", "complaints"] }`. A capability
+/// switched off is refused by the server too, whatever a page sends.
+#[utoipa::path(
+    patch,
+    path = "/v1/merchant/widget/settings",
+    tag = "merchant",
+    request_body = WidgetSettingsRequest,
+    security(("secret_key" = [])),
+    responses(
+        (status = 200, description = "The settings now in force", body = WidgetConfig),
+        (status = 422, description = "An empty or over-long name or greeting, or no capability switched on; `field` names it", body = ErrorBody),
+    )
+)]
+pub async fn patch_settings(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    ApiJson(request): ApiJson<WidgetSettingsRequest>,
+) -> Result<Json<WidgetConfig>, ApiError> {
+    let name = request.merchant_name.as_deref().map(ShopName::parse).transpose().map_err(ApiError::Unprocessable)?;
+    let greetings = request
+        .greetings
+        .map(|greetings| {
+            greetings
+                .into_iter()
+                .map(|(locale, text)| {
+                    let greeting = Greeting::parse(&text).map_err(|e| e.at(format!("greetings.{}", locale.as_str())))?;
+                    Ok((locale, String::from(greeting)))
+                })
+                .collect::<Result<BTreeMap<_, _>, FieldError>>()
+        })
+        .transpose()
+        .map_err(ApiError::Unprocessable)?;
+    let features = request.features.as_deref().map(parse_features).transpose().map_err(ApiError::Unprocessable)?;
+    let (name, settings) = state
+        .store
+        .update_widget_settings(&merchant.id, name.as_ref().map(ShopName::as_str), |settings| {
+            if let Some(greetings) = greetings {
+                settings.greetings = greetings;
+            }
+            if let Some(features) = features {
+                settings.features = features;
+            }
+            if let Some(theme) = request.theme {
+                settings.theme = theme;
+            }
+            if let Some(lookup_by) = request.lookup_by {
+                settings.lookup_by = lookup_by;
+            }
+        })
+        .await?;
+    Ok(Json(MerchantRecord { name, settings, ..merchant }.widget_config()))
 }

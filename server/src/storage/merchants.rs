@@ -215,15 +215,29 @@ impl Store {
         merchant_id: &str,
         change: impl FnOnce(&mut MerchantSettings),
     ) -> Result<MerchantSettings, sqlx::Error> {
+        Ok(self.update_widget_settings(merchant_id, None, change).await?.1)
+    }
+
+    /// Renames the shop (when a name is given) and changes its settings in one transaction;
+    /// answers the name and settings now stored.
+    pub async fn update_widget_settings(
+        &self,
+        merchant_id: &str,
+        name: Option<&str>,
+        change: impl FnOnce(&mut MerchantSettings),
+    ) -> Result<(String, MerchantSettings), sqlx::Error> {
         let mut tx = self.pool().begin().await?;
-        let row = sqlx::query("SELECT settings_json FROM merchants WHERE id = $1").bind(merchant_id).fetch_one(&mut *tx).await?;
+        if let Some(name) = name {
+            sqlx::query("UPDATE merchants SET name = $1 WHERE id = $2").bind(name).bind(merchant_id).execute(&mut *tx).await?;
+        }
+        let row = sqlx::query("SELECT name, settings_json FROM merchants WHERE id = $1").bind(merchant_id).fetch_one(&mut *tx).await?;
         let mut settings: MerchantSettings = super::json_column(&row, "settings_json")?;
         change(&mut settings);
         let json = serde_json::to_string(&settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         sqlx::query("UPDATE merchants SET settings_json = $1 WHERE id = $2").bind(json).bind(merchant_id).execute(&mut *tx).await?;
         tx.commit().await?;
         self.merchants.forget_all();
-        Ok(settings)
+        Ok((row.try_get("name")?, settings))
     }
 
     /// Creates the merchant, or refreshes every field of an existing one with the same id.

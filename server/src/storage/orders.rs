@@ -71,6 +71,8 @@ pub enum OrderWriteError {
     /// The event id was used before for a different event.
     Conflict,
     Transition(TransitionError),
+    /// The timeline already holds [`order::MAX_EVENTS`] events.
+    TimelineFull,
     Storage(sqlx::Error),
 }
 
@@ -210,6 +212,9 @@ impl Store {
         let mut events = timeline_of(&mut tx, &order_id).await?;
         if let Some(existing) = events.iter().find(|e| e.id == event.id) {
             return if existing == event { Ok(WriteOutcome::Unchanged) } else { Err(OrderWriteError::Conflict) };
+        }
+        if events.len() >= order::MAX_EVENTS {
+            return Err(OrderWriteError::TimelineFull);
         }
         events.push(event.clone());
         order::sort_timeline(&mut events);
