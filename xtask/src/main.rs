@@ -5,6 +5,7 @@
 
 mod bench;
 mod dist;
+mod fuzz;
 mod postgres;
 mod process;
 mod rust_shop;
@@ -25,6 +26,8 @@ cargo xtask <command>
   e2e     build the bundle and run the end-to-end specs only; names filter them (e2e complaints)
   bench   measure the speed budgets (launcher → panel, order lookup p99 at 1,000 req/s) and print them;
           `bench server` measures the server's alone (no bundle, no browser)
+  fuzz    schemathesis (PyPI) against the real server from its OpenAPI document, every check;
+          prints the counts (the report is in target/fuzz/)
   help    this text
 ";
 
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("e2e") => test::end_to_end_only(&args[1..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("server") => bench::server_only(),
         Some("bench") => bench::all(),
+        Some("fuzz") => fuzz::fuzz(),
         Some("help") | Some("--help") | None => {
             print!("{HELP}");
             Ok(())

@@ -140,7 +140,41 @@ struct ApiDoc;
 
 /// The OpenAPI document of every route registered below (handlers carry `#[utoipa::path]`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+    let mut openapi = api_routes().split_for_parts().1;
+    document_common_refusals(&mut openapi);
+    openapi
+}
+
+/// Answers every operation may give for the same reasons, documented once here rather than
+/// on each handler: 401 where credentials are required, 400 where a parameter or body is
+/// parsed, 413 where a body is read. A handler's own description of the same status wins.
+fn document_common_refusals(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let refusal = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+            .build()
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses.entry(status.to_owned()).or_insert_with(|| refusal(description).into());
+            };
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                add("401", "Credentials missing or not valid for this shop (`unauthorized`, `invalid_token`, `token_expired`)");
+            }
+            if operation.request_body.is_some() {
+                add("400", "The body is not JSON of the documented shape (`invalid_json`, with the field's path)");
+                add("413", "The body is larger than the endpoint reads (`too_large`)");
+            }
+            if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                add("400", "A parameter is missing (`missing`) or malformed (`invalid`); `field` names it");
+            }
+        }
+    }
 }
 
 fn api_routes() -> OpenApiRouter<AppState> {
@@ -189,7 +223,8 @@ async fn drop_unusable_request_id(mut request: Request<axum::body::Body>) -> Req
 }
 
 pub fn router(state: AppState, settings: &Settings) -> Router {
-    let (api, openapi) = api_routes().split_for_parts();
+    let (api, mut openapi) = api_routes().split_for_parts();
+    document_common_refusals(&mut openapi);
     let cors = cors::layer(state.store.clone(), cors::AllowedRequests::of(&openapi));
     let openapi = Arc::new(openapi);
     let api = api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors);

@@ -119,7 +119,7 @@ fn entry_line(text: &'static Strings, locale: Locale, entry: &LoyaltyEntry) -> i
     };
     view! {
         <li class="carebox-bonuses__entry" data-kind=kind>
-            <span class="carebox-bonuses__what">{what}<br/>
+            <span class="carebox-bonuses__what"><bdi>{what}</bdi><br/>
                 <time class="carebox-order-row__meta" datetime=entry.at.to_rfc3339()>{format::date_time(entry.at, locale)}</time></span>
             <span class="carebox-bonuses__points" data-sign=sign>{format!("{sign}{}", format::number(entry.points.abs(), locale))}</span>
         </li>

@@ -164,7 +164,7 @@ pub fn OrderCard(order: OrderView) -> impl IntoView {
             view! {
                 <li class="carebox-item">
                     {picture}
-                    <span class="carebox-item__name">{item.name.clone()}<br/>
+                    <span class="carebox-item__name"><bdi>{item.name.clone()}</bdi><br/>
                         <span class="carebox-item__qty">{format!("{} × {unit}", item.quantity)}</span></span>
                     <span class="carebox-item__total">{line}</span>
                 </li>
