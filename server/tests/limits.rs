@@ -95,15 +95,7 @@ async fn every_text_field_is_taken_at_its_maximum_and_refused_past_it(engine: En
     let filed = {
         let body = json!({"order_number": "NW-1", "items": [0], "category": "quality", "description": "The flask leaks at the lid.",
                           "desired_resolution": "replacement", "contact_preference": "email"});
-        let response = app
-            .client
-            .post(app.url(&format!("/v1/complaints?key={SHOP_KEY}")))
-            .bearer_auth(&token)
-            .header("Idempotency-Key", "limits-0001")
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let response = send(&app, reqwest::Method::POST, &format!("/v1/complaints?key={SHOP_KEY}"), Caller::Shopper(&token), &body).await;
         assert_eq!(response.status(), 201);
         response.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned()
     };
