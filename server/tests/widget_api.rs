@@ -323,7 +323,39 @@ async fn api_answers_are_not_cached_or_sniffed_and_request_ids_are_plain(engine:
     }
 }
 
+/// Different settings changed at the same moment all land: each change locks the merchant's
+/// row before reading it (SQLite answered 500 "database is locked" to one of two, PostgreSQL
+/// could keep one change and lose the other).
+async fn settings_changed_at_once_all_land(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let app = &app;
+    let secret = |request: reqwest::RequestBuilder| request.bearer_auth(SHOP_SECRET);
+    let read = |path: &'static str| async move {
+        secret(app.client.get(app.url(path))).send().await.unwrap().json::<serde_json::Value>().await.unwrap()
+    };
+    for round in 0..8_i64 {
+        // Four renames and four edit windows at once; each value is this round's own.
+        let changes = (0..8_i64).map(|i| async move {
+            let response = if i % 2 == 0 {
+                let name = format!("Shop {round}-{i}");
+                secret(app.client.patch(app.url("/v1/merchant/widget/settings"))).json(&serde_json::json!({"merchant_name": name})).send()
+            } else {
+                let hours = round * 10 + i;
+                secret(app.client.put(app.url("/v1/merchant/csat/settings"))).json(&serde_json::json!({"edit_window_hours": hours})).send()
+            };
+            response.await.unwrap().status().as_u16()
+        });
+        let statuses = futures::future::join_all(changes).await;
+        assert_eq!(statuses, [200; 8], "round {round}");
+        let name = read("/v1/merchant/widget/settings").await["merchant_name"].as_str().unwrap().to_owned();
+        let hours = read("/v1/merchant/csat/settings").await["edit_window_hours"].as_i64().unwrap();
+        assert!(name.starts_with(&format!("Shop {round}-")), "round {round}: the name is {name:?}, a change was lost");
+        assert_eq!(hours / 10, round, "round {round}: the window is {hours}, a change was lost");
+    }
+}
+
 on_both_engines!(
+    settings_changed_at_once_all_land,
     api_answers_are_not_cached_or_sniffed_and_request_ids_are_plain,
     merchants_set_their_own_texts_by_language_and_key,
     the_frame_page_may_be_embedded_only_by_the_merchants_origins,

@@ -227,9 +227,10 @@ impl Store {
         change: impl FnOnce(&mut MerchantSettings),
     ) -> Result<(String, MerchantSettings), sqlx::Error> {
         let mut tx = self.pool().begin().await?;
-        if let Some(name) = name {
-            sqlx::query("UPDATE merchants SET name = $1 WHERE id = $2").bind(name).bind(merchant_id).execute(&mut *tx).await?;
-        }
+        // Write first, read after: the row is locked before it is read (PostgreSQL), and the
+        // transaction is a writer from its start (SQLite), so two changes at once queue instead
+        // of one losing the other's change or failing with a stale snapshot (SQLITE_BUSY_SNAPSHOT).
+        sqlx::query("UPDATE merchants SET name = COALESCE($1, name) WHERE id = $2").bind(name).bind(merchant_id).execute(&mut *tx).await?;
         let row = sqlx::query("SELECT name, settings_json FROM merchants WHERE id = $1").bind(merchant_id).fetch_one(&mut *tx).await?;
         let mut settings: MerchantSettings = super::json_column(&row, "settings_json")?;
         change(&mut settings);
