@@ -22,7 +22,38 @@ pub fn body_limit(path: &str) -> usize {
     if path.starts_with("/v1/merchant/") { MERCHANT_BODY_LIMIT } else { PUBLIC_BODY_LIMIT }
 }
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+/// A request body type, and whether its JSON is an object or an array. serde's derived structs
+/// also take an array of their fields in order (`[null, null]`), which the document forbids and
+/// no client means; the outer shape is checked before parsing.
+pub trait JsonBody: DeserializeOwned {
+    const IS_ARRAY: bool = false;
+}
+
+macro_rules! object_bodies {
+    ($($name:ty),+ $(,)?) => {$(impl JsonBody for $name {})+};
+}
+
+object_bodies!(
+    carebox_contract::CsatAnswerRequest,
+    carebox_contract::CsatLinksRequest,
+    carebox_contract::CsatSettings,
+    carebox_contract::LoyaltyAdjustmentRequest,
+    carebox_contract::MerchantAction,
+    carebox_contract::NewComplaintRequest,
+    carebox_contract::NewWebhookEndpoint,
+    carebox_contract::OrderEventRequest,
+    carebox_contract::OrderLookupRequest,
+    carebox_contract::ShopperEscalationRequest,
+    carebox_contract::TextOverrides,
+    carebox_contract::UpsertOrderRequest,
+    carebox_contract::WidgetSettingsRequest,
+);
+
+impl<T: DeserializeOwned> JsonBody for Vec<T> {
+    const IS_ARRAY: bool = true;
+}
+
+impl<S: Send + Sync, T: JsonBody> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, ApiError> {
@@ -62,9 +93,23 @@ fn caused_by_the_limit(error: &axum::Error) -> bool {
     false
 }
 
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+fn parse<T: JsonBody>(bytes: &[u8]) -> Result<T, ApiError> {
+    let (opening, shape) = if T::IS_ARRAY { (b'[', "an array") } else { (b'{', "an object") };
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(first) if *first == opening => {}
+        // Not JSON at all: serde's message says where it breaks.
+        Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') | None => {
+            return Err(ApiError::InvalidJson { message: format!("The body is {shape} (see the API reference)."), field: None });
+        }
+        Some(_) => {}
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
+        let message = error.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        ApiError::InvalidJson { message: format!("The body is not JSON: {message}."), field: None }
+    })?;
+    whole_numbers_as_integers(&mut value);
+    let value = serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let message = inner.to_string();
@@ -83,8 +128,27 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         ApiError::InvalidJson { message, field }
     })?;
-    deserializer.end().map_err(|_| ApiError::InvalidJson { message: "Unexpected text after the JSON value.".into(), field: None })?;
     Ok(value)
+}
+
+/// `5.0` is the integer 5 in JSON (and in JSON Schema), but serde's integer fields refuse a
+/// number written with a fraction; clients that compute counts in floating point send them.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64()).filter(|f| f.fract() == 0.0) {
+                // Within ±2^63 the conversion is exact; beyond, the value stays a float and an
+                // integer field refuses it (every documented integer is far smaller).
+                if float.abs() < 9.2e18 {
+                    *number = (float as i64).into();
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -121,5 +185,27 @@ mod tests {
             "a map key that is no language"
         );
         assert_eq!(field_of(&format!(r#"{{{base},"items":[]}} trailing"#)), None);
+    }
+
+    #[test]
+    fn the_outer_shape_is_the_documented_one() {
+        use carebox_contract::{LoyaltyTier, WidgetSettingsRequest};
+        // serde's derived structs would take their fields as an array.
+        assert!(matches!(parse::<WidgetSettingsRequest>(b" [null, null]"), Err(ApiError::InvalidJson { .. })));
+        assert!(parse::<WidgetSettingsRequest>(b" {}").is_ok());
+        assert!(matches!(parse::<Vec<LoyaltyTier>>(b"{}"), Err(ApiError::InvalidJson { .. })));
+        assert!(parse::<Vec<LoyaltyTier>>(b"[]").is_ok());
+        assert!(matches!(parse::<WidgetSettingsRequest>(b""), Err(ApiError::InvalidJson { .. })));
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers() {
+        use carebox_contract::{CsatSettings, LoyaltyTier};
+        assert_eq!(parse::<CsatSettings>(br#"{"edit_window_hours": 48.0}"#).unwrap().edit_window_hours, 48);
+        let tiers =
+            parse::<Vec<LoyaltyTier>>(br#"[{"id":"a","name":"A","threshold":0.0,"earn_percent":1e2,"response_hours":-4.0}]"#).unwrap();
+        assert_eq!((tiers[0].threshold, tiers[0].earn_percent, tiers[0].response_hours), (0, 100, -4));
+        assert!(matches!(parse::<CsatSettings>(br#"{"edit_window_hours": 48.5}"#), Err(ApiError::InvalidJson { .. })));
+        assert!(matches!(parse::<CsatSettings>(br#"{"edit_window_hours": 1e300}"#), Err(ApiError::InvalidJson { .. })));
     }
 }
