@@ -114,7 +114,6 @@ impl ComplaintStatus {
 
 /// The shopper's account of the problem: 20 to 2,000 characters after trimming.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, description = "20 to 2000 characters"))]
 #[serde(try_from = "String", into = "String")]
 pub struct ComplaintDescription(String);
 
@@ -141,7 +140,6 @@ impl ComplaintDescription {
 
 /// Why someone moves a complaint up or down a level: 5 to 500 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, description = "5 to 500 characters"))]
 #[serde(try_from = "String", into = "String")]
 pub struct EscalationReason(String);
 
@@ -184,15 +182,29 @@ impl IdempotencyKey {
 
 string_newtype!(ComplaintDescription, EscalationReason, IdempotencyKey);
 
+#[cfg(feature = "openapi")]
+mod schemas {
+    use super::*;
+    use crate::openapi::{Lines, documented, text};
+
+    documented! {
+        ComplaintDescription => text(20, 2000, Lines::Many, "What went wrong, 20 to 2,000 characters");
+        EscalationReason => text(5, 500, Lines::Many, "Why, 5 to 500 characters");
+    }
+}
+
 /// `POST /v1/complaints`, as the shopper filled it in (sent with an `Idempotency-Key`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewComplaintRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = OrderNumber))]
     pub order_number: String,
-    /// Positions of the concerned items in the order's `items` (may be empty).
+    /// Positions of the concerned items in the order's `items` (may be empty), each once.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::item_positions))]
     pub items: Vec<u32>,
     pub category: ComplaintCategory,
+    #[cfg_attr(feature = "openapi", schema(value_type = ComplaintDescription))]
     pub description: String,
     pub desired_resolution: DesiredResolution,
     pub contact_preference: ContactPreference,
@@ -291,9 +303,11 @@ pub enum Resolution {
     Repair,
     /// Loyalty points credited to the shopper (capped per shopper per 30 days).
     Compensation {
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
         points: i64,
     },
     Rejected {
+        #[cfg_attr(feature = "openapi", schema(value_type = EscalationReason))]
         reason: String,
     },
 }
@@ -305,20 +319,25 @@ pub enum Resolution {
 pub enum MerchantAction {
     /// An answer the shopper reads in the ticket; it keeps the response promise.
     Reply {
+        #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::ReplyText))]
         text: String,
     },
     Resolve {
         resolution: Resolution,
         #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::field::ResolutionNote>))]
         note: Option<String>,
     },
     Reopen {
+        #[cfg_attr(feature = "openapi", schema(value_type = EscalationReason))]
         reason: String,
     },
     Escalate {
+        #[cfg_attr(feature = "openapi", schema(value_type = EscalationReason))]
         reason: String,
     },
     DeEscalate {
+        #[cfg_attr(feature = "openapi", schema(value_type = EscalationReason))]
         reason: String,
     },
 }
@@ -327,6 +346,7 @@ pub enum MerchantAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShopperEscalationRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = EscalationReason))]
     pub reason: String,
 }
 

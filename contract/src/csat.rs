@@ -178,9 +178,12 @@ impl utoipa::ToSchema for CsatScore {}
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for CsatSubject {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use crate::openapi::{BLANK, padded};
         use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let order = format!("#*[{BLANK}]*[A-Za-z0-9._/-]{{1,40}}");
         ObjectBuilder::new()
             .schema_type(Type::String)
+            .pattern(Some(padded(&format!("(?:service|complaint:[Cc]-[A-Za-z0-9]{{8}}|order:[{BLANK}]*{order})"))))
             .description(Some("`complaint:<ticket>`, `order:<order number>` or `service`"))
             .examples(["complaint:C-7K3Q9M2A", "order:NW-1001", "service"])
             .into()
@@ -192,7 +195,6 @@ impl utoipa::ToSchema for CsatSubject {}
 
 /// A comment after the score: at most 1,000 characters after trimming; empty clears it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, description = "0 to 1000 characters"))]
 #[serde(try_from = "String", into = "String")]
 pub struct CsatComment(String);
 
@@ -214,6 +216,16 @@ impl CsatComment {
 }
 
 string_newtype!(CsatComment);
+
+#[cfg(feature = "openapi")]
+mod schemas {
+    use super::*;
+    use crate::openapi::{Lines, documented, text};
+
+    documented! {
+        CsatComment => text(0, 1000, Lines::Many, "Up to 1,000 characters; blank removes the comment");
+    }
+}
 
 /// `PUT /v1/csat/{subject}`: the score, and the comment when the shopper adds one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +266,7 @@ pub struct CsatStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsatSettings {
     /// Hours after the first answer during which the shopper may change it (1 to 720).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     pub edit_window_hours: i64,
 }
 
@@ -278,9 +291,11 @@ impl CsatSettings {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsatLinksRequest {
     /// A complaint or an order (`service` needs a signed-in shopper and has no links).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::LinkSubject))]
     pub subject: CsatSubject,
     /// How long the links work, in days (1 to 60; default 30).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub valid_days: Option<i64>,
     /// The language of the thank-you page (`en`, `ru`, `ar`); default: the shopper's browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -33,6 +33,8 @@ pub mod error;
 pub mod locale;
 pub mod loyalty;
 pub mod merchant;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod order;
 pub mod texts;
 pub mod time;

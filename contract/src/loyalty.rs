@@ -10,15 +10,20 @@ use crate::{FieldError, OrderNumber, Timestamp};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoyaltyTier {
     /// A short stable id, e.g. `gold` (lowercase letters, digits, `-`, `_`).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::TierId))]
     pub id: String,
     /// What shoppers read, e.g. "Gold".
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::TierName))]
     pub name: String,
     /// Points earned in all (orders, compensation, positive adjustments) to reach this tier;
     /// the first tier's is 0.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub threshold: i64,
     /// Earn rate on orders in percent: 100 earns 1 point per 1.00 of the order's total.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub earn_percent: i64,
     /// Promised time to the first answer on a complaint, in hours (the SLA policy).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     pub response_hours: i64,
     /// VIP complaints get high priority.
     #[serde(default)]
@@ -26,6 +31,8 @@ pub struct LoyaltyTier {
 }
 
 impl LoyaltyTier {
+    pub const MAX_THRESHOLD: i64 = 1_000_000_000;
+
     /// The defaults: Bronze, Silver, Gold and VIP.
     pub fn defaults() -> Vec<LoyaltyTier> {
         let tier = |id: &str, name: &str, threshold, earn_percent, response_hours, vip| LoyaltyTier {
@@ -63,6 +70,9 @@ impl LoyaltyTier {
             }
             if tier.name.trim().is_empty() || tier.name.chars().count() > 40 {
                 return Err(FieldError::invalid("tiers.name", "A tier name is 1 to 40 characters."));
+            }
+            if tier.threshold > Self::MAX_THRESHOLD {
+                return Err(FieldError::invalid("tiers.threshold", "A threshold is at most 1000000000 points."));
             }
             if i > 0 && tier.threshold <= tiers[i - 1].threshold {
                 return Err(FieldError::invalid("tiers.threshold", "Thresholds rise from one tier to the next."));
@@ -161,8 +171,11 @@ pub struct LoyaltySummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoyaltyAdjustmentRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::Email))]
     pub email: String,
     /// Non-zero; negative removes points (never below a balance of 0).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::AdjustmentPoints))]
     pub points: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::AdjustmentReason))]
     pub reason: String,
 }

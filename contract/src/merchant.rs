@@ -7,7 +7,6 @@ use crate::FieldError;
 /// A merchant's publishable key: `pk_` followed by 8–64 ASCII letters, digits or `_`.
 /// Safe to embed in a page; it identifies the merchant, it authorises nothing secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PublishableKey(String);
 
@@ -38,6 +37,16 @@ impl std::fmt::Display for PublishableKey {
 }
 
 string_newtype!(PublishableKey);
+
+#[cfg(feature = "openapi")]
+mod schemas {
+    use super::*;
+    use crate::openapi::{documented, padded, string};
+
+    documented! {
+        PublishableKey => string(&padded("pk_[A-Za-z0-9_]{8,64}"), "The merchant's publishable key: `pk_` and 8 to 64 letters, digits or `_`");
+    }
+}
 
 #[cfg(test)]
 mod tests {

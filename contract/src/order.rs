@@ -7,7 +7,6 @@ use crate::{CalendarDate, FieldError, Locale, Timestamp};
 /// The merchant's own order number, as printed on the receipt. Shoppers often type a
 /// leading `#` or different case, so both are normalised away: `#nw-1042` is `NW-1042`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "NW-1042"))]
 #[serde(try_from = "String", into = "String")]
 pub struct OrderNumber(String);
 
@@ -36,7 +35,6 @@ impl std::fmt::Display for OrderNumber {
 
 /// An e-mail address, trimmed and lower-cased (compared case-insensitively).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "email"))]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -66,7 +64,6 @@ impl Email {
 
 /// A postcode, compared without case, spaces or hyphens (`sw1a 1aa` is `SW1A1AA`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 #[serde(try_from = "String", into = "String")]
 pub struct Postcode(String);
 
@@ -99,10 +96,15 @@ pub enum LookupMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLookupRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = OrderNumber))]
     pub order_number: String,
+    /// When the shop looks orders up by e-mail (the widget's configuration says which).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Email>))]
     pub email: Option<String>,
+    /// When the shop looks orders up by postcode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Postcode>))]
     pub postcode: Option<String>,
 }
 
@@ -266,21 +268,28 @@ pub struct DelayNotice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shipment {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::Carrier))]
     pub carrier: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::TrackingNumber))]
     pub tracking_number: String,
     /// Only `https://` links are accepted from merchants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::field::HttpsLink>))]
     pub tracking_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderItem {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::ItemName))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10000))]
     pub quantity: u32,
     /// Price of one unit in the currency's minor unit (cents).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000_000_i64))]
     pub unit_price_minor: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::field::HttpsLink>))]
     pub image_url: Option<String>,
 }
 
@@ -341,20 +350,30 @@ pub struct ShopperOrders {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpsertOrderRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = Email))]
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::field::OptionalPostcode>))]
     pub postcode: Option<String>,
     /// The merchant's id for the shopper, matched against `sub` of shopper tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::field::ShopperId>))]
     pub shopper_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Timestamp))]
     pub placed_at: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::Currency))]
     pub currency: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
     pub items: Vec<OrderItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<CalendarDate>))]
     pub expected_delivery: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub shipments: Vec<Shipment>,
+    /// Points this order earned, when the merchant's own system decides them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
     pub loyalty_points: Option<i64>,
     /// The shopper's language, for messages sent about this order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -366,13 +385,17 @@ pub struct UpsertOrderRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderEventRequest {
     /// The merchant's id for this event; sending it again changes nothing.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::EventId))]
     pub id: String,
     pub kind: OrderEventKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = Timestamp))]
     pub occurred_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::field::EventNote>))]
     pub note: Option<String>,
     /// With `delayed`: the new expected delivery day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<CalendarDate>))]
     pub expected_delivery: Option<String>,
     /// With `shipped`: the parcel that left.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,6 +403,31 @@ pub struct OrderEventRequest {
 }
 
 string_newtype!(OrderNumber, Email, Postcode);
+
+#[cfg(feature = "openapi")]
+mod schemas {
+    use super::*;
+    use crate::openapi::{BLANK, documented, padded, string};
+
+    documented! {
+        OrderNumber => string(
+            &padded(&format!("#*[{BLANK}]*[A-Za-z0-9._/-]{{1,40}}")),
+            "The order number as printed on the receipt, e.g. `NW-1042`: up to 40 letters, digits, `-`, `_`, `/` or `.` (a leading `#`, case and spaces are forgiven)",
+        );
+        // ASCII only and without surrounding spaces: a subset of what is accepted, so every
+        // address the document allows is one the server takes (byte limits equal characters).
+        Email => utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$"))
+            .max_length(Some(254))
+            .description(Some("An e-mail address (compared without case), at most 254 characters"))
+            .into();
+        Postcode => string(
+            &format!("^[{BLANK}-]*(?:[A-Za-z0-9][{BLANK}-]*){{3,10}}$"),
+            "3 to 10 letters and digits; spaces, `-` and case are ignored",
+        );
+    }
+}
 
 #[cfg(test)]
 mod tests {

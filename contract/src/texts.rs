@@ -16,7 +16,6 @@ pub const TEXT_KEYS: &str = include_str!("text_keys.txt");
 /// Per language, text key → the merchant's text. A front-end developer's `init({ strings })`
 /// wins over it for the keys both set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct TextOverrides(pub BTreeMap<Locale, BTreeMap<String, String>>);
 
@@ -55,6 +54,36 @@ impl TextOverrides {
         Ok(())
     }
 }
+
+/// Languages as keys, the widget's text keys as their keys, texts of 1 to 300 characters.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for TextOverrides {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        let text = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(Self::MAX_CHARS))
+            .pattern(Some(format!("[^{}]", crate::openapi::BLANK)))
+            .description(Some("The merchant's text, 1 to 300 characters, not blank"));
+        let keys = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(TEXT_KEYS.lines()));
+        let per_language = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property_names(Some(keys))
+            .additional_properties(Some(AdditionalProperties::RefOr(text.into())));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property_names(Some(ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["en", "ru", "ar"]))))
+            .additional_properties(Some(AdditionalProperties::RefOr(per_language.into())))
+            .description(Some(
+                "Per language, text key → the merchant's text. A front-end developer's `init({ strings })` wins over it for the keys both set.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for TextOverrides {}
 
 #[cfg(test)]
 mod tests {

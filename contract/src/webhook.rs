@@ -10,6 +10,7 @@ use crate::Timestamp;
 pub struct NewWebhookEndpoint {
     /// `https://…` to a public address (a server started with `CAREBOX_WEBHOOKS_TO_LOOPBACK=1`
     /// also takes this machine, over http too, for development).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::WebhookUrl))]
     pub url: String,
 }
 

@@ -87,7 +87,6 @@ impl Default for Theme {
 
 /// A `#rrggbb` colour (lower-cased). Only this form, so it is safe inside a CSS value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct AccentColor(String);
 
@@ -104,7 +103,6 @@ impl AccentColor {
 
 /// Corner radius of the panel in CSS pixels, 0–24.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct CornerRadius(u8);
 
@@ -162,13 +160,16 @@ impl ColorScheme {
 pub struct WidgetSettingsRequest {
     /// The shop's name in the panel's header, 1 to 80 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ShopName>))]
     pub merchant_name: Option<String>,
     /// The greeting on the panel's first screen per language, each 1 to 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<Locale, Greeting>>))]
     pub greetings: Option<BTreeMap<Locale, String>>,
     /// The capabilities switched on, in display order (at least one, each once); the server
     /// refuses calls to the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::feature_list))]
     pub features: Option<Vec<Feature>>,
     /// The accent colour, corner radius and colour scheme.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +225,25 @@ pub fn parse_features(features: &[Feature]) -> Result<Vec<Feature>, FieldError> 
 }
 
 string_newtype!(AccentColor, ShopName, Greeting);
+
+#[cfg(feature = "openapi")]
+mod schemas {
+    use super::*;
+    use crate::openapi::{Lines, documented, padded, string, text};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+
+    documented! {
+        AccentColor => string(&padded("#[0-9A-Fa-f]{6}"), "A `#rrggbb` colour (lower-cased). Only this form, so it is safe inside a CSS value.");
+        CornerRadius => ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(CornerRadius::MAX))
+            .description(Some("Corner radius of the panel in CSS pixels, 0–24."))
+            .into();
+        ShopName => text(1, ShopName::MAX_CHARS, Lines::One, "The shop's name, 1 to 80 characters on one line");
+        Greeting => text(1, Greeting::MAX_CHARS, Lines::Many, "1 to 300 characters");
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -89,7 +89,8 @@ impl ApiError {
                 Some("authorization".into()),
             ),
             Self::InvalidTransition(why) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidTransition, why.clone(), Some("kind".into()))
+                // The request is well-formed; the order's recorded timeline is what it conflicts with.
+                (StatusCode::CONFLICT, ErrorCode::InvalidTransition, why.clone(), Some("kind".into()))
             }
             Self::Conflict { field } => (
                 StatusCode::CONFLICT,

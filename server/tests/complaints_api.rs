@@ -98,6 +98,16 @@ async fn bad_input_names_the_field(engine: Engine) {
     );
     let unknown_category = file(&app, SHOP_KEY, &token, Some("send-x-000003"), &complaint("meh")).await;
     assert_eq!(error_of(unknown_category).await, (400, "invalid_json".into(), Some("category".into())));
+    // Without credentials the answer is 401 whatever else is wrong: a stranger learns nothing
+    // from how the rest would be judged.
+    let stranger = app
+        .client
+        .post(app.url(&format!("/v1/complaints?key={SHOP_KEY}")))
+        .json(&json!({"order_number": "", "category": "quality", "description": "", "desired_resolution": "refund", "contact_preference": "email"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(stranger).await.0, 401);
 }
 
 async fn only_orders_the_shopper_may_open(engine: Engine) {
@@ -217,6 +227,12 @@ async fn the_merchant_desk_filters_and_never_shows_another_merchant(engine: Engi
     assert_eq!(list("?created_before=2026-11-25T09:00:00Z").await, Vec::<String>::new());
     let bad = app.client.get(app.url("/v1/merchant/complaints?level=l9")).bearer_auth(SHOP_SECRET).send().await.unwrap();
     assert_eq!(error_of(bad).await.0, 400);
+    // The documented range of `limit` is what the server takes (it used to clamp 0 and 101).
+    for (limit, status) in [("0", 400), ("1", 200), ("100", 200), ("101", 400)] {
+        let listed =
+            app.client.get(app.url(&format!("/v1/merchant/complaints?limit={limit}"))).bearer_auth(SHOP_SECRET).send().await.unwrap();
+        assert_eq!(listed.status(), status, "limit={limit}");
+    }
 
     let theirs = app.client.get(app.url("/v1/merchant/complaints")).bearer_auth(OTHER_SECRET).send().await.unwrap();
     assert_eq!(theirs.json::<Value>().await.unwrap(), json!([]));

@@ -86,13 +86,19 @@ async fn impossible_transitions_are_422_naming_the_kind(engine: Engine) {
     let delivered = app.post_event(SHOP_SECRET, "NW-1042", &event_body("d", "delivered", "2026-11-23T09:00:00Z")).await;
     assert_eq!(delivered.status(), 201);
     let packed = app.post_event(SHOP_SECRET, "NW-1042", &event_body("p", "packed", "2026-11-24T09:00:00Z")).await;
+    assert_eq!(packed.status(), 409, "the order's recorded timeline is what it conflicts with");
     let body: Value = packed.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_transition");
     assert_eq!(body["error"]["field"], "kind");
     assert_eq!(body["error"]["message"], "an order that is delivered cannot become packed");
     // A late event that would rewrite history is refused too: packed before placed.
     let early = app.post_event(SHOP_SECRET, "NW-1042", &event_body("x", "paid", "2026-11-19T09:00:00Z")).await;
-    assert_eq!(error_of(early).await.1, "invalid_transition");
+    assert_eq!(error_of(early).await, (409, "invalid_transition".into(), Some("kind".into())));
+    // So is moving the order's `placed_at` after events it already has.
+    let mut moved = order_body("anna@example.com");
+    moved["placed_at"] = serde_json::json!("2026-11-30T09:00:00Z");
+    let moved = app.put_order(SHOP_SECRET, "NW-1042", &moved).await;
+    assert_eq!(error_of(moved).await.0, 409);
     let missing = app.post_event(SHOP_SECRET, "NW-9999", &event_body("x", "paid", "2026-11-21T09:00:00Z")).await;
     assert_eq!(error_of(missing).await.0, 404);
 }

@@ -168,7 +168,7 @@ impl TryFrom<UpsertOrderRequest> for OrderDetails {
         let email = Email::parse(&request.email)?;
         let postcode = request.postcode.as_deref().filter(|p| !p.trim().is_empty()).map(Postcode::parse).transpose()?;
         let shopper_id = match request.shopper_id.map(|s| s.trim().to_owned()) {
-            Some(id) if id.len() > 128 => {
+            Some(id) if id.chars().count() > 128 => {
                 return Err(FieldError::invalid("shopper_id", "A shopper id is at most 128 characters."));
             }
             Some(id) if !id.is_empty() => Some(id),
@@ -211,8 +211,8 @@ impl TryFrom<UpsertOrderRequest> for OrderDetails {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        if request.loyalty_points.is_some_and(|p| p < 0) {
-            return Err(FieldError::invalid("loyalty_points", "Loyalty points cannot be negative."));
+        if request.loyalty_points.is_some_and(|p| !(0..=1_000_000).contains(&p)) {
+            return Err(FieldError::invalid("loyalty_points", "An order earns 0 to 1000000 points."));
         }
         Ok(Self {
             email,
@@ -240,8 +240,8 @@ fn parse_item(item: OrderItem) -> Result<OrderItem, FieldError> {
     if item.quantity == 0 || item.quantity > 10_000 {
         return Err(FieldError::invalid("quantity", "The quantity is 1 to 10000."));
     }
-    if item.unit_price_minor < 0 {
-        return Err(FieldError::invalid("unit_price_minor", "A price cannot be negative."));
+    if !(0..=1_000_000_000_000).contains(&item.unit_price_minor) {
+        return Err(FieldError::invalid("unit_price_minor", "A price is 0 to 1000000000000 minor units."));
     }
     let image_url = item.image_url.map(|url| https_url(&url, "image_url")).transpose()?;
     Ok(OrderItem { name, quantity: item.quantity, unit_price_minor: item.unit_price_minor, image_url })
@@ -250,10 +250,10 @@ fn parse_item(item: OrderItem) -> Result<OrderItem, FieldError> {
 pub fn parse_shipment(shipment: Shipment) -> Result<Shipment, FieldError> {
     let carrier = shipment.carrier.trim().to_owned();
     let tracking_number = shipment.tracking_number.trim().to_owned();
-    if carrier.is_empty() || carrier.len() > 80 {
+    if carrier.is_empty() || carrier.chars().count() > 80 {
         return Err(FieldError::invalid("carrier", "The carrier's name is 1 to 80 characters."));
     }
-    if tracking_number.is_empty() || tracking_number.len() > 80 {
+    if tracking_number.is_empty() || tracking_number.chars().count() > 80 {
         return Err(FieldError::invalid("tracking_number", "The tracking number is 1 to 80 characters."));
     }
     let tracking_url = shipment.tracking_url.map(|url| https_url(&url, "tracking_url")).transpose()?;
@@ -265,7 +265,9 @@ fn https_url(raw: &str, field: &'static str) -> Result<String, FieldError> {
     let url = raw.trim();
     let host = url.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
     match host {
-        Some(host) if !host.is_empty() && url.len() <= 2000 && !url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') => {
+        Some(host)
+            if !host.is_empty() && url.chars().count() <= 2000 && !url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') =>
+        {
             Ok(url.to_owned())
         }
         _ => Err(FieldError::invalid(field, "Links must be absolute https:// URLs.")),
@@ -278,7 +280,7 @@ impl TryFrom<OrderEventRequest> for OrderEvent {
 
     fn try_from(request: OrderEventRequest) -> Result<Self, FieldError> {
         let id = request.id.trim().to_owned();
-        if id.is_empty() || id.len() > 100 {
+        if id.is_empty() || id.chars().count() > 100 {
             return Err(FieldError::invalid("id", "The event id is 1 to 100 characters."));
         }
         let at = Timestamp::parse(&request.occurred_at, "occurred_at")?;

@@ -38,7 +38,7 @@ impl WebhookUrl {
     pub fn parse(raw: &str, reach: WebhookReach) -> Result<Self, FieldError> {
         let raw = raw.trim();
         let invalid = || FieldError::invalid("url", REFUSED);
-        if raw.len() > 2000 {
+        if raw.chars().count() > 2000 {
             return Err(FieldError::invalid("url", "A webhook URL may have up to 2000 characters."));
         }
         let url = Url::parse(raw).map_err(|_| FieldError::invalid("url", "Send a full URL such as https://shop.example/hooks/carebox."))?;

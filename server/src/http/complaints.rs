@@ -41,8 +41,8 @@ impl From<ChangeError> for ApiError {
     path = "/v1/complaints",
     tag = "widget",
     params(
-        ("key" = String, Query, description = "The merchant's publishable key"),
-        ("Idempotency-Key" = String, Header, description = "Made when the shopper presses Send; reused on every retry"),
+        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        ("Idempotency-Key" = carebox_contract::openapi::field::Idempotency, Header, description = "Made when the shopper presses Send; reused on every retry"),
     ),
     request_body = NewComplaintRequest,
     security(("shopper_token" = [])),
@@ -64,6 +64,8 @@ pub async fn file_complaint(
     headers: HeaderMap,
     ApiJson(request): ApiJson<NewComplaintRequest>,
 ) -> Result<(StatusCode, Json<ComplaintView>), ApiError> {
+    // Credentials first: a caller without them learns nothing from how the rest is judged.
+    ShopperAccess::from_headers(&headers, &merchant, &state)?;
     let key = IdempotencyKey::parse(headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     let number = OrderNumber::parse(&request.order_number).map_err(ApiError::Unprocessable)?;
     let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
@@ -141,8 +143,8 @@ pub async fn file_complaint(
     path = "/v1/complaints/{ticket}",
     tag = "widget",
     params(
-        ("ticket" = String, Path, description = "The ticket number, e.g. C-7K3Q9M2A"),
-        ("key" = String, Query, description = "The merchant's publishable key"),
+        ("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number, e.g. C-7K3Q9M2A"),
+        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
     ),
     security(("shopper_token" = [])),
     responses(
@@ -182,14 +184,15 @@ pub(super) async fn complaint_for_bearer(
     path = "/v1/complaints/{ticket}/escalate",
     tag = "widget",
     params(
-        ("ticket" = String, Path, description = "The ticket number"),
-        ("key" = String, Query, description = "The merchant's publishable key"),
+        ("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number"),
+        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
     ),
     request_body = ShopperEscalationRequest,
     security(("shopper_token" = [])),
     responses(
         (status = 200, description = "Escalated", body = ComplaintView),
         (status = 404, description = "No such complaint for this token", body = ErrorBody),
+        (status = 403, description = "`not_allowed`: the shop has switched complaints off", body = ErrorBody),
         (status = 409, description = "`not_allowed`: too early, already escalated from this level, or at L3", body = ErrorBody),
         (status = 422, description = "The reason is missing or too short", body = ErrorBody),
     )
@@ -229,8 +232,8 @@ pub async fn escalate_complaint(
     path = "/v1/orders/{number}/complaints",
     tag = "widget",
     params(
-        ("number" = String, Path, description = "The order number"),
-        ("key" = String, Query, description = "The merchant's publishable key"),
+        ("number" = carebox_contract::OrderNumber, Path, description = "The order number"),
+        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
     ),
     security(("shopper_token" = [])),
     responses((status = 200, body = [ComplaintView]), (status = 404, description = "Not an order this token opens", body = ErrorBody))
@@ -253,7 +256,7 @@ pub async fn order_complaints(
     get,
     path = "/v1/shopper/complaints",
     tag = "widget",
-    params(("key" = String, Query, description = "The merchant's publishable key")),
+    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
     security(("shopper_token" = [])),
     responses((status = 200, body = [ComplaintView]), (status = 401, description = "A shopper token signed by this merchant is required", body = ErrorBody))
 )]

@@ -137,8 +137,8 @@ pub(super) async fn subject_of_merchant(
     path = "/v1/csat/{subject}",
     tag = "widget",
     params(
-        ("subject" = String, Path, description = "`complaint:<ticket>`, `order:<number>` or `service`"),
-        ("key" = String, Query, description = "The merchant's publishable key"),
+        ("subject" = carebox_contract::CsatSubject, Path, description = "`complaint:<ticket>`, `order:<number>` or `service`"),
+        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
     ),
     security(("shopper_token" = [])),
     responses(
@@ -154,6 +154,7 @@ pub async fn get_answer(
     Path(subject): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CsatStatus>, ApiError> {
+    ShopperAccess::from_headers(&headers, &merchant, &state)?; // credentials before the subject is judged
     let rated = subject_for_bearer(&state, &merchant, &headers, CsatSubject::parse(&subject)?).await?;
     let stored = state.store.stored_csat(&merchant.id, &rated.key).await?;
     Ok(Json(CsatStatus { answer: stored.map(|a| a.view(&merchant.settings.csat, state.clock.now())) }))
@@ -166,8 +167,8 @@ pub async fn get_answer(
     path = "/v1/csat/{subject}",
     tag = "widget",
     params(
-        ("subject" = String, Path, description = "`complaint:<ticket>`, `order:<number>` or `service`"),
-        ("key" = String, Query, description = "The merchant's publishable key"),
+        ("subject" = carebox_contract::CsatSubject, Path, description = "`complaint:<ticket>`, `order:<number>` or `service`"),
+        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
     ),
     request_body = CsatAnswerRequest,
     security(("shopper_token" = [])),
@@ -188,6 +189,7 @@ pub async fn put_answer(
     headers: HeaderMap,
     ApiJson(request): ApiJson<CsatAnswerRequest>,
 ) -> Result<(StatusCode, Json<CsatAnswer>), ApiError> {
+    ShopperAccess::from_headers(&headers, &merchant, &state)?; // credentials before the subject is judged
     let rated = subject_for_bearer(&state, &merchant, &headers, CsatSubject::parse(&subject)?).await?;
     merchant.require(Feature::Csat)?;
     rated.check_ratable()?;
@@ -313,8 +315,8 @@ impl DateRange {
     path = "/v1/merchant/csat/metrics",
     tag = "merchant",
     params(
-        ("from" = Option<String>, Query, description = "First day, `YYYY-MM-DD` (UTC); default 29 days before `to`"),
-        ("to" = Option<String>, Query, description = "Last day, `YYYY-MM-DD` (UTC); default today"),
+        ("from" = Option<carebox_contract::CalendarDate>, Query, description = "First day, `YYYY-MM-DD` (UTC); default 29 days before `to`"),
+        ("to" = Option<carebox_contract::CalendarDate>, Query, description = "Last day, `YYYY-MM-DD` (UTC); default today"),
     ),
     security(("secret_key" = [])),
     responses((status = 200, body = CsatMetrics), (status = 400, description = "A malformed date or range; `field` says which", body = ErrorBody))
@@ -336,9 +338,9 @@ pub async fn metrics(
     path = "/v1/merchant/csat/answers",
     tag = "merchant",
     params(
-        ("from" = Option<String>, Query, description = "First day, `YYYY-MM-DD` (UTC)"),
-        ("to" = Option<String>, Query, description = "Last day, `YYYY-MM-DD` (UTC)"),
-        ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
+        ("from" = Option<carebox_contract::CalendarDate>, Query, description = "First day, `YYYY-MM-DD` (UTC)"),
+        ("to" = Option<carebox_contract::CalendarDate>, Query, description = "Last day, `YYYY-MM-DD` (UTC)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"),
     ),
     security(("secret_key" = [])),
     responses((status = 200, body = [MerchantCsatAnswer]), (status = 400, description = "A malformed date, range or limit", body = ErrorBody))

@@ -22,7 +22,7 @@ use crate::storage::{AdjustmentError, MerchantRecord};
     get,
     path = "/v1/shopper/loyalty",
     tag = "widget",
-    params(("key" = String, Query, description = "The merchant's publishable key")),
+    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
     security(("shopper_token" = [])),
     responses(
         (status = 200, body = LoyaltySummary),
@@ -150,7 +150,7 @@ pub async fn adjust_points(
     get,
     path = "/v1/merchant/loyalty/shoppers/{email}",
     tag = "merchant",
-    params(("email" = String, Path, description = "The shopper's e-mail, as on their orders")),
+    params(("email" = carebox_contract::Email, Path, description = "The shopper's e-mail, as on their orders")),
     security(("secret_key" = [])),
     responses((status = 200, body = LoyaltySummary), (status = 400, description = "Not an e-mail address", body = ErrorBody))
 )]

@@ -26,10 +26,13 @@ pub struct ComplaintQuery {
     /// `true`: only open complaints past their promised response time.
     breached: Option<bool>,
     /// RFC 3339; complaints filed at or after.
+    #[param(value_type = Option<carebox_contract::Timestamp>)]
     created_after: Option<String>,
     /// RFC 3339; complaints filed before.
+    #[param(value_type = Option<carebox_contract::Timestamp>)]
     created_before: Option<String>,
-    /// At most 100 (the default).
+    /// 1 to 100 (the default).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
 }
 
@@ -58,7 +61,10 @@ pub async fn list_complaints(
         created_after: time(query.created_after, "created_after")?,
         created_before: time(query.created_before, "created_before")?,
     };
-    let limit = i64::from(query.limit.unwrap_or(LIST_LIMIT).clamp(1, LIST_LIMIT));
+    let limit = match query.limit.unwrap_or(LIST_LIMIT) {
+        limit @ 1..=LIST_LIMIT => i64::from(limit),
+        _ => return Err(ApiError::BadRequest(FieldError::invalid("limit", "A limit is 1 to 100."))),
+    };
     let complaints = state.store.list_complaints(&merchant.id, &filter, limit).await?;
     Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
 }
@@ -67,7 +73,7 @@ pub async fn list_complaints(
     get,
     path = "/v1/merchant/complaints/{ticket}",
     tag = "merchant",
-    params(("ticket" = String, Path, description = "The ticket number")),
+    params(("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number")),
     security(("secret_key" = [])),
     responses((status = 200, body = ComplaintView), (status = 404, description = "No such complaint", body = ErrorBody))
 )]
@@ -85,7 +91,7 @@ pub async fn get_complaint(
     post,
     path = "/v1/merchant/complaints/{ticket}/actions",
     tag = "merchant",
-    params(("ticket" = String, Path, description = "The ticket number")),
+    params(("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number")),
     request_body = MerchantAction,
     security(("secret_key" = [])),
     responses(

@@ -33,7 +33,7 @@ fn status_of(outcome: WriteOutcome) -> StatusCode {
     put,
     path = "/v1/merchant/orders/{number}",
     tag = "merchant",
-    params(("number" = String, Path, description = "The merchant's order number")),
+    params(("number" = carebox_contract::OrderNumber, Path, description = "The merchant's order number")),
     request_body = UpsertOrderRequest,
     security(("secret_key" = [])),
     responses(
@@ -41,6 +41,7 @@ fn status_of(outcome: WriteOutcome) -> StatusCode {
         (status = 200, description = "Updated (never duplicated)", body = OrderView),
         (status = 400, description = "Not JSON of this shape; `field` names the path", body = ErrorBody),
         (status = 401, description = "Missing or wrong secret key", body = ErrorBody),
+        (status = 409, description = "`invalid_transition`: the new `placed_at` is later than events already recorded, or `not_allowed`", body = ErrorBody),
         (status = 422, description = "A value is not acceptable; `field` names it", body = ErrorBody),
     )
 )]
@@ -64,15 +65,15 @@ pub async fn upsert_order(
     post,
     path = "/v1/merchant/orders/{number}/events",
     tag = "merchant",
-    params(("number" = String, Path, description = "The merchant's order number")),
+    params(("number" = carebox_contract::OrderNumber, Path, description = "The merchant's order number")),
     request_body = OrderEventRequest,
     security(("secret_key" = [])),
     responses(
         (status = 201, description = "Recorded", body = OrderView),
         (status = 200, description = "Already recorded with this id", body = OrderView),
         (status = 404, description = "No such order", body = ErrorBody),
-        (status = 409, description = "The event id was used for a different event (`conflict`), or the order already has 100 events (`not_allowed`)", body = ErrorBody),
-        (status = 422, description = "`invalid_transition` (e.g. delivered → packed) or a bad value", body = ErrorBody),
+        (status = 409, description = "`invalid_transition` (e.g. delivered → packed), the event id was used for a different event (`conflict`), or the order already has 100 events (`not_allowed`)", body = ErrorBody),
+        (status = 422, description = "A value is not acceptable, or `expected_delivery`/`shipment` with another kind than `delayed`/`shipped`; `field` names it", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(merchant = %merchant.id, order = %number))]
@@ -103,7 +104,7 @@ pub async fn append_event(
     get,
     path = "/v1/merchant/orders/{number}",
     tag = "merchant",
-    params(("number" = String, Path, description = "The merchant's order number")),
+    params(("number" = carebox_contract::OrderNumber, Path, description = "The merchant's order number")),
     security(("secret_key" = [])),
     responses((status = 200, body = OrderView), (status = 404, description = "No such order", body = ErrorBody))
 )]

@@ -130,6 +130,17 @@ impl utoipa::Modify for BearerSchemes {
 #[openapi(
     info(title = "Carebox API", description = "Order status, complaints, CSAT and loyalty for a shop's customer-service widget. Errors are `{ \"error\": { \"code\", \"message\", \"field\"? } }`."),
     modifiers(&BearerSchemes),
+    // Named only by parameters, which do not register what they name.
+    components(schemas(
+        carebox_contract::PublishableKey,
+        carebox_contract::OrderNumber,
+        carebox_contract::Email,
+        carebox_contract::CsatSubject,
+        carebox_contract::CalendarDate,
+        carebox_contract::Timestamp,
+        carebox_contract::openapi::field::Ticket,
+        carebox_contract::openapi::field::Idempotency,
+    )),
     tags(
         (name = "widget", description = "Public calls made by the widget with the merchant's publishable key"),
         (name = "merchant", description = "Server-to-server calls with the merchant's secret key"),

@@ -24,7 +24,7 @@ const RECENT_ORDERS: i64 = 20;
     post,
     path = "/v1/orders/lookup",
     tag = "widget",
-    params(("key" = String, Query, description = "The merchant's publishable key")),
+    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
     request_body = OrderLookupRequest,
     responses(
         (status = 200, description = "The order and a token for it", body = OrderLookupResponse),
@@ -87,8 +87,8 @@ pub async fn lookup_order(
     path = "/v1/orders/{number}",
     tag = "widget",
     params(
-        ("number" = String, Path, description = "The order number"),
-        ("key" = String, Query, description = "The merchant's publishable key"),
+        ("number" = carebox_contract::OrderNumber, Path, description = "The order number"),
+        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
     ),
     security(("shopper_token" = [])),
     responses(
@@ -137,7 +137,7 @@ pub(super) async fn order_for_bearer(
     get,
     path = "/v1/shopper/orders",
     tag = "widget",
-    params(("key" = String, Query, description = "The merchant's publishable key")),
+    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
     security(("shopper_token" = [])),
     responses(
         (status = 200, body = ShopperOrders),
