@@ -36,6 +36,10 @@ pub struct Settings {
     pub webhook_timeout: std::time::Duration,
     /// `CAREBOX_WEBHOOK_CONCURRENCY` (default 8, at most 256): deliveries in flight per process.
     pub webhook_concurrency: usize,
+    /// `CAREBOX_WEBHOOK_SENDER=0`: this process queues webhook deliveries but sends none
+    /// (another process on the same PostgreSQL database does, or nobody: a fuzzing run, whose
+    /// generated endpoints must never be called). Default 1.
+    pub send_webhooks: bool,
     /// `CAREBOX_WEBHOOKS_TO_LOOPBACK=1`: webhooks may also go to this machine, over http too
     /// (development and tests); default: public https addresses only.
     pub webhook_reach: WebhookReach,
@@ -84,6 +88,11 @@ impl Settings {
             Some("1") | Some("true") => WebhookReach::AlsoLoopback,
             Some(other) => return Err(format!("CAREBOX_WEBHOOKS_TO_LOOPBACK must be 1 or 0, not {other:?}")),
         };
+        let send_webhooks = match var("CAREBOX_WEBHOOK_SENDER").as_deref() {
+            None | Some("1") | Some("true") => true,
+            Some("0") | Some("false") => false,
+            Some(other) => return Err(format!("CAREBOX_WEBHOOK_SENDER must be 1 or 0, not {other:?}")),
+        };
         let whole = |name: &str, default: u64, max: u64| match var(name) {
             None => Ok(default),
             Some(raw) => match raw.trim().parse::<u64>() {
@@ -97,6 +106,7 @@ impl Settings {
             .map_err(|e| format!("CAREBOX_TRUSTED_PROXIES: {e}"))?;
         let settings = Self {
             trusted_proxies,
+            send_webhooks,
             webhook_reach,
             webhook_tick: std::time::Duration::from_secs(2),
             webhook_timeout,
@@ -157,6 +167,7 @@ impl Settings {
             webhook_tick: std::time::Duration::from_secs(2),
             webhook_timeout: std::time::Duration::from_secs(10),
             webhook_concurrency: 8,
+            send_webhooks: true,
             webhook_reach: WebhookReach::PublicOnly,
             trusted_proxies: TrustedProxies::default(),
         }

@@ -59,7 +59,7 @@ pub async fn run(
         timeout: settings.webhook_timeout,
         concurrency: settings.webhook_concurrency,
     };
-    let webhooks = tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), sender));
+    let webhooks = settings.send_webhooks.then(|| tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), sender)));
     let mut state = http::AppState::new(store, clock.clone(), settings.limits).await?;
     state.public_url = settings.public_url.as_deref().map(Into::into);
     state.webhook_reach = settings.webhook_reach;
@@ -86,7 +86,9 @@ pub async fn run(
     });
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
     sla.abort();
-    webhooks.abort();
+    if let Some(webhooks) = webhooks {
+        webhooks.abort();
+    }
     if let (Some(stop), Some(shop)) = (shop_stop, shop) {
         let _ = stop.send(());
         let _ = shop.await;

@@ -27,7 +27,8 @@ cargo xtask <command>
   bench   measure the speed budgets (launcher → panel, order lookup p99 at 1,000 req/s) and print them;
           `bench server` measures the server's alone (no bundle, no browser)
   fuzz    schemathesis (PyPI) against the real server from its OpenAPI document, every check;
-          prints the counts (the report is in target/fuzz/)
+          prints the counts (the report is in target/fuzz/). `--seed N --examples M` explore
+          beyond the fixed run in `test` (seed 1, 20 examples per operation and phase)
   help    this text
 ";
 
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
         Some("e2e") => test::end_to_end_only(&args[1..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("server") => bench::server_only(),
         Some("bench") => bench::all(),
-        Some("fuzz") => fuzz::fuzz(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("help") | Some("--help") | None => {
             print!("{HELP}");
             Ok(())
