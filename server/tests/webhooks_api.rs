@@ -397,7 +397,29 @@ async fn a_failing_endpoint_is_paused_then_probed(engine: Engine) {
     assert_eq!(receiver.requests.load(Ordering::SeqCst), 12, "5 failures, then each of the 7 once");
 }
 
+/// A process started with `CAREBOX_WEBHOOK_SENDER=0` queues deliveries and sends none (the
+/// fuzzing run relies on it); a sending process on the same database delivers them.
+async fn a_process_that_does_not_send_only_queues(engine: Engine) {
+    let app = TestApp::spawn_configured(engine, |settings| {
+        settings.webhook_tick = Duration::from_millis(50);
+        settings.send_webhooks = false;
+    })
+    .await;
+    let (url, receiver) = start_receiver().await;
+    register(&app, &url).await;
+    file_complaint(&app, "send-q-000001").await;
+    // Twenty of its ticks pass without a request.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(receiver.requests.load(Ordering::SeqCst), 0, "nothing was sent");
+    let log = delivery_log_when(&app, |_| true).await;
+    assert_eq!(log.as_array().map(Vec::len), Some(1), "{log}");
+    assert_eq!(log[0]["attempts"], 0, "queued: {log}");
+    let (_sender, _stop) = app.another_process(|settings| settings.webhook_tick = Duration::from_millis(50)).await;
+    wait_for("the sending process to deliver", || receiver.received.lock().unwrap().len() == 1).await;
+}
+
 on_both_engines!(
+    a_process_that_does_not_send_only_queues,
     a_slow_endpoint_gets_each_delivery_once_and_starves_no_one,
     a_failing_endpoint_is_paused_then_probed,
     webhooks_never_reach_internal_networks,
