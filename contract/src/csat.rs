@@ -178,12 +178,10 @@ impl utoipa::ToSchema for CsatScore {}
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for CsatSubject {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use crate::openapi::{BLANK, padded};
         use utoipa::openapi::schema::{ObjectBuilder, Type};
-        let order = format!("#*[{BLANK}]*[A-Za-z0-9._/-]{{1,40}}");
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .pattern(Some(padded(&format!("(?:service|complaint:[Cc]-[A-Za-z0-9]{{8}}|order:[{BLANK}]*{order})"))))
+            .pattern(Some(crate::openapi::subject_pattern(true)))
             .description(Some("`complaint:<ticket>`, `order:<order number>` or `service`"))
             .examples(["complaint:C-7K3Q9M2A", "order:NW-1001", "service"])
             .into()

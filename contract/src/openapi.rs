@@ -44,6 +44,13 @@ pub(crate) fn padded(core: &str) -> String {
     format!("^[{BLANK}]*{core}[{BLANK}]*$")
 }
 
+/// What `CsatSubject::parse` accepts; `service` only where it may be rated (not by link).
+pub(crate) fn subject_pattern(service: bool) -> String {
+    let order = format!("order:[{BLANK}]*#*[{BLANK}]*[A-Za-z0-9._/-]{{1,40}}");
+    let complaint = "complaint:[Cc]-[A-Za-z0-9]{8}";
+    padded(&if service { format!("(?:service|{complaint}|{order})") } else { format!("(?:{complaint}|{order})") })
+}
+
 /// A string schema for trimmed text of `min..=max` characters.
 pub fn text(min: usize, max: usize, lines: Lines, description: &str) -> RefOr<Schema> {
     string(&trimmed_pattern(min, max, lines), description)
@@ -124,7 +131,7 @@ pub mod field {
     pub struct Idempotency;
 
     documented! {
-        Currency => string("^[A-Za-z]{3}$", "An ISO 4217 code, like `EUR` (any case)");
+        Currency => string(&padded("[A-Za-z]{3}"), "An ISO 4217 code, like `EUR` (any case)");
         ShopperId => text(0, 128, Lines::Many, "The merchant's id for the shopper, up to 128 characters; blank: none");
         ItemName => text(1, 200, Lines::Many, "1 to 200 characters");
         Carrier => text(1, 80, Lines::Many, "The carrier's name, 1 to 80 characters");
@@ -152,7 +159,7 @@ pub mod field {
         };
         WebhookUrl => https_url("`https://…` to a public address (a server started with `CAREBOX_WEBHOOKS_TO_LOOPBACK=1` also takes this machine, over http too, for development)");
         LinkSubject => string(
-            "^(?:complaint:[Cc]-[A-Za-z0-9]{8}|order:[A-Za-z0-9._/-]{1,40})$",
+            &subject_pattern(false),
             "`complaint:<ticket>` or `order:<order number>` (`service` is rated in the widget, never by link)",
         );
         OptionalPostcode => string(
@@ -163,29 +170,29 @@ pub mod field {
     }
 }
 
-#[cfg(test)]
-mod tests {
+/// For tests (here and in the server's domain): does a schema's pattern admit exactly what a
+/// parser accepts? Inputs probe the edges where the two could part: blanks `trim` removes
+/// (ASCII, NBSP, ideographic), control characters it keeps (`\u{1c}` is blank to Python, not to
+/// Rust), letters of one and two bytes, lengths at and around each bound.
+#[doc(hidden)]
+pub mod conformance {
     use super::*;
-    use crate::{
-        AccentColor, ComplaintDescription, CsatComment, CsatSubject, Email, EscalationReason, Greeting, OrderNumber, Postcode,
-        PublishableKey, ShopName,
-    };
-    use utoipa::PartialSchema;
 
-    fn pattern_of(schema: RefOr<Schema>) -> regex::Regex {
+    /// Whether a string schema admits a text: its pattern and its lengths (in characters).
+    pub fn admits(schema: RefOr<Schema>) -> impl Fn(&str) -> bool {
         let RefOr::T(Schema::Object(object)) = schema else { panic!("a string schema") };
         // The validators schemathesis uses read patterns as ECMA regexes, unanchored; Rust's
         // `regex` reads these the same way (no lookaround, `$` at the end of the text).
-        regex::Regex::new(object.pattern.as_deref().expect("a pattern")).unwrap()
+        let pattern = regex::Regex::new(object.pattern.as_deref().expect("a pattern")).unwrap();
+        let (min, max) = (object.min_length.unwrap_or(0), object.max_length.unwrap_or(usize::MAX));
+        move |text| pattern.is_match(text) && (min..=max).contains(&text.chars().count())
     }
 
-    /// Edges and fillers the parsers treat differently: blanks `trim` removes (ASCII, NBSP,
-    /// ideographic), control characters it keeps (`\u{1c}` is blank to Python, not to Rust),
-    /// letters of one and two bytes.
-    const PADS: [&str; 7] = ["", " ", "\t\n", "\u{a0}", "\u{3000}", "\u{1c}", "\u{85} "];
+    pub const PADS: [&str; 7] = ["", " ", "\t\n", "\u{a0}", "\u{3000}", "\u{1c}", "\u{85} "];
     const FILLS: [&str; 5] = ["a", "ж", " ", "\n", "\u{7}"];
 
-    fn texts(min: usize, max: usize) -> Vec<String> {
+    /// Texts around `min..=max` characters, padded and filled in every way above.
+    pub fn texts(min: usize, max: usize) -> Vec<String> {
         let mut lengths = vec![0, 1, 2, 3, min.saturating_sub(1), min, min + 1, max - 1, max, max + 1];
         lengths.dedup();
         let mut all = Vec::new();
@@ -206,15 +213,38 @@ mod tests {
         all
     }
 
-    /// Every text the pattern admits is accepted; with `exact`, every accepted one is admitted.
-    fn agree(name: &str, schema: RefOr<Schema>, inputs: &[String], accepts: impl Fn(&str) -> bool, exact: bool) {
-        let pattern = pattern_of(schema);
+    /// Each of `cores` bare, padded on both sides and on either.
+    pub fn padded_variants(cores: &[&str]) -> Vec<String> {
+        let mut all = Vec::new();
+        for pad in PADS {
+            for core in cores {
+                all.extend([format!("{pad}{core}{pad}"), format!("{pad}{core}"), format!("{core}{pad}")]);
+            }
+        }
+        all
+    }
+
+    /// Every input the pattern admits is accepted; with `exact`, every accepted one is admitted.
+    #[track_caller]
+    pub fn agree(name: &str, schema: RefOr<Schema>, inputs: &[String], accepts: impl Fn(&str) -> bool, exact: bool) {
+        let admitted_by = admits(schema);
         for input in inputs {
-            let (admitted, accepted) = (pattern.is_match(input), accepts(input));
+            let (admitted, accepted) = (admitted_by(input), accepts(input));
             assert!(!admitted || accepted, "{name}: the document admits {input:?}, the parser refuses it");
             assert!(!exact || admitted || !accepted, "{name}: the parser accepts {input:?}, the document refuses it");
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::conformance::{agree, padded_variants, texts};
+    use super::*;
+    use crate::{
+        AccentColor, ComplaintDescription, CsatComment, CsatSubject, Email, EscalationReason, Greeting, OrderNumber, Postcode,
+        PublishableKey, ShopName,
+    };
+    use utoipa::PartialSchema;
 
     #[test]
     fn text_patterns_say_what_the_parsers_accept() {
@@ -227,15 +257,7 @@ mod tests {
 
     #[test]
     fn identifier_patterns_say_what_the_parsers_accept() {
-        let around = |cores: &[&str]| -> Vec<String> {
-            let mut all = Vec::new();
-            for pad in PADS {
-                for core in cores {
-                    all.extend([format!("{pad}{core}{pad}"), format!("{pad}{core}"), format!("{core}{pad}")]);
-                }
-            }
-            all
-        };
+        let around = padded_variants;
         let forty = "N".repeat(40);
         let forty_one = "N".repeat(41);
         let numbers = around(&["NW-1042", "#nw-1042", "# NW-1", "##1", "a/b.c_d", "NW 1", "#", "", &forty, &forty_one, "#é", "NW#1"]);
@@ -256,6 +278,8 @@ mod tests {
             "orders:NW-1",
         ]);
         agree("subject", CsatSubject::schema(), &subjects, |t| CsatSubject::parse(t).is_ok(), true);
+        let for_links = |t: &str| CsatSubject::parse(t).is_ok_and(|s| s != CsatSubject::Service);
+        agree("link subject", field::LinkSubject::schema(), &subjects, for_links, true);
         let postcodes = around(&["SW1A 1AA", "12345-6789", "ab", "abc", "a-b-c", "1234567890", "12345678901", "--", "ab#12", "é12"]);
         agree("postcode", Postcode::schema(), &postcodes, |t| Postcode::parse(t).is_ok(), true);
         let keys = around(&[
@@ -284,5 +308,19 @@ mod tests {
             "a b@c.io",
         ]);
         agree("e-mail", Email::schema(), &emails, |t| Email::parse(t).is_ok(), false);
+    }
+
+    #[test]
+    fn tier_fields_say_what_the_tier_check_accepts() {
+        use crate::LoyaltyTier;
+        let with = |change: &dyn Fn(&mut LoyaltyTier)| {
+            let mut tiers = LoyaltyTier::defaults();
+            change(&mut tiers[1]);
+            LoyaltyTier::check_list(&tiers).is_ok()
+        };
+        let names = [texts(1, 40), padded_variants(&["Gold", ""])].concat();
+        agree("tier name", field::TierName::schema(), &names, |t| with(&|tier| tier.name = t.to_owned()), true);
+        let ids = padded_variants(&["silver2", "g-1_x", "Gold", "", &"a".repeat(32), &"a".repeat(33), "gö"]);
+        agree("tier id", field::TierId::schema(), &ids, |t| with(&|tier| tier.id = t.to_owned()), true);
     }
 }

@@ -103,8 +103,15 @@ test("strict CSP: identify() crosses into the frame, and a rating there is store
   await recordEvents(page, ["csat-submitted"]);
   await signInAsAnna(page);
   await openFramedPanel(page);
+  // The rating screen asks for the answer so far; the click waits for that answer (a click on
+  // the radios of a screen about to be replaced once went unsent in a loaded CI run).
+  const csatRequest = (method) => (response) => response.url().includes("/v1/csat/service") && response.request().method() === method;
+  const answerSoFar = page.waitForResponse(csatRequest("GET"));
   await framed(page).locator("[data-feature=csat] button").click();
+  assert.equal((await answerSoFar).status(), 200);
+  const sent = page.waitForResponse(csatRequest("PUT"));
   await framed(page).getByRole("radio", { name: "Very satisfied", exact: true }).click();
+  assert.equal((await sent).status(), 201, "one click sends the rating");
   const rated = await page.waitForFunction(() => window.__events.find((e) => e.name === "csat-submitted"));
   assert.deepEqual(await rated.jsonValue(), { name: "csat-submitted", subject: "service", score: 5, changed: false });
   const stored = (await merchant("/v1/merchant/csat/answers?limit=200")).filter((a) => a.subject === "service" && a.score === 5);

@@ -453,4 +453,76 @@ mod tests {
         shipment.shipments.push(Shipment { carrier: "".into(), tracking_number: "1".into(), tracking_url: None });
         assert_eq!(OrderDetails::try_from(shipment).unwrap_err().field, "shipments[0].carrier");
     }
+
+    /// The OpenAPI document's field schemas admit exactly what these parsers accept (the
+    /// fuzzing layer generates requests from them).
+    #[test]
+    fn the_documents_order_fields_say_what_parsing_accepts() {
+        use carebox_contract::openapi::conformance::{agree, padded_variants, texts};
+        use carebox_contract::openapi::field;
+        use utoipa::PartialSchema;
+        let order = |change: &dyn Fn(&mut serde_json::Value)| {
+            let mut body = serde_json::json!({
+                "email": "anna@example.com", "placed_at": "2026-11-20T10:00:00Z", "currency": "EUR",
+                "items": [{"name": "Mug", "quantity": 1, "unit_price_minor": 900}],
+                "shipments": [{"carrier": "DHL", "tracking_number": "JD1"}],
+            });
+            change(&mut body);
+            serde_json::from_value::<UpsertOrderRequest>(body).is_ok_and(|request| OrderDetails::try_from(request).is_ok())
+        };
+        let set = |path: &'static [&'static str], text: &str| {
+            let text = text.to_owned();
+            move |body: &mut serde_json::Value| {
+                let mut at = body;
+                for key in path {
+                    at = match key.parse::<usize>() {
+                        Ok(i) => &mut at[i],
+                        Err(_) => &mut at[*key],
+                    };
+                }
+                *at = serde_json::Value::String(text.clone());
+            }
+        };
+        agree("item name", field::ItemName::schema(), &texts(1, 200), |t| order(&set(&["items", "0", "name"], t)), true);
+        agree("carrier", field::Carrier::schema(), &texts(1, 80), |t| order(&set(&["shipments", "0", "carrier"], t)), true);
+        let tracking = field::TrackingNumber::schema();
+        agree("tracking number", tracking, &texts(1, 80), |t| order(&set(&["shipments", "0", "tracking_number"], t)), true);
+        agree("shopper id", field::ShopperId::schema(), &texts(0, 128), |t| order(&set(&["shopper_id"], t)), true);
+        let currencies = padded_variants(&["EUR", "eur", "EU", "EURO", "€UR", "E1R", ""]);
+        agree("currency", field::Currency::schema(), &currencies, |t| order(&set(&["currency"], t)), true);
+        let postcodes = padded_variants(&["SW1A 1AA", "12345-6789", "--", "ab", "abc", "1234567890", "12345678901", "ab#12", ""]);
+        agree("postcode", field::OptionalPostcode::schema(), &postcodes, |t| order(&set(&["postcode"], t)), true);
+        let (longest, too_long) = (format!("https://x.io/{}", "a".repeat(1987)), format!("https://x.io/{}", "a".repeat(1988)));
+        let links = padded_variants(&[
+            "https://x.io/a?b#c",
+            "https://",
+            "https:///x",
+            "https://?x",
+            "http://x.io",
+            "HTTPS://x.io",
+            "javascript:alert(1)",
+            "https://x.io/a b",
+            "https://x.io/\"",
+            "https://x.io/<",
+            "https://é.io/ж",
+            &longest,
+            &too_long,
+        ]);
+        let link = field::HttpsLink::schema();
+        agree("tracking url", link.clone(), &links, |t| order(&set(&["shipments", "0", "tracking_url"], t)), true);
+        agree("image url", link, &links, |t| order(&set(&["items", "0", "image_url"], t)), true);
+        let event = |id: &str, note: &str| {
+            let request = OrderEventRequest {
+                id: id.to_owned(),
+                kind: OrderEventKind::Delayed,
+                occurred_at: "2026-11-21T10:00:00Z".into(),
+                note: Some(note.to_owned()),
+                expected_delivery: None,
+                shipment: None,
+            };
+            OrderEvent::try_from(request).is_ok()
+        };
+        agree("event id", field::EventId::schema(), &texts(1, 100), |t| event(t, ""), true);
+        agree("event note", field::EventNote::schema(), &texts(0, 500), |t| event("e-1", t), true);
+    }
 }

@@ -164,3 +164,22 @@ fn parse_action(action: MerchantAction) -> Result<Action, FieldError> {
         MerchantAction::DeEscalate { reason: why } => Action::MerchantDeEscalate { reason: reason(&why, "reason")? },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carebox_contract::openapi::{
+        conformance::{agree, texts},
+        field,
+    };
+    use utoipa::PartialSchema;
+
+    /// The document's reply and note schemas admit exactly what the desk accepts.
+    #[test]
+    fn the_documents_action_texts_say_what_the_desk_accepts() {
+        let reply = |t: &str| parse_action(MerchantAction::Reply { text: t.to_owned() }).is_ok();
+        agree("reply", field::ReplyText::schema(), &texts(1, 5000), reply, true);
+        let note = |t: &str| parse_action(MerchantAction::Resolve { resolution: Resolution::Refund, note: Some(t.to_owned()) }).is_ok();
+        agree("resolution note", field::ResolutionNote::schema(), &texts(0, 1000), note, true);
+    }
+}
