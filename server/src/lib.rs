@@ -3,6 +3,7 @@
 //!
 //! Stateless apart from its database, so several processes can run behind a load balancer.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -23,7 +23,7 @@ impl FromRequestParts<AppState> for MerchantApi {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let secret = bearer(&parts.headers).filter(|key| key.starts_with("sk_")).ok_or(ApiError::Unauthorized)?;
-        let merchant = state.store.merchant_by_secret_key(secret).await?.ok_or(ApiError::Unauthorized)?;
+        let merchant = state.store.merchant_by_secret_key(secret, state.clock.now()).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Self(merchant))
     }
 }

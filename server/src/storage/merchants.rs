@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use carebox_contract::{
-    ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, TextOverrides, Theme, WidgetConfig,
+    ComplaintCategory, CsatSettings, Feature, Locale, LookupMode, LoyaltyTier, PublishableKey, TextOverrides, Theme, Timestamp,
+    WidgetConfig,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,6 +36,24 @@ pub struct MerchantSettings {
     /// The merchant's own wording for the widget (`PUT /v1/merchant/widget/strings`).
     #[serde(default)]
     pub strings: TextOverrides,
+}
+
+impl MerchantSettings {
+    /// A shop just created: every capability on, the widget's own greeting and texts, lookups
+    /// by e-mail, damaged and missing items starting at L2, the default tiers.
+    pub fn for_new_shop() -> Self {
+        Self {
+            greetings: BTreeMap::new(),
+            features: Feature::ALL.to_vec(),
+            theme: Theme::default(),
+            lookup_by: LookupMode::Email,
+            severe_categories: vec![ComplaintCategory::Damaged, ComplaintCategory::MissingItem],
+            compensation: CompensationSettings::default(),
+            loyalty_tiers: LoyaltyTier::defaults(),
+            csat: CsatSettings::default(),
+            strings: TextOverrides::default(),
+        }
+    }
 }
 
 /// Loyalty points that make up for a broken promise, and the cap that stops farming them.
@@ -190,13 +209,38 @@ impl Store {
         Ok(Some(entry))
     }
 
-    /// The merchant whose secret key this is (compared by hash; the key itself is not stored).
-    pub async fn merchant_by_secret_key(&self, secret_key: &str) -> Result<Option<MerchantRecord>, sqlx::Error> {
-        let row = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE secret_key_hash = $1"))
-            .bind(hash_secret(secret_key))
-            .fetch_optional(self.pool())
-            .await?;
+    /// The merchant whose secret key this is (compared by hash; the key itself is not stored),
+    /// or whose previous key it is, until that key's grace period ends at `now`.
+    pub async fn merchant_by_secret_key(&self, secret_key: &str, now: Timestamp) -> Result<Option<MerchantRecord>, sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "SELECT {MERCHANT_COLUMNS} FROM merchants WHERE secret_key_hash = $1 \
+             OR (previous_secret_key_hash = $1 AND previous_secret_valid_until_ms > $2)"
+        ))
+        .bind(hash_secret(secret_key))
+        .bind(now.unix_ms())
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(merchant_from_row).transpose()
+    }
+
+    /// Gives the merchant a new secret key; the current one keeps working until
+    /// `previous_valid_until` (a key rotated out before stops at once). False: no such merchant.
+    pub async fn rotate_secret_key(
+        &self,
+        merchant_id: &str,
+        new_secret: &str,
+        previous_valid_until: Timestamp,
+    ) -> Result<bool, sqlx::Error> {
+        let rotated = sqlx::query(
+            "UPDATE merchants SET previous_secret_key_hash = secret_key_hash, previous_secret_valid_until_ms = $1, \
+             secret_key_hash = $2 WHERE id = $3",
+        )
+        .bind(previous_valid_until.unix_ms())
+        .bind(hash_secret(new_secret))
+        .bind(merchant_id)
+        .execute(self.pool())
+        .await?;
+        Ok(rotated.rows_affected() == 1)
     }
 
     /// Whether `origin` may call the public API with this publishable key.

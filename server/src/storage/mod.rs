@@ -8,6 +8,7 @@ mod loyalty;
 mod merchants;
 mod orders;
 mod rate_limits;
+mod staff;
 mod webhooks;
 
 pub use complaints::{ChangeError, ComplaintFilter, Escalated, Filed, NewComplaint, StoredComplaint};
@@ -15,6 +16,7 @@ pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::AdjustmentError;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
+pub use staff::{NewStaff, StaffRecord, StaffWriteError};
 pub use webhooks::DueDelivery;
 
 use std::str::FromStr;

@@ -59,7 +59,7 @@ pub struct TestApp {
 }
 
 /// A fresh, empty database URL for one test.
-async fn fresh_database(engine: Engine, dir: &tempfile::TempDir) -> String {
+pub async fn fresh_database(engine: Engine, dir: &tempfile::TempDir) -> String {
     match engine {
         Engine::Sqlite => format!("sqlite://{}", dir.path().join("carebox.db").display()),
         Engine::Postgres => {
@@ -77,7 +77,11 @@ async fn fresh_database(engine: Engine, dir: &tempfile::TempDir) -> String {
 
 /// Runs a server on `database_url` and `clock` (settings for tests, then `configure`) until
 /// the returned sender is dropped.
-async fn start_server(database_url: &str, clock: &ManualClock, configure: impl FnOnce(&mut Settings)) -> (SocketAddr, oneshot::Sender<()>) {
+pub async fn start_server(
+    database_url: &str,
+    clock: &ManualClock,
+    configure: impl FnOnce(&mut Settings),
+) -> (SocketAddr, oneshot::Sender<()>) {
     let (bound_tx, bound_rx) = oneshot::channel::<SocketAddr>();
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let mut settings = Settings::for_database(database_url);
