@@ -28,6 +28,7 @@ macro_rules! string_newtype {
 }
 
 pub mod complaint;
+pub mod console;
 pub mod csat;
 pub mod error;
 pub mod locale;
@@ -46,6 +47,7 @@ pub use complaint::{
     ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey, MerchantAction, NewComplaintRequest, Priority,
     Resolution, ResolutionKind, ShopperEscalationRequest,
 };
+pub use console::{StaffRole, StaffSession, StaffSignIn, StaffView};
 pub use csat::{
     CsatAnswer, CsatAnswerRequest, CsatByCategory, CsatByLevel, CsatComment, CsatDay, CsatFigures, CsatLink, CsatLinks, CsatLinksRequest,
     CsatMetrics, CsatScore, CsatSettings, CsatStatus, CsatSubject, MerchantCsatAnswer, SatisfactionLabels,

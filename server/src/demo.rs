@@ -6,12 +6,13 @@ use std::net::SocketAddr;
 use carebox_contract::{
     AccentColor, CalendarDate, ColorScheme, ComplaintCategory, ComplaintDescription, ContactPreference, CornerRadius, DesiredResolution,
     Email, EscalationLevel, Feature, Locale, LookupMode, LoyaltyTier, OrderEventKind, OrderItem, OrderNumber, Postcode, Priority,
-    PublishableKey, ResolutionKind, Shipment, Theme, Timestamp,
+    PublishableKey, ResolutionKind, Shipment, StaffRole, Theme, Timestamp,
 };
 
 use crate::domain::order::{OrderDetails, OrderEvent};
+use crate::domain::staff::{DisplayName, Password};
 use crate::domain::{complaint, token};
-use crate::storage::{Filed, MerchantSettings, NewComplaint, NewMerchant, OrderWriteError, Store};
+use crate::storage::{Filed, MerchantSettings, NewComplaint, NewMerchant, NewStaff, OrderWriteError, StaffWriteError, Store};
 
 pub const DEMO_MERCHANT_ID: &str = "m_demo_northwind";
 pub const DEMO_MERCHANT_NAME: &str = "Northwind Goods";
@@ -23,6 +24,12 @@ pub const DEMO_SHOPPER_TOKEN_SECRET: &str = "demo_shopper_token_secret_local_onl
 /// The demo shopper whose orders `identify()` shows.
 pub const DEMO_SHOPPER_ID: &str = "shopper-anna";
 pub const DEMO_SHOPPER_EMAIL: &str = "anna@example.com";
+/// The demo shop's support staff: e-mail, the name shoppers see, role, password. Local only,
+/// like the demo's keys (a server beyond loopback refuses to seed the demo).
+pub const DEMO_STAFF: [(&str, &str, StaffRole, &str); 2] = [
+    ("owner@northwind.example", "Nadia", StaffRole::Owner, "northwind-owner-local-only"),
+    ("agent@northwind.example", "Alex", StaffRole::Agent, "northwind-agent-local-only"),
+];
 
 /// The origin the demo shop's snippet loads Carebox from: the API's address, by number.
 pub fn carebox_origin(api: SocketAddr) -> String {
@@ -84,7 +91,22 @@ pub async fn seed(store: &Store, origins: &[String], now: Timestamp) -> Result<(
         seed_resolved_complaint(store, now).await?;
         seed_overdue_complaint(store, now).await?;
     }
-    tracing::info!(merchant = DEMO_MERCHANT_ID, ?origins, orders = DEMO_ORDERS.len(), "demo merchant seeded");
+    for (email, name, role, password) in DEMO_STAFF {
+        let email = Email::parse(email).expect("valid demo address");
+        if store.staff_by_email(&email).await?.is_some() {
+            continue;
+        }
+        let name = DisplayName::parse(name).expect("valid demo name");
+        let hash = Password::parse(password).expect("valid demo password").hash();
+        let staff = NewStaff { merchant_id: DEMO_MERCHANT_ID, email: &email, display_name: &name, role, password_hash: &hash };
+        match store.add_staff(staff, now).await {
+            // Another process seeding at the same moment added them first.
+            Ok(_) | Err(StaffWriteError::EmailTaken) => {}
+            Err(StaffWriteError::UnknownMerchant) => return Err(sqlx::Error::RowNotFound),
+            Err(StaffWriteError::Storage(error)) => return Err(error),
+        }
+    }
+    tracing::info!(merchant = DEMO_MERCHANT_ID, ?origins, orders = DEMO_ORDERS.len(), staff = DEMO_STAFF.len(), "demo merchant seeded");
     Ok(())
 }
 

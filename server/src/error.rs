@@ -31,7 +31,14 @@ pub enum ApiError {
     Unauthorized,
     /// Shopper call without a usable bearer token (401).
     Token(TokenError),
-    /// The event would break the order's timeline (422).
+    /// Console sign-in with a wrong e-mail or password: one answer for either (401).
+    SignInRefused,
+    /// A console call without a live session (401).
+    SignInRequired,
+    /// Signed in, but not allowed to do this: an agent changing settings, a change without the
+    /// session's CSRF token (403).
+    Forbidden(String),
+    /// The event would break the order's recorded timeline (409).
     InvalidTransition(String),
     /// An id reused for something different (409).
     Conflict { field: &'static str },
@@ -75,6 +82,11 @@ impl ApiError {
                 "Send the merchant's secret key as `Authorization: Bearer sk_…`.".into(),
                 Some("authorization".into()),
             ),
+            Self::SignInRefused => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, "The e-mail or password is not right.".into(), Some("password".into()))
+            }
+            Self::SignInRequired => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, "Sign in to the console.".into(), None),
+            Self::Forbidden(why) => (StatusCode::FORBIDDEN, ErrorCode::NotAllowed, why.clone(), None),
             Self::Token(TokenError::Expired) => {
                 (StatusCode::UNAUTHORIZED, ErrorCode::TokenExpired, "The token has expired.".into(), Some("authorization".into()))
             }

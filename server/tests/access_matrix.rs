@@ -8,11 +8,13 @@ mod common;
 
 use std::time::Duration;
 
+use carebox_server::domain::staff::{DisplayName, Password, Role};
+use carebox_server::storage::NewStaff;
 use common::*;
 use serde_json::{Value, json};
 
-/// Operations anyone may call: the proof is in the request (lookup) or nothing is private.
-const PUBLIC: [&str; 3] = ["GET /healthz", "GET /v1/widget/config", "POST /v1/orders/lookup"];
+/// Operations anyone may call: the proof is in the request (lookup, sign-in) or nothing is private.
+const PUBLIC: [&str; 4] = ["GET /healthz", "GET /v1/widget/config", "POST /v1/console/session", "POST /v1/orders/lookup"];
 
 /// Whose things a path names: shop one's order NW-1042 and Anna's complaint on it, or a
 /// look-alike that exists nowhere.
@@ -49,6 +51,7 @@ fn body(method: &str, path: &str, real: bool) -> Option<Value> {
         ("PUT", "/v1/merchant/widget/strings") => json!({}),
         ("PATCH", "/v1/merchant/widget/settings") => json!({"merchant_name": "Matrix"}),
         ("POST", "/v1/orders/lookup") => json!({"order_number": number, "email": "anna@example.com"}),
+        ("POST", "/v1/console/session") => json!({"email": "nobody@example.com", "password": "not the passphrase"}),
         _ => return None,
     })
 }
@@ -64,6 +67,18 @@ impl Call<'_> {
     /// Sends the operation for `real` or look-alike names, with `key` (widget operations)
     /// and `bearer`; returns status, error code (if any) and the body.
     async fn send(&self, names: &Names, real: bool, key: &str, bearer: Option<&str>) -> (u16, Option<String>, Value) {
+        self.send_with(names, real, key, bearer, None).await
+    }
+
+    /// `send`, with a console session's cookie and CSRF token.
+    async fn send_with(
+        &self,
+        names: &Names,
+        real: bool,
+        key: &str,
+        bearer: Option<&str>,
+        session: Option<(&str, &str)>,
+    ) -> (u16, Option<String>, Value) {
         let mut url = self.app.url(&fill(self.path, names, real));
         if self.widget {
             url.push_str(&format!("?key={key}"));
@@ -76,6 +91,9 @@ impl Call<'_> {
         }
         if let Some(body) = body(self.method, self.path, real) {
             request = request.json(&body);
+        }
+        if let Some((cookie, csrf)) = session {
+            request = request.header("cookie", cookie).header("x-csrf-token", csrf);
         }
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
@@ -115,6 +133,18 @@ async fn every_operation_refuses_strangers_without_saying_what_exists(engine: En
         .unwrap();
     assert_eq!(filed.status(), 201);
     let names = Names { ticket: filed.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned() };
+    // Shop two's owner, signed in to the console.
+    let (email, name) = (carebox_contract::Email::parse("theo@two.example").unwrap(), DisplayName::parse("Theo").unwrap());
+    let hash = Password::parse("a long enough passphrase").unwrap().hash();
+    let theo = NewStaff { merchant_id: "m_two", email: &email, display_name: &name, role: Role::Owner, password_hash: &hash };
+    app.store.add_staff(theo, app.clock_now()).await.unwrap();
+    let signed_in =
+        app.client.post(app.url("/v1/console/session")).json(&json!({"email": "theo@two.example", "password": "a long enough passphrase"}));
+    let signed_in = signed_in.send().await.unwrap();
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = signed_in.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+    let theo = (cookie.as_str(), csrf.as_str());
+    let stale = ("carebox_console=00ff00ff00ff", csrf.as_str());
 
     let document: Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     let mut operations = Vec::new();
@@ -144,12 +174,28 @@ async fn every_operation_refuses_strangers_without_saying_what_exists(engine: En
                 assert_eq!((status, code.as_deref()), (401, Some("unauthorized")), "{op} with {why}");
                 cells += 1;
             }
+            let (status, code, _) = call.send_with(&names, true, SHOP_KEY, None, Some(stale)).await;
+            assert_eq!((status, code.as_deref()), (401, Some("unauthorized")), "{op} with a session that does not exist");
+            cells += 1;
             if names_a_thing {
-                // Another merchant's keys: shop one's thing reads as no thing at all.
-                let theirs = call.send(&names, true, OTHER_KEY, Some(OTHER_SECRET)).await;
-                let nothing = call.send(&names, false, OTHER_KEY, Some(OTHER_SECRET)).await;
-                assert_eq!((theirs.0, &theirs.1), (nothing.0, &nothing.1), "{op}: another merchant learns nothing ({})", theirs.2);
-                assert!(!theirs.2.to_string().contains("anna@example.com"), "{op} shows Anna to another merchant: {}", theirs.2);
+                // Another merchant's keys, or its staff's session: shop one's thing reads as no thing at all.
+                for session in [None, Some(theo)] {
+                    let bearer = session.is_none().then_some(OTHER_SECRET);
+                    let theirs = call.send_with(&names, true, OTHER_KEY, bearer, session).await;
+                    let nothing = call.send_with(&names, false, OTHER_KEY, bearer, session).await;
+                    assert_eq!((theirs.0, &theirs.1), (nothing.0, &nothing.1), "{op}: another merchant learns nothing ({})", theirs.2);
+                    assert!(!theirs.2.to_string().contains("anna@example.com"), "{op} shows Anna to another merchant: {}", theirs.2);
+                    cells += 1;
+                }
+            }
+        } else if schemes.iter().any(|s| s == "console_session") {
+            for (bearer, session, why) in [
+                (None, None, "no session"),
+                (None, Some(stale), "a session that does not exist"),
+                (Some(SHOP_SECRET), None, "a secret key"),
+            ] {
+                let (status, code, _) = call.send_with(&names, true, SHOP_KEY, bearer, session).await;
+                assert_eq!((status, code.as_deref()), (401, Some("unauthorized")), "{op} with {why}");
                 cells += 1;
             }
         } else if schemes.iter().any(|s| s == "shopper_token") {

@@ -56,9 +56,26 @@ fn demo_tickets(base_url: &str) -> Result<Vec<String>> {
     if tickets.is_empty() { Err("the demo has no complaints to fuzz with".into()) } else { Ok(tickets) }
 }
 
+/// A console session of the demo shop's owner: the cookie's token and the CSRF token.
+fn owner_session(base_url: &str) -> Result<(String, String)> {
+    let script = format!(
+        "import json,urllib.request\n\
+         body=json.dumps({{'email':'owner@northwind.example','password':'northwind-owner-local-only'}}).encode()\n\
+         r=urllib.request.urlopen(urllib.request.Request('{base_url}/v1/console/session',data=body,headers={{'Content-Type':'application/json'}}))\n\
+         cookie=r.headers['Set-Cookie'].split(';')[0].split('=',1)[1]\n\
+         print(cookie, json.load(r)['csrf_token'])"
+    );
+    let printed = crate::process::output(Command::new("python3").args(["-c", &script])).ok_or("could not sign the demo owner in")?;
+    let mut parts = printed.split_whitespace();
+    match (parts.next(), parts.next()) {
+        (Some(cookie), Some(csrf)) => Ok((cookie.to_owned(), csrf.to_owned())),
+        _ => Err(format!("unexpected sign-in answer: {printed}")),
+    }
+}
+
 /// schemathesis's configuration: credentials, real data for half of the values where made-up
 /// ones would only meet 404s (Anna's orders and tickets), and the rules JSON Schema cannot say.
-fn configuration(token: &str, tickets: &[String]) -> String {
+fn configuration(token: &str, tickets: &[String], (session, csrf): &(String, String)) -> String {
     let quoted = |values: &[String]| values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
     let subjects: Vec<String> =
         tickets.iter().map(|t| format!("complaint:{t}")).chain(["order:NW-1001".into(), "order:NW-1003".into()]).collect();
@@ -75,6 +92,14 @@ bearer = "sk_demo_northwind_local_only"
 
 [auth.openapi.shopper_token]
 bearer = "{token}"
+
+# The console's calls: the owner's session cookie, and its CSRF token on every request (as the
+# console sends it on changes).
+[auth.openapi.console_session]
+api_key = "{session}"
+
+[headers]
+X-CSRF-Token = "{csrf}"
 
 [parameters]
 "query.key" = "pk_demo_northwind"
@@ -167,7 +192,8 @@ pub fn fuzz(args: &[String]) -> Result {
     ];
     let server = RunningServer::start_demo(&out, false, &env)?;
     let config = out.join("schemathesis.toml");
-    fs::write(&config, configuration(&anna_token()?, &demo_tickets(&server.url)?)).map_err(|e| e.to_string())?;
+    let session = owner_session(&server.url)?;
+    fs::write(&config, configuration(&anna_token()?, &demo_tickets(&server.url)?, &session)).map_err(|e| e.to_string())?;
     let report = out.join("report.txt");
     let output = Command::new(&st)
         .current_dir(&out)

@@ -7,34 +7,7 @@ use argon2::{
 };
 use carebox_contract::FieldError;
 
-/// What a member of staff may do. Owners change settings and keys; agents answer shoppers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Owner,
-    Agent,
-}
-
-impl Role {
-    pub const ALL: [Role; 2] = [Role::Owner, Role::Agent];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Agent => "agent",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        Self::ALL
-            .into_iter()
-            .find(|role| role.as_str() == raw.trim())
-            .ok_or_else(|| FieldError::invalid("role", "A role is `owner` or `agent`."))
-    }
-
-    pub const fn may_change_settings(self) -> bool {
-        matches!(self, Self::Owner)
-    }
-}
+pub use carebox_contract::StaffRole as Role;
 
 /// The name shoppers see beside a reply: 1 to 60 characters on one line.
 #[derive(Debug, Clone, PartialEq, Eq)]

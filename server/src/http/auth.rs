@@ -15,16 +15,49 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
-/// A merchant's backend, authenticated by `Authorization: Bearer sk_…`.
+/// A merchant's backend (`Authorization: Bearer sk_…`) or its staff in the console (the
+/// session cookie, and the CSRF token on changes): everything an agent may do.
 pub struct MerchantApi(pub MerchantRecord);
+
+/// Who calls the merchant API.
+enum Caller {
+    Backend(MerchantRecord),
+    Staff(crate::storage::StaffSessionRecord),
+}
+
+async fn caller(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
+    if let Some(secret) = bearer(&parts.headers) {
+        let secret = Some(secret).filter(|key| key.starts_with("sk_")).ok_or(ApiError::Unauthorized)?;
+        let merchant = state.store.merchant_by_secret_key(secret, state.clock.now()).await?.ok_or(ApiError::Unauthorized)?;
+        return Ok(Caller::Backend(merchant));
+    }
+    super::console::session_of(parts, state).await?.map(Caller::Staff).ok_or(ApiError::Unauthorized)
+}
 
 impl FromRequestParts<AppState> for MerchantApi {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let secret = bearer(&parts.headers).filter(|key| key.starts_with("sk_")).ok_or(ApiError::Unauthorized)?;
-        let merchant = state.store.merchant_by_secret_key(secret, state.clock.now()).await?.ok_or(ApiError::Unauthorized)?;
-        Ok(Self(merchant))
+        Ok(Self(match caller(parts, state).await? {
+            Caller::Backend(merchant) => merchant,
+            Caller::Staff(session) => session.merchant,
+        }))
+    }
+}
+
+/// The merchant API for what only an owner changes: settings, texts, tiers, webhooks. The
+/// backend's secret key is the owner's; an agent's session is refused (403).
+pub struct OwnerApi(pub MerchantRecord);
+
+impl FromRequestParts<AppState> for OwnerApi {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(Self(match caller(parts, state).await? {
+            Caller::Backend(merchant) => merchant,
+            Caller::Staff(session) if session.staff.role.may_change_settings() => session.merchant,
+            Caller::Staff(_) => return Err(ApiError::Forbidden("Only the shop's owners change its settings.".into())),
+        }))
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{
     AppState, Merchant,
-    auth::{MerchantApi, ShopperAccess},
+    auth::{MerchantApi, OwnerApi, ShopperAccess},
     complaints::complaint_for_bearer,
     json::ApiJson,
     orders::order_for_bearer,
@@ -223,7 +223,7 @@ pub async fn get_settings(MerchantApi(merchant): MerchantApi) -> Json<CsatSettin
 )]
 pub async fn put_settings(
     State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
+    OwnerApi(merchant): OwnerApi,
     ApiJson(settings): ApiJson<CsatSettings>,
 ) -> Result<Json<CsatSettings>, ApiError> {
     settings.check().map_err(ApiError::Unprocessable)?;

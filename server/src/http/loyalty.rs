@@ -9,7 +9,11 @@ use axum::{
 use carebox_contract::Feature;
 use carebox_contract::{Email, ErrorBody, FieldError, LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier};
 
-use super::{AppState, Merchant, auth::MerchantApi, auth::ShopperAccess, json::ApiJson};
+use super::{
+    AppState, Merchant,
+    auth::{MerchantApi, OwnerApi, ShopperAccess},
+    json::ApiJson,
+};
 use crate::ApiError;
 use crate::domain::loyalty;
 use crate::storage::{AdjustmentError, MerchantRecord};
@@ -97,7 +101,7 @@ pub async fn get_tiers(MerchantApi(merchant): MerchantApi) -> Json<Vec<LoyaltyTi
 )]
 pub async fn put_tiers(
     State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
+    OwnerApi(merchant): OwnerApi,
     ApiJson(tiers): ApiJson<Vec<LoyaltyTier>>,
 ) -> Result<Json<Vec<LoyaltyTier>>, ApiError> {
     LoyaltyTier::check_list(&tiers).map_err(ApiError::Unprocessable)?;

@@ -3,7 +3,7 @@
 use axum::{Json, extract::State, http::StatusCode};
 use carebox_contract::{ErrorBody, FieldError, NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint};
 
-use super::{AppState, auth::MerchantApi, json::ApiJson};
+use super::{AppState, auth::OwnerApi, json::ApiJson};
 use crate::ApiError;
 use crate::domain::webhook_target::WebhookUrl;
 
@@ -24,7 +24,7 @@ const MAX_ENDPOINTS: usize = 10;
 )]
 pub async fn add_endpoint(
     State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
+    OwnerApi(merchant): OwnerApi,
     ApiJson(request): ApiJson<NewWebhookEndpoint>,
 ) -> Result<(StatusCode, Json<WebhookEndpoint>), ApiError> {
     let url = WebhookUrl::parse(&request.url, state.webhook_reach).map_err(ApiError::Unprocessable)?;
@@ -42,10 +42,7 @@ pub async fn add_endpoint(
     security(("secret_key" = [])),
     responses((status = 200, body = [WebhookEndpoint]))
 )]
-pub async fn list_endpoints(
-    State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
-) -> Result<Json<Vec<WebhookEndpoint>>, ApiError> {
+pub async fn list_endpoints(State(state): State<AppState>, OwnerApi(merchant): OwnerApi) -> Result<Json<Vec<WebhookEndpoint>>, ApiError> {
     Ok(Json(state.store.webhook_endpoints(&merchant.id, state.clock.now()).await?))
 }
 
@@ -57,9 +54,6 @@ pub async fn list_endpoints(
     security(("secret_key" = [])),
     responses((status = 200, body = [WebhookDelivery]))
 )]
-pub async fn list_deliveries(
-    State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
-) -> Result<Json<Vec<WebhookDelivery>>, ApiError> {
+pub async fn list_deliveries(State(state): State<AppState>, OwnerApi(merchant): OwnerApi) -> Result<Json<Vec<WebhookDelivery>>, ApiError> {
     Ok(Json(state.store.webhook_deliveries(&merchant.id, 100).await?))
 }

@@ -3,6 +3,7 @@
 mod auth;
 pub mod client_address;
 mod complaints;
+mod console;
 mod cors;
 mod csat;
 mod csat_page;
@@ -123,6 +124,12 @@ impl utoipa::Modify for BearerSchemes {
         shopper.bearer_format = Some("JWT".into());
         shopper.description = Some("An order token from `/v1/orders/lookup`, or a shopper token signed by the merchant (HS256).".into());
         components.add_security_scheme("shopper_token", SecurityScheme::Http(shopper));
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue};
+        let session = ApiKeyValue::with_description(
+            "carebox_console",
+            "A console session from `POST /v1/console/session`; changes also send its `X-CSRF-Token`.",
+        );
+        components.add_security_scheme("console_session", SecurityScheme::ApiKey(ApiKey::Cookie(session)));
     }
 }
 
@@ -143,7 +150,8 @@ impl utoipa::Modify for BearerSchemes {
     )),
     tags(
         (name = "widget", description = "Public calls made by the widget with the merchant's publishable key"),
-        (name = "merchant", description = "Server-to-server calls with the merchant's secret key"),
+        (name = "merchant", description = "Server-to-server calls with the merchant's secret key, or the console's with a staff session"),
+        (name = "console", description = "The support console's session (staff sign in with e-mail and password)"),
         (name = "operations", description = "Health and service documents"),
     )
 )]
@@ -167,9 +175,25 @@ fn document_common_refusals(openapi: &mut utoipa::openapi::OpenApi) {
             .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
             .build()
     };
+    use utoipa::openapi::security::SecurityRequirement;
     for item in openapi.paths.paths.values_mut() {
+        let changes = [&mut item.put, &mut item.post, &mut item.patch, &mut item.delete];
+        for operation in changes.into_iter().flatten() {
+            let merchant = operation.security.iter().flatten().any(|s| s == &SecurityRequirement::new("secret_key", Vec::<String>::new()));
+            if merchant {
+                let refusal =
+                    refusal("`not_allowed`: a console session's change without its `X-CSRF-Token`, or an agent's where only owners may");
+                operation.responses.responses.entry("403".to_owned()).or_insert_with(|| refusal.into());
+            }
+        }
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.patch, &mut item.delete];
         for operation in operations.into_iter().flatten() {
+            // The console calls the merchant API with a staff session instead of the secret key.
+            if let Some(security) = &mut operation.security
+                && security.contains(&SecurityRequirement::new("secret_key", Vec::<String>::new()))
+            {
+                security.push(SecurityRequirement::new("console_session", Vec::<String>::new()));
+            }
             let responses = &mut operation.responses.responses;
             let mut add = |status: &str, description: &str| {
                 responses.entry(status.to_owned()).or_insert_with(|| refusal(description).into());
@@ -190,6 +214,7 @@ fn document_common_refusals(openapi: &mut utoipa::openapi::OpenApi) {
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(console::sign_in, console::current, console::sign_out))
         .routes(routes!(widget_config::get_widget_config))
         .routes(routes!(widget_config::get_strings, widget_config::put_strings))
         .routes(routes!(widget_config::get_settings, widget_config::patch_settings))

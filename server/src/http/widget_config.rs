@@ -6,7 +6,11 @@ use carebox_contract::{
     widget_config::parse_features,
 };
 
-use super::{AppState, Merchant, auth::MerchantApi, json::ApiJson};
+use super::{
+    AppState, Merchant,
+    auth::{MerchantApi, OwnerApi},
+    json::ApiJson,
+};
 use crate::ApiError;
 use crate::storage::MerchantRecord;
 
@@ -49,7 +53,7 @@ pub async fn get_strings(MerchantApi(merchant): MerchantApi) -> Json<TextOverrid
 )]
 pub async fn put_strings(
     State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
+    OwnerApi(merchant): OwnerApi,
     ApiJson(strings): ApiJson<TextOverrides>,
 ) -> Result<Json<TextOverrides>, ApiError> {
     strings.check().map_err(ApiError::Unprocessable)?;
@@ -80,7 +84,7 @@ pub async fn get_settings(MerchantApi(merchant): MerchantApi) -> Json<WidgetConf
 )]
 pub async fn patch_settings(
     State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
+    OwnerApi(merchant): OwnerApi,
     ApiJson(request): ApiJson<WidgetSettingsRequest>,
 ) -> Result<Json<WidgetConfig>, ApiError> {
     let name = request.merchant_name.as_deref().map(ShopName::parse).transpose().map_err(ApiError::Unprocessable)?;

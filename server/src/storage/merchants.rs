@@ -243,6 +243,15 @@ impl Store {
         Ok(rotated.rows_affected() == 1)
     }
 
+    /// The merchant with this id (staff sessions name their shop by id).
+    pub async fn merchant_by_id(&self, merchant_id: &str) -> Result<Option<MerchantRecord>, sqlx::Error> {
+        let row = sqlx::query(&format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE id = $1"))
+            .bind(merchant_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(merchant_from_row).transpose()
+    }
+
     /// Whether `origin` may call the public API with this publishable key.
     pub async fn origin_allowed(&self, key: &PublishableKey, origin: &str) -> Result<bool, sqlx::Error> {
         Ok(self.cached_merchant(key).await?.is_some_and(|entry| entry.allowed_origins.binary_search_by(|o| o.as_str().cmp(origin)).is_ok()))

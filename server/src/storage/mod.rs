@@ -16,7 +16,7 @@ pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::AdjustmentError;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
-pub use staff::{NewStaff, StaffRecord, StaffWriteError};
+pub use staff::{NewStaff, StaffRecord, StaffSessionRecord, StaffWriteError};
 pub use webhooks::DueDelivery;
 
 use std::str::FromStr;

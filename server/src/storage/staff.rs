@@ -3,7 +3,7 @@
 use carebox_contract::{Email, Timestamp};
 use sqlx::Row;
 
-use super::Store;
+use super::{MerchantRecord, Store, merchants::hash_secret};
 use crate::domain::staff::{DisplayName, Role};
 
 /// A member of staff to add; the password arrives hashed.
@@ -70,21 +70,84 @@ impl Store {
 
     /// The account signing in with this e-mail, if any.
     pub async fn staff_by_email(&self, email: &Email) -> Result<Option<StaffRecord>, sqlx::Error> {
-        let row = sqlx::query("SELECT id, merchant_id, email, display_name, role, password_hash FROM staff WHERE email = $1")
+        let row = sqlx::query(&format!("SELECT {STAFF_COLUMNS} FROM staff s WHERE s.email = $1"))
             .bind(email.as_str())
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| {
-            let role: String = row.try_get("role")?;
-            Ok(StaffRecord {
-                id: row.try_get("id")?,
-                merchant_id: row.try_get("merchant_id")?,
-                email: row.try_get("email")?,
-                display_name: row.try_get("display_name")?,
-                role: Role::parse(&role).map_err(|e| sqlx::Error::Decode(e.message.into()))?,
-                password_hash: row.try_get("password_hash")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(staff_from_row).transpose()
     }
+
+    /// Opens a session for a member of staff; the token itself is not stored, only its hash.
+    pub async fn open_staff_session(
+        &self,
+        staff_id: &str,
+        token: &str,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(hash_secret(token))
+        .bind(staff_id)
+        .bind(csrf_token)
+        .bind(now.unix_ms())
+        .bind(expires_at.unix_ms())
+        .execute(self.pool())
+        .await?;
+        // Ended sessions go when new ones come; a sign-in is rare enough to pay for it.
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at_ms <= $1").bind(now.unix_ms()).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// The live session with this cookie token: who, their shop, its CSRF token and end.
+    pub async fn staff_session(&self, token: &str, now: Timestamp) -> Result<Option<StaffSessionRecord>, sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS}, x.csrf_token, x.expires_at_ms FROM staff_sessions x JOIN staff s ON s.id = x.staff_id \
+             WHERE x.token_hash = $1 AND x.expires_at_ms > $2"
+        ))
+        .bind(hash_secret(token))
+        .bind(now.unix_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let staff = staff_from_row(&row)?;
+        let Some(merchant) = self.merchant_by_id(&staff.merchant_id).await? else { return Ok(None) };
+        Ok(Some(StaffSessionRecord {
+            staff,
+            merchant,
+            csrf_token: row.try_get("csrf_token")?,
+            expires_at: Timestamp::from_unix_ms(row.try_get("expires_at_ms")?),
+        }))
+    }
+
+    /// Ends the session with this cookie token (signing out); nothing if there is none.
+    pub async fn close_staff_session(&self, token: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(hash_secret(token)).execute(self.pool()).await?;
+        Ok(())
+    }
+}
+
+/// A live console session.
+#[derive(Clone)]
+pub struct StaffSessionRecord {
+    pub staff: StaffRecord,
+    pub merchant: MerchantRecord,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+const STAFF_COLUMNS: &str = "s.id, s.merchant_id, s.email, s.display_name, s.role, s.password_hash";
+
+fn staff_from_row(row: &sqlx::any::AnyRow) -> Result<StaffRecord, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(StaffRecord {
+        id: row.try_get("id")?,
+        merchant_id: row.try_get("merchant_id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).map_err(|e| sqlx::Error::Decode(e.message.into()))?,
+        password_hash: row.try_get("password_hash")?,
+    })
 }

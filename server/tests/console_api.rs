@@ -1,0 +1,163 @@
+//! The console's session through the real server: sign in, the cookie's flags, CSRF on every
+//! change, owners and agents, one shop's staff against another shop, sign-in throttling, sign
+//! out and expiry. On SQLite and PostgreSQL.
+
+mod common;
+
+use std::time::Duration;
+
+use carebox_contract::Email;
+use carebox_server::domain::staff::{DisplayName, Password, Role};
+use carebox_server::storage::NewStaff;
+use common::*;
+use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "a long enough passphrase";
+
+async fn add_staff(app: &TestApp, merchant_id: &str, email: &str, role: Role) {
+    let email = Email::parse(email).unwrap();
+    let name = DisplayName::parse(email.as_str().split('@').next().unwrap()).unwrap();
+    let hash = Password::parse(PASSWORD).unwrap().hash();
+    let staff = NewStaff { merchant_id, email: &email, display_name: &name, role, password_hash: &hash };
+    app.store.add_staff(staff, app.clock_now()).await.unwrap();
+}
+
+/// A signed-in session: the cookie to send and the CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.client.post(app.url("/v1/console/session")).json(&json!({"email": email, "password": password})).send().await.unwrap()
+}
+
+async fn session(app: &TestApp, email: &str) -> Session {
+    let response = sign_in(app, email, PASSWORD).await;
+    assert_eq!(response.status(), 201);
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let body: Value = response.json().await.unwrap();
+    Session { cookie, csrf: body["csrf_token"].as_str().unwrap().to_owned() }
+}
+
+impl Session {
+    fn send(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.header(COOKIE, &self.cookie).header("x-csrf-token", &self.csrf)
+    }
+    fn without_csrf(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.header(COOKIE, &self.cookie)
+    }
+}
+
+async fn file_ticket(app: &TestApp) -> String {
+    app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await;
+    let lookup: Value = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await.json().await.unwrap();
+    let complaint = json!({"order_number": "NW-1042", "category": "service", "description": "Nobody answered my two e-mails about this order.",
+                           "desired_resolution": "just_let_you_know", "contact_preference": "widget_only"});
+    let filed = app
+        .client
+        .post(app.url(&format!("/v1/complaints?key={SHOP_KEY}")))
+        .bearer_auth(lookup["token"].as_str().unwrap())
+        .header("Idempotency-Key", "send-console-01")
+        .json(&complaint)
+        .send()
+        .await
+        .unwrap();
+    filed.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned()
+}
+
+async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    add_staff(&app, "m_one", "ida@shop.example", Role::Agent).await;
+    let response = sign_in(&app, "Ida@Shop.example", PASSWORD).await;
+    assert_eq!(response.status(), 201);
+    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    for flag in ["carebox_console=", "HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(set_cookie.contains(flag), "{flag} in {set_cookie}");
+    }
+    let body: Value = response.json().await.unwrap();
+    assert_eq!((body["staff"]["role"].as_str(), body["staff"]["merchant_name"].as_str()), (Some("agent"), Some("Shop One")));
+    assert_eq!(body["staff"]["display_name"], "ida");
+    let ida = Session { cookie: set_cookie.split(';').next().unwrap().to_owned(), csrf: body["csrf_token"].as_str().unwrap().to_owned() };
+
+    // The session reads and works the shop's desk; a change needs the CSRF token.
+    let me: Value = ida.without_csrf(app.client.get(app.url("/v1/console/session"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["csrf_token"], ida.csrf.as_str(), "the console reads it back after a reload");
+    let ticket = file_ticket(&app).await;
+    let desk = ida.without_csrf(app.client.get(app.url("/v1/merchant/complaints"))).send().await.unwrap();
+    assert_eq!(desk.status(), 200);
+    let reply = |session: &Session, csrf: bool| {
+        let request = app
+            .client
+            .post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions")))
+            .json(&json!({"action": "reply", "text": "We are on it."}));
+        if csrf { session.send(request) } else { session.without_csrf(request) }
+    };
+    let forged = reply(&ida, false).send().await.unwrap();
+    assert_eq!(error_of(forged).await, (403, "not_allowed".into(), None), "no CSRF token, no change");
+    let mut wrong = Session { cookie: ida.cookie.clone(), csrf: "0".repeat(ida.csrf.len()) };
+    assert_eq!(reply(&wrong, true).send().await.unwrap().status(), 403, "a wrong token neither");
+    wrong.csrf = ida.csrf.clone();
+    assert_eq!(reply(&wrong, true).send().await.unwrap().status(), 200);
+
+    // Agents answer shoppers; settings are the owner's.
+    let rename = |session: &Session| {
+        session.send(app.client.patch(app.url("/v1/merchant/widget/settings"))).json(&json!({"merchant_name": "Renamed"}))
+    };
+    let refused = rename(&ida).send().await.unwrap();
+    let (status, code, _) = error_of(refused).await;
+    assert_eq!((status, code.as_str()), (403, "not_allowed"));
+    let hooks = ida.without_csrf(app.client.get(app.url("/v1/merchant/webhooks"))).send().await.unwrap();
+    assert_eq!(hooks.status(), 403, "webhook secrets are the owner's too");
+    add_staff(&app, "m_one", "olga@shop.example", Role::Owner).await;
+    let olga = session(&app, "olga@shop.example").await;
+    assert_eq!(rename(&olga).send().await.unwrap().status(), 200);
+
+    // Staff of one shop see nothing of another: its complaints and orders are not found.
+    add_staff(&app, "m_two", "theo@two.example", Role::Owner).await;
+    let theo = session(&app, "theo@two.example").await;
+    let peek = theo.without_csrf(app.client.get(app.url(&format!("/v1/merchant/complaints/{ticket}")))).send().await.unwrap();
+    assert_eq!(peek.status(), 404);
+    let meddle = reply(&theo, true).send().await.unwrap();
+    assert_eq!(meddle.status(), 404);
+    let order = theo.without_csrf(app.client.get(app.url("/v1/merchant/orders/NW-1042"))).send().await.unwrap();
+    assert_eq!(order.status(), 404);
+
+    // Signing out ends the session on the server and clears the cookie.
+    let out = ida.without_csrf(app.client.delete(app.url("/v1/console/session"))).send().await.unwrap();
+    assert_eq!(out.status(), 403, "signing out is a change too");
+    let out = ida.send(app.client.delete(app.url("/v1/console/session"))).send().await.unwrap();
+    assert_eq!(out.status(), 204);
+    assert!(out.headers()[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    let after = ida.without_csrf(app.client.get(app.url("/v1/merchant/complaints"))).send().await.unwrap();
+    assert_eq!(after.status(), 401);
+
+    // A session ends 12 hours after signing in.
+    assert_eq!(olga.without_csrf(app.client.get(app.url("/v1/console/session"))).send().await.unwrap().status(), 200);
+    app.clock.advance(Duration::from_secs(12 * 3600 + 1));
+    assert_eq!(olga.without_csrf(app.client.get(app.url("/v1/console/session"))).send().await.unwrap().status(), 401);
+    let nobody = app.client.get(app.url("/v1/merchant/complaints")).send().await.unwrap();
+    assert_eq!(nobody.status(), 401, "nothing without a session or a key");
+}
+
+async fn sign_in_refusals_say_nothing_and_guessing_is_throttled(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    add_staff(&app, "m_one", "ida@shop.example", Role::Agent).await;
+    let wrong_password = error_of(sign_in(&app, "ida@shop.example", "not the passphrase").await).await;
+    let unknown_address = error_of(sign_in(&app, "nobody@shop.example", "not the passphrase").await).await;
+    assert_eq!(wrong_password, (401, "unauthorized".into(), Some("password".into())));
+    assert_eq!(unknown_address, wrong_password, "the same answer: whether an address has an account stays unknown");
+    assert_eq!(error_of(sign_in(&app, "ida", PASSWORD).await).await.0, 422, "not an address");
+    // Five failures for one address (one above already), then even the right password waits.
+    for _ in 0..4 {
+        assert_eq!(sign_in(&app, "ida@shop.example", "not the passphrase").await.status(), 401);
+    }
+    let throttled = sign_in(&app, "ida@shop.example", PASSWORD).await;
+    assert_eq!(throttled.status(), 429);
+    assert!(throttled.headers().contains_key("retry-after"));
+    app.clock.advance(Duration::from_secs(15 * 60));
+    assert_eq!(sign_in(&app, "ida@shop.example", PASSWORD).await.status(), 201, "after the window");
+}
+
+on_both_engines!(staff_sign_in_and_work_with_a_session, sign_in_refusals_say_nothing_and_guessing_is_throttled);
