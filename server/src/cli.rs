@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::Store;
 use crate::domain::staff::{DisplayName, Password, Role};
+use crate::domain::token::random_hex;
 use crate::storage::{MerchantSettings, NewMerchant, NewStaff, StaffWriteError};
 
 #[derive(Debug, Parser)]
@@ -149,12 +150,6 @@ pub fn parse_origin(raw: &str) -> Result<String, String> {
         return Err(why());
     }
     Ok(url.origin().ascii_serialization())
-}
-
-fn random_hex(bytes: usize) -> String {
-    let mut buffer = vec![0u8; bytes];
-    getrandom::fill(&mut buffer).expect("randomness is available");
-    hex::encode(buffer)
 }
 
 async fn connect(database: &Database) -> Result<Store, Failure> {

@@ -66,6 +66,13 @@ impl ShopperTokenClaims {
     }
 }
 
+/// `bytes` random bytes as lowercase hex: keys, secrets and session tokens.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).expect("the operating system's randomness is available");
+    hex::encode(buffer)
+}
+
 pub fn sign<C: Serialize>(claims: &C, key: &[u8], kid: Option<&str>) -> String {
     let header = Header { alg: "HS256".into(), typ: Some("JWT".into()), kid: kid.map(str::to_owned) };
     let header = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).expect("header serialises"));

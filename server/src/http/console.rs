@@ -17,6 +17,7 @@ use carebox_contract::{Email, ErrorBody, StaffSession, StaffSignIn, StaffView, T
 use super::{AppState, Limit, client_address::ClientKey, json::ApiJson};
 use crate::ApiError;
 use crate::domain::staff::{Password, password_matches};
+use crate::domain::token::random_hex;
 use crate::storage::StaffSessionRecord;
 
 pub const SESSION_COOKIE: &str = "carebox_console";
@@ -27,12 +28,6 @@ pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 /// slowed to a crawl, and the owner of the address, from another client, is never locked out.
 pub const SIGN_IN_PER_ACCOUNT: Limit = Limit { max: 5, window: Duration::from_secs(900) };
 pub const SIGN_IN_PER_CLIENT: Limit = Limit { max: 30, window: Duration::from_secs(900) };
-
-fn random_token(bytes: usize) -> String {
-    let mut buffer = vec![0u8; bytes];
-    getrandom::fill(&mut buffer).expect("randomness is available");
-    hex::encode(buffer)
-}
 
 /// A hash no password matches, checked for unknown addresses so that they take as long to
 /// refuse as known ones (the time would otherwise say which addresses have accounts).
@@ -138,7 +133,7 @@ pub async fn sign_in(
         tracing::info!("console sign-in refused");
         return Err(ApiError::SignInRefused);
     };
-    let (token, csrf_token) = (random_token(32), random_token(24));
+    let (token, csrf_token) = (random_hex(32), random_hex(24));
     let expires_at = Timestamp::from_unix_ms(now.unix_ms() + SESSION_LIFETIME.as_millis() as i64);
     state.store.open_staff_session(&staff.id, &token, &csrf_token, now, expires_at).await?;
     let session = state.store.staff_session(&token, now).await?.ok_or_else(|| ApiError::internal("a session just opened is gone"))?;
