@@ -509,6 +509,7 @@ fn event(kind: ComplaintEventKind, actor: Actor) -> ComplaintTimelineEntry {
         reason: None,
         resolution: None,
         points: None,
+        by: None,
     }
 }
 
@@ -556,6 +557,7 @@ async fn the_promise_counts_down_in_the_shoppers_words_and_a_resolution_is_named
     let resolved_entry = ComplaintTimelineEntry {
         resolution: Some(ResolutionKind::Refund),
         reason: Some("Refunded in full.".into()),
+        by: Some("Alex <b>K.</b>".into()),
         ..event(ComplaintEventKind::Resolved, Actor::Merchant)
     };
     let resolved = ticket(ComplaintStatus::Resolved, None, vec![event(ComplaintEventKind::Created, Actor::Shopper), resolved_entry]);
@@ -564,6 +566,8 @@ async fn the_promise_counts_down_in_the_shoppers_words_and_a_resolution_is_named
     assert_eq!(mounted.text(".carebox-ticket__promise"), "This report is resolved.");
     assert_eq!(mounted.text(".carebox-timeline__name"), "Resolved: Refund");
     assert_eq!(mounted.text(".carebox-timeline__note"), "Refunded in full.");
+    assert_eq!(mounted.text(".carebox-timeline__by"), "Alex <b>K.</b>", "signed by the member of staff, as text");
+    assert_eq!(mounted.count(".carebox-timeline__by"), 1, "only where someone signed");
 }
 
 fn loyalty_summary(balance: i64, next: Option<(i64, u8)>) -> carebox_contract::LoyaltySummary {

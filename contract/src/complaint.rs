@@ -255,6 +255,10 @@ pub struct ComplaintTimelineEntry {
     /// Loyalty points credited (`bonus_credited` entries), after the cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<i64>,
+    /// The member of staff who acted, by the name shoppers see (replies and actions made in
+    /// the support console).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// The kind of a [`Resolution`], as the timeline records it (the widget words it).

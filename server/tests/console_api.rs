@@ -50,21 +50,23 @@ impl Session {
     }
 }
 
-async fn file_ticket(app: &TestApp) -> String {
+/// Files Anna's complaint; answers its ticket and her order token.
+async fn file_ticket(app: &TestApp) -> (String, String) {
     app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await;
     let lookup: Value = app.lookup(SHOP_KEY, &json!({"order_number": "NW-1042", "email": "anna@example.com"})).await.json().await.unwrap();
     let complaint = json!({"order_number": "NW-1042", "category": "service", "description": "Nobody answered my two e-mails about this order.",
                            "desired_resolution": "just_let_you_know", "contact_preference": "widget_only"});
+    let token = lookup["token"].as_str().unwrap().to_owned();
     let filed = app
         .client
         .post(app.url(&format!("/v1/complaints?key={SHOP_KEY}")))
-        .bearer_auth(lookup["token"].as_str().unwrap())
+        .bearer_auth(&token)
         .header("Idempotency-Key", "send-console-01")
         .json(&complaint)
         .send()
         .await
         .unwrap();
-    filed.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned()
+    (filed.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned(), token)
 }
 
 async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
@@ -84,7 +86,7 @@ async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
     // The session reads and works the shop's desk; a change needs the CSRF token.
     let me: Value = ida.without_csrf(app.client.get(app.url("/v1/console/session"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["csrf_token"], ida.csrf.as_str(), "the console reads it back after a reload");
-    let ticket = file_ticket(&app).await;
+    let (ticket, anna) = file_ticket(&app).await;
     let desk = ida.without_csrf(app.client.get(app.url("/v1/merchant/complaints"))).send().await.unwrap();
     assert_eq!(desk.status(), 200);
     let reply = |session: &Session, csrf: bool| {
@@ -100,6 +102,23 @@ async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
     assert_eq!(reply(&wrong, true).send().await.unwrap().status(), 403, "a wrong token neither");
     wrong.csrf = ida.csrf.clone();
     assert_eq!(reply(&wrong, true).send().await.unwrap().status(), 200);
+    // The shopper sees who answered; the backend's own actions are the shop's, unsigned.
+    let backend = app.client.post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions"))).bearer_auth(SHOP_SECRET);
+    let backend = backend.json(&json!({"action": "reply", "text": "And we have news."})).send().await.unwrap();
+    assert_eq!(backend.status(), 200);
+    let seen: Value = app
+        .client
+        .get(app.url(&format!("/v1/complaints/{ticket}?key={SHOP_KEY}")))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let signed: Vec<Value> =
+        seen["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "replied").map(|e| e["by"].clone()).collect();
+    assert_eq!(signed, [json!("ida"), Value::Null]);
 
     // Agents answer shoppers; settings are the owner's.
     let rename = |session: &Session| {

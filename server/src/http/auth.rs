@@ -45,6 +45,24 @@ impl FromRequestParts<AppState> for MerchantApi {
     }
 }
 
+/// The merchant API, knowing which member of staff acts (none for the backend's secret key):
+/// what they do is signed with the name shoppers see.
+pub struct ActingMerchant {
+    pub merchant: MerchantRecord,
+    pub staff: Option<crate::storage::StaffRecord>,
+}
+
+impl FromRequestParts<AppState> for ActingMerchant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(match caller(parts, state).await? {
+            Caller::Backend(merchant) => Self { merchant, staff: None },
+            Caller::Staff(session) => Self { merchant: session.merchant, staff: Some(session.staff) },
+        })
+    }
+}
+
 /// The merchant API for what only an owner changes: settings, texts, tiers, webhooks. The
 /// backend's secret key is the owner's; an agent's session is refused (403).
 pub struct OwnerApi(pub MerchantRecord);

@@ -212,7 +212,7 @@ pub async fn escalate_complaint(
     let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);
     let changed = state
         .store
-        .change_complaint(&merchant.id, &complaint.ticket, now, &merchant.settings.compensation, |current| {
+        .change_complaint(&merchant.id, &complaint.ticket, now, &merchant.settings.compensation, None, |current| {
             complaint::apply(
                 &current.state(),
                 Action::ShopperEscalate { reason: reason.into() },

@@ -10,7 +10,11 @@ use carebox_contract::{
 };
 use serde::Deserialize;
 
-use super::{AppState, auth::MerchantApi, json::ApiJson};
+use super::{
+    AppState,
+    auth::{ActingMerchant, MerchantApi},
+    json::ApiJson,
+};
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, SlaPolicy};
 use crate::storage::ComplaintFilter;
@@ -104,16 +108,18 @@ pub async fn get_complaint(
 #[tracing::instrument(skip_all, fields(merchant = %merchant.id, ticket = %ticket))]
 pub async fn act_on_complaint(
     State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
+    ActingMerchant { merchant, staff }: ActingMerchant,
     Path(ticket): Path<String>,
     ApiJson(action): ApiJson<MerchantAction>,
 ) -> Result<Json<ComplaintView>, ApiError> {
     let action = parse_action(action).map_err(ApiError::Unprocessable)?;
     let now = state.clock.now();
     let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);
+    // A member of staff signs what they do; the shopper sees their name beside a reply.
+    let by = staff.as_ref().map(|s| s.display_name.as_str());
     let changed = state
         .store
-        .change_complaint(&merchant.id, ticket.trim(), now, &merchant.settings.compensation, |current| {
+        .change_complaint(&merchant.id, ticket.trim(), now, &merchant.settings.compensation, by, |current| {
             complaint::apply(&current.state(), action, now, &policy, current.shopper_tier.as_deref())
         })
         .await?;

@@ -230,13 +230,15 @@ impl Store {
 
     /// Applies what `decide` makes of the current complaint, in one transaction that first
     /// locks the complaint's row (so the SLA clock or another action cannot interleave), and
-    /// records the event. Returns the complaint afterwards.
+    /// records the event, signed `by` a member of staff when one acted. Returns the complaint
+    /// afterwards.
     pub async fn change_complaint(
         &self,
         merchant_id: &str,
         ticket: &str,
         now: Timestamp,
         compensation: &CompensationSettings,
+        by: Option<&str>,
         decide: impl FnOnce(&StoredComplaint) -> Result<Change, ActionRefused>,
     ) -> Result<StoredComplaint, ChangeError> {
         let mut tx = self.pool().begin().await?;
@@ -258,7 +260,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let event = &change.event;
-        let details = EventDetails { reason: event.reason.as_deref(), resolution: event.resolution, points: None };
+        let details = EventDetails { reason: event.reason.as_deref(), resolution: event.resolution, points: None, by };
         append_event(&mut tx, &id, event.kind, event.actor, event.from, event.to, details, now).await?;
         if let Some(points) = change.compensation {
             credit_compensation(&mut tx, merchant_id, &current.shopper_email, &id, points, compensation.cap_per_30_days, now).await?;
@@ -516,7 +518,7 @@ async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&s
         return Ok(None);
     };
     let mut complaint = complaint_from_row(&row)?;
-    let events = sqlx::query("SELECT kind, actor, level_from, level_to, reason, resolution, points, at_ms FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
+    let events = sqlx::query("SELECT kind, actor, level_from, level_to, reason, resolution, points, at_ms, actor_name FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
         .bind(&complaint.id)
         .fetch_all(&mut *conn)
         .await?;
@@ -535,6 +537,7 @@ async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&s
                 reason: e.try_get("reason")?,
                 resolution: e.try_get::<Option<String>, _>("resolution")?.map(|r| parse(&r)).transpose()?,
                 points: e.try_get("points")?,
+                by: e.try_get("actor_name")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
@@ -629,6 +632,8 @@ struct EventDetails<'a> {
     reason: Option<&'a str>,
     resolution: Option<ResolutionKind>,
     points: Option<i64>,
+    /// The acting member of staff's display name.
+    by: Option<&'a str>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -643,8 +648,8 @@ async fn append_event(
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO complaint_events (complaint_id, seq, kind, actor, level_from, level_to, reason, resolution, points, at_ms) \
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1), $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO complaint_events (complaint_id, seq, kind, actor, level_from, level_to, reason, resolution, points, at_ms, actor_name) \
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(complaint_id)
     .bind(kind)
@@ -655,6 +660,7 @@ async fn append_event(
     .bind(details.resolution.map(|r| r.as_str().to_owned()))
     .bind(details.points)
     .bind(now.unix_ms())
+    .bind(details.by.map(str::to_owned))
     .execute(conn)
     .await?;
     Ok(())

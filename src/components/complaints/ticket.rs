@@ -169,6 +169,8 @@ fn timeline_entry(text: &'static Strings, locale: Locale, entry: &ComplaintTimel
     view! {
         <li class="carebox-timeline__entry" data-kind=event_kind_name(entry.kind) data-actor=actor_name(entry.actor)>
             <span class="carebox-timeline__name">{name}</span>
+            // The member of staff who acted signs it, under the event (no sentence to translate).
+            {entry.by.clone().map(|by| view! { <bdi class="carebox-timeline__by">{by}</bdi> })}
             <time datetime=entry.at.to_rfc3339()>{format::date_time(entry.at, locale)}</time>
             {note.map(|note| view! {
                 <span class=if is_reply { "carebox-timeline__note carebox-ticket__reply" } else { "carebox-timeline__note" }>{note}</span>
