@@ -29,6 +29,7 @@ async fn spawn_with_files() -> Origin {
     let gzip_twin = b"\x1f\x8b pretend-gzip";
     write(&widget.join("app/carebox-0123456789ab.js"), b"export default 1;");
     write(&widget.join("app/carebox-0123456789ab.js.gz"), gzip_twin);
+    write(&widget.join("console/index.html"), b"<!doctype html><title>console</title>");
     write(&demo.join("index.html"), b"<!doctype html><title>demo shop</title><script src=\"__CAREBOX_ORIGIN__/carebox.js\"></script>");
     write(&demo.join("www/account.html"), b"<!doctype html><script data-shopper-token=\"__SHOPPER_TOKEN__\"></script>");
 
@@ -76,6 +77,25 @@ async fn hashed_app_files_are_immutable_and_the_loader_is_short_lived() {
     assert_eq!(loader.status(), 200);
     assert_eq!(loader.headers()["cache-control"], "public, max-age=300");
     assert!(loader.headers()["content-type"].to_str().unwrap().contains("javascript"));
+}
+
+/// The support console is this origin's own page: a strict policy, never framed, never shared
+/// with other sites (no CORS), asked for again each visit.
+#[tokio::test]
+async fn the_console_page_is_locked_to_its_own_files() {
+    let origin = spawn_with_files().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = client.get(format!("{}/console/", origin.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    for directive in ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'", "frame-ancestors 'none'"] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    assert!(page.headers().get("access-control-allow-origin").is_none(), "no other site reads it");
+    let bare = client.get(format!("{}/console", origin.base)).send().await.unwrap();
+    assert!(bare.status().is_redirection(), "{}", bare.status());
 }
 
 #[tokio::test]

@@ -106,7 +106,20 @@ function unexpectedConsole(page) {
 }
 
 /** A fresh page of the demo shop that records requests, console messages and page errors. */
-export async function openPage(browser, pathAndQuery = "/", { locale = "en-US", viewport = { width: 1280, height: 860 } } = {}) {
+export async function openPage(browser, pathAndQuery = "/", options = {}) {
+  const page = await instrumentedPage(browser, options);
+  await page.goto(new URL(pathAndQuery, SHOP).href);
+  return page;
+}
+
+/** A fresh page of the support console on Carebox's origin, recorded like `openPage`'s. */
+export async function openConsole(browser, options = {}) {
+  const page = await instrumentedPage(browser, options);
+  await page.goto(new URL("/console/", CAREBOX).href);
+  return page;
+}
+
+async function instrumentedPage(browser, { locale = "en-US", viewport = { width: 1280, height: 860 } } = {}) {
   const context = await browser.newContext({ locale, viewport });
   const page = await context.newPage();
   openedPages.push(page);
@@ -132,7 +145,6 @@ export async function openPage(browser, pathAndQuery = "/", { locale = "en-US", 
       page.consoleMessages.push({ type: message.type(), text: message.text(), url: message.location()?.url ?? "" });
     }
   });
-  await page.goto(new URL(pathAndQuery, SHOP).href);
   return page;
 }
 

@@ -4,6 +4,7 @@
 //! fresh machine needs only the Rust toolchain, Node.js with npm, and root for `apt-get`.
 
 mod bench;
+mod console;
 mod dist;
 mod fuzz;
 mod postgres;

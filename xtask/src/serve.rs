@@ -28,6 +28,8 @@ pub fn demo() -> Result {
     println!("  the shop:  http://localhost:{shop_port}  ← open this");
     println!("  Carebox:   http://{addr}  (API, widget origin, /openapi.json)");
     println!("  demo merchant: publishable key {DEMO_KEY}, secret key {DEMO_SECRET}");
+    println!("  support console: http://{addr}/console/  owner@northwind.example / northwind-owner-local-only,");
+    println!("                   agent@northwind.example / northwind-agent-local-only");
     println!("  database: data/carebox.db (SQLite); set CAREBOX_DATABASE_URL for another\n");
     run(cargo()
         .current_dir(&root)

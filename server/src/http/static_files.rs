@@ -1,7 +1,9 @@
-//! The widget origin: the `dist/` bundle.
+//! The widget origin: the `dist/` bundle, and the support console at `/console/`.
 //!
 //! App files carry a content hash in their names, so they are cached for a year; the
-//! loader keeps a stable name and a short cache so merchants pick up releases quickly.
+//! loader keeps a stable name and a short cache so merchants pick up releases quickly. The
+//! console is a page of this origin for staff: no other site may load or frame it, and it
+//! runs under a CSP that allows only its own files.
 
 use axum::{
     Router,
@@ -19,10 +21,25 @@ pub fn service(settings: &Settings) -> Option<Router> {
     Some(Router::new().fallback_service(widget).layer(middleware::from_fn(cache_headers)))
 }
 
+/// The console's policy: its own script and wasm, its own stylesheet, calls to this origin.
+pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
+     img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 async fn cache_headers(request: Request<Body>, next: Next) -> Response<Body> {
-    let immutable = request.uri().path().starts_with("/app/");
+    let path = request.uri().path();
+    if path == "/console" || path.starts_with("/console/") {
+        let mut response = next.run(request).await;
+        let headers = response.headers_mut();
+        // Not content-hashed: asked again each visit (a 304 when unchanged).
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONSOLE_CSP));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        return response;
+    }
+    let immutable = path.starts_with("/app/");
     // `.ts` would be guessed as an MPEG transport stream.
-    let declarations = request.uri().path().ends_with(".d.ts");
+    let declarations = path.ends_with(".d.ts");
     let mut response = next.run(request).await;
     if response.status().is_success() {
         let cache = if immutable { "public, max-age=31536000, immutable" } else { "public, max-age=300" };

@@ -1,0 +1,86 @@
+//! The console's calls: same-origin, with the session cookie; every change carries the
+//! session's CSRF token.
+
+use carebox_contract::{ComplaintView, ErrorBody, ErrorCode, MerchantAction, OrderView, StaffSession, StaffSignIn};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer (offline, server down).
+    Network,
+    /// The server refused, with its stable code and English message.
+    Server { status: u16, code: ErrorCode, message: String },
+}
+
+async fn send(method: &str, path: &str, body: Option<String>, csrf: Option<&str>) -> Result<(u16, String), Failure> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    let headers = Headers::new().map_err(|_| Failure::Network)?;
+    if let Some(body) = &body {
+        headers.set("content-type", "application/json").map_err(|_| Failure::Network)?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    if let Some(token) = csrf {
+        headers.set("x-csrf-token", token).map_err(|_| Failure::Network)?;
+    }
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(path, &init).map_err(|_| Failure::Network)?;
+    let window = web_sys::window().ok_or(Failure::Network)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| Failure::Network)?.unchecked_into();
+    let text = JsFuture::from(response.text().map_err(|_| Failure::Network)?).await.map_err(|_| Failure::Network)?;
+    let (status, text) = (response.status(), text.as_string().unwrap_or_default());
+    if (200..300).contains(&status) {
+        return Ok((status, text));
+    }
+    let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => (body.error.code, body.error.message),
+        Err(_) => (ErrorCode::Internal, String::new()),
+    };
+    Err(Failure::Server { status, code, message })
+}
+
+async fn json<T: DeserializeOwned>(method: &str, path: &str, body: Option<String>, csrf: Option<&str>) -> Result<T, Failure> {
+    let (status, text) = send(method, path, body, csrf).await?;
+    serde_json::from_str(&text).map_err(|_| Failure::Server { status, code: ErrorCode::Internal, message: String::new() })
+}
+
+pub async fn current_session() -> Result<StaffSession, Failure> {
+    json("GET", "/v1/console/session", None, None).await
+}
+
+pub async fn sign_in(email: String, password: String) -> Result<StaffSession, Failure> {
+    let body = serde_json::to_string(&StaffSignIn { email, password }).expect("serialisable");
+    json("POST", "/v1/console/session", Some(body), None).await
+}
+
+pub async fn sign_out(csrf: &str) -> Result<(), Failure> {
+    send("DELETE", "/v1/console/session", None, Some(csrf)).await.map(|_| ())
+}
+
+/// The shop's complaints, newest first (the inbox sorts them by promise).
+pub async fn complaints() -> Result<Vec<ComplaintView>, Failure> {
+    json("GET", "/v1/merchant/complaints?limit=100", None, None).await
+}
+
+pub async fn complaint(ticket: &str) -> Result<ComplaintView, Failure> {
+    json("GET", &format!("/v1/merchant/complaints/{}", encode(ticket)), None, None).await
+}
+
+pub async fn order(number: &str) -> Result<OrderView, Failure> {
+    json("GET", &format!("/v1/merchant/orders/{}", encode(number)), None, None).await
+}
+
+pub async fn act(ticket: &str, action: &MerchantAction, csrf: &str) -> Result<ComplaintView, Failure> {
+    let body = serde_json::to_string(action).expect("serialisable");
+    json("POST", &format!("/v1/merchant/complaints/{}/actions", encode(ticket)), Some(body), Some(csrf)).await
+}
+
+/// A path segment (order numbers may hold `/`).
+fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}

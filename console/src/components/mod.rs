@@ -1,0 +1,5 @@
+//! One module per screen.
+
+pub mod inbox;
+pub mod sign_in;
+pub mod ticket;

@@ -1,0 +1,350 @@
+//! The console's words, in English and Russian (picked from the browser's language).
+
+use carebox_contract::{ComplaintCategory, ComplaintEventKind, ComplaintStatus, EscalationLevel, ResolutionKind};
+
+pub struct Texts {
+    pub lang: &'static str,
+    pub title: &'static str,
+    pub sign_in: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub wrong_credentials: &'static str,
+    pub too_many_attempts: &'static str,
+    pub offline: &'static str,
+    pub failed: &'static str,
+    pub sign_out: &'static str,
+    pub owner: &'static str,
+    pub agent: &'static str,
+    pub inbox: &'static str,
+    pub filter_open: &'static str,
+    pub filter_overdue: &'static str,
+    pub filter_answered: &'static str,
+    pub filter_resolved: &'static str,
+    pub nothing_here: &'static str,
+    pub loading: &'static str,
+    pub due_in: &'static str,
+    pub overdue_by: &'static str,
+    pub no_promise: &'static str,
+    pub vip: &'static str,
+    pub back: &'static str,
+    pub order: &'static str,
+    pub shopper_wrote: &'static str,
+    pub history: &'static str,
+    pub reply: &'static str,
+    pub send_reply: &'static str,
+    pub reply_placeholder: &'static str,
+    pub resolve: &'static str,
+    pub resolution: &'static str,
+    pub note: &'static str,
+    pub escalate: &'static str,
+    pub hand_back: &'static str,
+    pub reason: &'static str,
+    pub reason_needed: &'static str,
+    pub not_now: &'static str,
+    pub shopper: &'static str,
+    pub shop: &'static str,
+    pub system: &'static str,
+    pub hours: &'static str,
+    pub minutes: &'static str,
+}
+
+pub const EN: Texts = Texts {
+    lang: "en",
+    title: "Support console",
+    sign_in: "Sign in",
+    email: "E-mail",
+    password: "Password",
+    wrong_credentials: "The e-mail or password is not right. Check both and try again.",
+    too_many_attempts: "Too many attempts. Wait a few minutes, then try again.",
+    offline: "Carebox cannot be reached. Check the connection and try again.",
+    failed: "That did not work",
+    sign_out: "Sign out",
+    owner: "owner",
+    agent: "agent",
+    inbox: "Inbox",
+    filter_open: "Waiting for us",
+    filter_overdue: "Overdue",
+    filter_answered: "Answered",
+    filter_resolved: "Resolved",
+    nothing_here: "Nothing here. Well done.",
+    loading: "Loading…",
+    due_in: "answer within",
+    overdue_by: "overdue by",
+    no_promise: "no promise running",
+    vip: "Priority",
+    back: "← Inbox",
+    order: "Order",
+    shopper_wrote: "The shopper wrote",
+    history: "History",
+    reply: "Reply to the shopper",
+    send_reply: "Send reply",
+    reply_placeholder: "What the shopper will read",
+    resolve: "Resolve",
+    resolution: "Resolution",
+    note: "Note for the shopper (optional)",
+    escalate: "Escalate",
+    hand_back: "Hand back a level",
+    reason: "Reason (5 to 500 characters)",
+    reason_needed: "Say why, in 5 to 500 characters.",
+    not_now: "Not possible now",
+    shopper: "Shopper",
+    shop: "Shop",
+    system: "Carebox",
+    hours: "h",
+    minutes: "min",
+};
+
+pub const RU: Texts = Texts {
+    lang: "ru",
+    title: "Консоль поддержки",
+    sign_in: "Войти",
+    email: "Эл. почта",
+    password: "Пароль",
+    wrong_credentials: "Неверная почта или пароль. Проверьте оба поля и попробуйте снова.",
+    too_many_attempts: "Слишком много попыток. Подождите несколько минут и попробуйте снова.",
+    offline: "Нет связи с Carebox. Проверьте подключение и попробуйте снова.",
+    failed: "Не получилось",
+    sign_out: "Выйти",
+    owner: "владелец",
+    agent: "агент",
+    inbox: "Входящие",
+    filter_open: "Ждут ответа",
+    filter_overdue: "Просрочены",
+    filter_answered: "Отвечены",
+    filter_resolved: "Решены",
+    nothing_here: "Здесь пусто. Отличная работа.",
+    loading: "Загрузка…",
+    due_in: "ответить в течение",
+    overdue_by: "просрочено на",
+    no_promise: "срок не идёт",
+    vip: "Приоритет",
+    back: "← Входящие",
+    order: "Заказ",
+    shopper_wrote: "Покупатель пишет",
+    history: "История",
+    reply: "Ответ покупателю",
+    send_reply: "Отправить ответ",
+    reply_placeholder: "Что прочитает покупатель",
+    resolve: "Решить",
+    resolution: "Решение",
+    note: "Комментарий для покупателя (необязательно)",
+    escalate: "Передать выше",
+    hand_back: "Вернуть на уровень ниже",
+    reason: "Причина (от 5 до 500 символов)",
+    reason_needed: "Укажите причину: от 5 до 500 символов.",
+    not_now: "Сейчас нельзя",
+    shopper: "Покупатель",
+    shop: "Магазин",
+    system: "Carebox",
+    hours: "ч",
+    minutes: "мин",
+};
+
+/// Russian for a browser that prefers it, English otherwise.
+pub fn pick() -> &'static Texts {
+    let language = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+    if language.to_ascii_lowercase().starts_with("ru") { &RU } else { &EN }
+}
+
+impl Texts {
+    pub fn category(&self, category: ComplaintCategory) -> &'static str {
+        use ComplaintCategory as C;
+        let ru = self.lang == "ru";
+        match category {
+            C::Damaged => {
+                if ru {
+                    "Повреждено"
+                } else {
+                    "Damaged"
+                }
+            }
+            C::MissingItem => {
+                if ru {
+                    "Не хватает товара"
+                } else {
+                    "Missing item"
+                }
+            }
+            C::WrongItem => {
+                if ru {
+                    "Не тот товар"
+                } else {
+                    "Wrong item"
+                }
+            }
+            C::LateDelivery => {
+                if ru {
+                    "Опоздание доставки"
+                } else {
+                    "Late delivery"
+                }
+            }
+            C::Quality => {
+                if ru {
+                    "Качество"
+                } else {
+                    "Quality"
+                }
+            }
+            C::Service => {
+                if ru {
+                    "Обслуживание"
+                } else {
+                    "Service"
+                }
+            }
+            C::Other => {
+                if ru {
+                    "Другое"
+                } else {
+                    "Other"
+                }
+            }
+        }
+    }
+
+    pub fn level(&self, level: EscalationLevel) -> &'static str {
+        let ru = self.lang == "ru";
+        match level {
+            EscalationLevel::L1 => {
+                if ru {
+                    "L1 поддержка"
+                } else {
+                    "L1 support"
+                }
+            }
+            EscalationLevel::L2 => {
+                if ru {
+                    "L2 руководитель"
+                } else {
+                    "L2 supervisor"
+                }
+            }
+            EscalationLevel::L3 => {
+                if ru {
+                    "L3 менеджер"
+                } else {
+                    "L3 manager"
+                }
+            }
+        }
+    }
+
+    pub fn status(&self, status: ComplaintStatus) -> &'static str {
+        match status {
+            ComplaintStatus::Open => self.filter_open,
+            ComplaintStatus::Answered => self.filter_answered,
+            ComplaintStatus::Resolved => self.filter_resolved,
+        }
+    }
+
+    pub fn event(&self, kind: ComplaintEventKind) -> &'static str {
+        use ComplaintEventKind as K;
+        let ru = self.lang == "ru";
+        match kind {
+            K::Created => {
+                if ru {
+                    "Обращение создано"
+                } else {
+                    "Filed"
+                }
+            }
+            K::Replied => {
+                if ru {
+                    "Ответ"
+                } else {
+                    "Reply"
+                }
+            }
+            K::Escalated => {
+                if ru {
+                    "Передано выше"
+                } else {
+                    "Escalated"
+                }
+            }
+            K::DeEscalated => {
+                if ru {
+                    "Возвращено ниже"
+                } else {
+                    "Handed back"
+                }
+            }
+            K::Resolved => {
+                if ru {
+                    "Решено"
+                } else {
+                    "Resolved"
+                }
+            }
+            K::Reopened => {
+                if ru {
+                    "Открыто снова"
+                } else {
+                    "Reopened"
+                }
+            }
+            K::BonusCredited => {
+                if ru {
+                    "Начислены баллы"
+                } else {
+                    "Points credited"
+                }
+            }
+        }
+    }
+
+    pub fn resolution(&self, kind: ResolutionKind) -> &'static str {
+        let ru = self.lang == "ru";
+        match kind {
+            ResolutionKind::Refund => {
+                if ru {
+                    "Возврат денег"
+                } else {
+                    "Refund"
+                }
+            }
+            ResolutionKind::Replacement => {
+                if ru {
+                    "Замена"
+                } else {
+                    "Replacement"
+                }
+            }
+            ResolutionKind::Repair => {
+                if ru {
+                    "Ремонт"
+                } else {
+                    "Repair"
+                }
+            }
+            ResolutionKind::Compensation => {
+                if ru {
+                    "Компенсация баллами"
+                } else {
+                    "Compensation in points"
+                }
+            }
+            ResolutionKind::Rejected => {
+                if ru {
+                    "Отклонено"
+                } else {
+                    "Rejected"
+                }
+            }
+        }
+    }
+
+    /// A moment as this language writes dates and times (the browser's time zone).
+    pub fn when(&self, at: carebox_contract::Timestamp) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.unix_ms() as f64));
+        String::from(date.to_locale_string(self.lang, &wasm_bindgen::JsValue::UNDEFINED))
+    }
+
+    /// "3 h 20 min" / "3 ч 20 мин".
+    pub fn duration(&self, ms: i64) -> String {
+        let minutes = (ms.abs() / 60_000).max(1);
+        let (h, m) = (minutes / 60, minutes % 60);
+        if h == 0 { format!("{m} {}", self.minutes) } else { format!("{h} {} {m} {}", self.hours, self.minutes) }
+    }
+}

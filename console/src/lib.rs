@@ -1,0 +1,110 @@
+//! The support console: staff sign in, see the complaints that need them first (ordered by
+//! when their promise runs out, with live countdowns), open one beside its order, and reply,
+//! resolve or move it between levels. Served at `/console`; it calls the same merchant API as
+//! a shop's backend, with the staff session instead of the secret key.
+
+mod api;
+mod components;
+mod i18n;
+
+use carebox_contract::StaffSession;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use components::{inbox::Inbox, sign_in::SignIn, ticket::Ticket};
+use i18n::Texts;
+
+/// What the console shows, from the address's `#…` (a reload or a shared link lands there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    Inbox,
+    Ticket(String),
+}
+
+fn route_of_hash() -> Route {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    match hash.strip_prefix("#/ticket/") {
+        Some(ticket) if !ticket.is_empty() => Route::Ticket(ticket.to_owned()),
+        _ => Route::Inbox,
+    }
+}
+
+/// The signed-in session, shared by every screen (its CSRF token goes with each change).
+#[derive(Clone, Copy)]
+pub struct Session(RwSignal<Option<StaffSession>>);
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let text: &'static Texts = i18n::pick();
+    provide_context(text);
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("lang", text.lang);
+    }
+    document().set_title(text.title);
+    let session = Session(RwSignal::new(None));
+    provide_context(session);
+    let checked = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        session.0.set(api::current_session().await.ok());
+        checked.set(true);
+    });
+    let route = RwSignal::new(route_of_hash());
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| route.set(route_of_hash()));
+    view! {
+        <Show when=move || checked.get() fallback=move || view! { <p class="console-loading">{text.loading}</p> }>
+            <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <SignIn/> }>
+                <Header/>
+                <main class="console-main">
+                    {move || match route.get() {
+                        Route::Inbox => view! { <Inbox/> }.into_any(),
+                        Route::Ticket(ticket) => view! { <Ticket ticket=ticket/> }.into_any(),
+                    }}
+                </main>
+            </Show>
+        </Show>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let text = expect_context::<&'static Texts>();
+    let session = expect_context::<Session>();
+    let who = move || {
+        session.0.with(|s| {
+            s.as_ref().map(|s| {
+                let role = if s.staff.role.may_change_settings() { text.owner } else { text.agent };
+                (s.staff.merchant_name.clone(), format!("{} ({role})", s.staff.display_name))
+            })
+        })
+    };
+    let sign_out = move |_| {
+        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let _ = api::sign_out(&csrf).await;
+            session.0.set(None);
+        });
+    };
+    view! {
+        <header class="console-header">
+            <a class="console-brand" href="#/">{move || who().map(|(shop, _)| shop)}" · "{text.title}</a>
+            <span class="console-who">{move || who().map(|(_, name)| name)}</span>
+            <button type="button" class="console-button console-button--quiet" on:click=sign_out>{text.sign_out}</button>
+        </header>
+    }
+}
+
+/// A refusal in the staff member's language, with what to do next.
+pub(crate) fn failure_message(text: &'static Texts, failure: &api::Failure) -> String {
+    use carebox_contract::ErrorCode;
+    match failure {
+        api::Failure::Network => text.offline.to_owned(),
+        api::Failure::Server { code: ErrorCode::RateLimited, .. } => text.too_many_attempts.to_owned(),
+        api::Failure::Server { message, .. } if !message.is_empty() => format!("{}: {message}", text.failed),
+        api::Failure::Server { status, .. } => format!("{} ({status})", text.failed),
+    }
+}

@@ -1,0 +1,105 @@
+// The support console at /console on Carebox's origin, driven like staff use it, with a shopper
+// in another browser context on the demo shop: the whole loop from a complaint filed in the
+// widget to the agent's signed reply the shopper reads. axe on every console screen.
+import assert from "node:assert/strict";
+import { after, before } from "node:test";
+
+import { CAREBOX, axeViolations, dialog, launch, openConsole, openPage, openPanel, test } from "./support.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const AGENT = { email: "agent@northwind.example", password: "northwind-agent-local-only", name: "Alex" };
+
+async function signIn(page, { email, password }) {
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function noViolations(page) {
+  const violations = await axeViolations(page, "body");
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+}
+
+test("console: a wrong password is refused in words, what was typed stays, and nothing opens without a session", async () => {
+  const page = await openConsole(browser);
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  await noViolations(page);
+  // The page's own CSP is strict: nothing inline, nothing from elsewhere, never framed.
+  const policy = (await page.request.get(page.url())).headers()["content-security-policy"];
+  assert.match(policy, /default-src 'none'/);
+  assert.match(policy, /frame-ancestors 'none'/);
+  page.expectedConsole.push(/status of 401/); // the refused sign-in and the first "who am I?"
+  await signIn(page, { email: AGENT.email, password: "not the password" });
+  await page.getByRole("alert").filter({ hasText: "The e-mail or password is not right." }).waitFor();
+  assert.equal(await page.getByLabel("E-mail").inputValue(), AGENT.email, "the address stays");
+  const inbox = await page.request.get(new URL("/v1/merchant/complaints", CAREBOX).href);
+  assert.equal(inbox.status(), 401, "no session, no complaints");
+  await page.context().close();
+});
+
+test("console: a complaint filed in the widget reaches the agent's inbox without a reload; the reply reaches the shopper signed", async () => {
+  const agent = await openConsole(browser);
+  agent.expectedConsole.push(/status of 401/); // "who am I?" before signing in
+  await signIn(agent, AGENT);
+  const inbox = agent.locator(".console-inbox, .console-empty");
+  await inbox.first().waitFor();
+  await agent.getByText("Alex (agent)").waitFor();
+  await noViolations(agent);
+
+  // Ben reports a problem with his skillet order in the widget, in another browser.
+  const shopper = await openPage(browser);
+  await openPanel(shopper);
+  const panel = dialog(shopper);
+  await panel.locator("[data-feature=order_status] button").click();
+  await panel.locator("#carebox-order-number").fill("NW-1007");
+  await panel.locator("#carebox-lookup-proof").fill("ben@example.com");
+  await panel.getByRole("button", { name: "Find my order" }).click();
+  await panel.locator(".carebox-order").waitFor();
+  await panel.getByRole("button", { name: "Report a problem with this order" }).click();
+  await panel.getByLabel("Cast Iron Skillet 26 cm").check();
+  await panel.getByLabel("A quality problem").check();
+  await panel.locator("#carebox-complaint-description").fill("The skillet's handle came loose after the first use.");
+  await panel.getByLabel("Send a replacement").check();
+  await panel.getByLabel("Here, in this help panel").check();
+  await panel.getByRole("button", { name: "Send report" }).click();
+  const ticketCard = panel.locator(".carebox-ticket");
+  await ticketCard.waitFor();
+  const ticket = (await ticketCard.locator("h3").textContent()).replace("Report ", "");
+
+  // It appears in the open inbox by itself (the inbox asks again every 15 s), with its promise.
+  const row = agent.locator(`.console-row[data-ticket="${ticket}"]`);
+  await row.waitFor({ timeout: 25_000 });
+  assert.match(await row.locator(".console-row__promise").textContent(), /answer within \d+ h/);
+  await row.getByRole("link", { name: ticket }).click();
+  await agent.getByRole("heading", { name: new RegExp(ticket) }).waitFor();
+  await agent.getByText("Cast Iron Skillet 26 cm").waitFor();
+  await noViolations(agent);
+
+  // An empty reply is refused with the server's reason; the agent writes one and sends it.
+  await agent.getByRole("button", { name: "Send reply" }).click();
+  await agent.getByRole("alert").filter({ hasText: "Write the reply the shopper will read." }).waitFor();
+  agent.expectedConsole.push(/status of 422/);
+  await agent.getByLabel("Reply to the shopper").fill("Sorry about that! A new skillet leaves our warehouse today.");
+  await agent.getByRole("button", { name: "Send reply" }).click();
+  await agent.locator(".console-event", { hasText: "Reply" }).filter({ hasText: AGENT.name }).waitFor();
+  assert.equal(await agent.getByLabel("Reply to the shopper").inputValue(), "", "sent, so cleared");
+
+  // Ben opens his report again: the answer is there, signed with the agent's name.
+  // Back from the finished report is the order's page, which lists its reports.
+  await panel.getByRole("button", { name: "Back" }).click();
+  await panel.locator(`.carebox-complaint-row[data-ticket=${ticket}]`).click();
+  await ticketCard.locator(".carebox-ticket__reply").waitFor();
+  assert.equal(await ticketCard.locator(".carebox-ticket__reply").textContent(), "Sorry about that! A new skillet leaves our warehouse today.");
+  assert.equal(await ticketCard.locator(".carebox-timeline__by").first().textContent(), AGENT.name);
+
+  // The agent signs out; the session is gone on the server too.
+  await agent.getByRole("button", { name: "Sign out" }).click();
+  await agent.getByRole("button", { name: "Sign in" }).waitFor();
+  const after = await agent.request.get(new URL("/v1/console/session", CAREBOX).href);
+  assert.equal(after.status(), 401);
+  await agent.context().close();
+  await shopper.context().close();
+});
