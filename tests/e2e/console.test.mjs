@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { CAREBOX, axeViolations, dialog, launch, openConsole, openPage, openPanel, test } from "./support.mjs";
+import { CAREBOX, axeViolations, dialog, launch, openConsole, openPage, openPanel, screenshot, test } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -40,6 +40,19 @@ test("console: a wrong password is refused in words, what was typed stays, and n
   await page.context().close();
 });
 
+test("console in Russian: signing in and the inbox speak the staff member's language", async () => {
+  const owner = await openConsole(browser, { locale: "ru-RU" });
+  await owner.getByRole("button", { name: "Войти" }).waitFor();
+  assert.equal(await owner.evaluate(() => document.documentElement.lang), "ru");
+  await owner.getByLabel("Эл. почта").fill("owner@northwind.example");
+  await owner.getByLabel("Пароль").fill("northwind-owner-local-only");
+  await owner.getByRole("button", { name: "Войти" }).click();
+  await owner.getByRole("heading", { name: "Входящие" }).waitFor();
+  await owner.getByText("Nadia (владелец)").waitFor();
+  await noViolations(owner);
+  await owner.context().close();
+});
+
 test("console: a complaint filed in the widget reaches the agent's inbox without a reload; the reply reaches the shopper signed", async () => {
   const agent = await openConsole(browser);
   agent.expectedConsole.push(/status of 401/); // "who am I?" before signing in
@@ -73,10 +86,17 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   const row = agent.locator(`.console-row[data-ticket="${ticket}"]`);
   await row.waitFor({ timeout: 25_000 });
   assert.match(await row.locator(".console-row__promise").textContent(), /answer within \d+ h/);
+  // Narrowed to supervisors' complaints, Ben's first-level one leaves the list, and comes back.
+  await agent.getByLabel("Level").selectOption("l2");
+  await row.waitFor({ state: "detached" });
+  await agent.getByLabel("Level").selectOption("");
+  await row.waitFor();
+  await screenshot(agent, "console-inbox");
   await row.getByRole("link", { name: ticket }).click();
   await agent.getByRole("heading", { name: new RegExp(ticket) }).waitFor();
   await agent.getByText("Cast Iron Skillet 26 cm").waitFor();
   await noViolations(agent);
+  await screenshot(agent, "console-ticket");
 
   // An empty reply is refused with the server's reason; the agent writes one and sends it.
   await agent.getByRole("button", { name: "Send reply" }).click();
@@ -94,6 +114,13 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   await ticketCard.locator(".carebox-ticket__reply").waitFor();
   assert.equal(await ticketCard.locator(".carebox-ticket__reply").textContent(), "Sorry about that! A new skillet leaves our warehouse today.");
   assert.equal(await ticketCard.locator(".carebox-timeline__by").first().textContent(), AGENT.name);
+
+  // The agent settles it with loyalty points; the ticket is resolved, signed, and leaves the desk.
+  await agent.getByLabel("Resolution").selectOption("compensation");
+  await agent.getByLabel("Points to credit (1 to 100,000)").fill("150");
+  await agent.getByRole("button", { name: "Resolve" }).click();
+  await agent.locator(".console-event", { hasText: "Resolved: Compensation in points" }).filter({ hasText: AGENT.name }).waitFor();
+  assert.equal(await agent.getByRole("button", { name: "Send reply" }).count(), 0, "no actions on a resolved complaint");
 
   // The agent signs out; the session is gone on the server too.
   await agent.getByRole("button", { name: "Sign out" }).click();

@@ -112,6 +112,13 @@ export async function openPage(browser, pathAndQuery = "/", options = {}) {
   return page;
 }
 
+/** A fresh page at any address (a shop the test serves itself), recorded like `openPage`'s. */
+export async function openAt(browser, url, options = {}) {
+  const page = await instrumentedPage(browser, options);
+  await page.goto(url);
+  return page;
+}
+
 /** A fresh page of the support console on Carebox's origin, recorded like `openPage`'s. */
 export async function openConsole(browser, options = {}) {
   const page = await instrumentedPage(browser, options);

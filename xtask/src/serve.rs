@@ -90,6 +90,10 @@ pub struct RunningServer {
     pub url: String,
     /// The demo shop, on another origin.
     pub shop_url: String,
+    /// Its database, for the binary's set-up commands run beside it.
+    pub database_url: String,
+    /// The binary it runs.
+    pub binary: std::path::PathBuf,
 }
 
 /// How to run a server for tests or benchmarks.
@@ -167,7 +171,7 @@ impl RunningServer {
                 }
             }
         }
-        Ok(Self { child, url: url.unwrap(), shop_url: shop_url.unwrap() })
+        Ok(Self { child, url: url.unwrap(), shop_url: shop_url.unwrap(), database_url: database_url.to_owned(), binary })
     }
 }
 

@@ -127,6 +127,9 @@ fn end_to_end_matching(names: &[String]) -> Result {
         .args(&specs)
         .env("CAREBOX_E2E_URL", &server.url)
         .env("CAREBOX_E2E_SHOP_URL", &server.shop_url)
+        // The set-up commands (`merchant create`…) an onboarding spec runs on the same database.
+        .env("CAREBOX_E2E_SERVER_BIN", &server.binary)
+        .env("CAREBOX_E2E_DATABASE_URL", &server.database_url)
         .env("CAREBOX_E2E_OUT", &out));
     outcome.map_err(|e| match fs::read_to_string(&report).ok().as_deref().and_then(failing_tests_section) {
         Some(details) => format!("{e}\n{details}"),

@@ -2,7 +2,7 @@
 //! runs out, with a countdown that moves; new ones appear without a reload (the list is asked
 //! for again every 15 seconds). Counts per state sit on the filters.
 
-use carebox_contract::{ComplaintStatus, ComplaintView, Priority};
+use carebox_contract::{ComplaintCategory, ComplaintStatus, ComplaintView, EscalationLevel, Priority};
 use leptos::prelude::*;
 
 use crate::{api, failure_message, i18n::Texts};
@@ -36,10 +36,29 @@ pub(crate) fn ticking(every_ms: u64) -> RwSignal<i64> {
     now
 }
 
+/// Narrower views of a state: one level, one category, priority only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Narrowing {
+    level: Option<EscalationLevel>,
+    category: Option<ComplaintCategory>,
+    priority_only: bool,
+}
+
+impl Narrowing {
+    fn keeps(self, complaint: &ComplaintView) -> bool {
+        self.level.is_none_or(|level| complaint.level == level)
+            && self.category.is_none_or(|category| complaint.category == category)
+            && (!self.priority_only || complaint.priority == Priority::High)
+    }
+}
+
+const LEVELS: [EscalationLevel; 3] = [EscalationLevel::L1, EscalationLevel::L2, EscalationLevel::L3];
+
 #[component]
 pub fn Inbox() -> impl IntoView {
     let text = expect_context::<&'static Texts>();
     let filter = RwSignal::new(Filter::Open);
+    let narrowing = RwSignal::new(Narrowing::default());
     let now = ticking(30_000);
     let refresh = RwSignal::new(0u32);
     if let Ok(handle) = set_interval_with_handle(move || refresh.update(|n| *n += 1), std::time::Duration::from_secs(15)) {
@@ -64,7 +83,8 @@ pub fn Inbox() -> impl IntoView {
             Err(failure) => view! { <p class="console-error" role="alert">{failure_message(text, &failure)}</p> }.into_any(),
             Ok(list) => {
                 let now_ms = now.get();
-                let mut shown: Vec<ComplaintView> = list.into_iter().filter(|c| filter.get().keeps(c, now_ms)).collect();
+                let (state, narrow) = (filter.get(), narrowing.get());
+                let mut shown: Vec<ComplaintView> = list.into_iter().filter(|c| state.keeps(c, now_ms) && narrow.keeps(c)).collect();
                 // The promise that runs out first comes first; those without one keep the server's newest-first order.
                 shown.sort_by_key(|c| c.response_due.map_or(i64::MAX, |due| due.unix_ms()));
                 if shown.is_empty() {
@@ -87,6 +107,28 @@ pub fn Inbox() -> impl IntoView {
                 {button(Filter::Overdue, text.filter_overdue)}
                 {button(Filter::Answered, text.filter_answered)}
                 {button(Filter::Resolved, text.filter_resolved)}
+            </div>
+            <div class="console-narrow">
+                <label for="console-level">{text.level_filter}</label>
+                <select id="console-level" on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    narrowing.update(|n| n.level = LEVELS.into_iter().find(|l| l.as_str() == chosen));
+                }>
+                    <option value="">{text.all}</option>
+                    {LEVELS.map(|level| view! { <option value=level.as_str()>{text.level(level)}</option> }).collect_view()}
+                </select>
+                <label for="console-category">{text.category_filter}</label>
+                <select id="console-category" on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    narrowing.update(|n| n.category = ComplaintCategory::ALL.into_iter().find(|c| format!("{c:?}") == chosen));
+                }>
+                    <option value="">{text.all}</option>
+                    {ComplaintCategory::ALL.map(|c| view! { <option value=format!("{c:?}")>{text.category(c)}</option> }).collect_view()}
+                </select>
+                <label class="console-check">
+                    <input type="checkbox" on:change=move |ev| narrowing.update(|n| n.priority_only = event_target_checked(&ev))/>
+                    {text.priority_only}
+                </label>
             </div>
             <Transition fallback=move || view! { <p>{text.loading}</p> }>{rows}</Transition>
         </section>

@@ -95,6 +95,7 @@ fn Actions(ticket: String, on_change: RwSignal<Option<Result<ComplaintView, api:
     let reply = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let resolution = RwSignal::new("refund".to_owned());
+    let points = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -133,6 +134,13 @@ fn Actions(ticket: String, on_change: RwSignal<Option<Result<ComplaintView, api:
             "replacement" => Resolution::Replacement,
             "repair" => Resolution::Repair,
             "rejected" => Resolution::Rejected { reason: reason.get_untracked() },
+            "compensation" => match points.get_untracked().trim().parse::<i64>() {
+                Ok(points) => Resolution::Compensation { points },
+                Err(_) => {
+                    error.set(Some(text.points.to_owned()));
+                    return;
+                }
+            },
             _ => Resolution::Refund,
         };
         let note_text = note.get_untracked();
@@ -164,8 +172,14 @@ fn Actions(ticket: String, on_change: RwSignal<Option<Result<ComplaintView, api:
                 <option value="refund">{text.resolution(carebox_contract::ResolutionKind::Refund)}</option>
                 <option value="replacement">{text.resolution(carebox_contract::ResolutionKind::Replacement)}</option>
                 <option value="repair">{text.resolution(carebox_contract::ResolutionKind::Repair)}</option>
+                <option value="compensation">{text.resolution(carebox_contract::ResolutionKind::Compensation)}</option>
                 <option value="rejected">{text.resolution(carebox_contract::ResolutionKind::Rejected)}</option>
             </select>
+            <Show when=move || resolution.get() == "compensation">
+                <label for="console-points">{text.points}</label>
+                <input id="console-points" type="number" min="1" max="100000" inputmode="numeric"
+                    prop:value=move || points.get() on:input=move |ev| points.set(event_target_value(&ev))/>
+            </Show>
             <label for="console-note">{text.note}</label>
             <input id="console-note" type="text" prop:value=note_value on:input=note_input/>
             <button type="submit" class="console-button" aria-disabled=move || busy.get().to_string()>{text.resolve}</button>
