@@ -1,7 +1,9 @@
 //! The console's calls: same-origin, with the session cookie; every change carries the
 //! session's CSRF token.
 
-use carebox_contract::{ComplaintView, ErrorBody, ErrorCode, MerchantAction, OrderView, StaffSession, StaffSignIn};
+use carebox_contract::{
+    ComplaintNote, ComplaintView, ErrorBody, ErrorCode, MerchantAction, NewComplaintNote, OrderView, StaffSession, StaffSignIn,
+};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -78,6 +80,15 @@ pub async fn order(number: &str) -> Result<OrderView, Failure> {
 pub async fn act(ticket: &str, action: &MerchantAction, csrf: &str) -> Result<ComplaintView, Failure> {
     let body = serde_json::to_string(action).expect("serialisable");
     json("POST", &format!("/v1/merchant/complaints/{}/actions", encode(ticket)), Some(body), Some(csrf)).await
+}
+
+pub async fn notes(ticket: &str) -> Result<Vec<ComplaintNote>, Failure> {
+    json("GET", &format!("/v1/merchant/complaints/{}/notes", encode(ticket)), None, None).await
+}
+
+pub async fn add_note(ticket: &str, text: String, csrf: &str) -> Result<ComplaintNote, Failure> {
+    let body = serde_json::to_string(&NewComplaintNote { text }).expect("serialisable");
+    json("POST", &format!("/v1/merchant/complaints/{}/notes", encode(ticket)), Some(body), Some(csrf)).await
 }
 
 /// A path segment (order numbers may hold `/`).

@@ -346,6 +346,25 @@ pub enum MerchantAction {
     },
 }
 
+/// A note the shop's staff leave on a complaint for each other (never shown to the shopper).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintNote {
+    pub at: Timestamp,
+    /// Who wrote it (a member of staff's display name); absent for the shop's backend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    pub text: String,
+}
+
+/// `POST /v1/merchant/complaints/{ticket}/notes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewComplaintNote {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::NoteText))]
+    pub text: String,
+}
+
 /// `POST /v1/complaints/{ticket}/escalate`: the shopper asks for the next level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

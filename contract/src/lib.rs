@@ -43,9 +43,9 @@ pub mod webhook;
 pub mod widget_config;
 
 pub use complaint::{
-    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView,
-    ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey, MerchantAction, NewComplaintRequest, Priority,
-    Resolution, ResolutionKind, ShopperEscalationRequest,
+    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintNote, ComplaintStatus, ComplaintTimelineEntry,
+    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey, MerchantAction,
+    NewComplaintNote, NewComplaintRequest, Priority, Resolution, ResolutionKind, ShopperEscalationRequest,
 };
 pub use console::{StaffRole, StaffSession, StaffSignIn, StaffView};
 pub use csat::{

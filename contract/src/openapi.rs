@@ -119,6 +119,7 @@ pub mod field {
     pub struct EventId;
     pub struct EventNote;
     pub struct ReplyText;
+    pub struct NoteText;
     pub struct ResolutionNote;
     pub struct AdjustmentReason;
     pub struct AdjustmentPoints;
@@ -140,6 +141,7 @@ pub mod field {
         EventId => text(1, 100, Lines::Many, "The merchant's id for this event, 1 to 100 characters; sending it again changes nothing");
         EventNote => text(0, 500, Lines::Many, "Up to 500 characters; the shopper reads it (a delay's reason)");
         ReplyText => text(1, 5000, Lines::Many, "The reply the shopper reads, 1 to 5,000 characters");
+        NoteText => text(1, 2000, Lines::Many, "A note for the shop's staff, 1 to 2,000 characters (shoppers never see it)");
         ResolutionNote => text(0, 1000, Lines::Many, "Up to 1,000 characters; the shopper reads it");
         AdjustmentReason => text(3, 200, Lines::Many, "3 to 200 characters; the shopper reads it");
         AdjustmentPoints => {

@@ -41,6 +41,7 @@ fn body(method: &str, path: &str, real: bool) -> Option<Value> {
         ("POST", "/v1/complaints/{ticket}/escalate") => json!({"reason": "Nobody answered"}),
         ("PUT", "/v1/csat/{subject}") => json!({"score": 5}),
         ("POST", "/v1/merchant/complaints/{ticket}/actions") => json!({"action": "reply", "text": "We are on it."}),
+        ("POST", "/v1/merchant/complaints/{ticket}/notes") => json!({"text": "Called the carrier."}),
         ("PUT", "/v1/merchant/csat/settings") => json!({"edit_window_hours": 24}),
         ("POST", "/v1/merchant/csat/links") => json!({"subject": format!("order:{number}")}),
         ("POST", "/v1/merchant/loyalty/adjustments") => json!({"email": "anna@example.com", "points": 5, "reason": "Matrix"}),

@@ -120,6 +120,34 @@ async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
         seen["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "replied").map(|e| e["by"].clone()).collect();
     assert_eq!(signed, [json!("ida"), Value::Null]);
 
+    // Notes are for the staff: signed, listed oldest first, never in the shopper's view.
+    let note =
+        |text: &str| ida.send(app.client.post(app.url(&format!("/v1/merchant/complaints/{ticket}/notes")))).json(&json!({"text": text}));
+    let noted = note("  Called the carrier: the parcel is in Leipzig.  ").send().await.unwrap();
+    assert_eq!(noted.status(), 201);
+    assert_eq!(error_of(note(" ").send().await.unwrap()).await, (422, "missing".into(), Some("text".into())));
+    let notes: Value = ida
+        .without_csrf(app.client.get(app.url(&format!("/v1/merchant/complaints/{ticket}/notes"))))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(notes.as_array().unwrap().len(), 1);
+    assert_eq!((notes[0]["by"].as_str(), notes[0]["text"].as_str()), (Some("ida"), Some("Called the carrier: the parcel is in Leipzig.")));
+    let seen: Value = app
+        .client
+        .get(app.url(&format!("/v1/complaints/{ticket}?key={SHOP_KEY}")))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!seen.to_string().contains("Leipzig"), "the shopper never sees a note: {seen}");
+
     // Agents answer shoppers; settings are the owner's.
     let rename = |session: &Session| {
         session.send(app.client.patch(app.url("/v1/merchant/widget/settings"))).json(&json!({"merchant_name": "Renamed"}))

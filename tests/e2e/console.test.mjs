@@ -98,6 +98,11 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   await noViolations(agent);
   await screenshot(agent, "console-ticket");
 
+  // A note for the team stays with the ticket, signed; the shopper will not see it.
+  await agent.getByLabel("A note for the team (shoppers never see it)").fill("Checked with the warehouse: handles from batch 7 are loose.");
+  await agent.getByRole("button", { name: "Add note" }).click();
+  await agent.locator(".console-note", { hasText: "batch 7" }).filter({ hasText: AGENT.name }).waitFor();
+
   // An empty reply is refused with the server's reason; the agent writes one and sends it.
   await agent.getByRole("button", { name: "Send reply" }).click();
   await agent.getByRole("alert").filter({ hasText: "Write the reply the shopper will read." }).waitFor();
@@ -114,6 +119,7 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   await ticketCard.locator(".carebox-ticket__reply").waitFor();
   assert.equal(await ticketCard.locator(".carebox-ticket__reply").textContent(), "Sorry about that! A new skillet leaves our warehouse today.");
   assert.equal(await ticketCard.locator(".carebox-timeline__by").first().textContent(), AGENT.name);
+  assert.equal(await panel.getByText("batch 7").count(), 0, "the team's note stays with the team");
 
   // The agent settles it with loyalty points; the ticket is resolved, signed, and leaves the desk.
   await agent.getByLabel("Resolution").selectOption("compensation");

@@ -80,11 +80,62 @@ fn Opened(
                 <h2>{text.shopper_wrote}</h2>
                 <p class="console-description">{complaint.description.clone()}</p>
                 {(!resolved).then(|| view! { <Actions ticket=complaint.ticket.clone() on_change=on_change/> })}
+                <Notes ticket=complaint.ticket.clone()/>
                 <h2>{text.history}</h2>
                 <ol class="console-history">{history.collect_view()}</ol>
             </div>
             {order_view}
         </div>
+    }
+}
+
+/// Notes the team leaves each other on this complaint; shoppers never see them.
+#[component]
+fn Notes(ticket: String) -> impl IntoView {
+    let text = expect_context::<&'static Texts>();
+    let session = expect_context::<Session>();
+    let notes = RwSignal::new(Vec::<carebox_contract::ComplaintNote>::new());
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let ticket = StoredValue::new(ticket);
+    leptos::task::spawn_local(async move {
+        match api::notes(&ticket.get_value()).await {
+            Ok(loaded) => notes.set(loaded),
+            Err(failure) => error.set(Some(failure_message(text, &failure))),
+        }
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        let written = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api::add_note(&ticket.get_value(), written, &csrf).await {
+                Ok(note) => {
+                    notes.update(|all| all.push(note));
+                    draft.set(String::new());
+                    error.set(None);
+                }
+                Err(failure) => error.set(Some(failure_message(text, &failure))),
+            }
+        });
+    };
+    view! {
+        <h2>{text.notes}</h2>
+        <ul class="console-notes">
+            {move || notes.get().into_iter().map(|note| view! {
+                <li class="console-note">
+                    <span class="console-event__who">{note.by.unwrap_or_else(|| text.shop.to_owned())}</span>" · "
+                    <time datetime=String::from(note.at)>{text.when(note.at)}</time>
+                    <p class="console-event__text">{note.text}</p>
+                </li>
+            }).collect_view()}
+        </ul>
+        <form class="console-form" on:submit=add>
+            <label for="console-note-draft">{text.add_note}</label>
+            <textarea id="console-note-draft" rows="2" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+            <p class="console-error" role="alert">{move || error.get()}</p>
+            <button type="submit" class="console-button console-button--quiet">{text.save_note}</button>
+        </form>
     }
 }
 

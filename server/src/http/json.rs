@@ -39,6 +39,7 @@ object_bodies!(
     carebox_contract::CsatSettings,
     carebox_contract::LoyaltyAdjustmentRequest,
     carebox_contract::MerchantAction,
+    carebox_contract::NewComplaintNote,
     carebox_contract::NewComplaintRequest,
     carebox_contract::NewWebhookEndpoint,
     carebox_contract::OrderEventRequest,

@@ -5,8 +5,8 @@ use axum::{
     extract::{Path, Query, State},
 };
 use carebox_contract::{
-    ComplaintCategory, ComplaintStatus, ComplaintView, ErrorBody, EscalationLevel, EscalationReason, FieldError, MerchantAction,
-    Resolution, Timestamp,
+    ComplaintCategory, ComplaintNote, ComplaintStatus, ComplaintView, ErrorBody, EscalationLevel, EscalationReason, FieldError,
+    MerchantAction, NewComplaintNote, Resolution, Timestamp,
 };
 use serde::Deserialize;
 
@@ -124,6 +124,55 @@ pub async fn act_on_complaint(
         })
         .await?;
     Ok(Json(changed.view(now)))
+}
+
+/// The staff's notes on a complaint, oldest first (shoppers never see them).
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/complaints/{ticket}/notes",
+    tag = "merchant",
+    params(("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number")),
+    security(("secret_key" = [])),
+    responses((status = 200, body = [ComplaintNote]), (status = 404, description = "No such complaint", body = ErrorBody))
+)]
+pub async fn list_notes(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    Path(ticket): Path<String>,
+) -> Result<Json<Vec<ComplaintNote>>, ApiError> {
+    Ok(Json(state.store.complaint_notes(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Leaves a note for the shop's staff on a complaint, signed by the member of staff who wrote it.
+#[utoipa::path(
+    post,
+    path = "/v1/merchant/complaints/{ticket}/notes",
+    tag = "merchant",
+    params(("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number")),
+    request_body = NewComplaintNote,
+    security(("secret_key" = [])),
+    responses(
+        (status = 201, description = "Noted", body = ComplaintNote),
+        (status = 404, description = "No such complaint", body = ErrorBody),
+        (status = 422, description = "The text is empty or over 2,000 characters", body = ErrorBody),
+    )
+)]
+pub async fn add_note(
+    State(state): State<AppState>,
+    ActingMerchant { merchant, staff }: ActingMerchant,
+    Path(ticket): Path<String>,
+    ApiJson(note): ApiJson<NewComplaintNote>,
+) -> Result<(axum::http::StatusCode, Json<ComplaintNote>), ApiError> {
+    let text = note.text.trim();
+    if text.is_empty() {
+        return Err(ApiError::Unprocessable(FieldError::missing("text", "Write the note.")));
+    }
+    if text.chars().count() > 2000 {
+        return Err(ApiError::Unprocessable(FieldError::invalid("text", "A note is at most 2000 characters.")));
+    }
+    let by = staff.as_ref().map(|s| s.display_name.as_str());
+    let added = state.store.add_complaint_note(&merchant.id, ticket.trim(), by, text, state.clock.now()).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(added.ok_or(ApiError::NotFound)?)))
 }
 
 fn reason(raw: &str, field: &'static str) -> Result<String, FieldError> {

@@ -238,6 +238,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchant_complaints::list_complaints))
         .routes(routes!(merchant_complaints::get_complaint))
         .routes(routes!(merchant_complaints::act_on_complaint))
+        .routes(routes!(merchant_complaints::list_notes, merchant_complaints::add_note))
         .routes(routes!(merchant_webhooks::add_endpoint, merchant_webhooks::list_endpoints))
         .routes(routes!(merchant_webhooks::list_deliveries))
         .routes(routes!(merchant_orders::upsert_order, merchant_orders::get_order))

@@ -1,8 +1,8 @@
 //! Complaints: current state plus an append-only event log, and the SLA escalation step.
 
 use carebox_contract::{
-    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintStatus, ComplaintTimelineEntry, ComplaintView,
-    ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, ResolutionKind, Timestamp,
+    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintNote, ComplaintStatus, ComplaintTimelineEntry,
+    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, ResolutionKind, Timestamp,
 };
 use sqlx::{Row, any::AnyRow};
 
@@ -271,6 +271,55 @@ impl Store {
         }
         tx.commit().await?;
         Ok(changed)
+    }
+
+    /// Adds a staff note to the merchant's complaint; `None` when it has no such ticket.
+    pub async fn add_complaint_note(
+        &self,
+        merchant_id: &str,
+        ticket: &str,
+        by: Option<&str>,
+        text: &str,
+        now: Timestamp,
+    ) -> Result<Option<ComplaintNote>, sqlx::Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO complaint_notes (id, complaint_id, author_name, text, at_ms) \
+             SELECT $1, id, $2, $3, $4 FROM complaints WHERE merchant_id = $5 AND ticket = $6",
+        )
+        .bind(format!("note_{}", uuid::Uuid::new_v4().simple()))
+        .bind(by)
+        .bind(text)
+        .bind(now.unix_ms())
+        .bind(merchant_id)
+        .bind(ticket)
+        .execute(self.pool())
+        .await?;
+        Ok((inserted.rows_affected() == 1).then(|| ComplaintNote { at: now, by: by.map(str::to_owned), text: text.to_owned() }))
+    }
+
+    /// The staff notes on the merchant's complaint, oldest first; `None` when it has no such ticket.
+    pub async fn complaint_notes(&self, merchant_id: &str, ticket: &str) -> Result<Option<Vec<ComplaintNote>>, sqlx::Error> {
+        let complaint = sqlx::query("SELECT id FROM complaints WHERE merchant_id = $1 AND ticket = $2")
+            .bind(merchant_id)
+            .bind(ticket)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(complaint) = complaint else { return Ok(None) };
+        let id: String = complaint.try_get("id")?;
+        let rows = sqlx::query("SELECT author_name, text, at_ms FROM complaint_notes WHERE complaint_id = $1 ORDER BY at_ms, id")
+            .bind(&id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ComplaintNote {
+                    at: Timestamp::from_unix_ms(row.try_get("at_ms")?),
+                    by: row.try_get("author_name")?,
+                    text: row.try_get("text")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map(Some)
     }
 
     /// The merchant's complaints, newest first, at most `limit`.
