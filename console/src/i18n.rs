@@ -32,6 +32,9 @@ pub struct Texts {
     pub all: &'static str,
     pub points: &'static str,
     pub notes: &'static str,
+    pub wants: &'static str,
+    pub contact: &'static str,
+    pub about_items: &'static str,
     pub add_note: &'static str,
     pub save_note: &'static str,
     pub back: &'static str,
@@ -86,6 +89,9 @@ pub const EN: Texts = Texts {
     all: "All",
     points: "Points to credit (1 to 100,000)",
     notes: "Notes for the team",
+    wants: "Wants",
+    contact: "Contact",
+    about_items: "About",
     add_note: "A note for the team (shoppers never see it)",
     save_note: "Add note",
     back: "← Inbox",
@@ -140,6 +146,9 @@ pub const RU: Texts = Texts {
     all: "Все",
     points: "Сколько баллов начислить (от 1 до 100 000)",
     notes: "Заметки для команды",
+    wants: "Хочет",
+    contact: "Связь",
+    about_items: "Товары",
     add_note: "Заметка для команды (покупатель её не увидит)",
     save_note: "Добавить заметку",
     back: "← Входящие",
@@ -222,6 +231,76 @@ impl Texts {
                     "Другое"
                 } else {
                     "Other"
+                }
+            }
+        }
+    }
+
+    pub fn desired(&self, desired: carebox_contract::DesiredResolution) -> &'static str {
+        use carebox_contract::DesiredResolution as D;
+        let ru = self.lang == "ru";
+        match desired {
+            D::Refund => {
+                if ru {
+                    "возврат денег"
+                } else {
+                    "a refund"
+                }
+            }
+            D::Replacement => {
+                if ru {
+                    "замену"
+                } else {
+                    "a replacement"
+                }
+            }
+            D::Repair => {
+                if ru {
+                    "ремонт"
+                } else {
+                    "a repair"
+                }
+            }
+            D::Compensation => {
+                if ru {
+                    "компенсацию"
+                } else {
+                    "compensation"
+                }
+            }
+            D::JustLetYouKnow => {
+                if ru {
+                    "просто сообщить"
+                } else {
+                    "only to let the shop know"
+                }
+            }
+        }
+    }
+
+    pub fn contact_by(&self, contact: carebox_contract::ContactPreference) -> &'static str {
+        use carebox_contract::ContactPreference as C;
+        let ru = self.lang == "ru";
+        match contact {
+            C::Email => {
+                if ru {
+                    "эл. почта"
+                } else {
+                    "e-mail"
+                }
+            }
+            C::Phone => {
+                if ru {
+                    "телефон"
+                } else {
+                    "phone"
+                }
+            }
+            C::WidgetOnly => {
+                if ru {
+                    "только в виджете"
+                } else {
+                    "in the widget only"
                 }
             }
         }

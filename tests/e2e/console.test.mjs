@@ -94,7 +94,9 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   await screenshot(agent, "console-inbox");
   await row.getByRole("link", { name: ticket }).click();
   await agent.getByRole("heading", { name: new RegExp(ticket) }).waitFor();
-  await agent.getByText("Cast Iron Skillet 26 cm").waitFor();
+  await agent.getByText("Cast Iron Skillet 26 cm").first().waitFor();
+  await agent.getByText("Wants: a replacement · Contact: in the widget only").waitFor();
+  await agent.getByText("About: Cast Iron Skillet 26 cm").waitFor();
   await noViolations(agent);
   await screenshot(agent, "console-ticket");
 

@@ -72,6 +72,7 @@ fn Opened(
         })
     };
     let resolved = complaint.status == ComplaintStatus::Resolved;
+    let items = complaint.items.clone();
     view! {
         <h1>{complaint.ticket.clone()}" · "{text.category(complaint.category)}</h1>
         <p class="console-meta">{text.status(complaint.status)}" · "{text.level(complaint.level)}</p>
@@ -79,6 +80,18 @@ fn Opened(
             <div>
                 <h2>{text.shopper_wrote}</h2>
                 <p class="console-description">{complaint.description.clone()}</p>
+                <p class="console-meta">
+                    {text.wants}": "{text.desired(complaint.desired_resolution)}" · "{text.contact}": "{text.contact_by(complaint.contact_preference)}
+                </p>
+                {move || {
+                    // The items the shopper chose, by name once the order is here.
+                    let names: Vec<String> = order.with(|order| {
+                        order.as_ref().map_or_else(Vec::new, |order| {
+                            items.iter().filter_map(|i| order.items.get(*i as usize).map(|item| item.name.clone())).collect()
+                        })
+                    });
+                    (!names.is_empty()).then(|| view! { <p class="console-meta">{text.about_items}": "{names.join(", ")}</p> })
+                }}
                 {(!resolved).then(|| view! { <Actions ticket=complaint.ticket.clone() on_change=on_change/> })}
                 <Notes ticket=complaint.ticket.clone()/>
                 <h2>{text.history}</h2>
