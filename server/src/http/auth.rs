@@ -79,6 +79,23 @@ impl FromRequestParts<AppState> for OwnerApi {
     }
 }
 
+/// A shopper's call: the merchant the publishable key names, and what the bearer token grants
+/// there (checked once per request; 401 without a usable token).
+pub struct Shopper {
+    pub merchant: MerchantRecord,
+    pub access: ShopperAccess,
+}
+
+impl FromRequestParts<AppState> for Shopper {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let super::Merchant(merchant) = super::Merchant::from_request_parts(parts, state).await?;
+        let access = ShopperAccess::from_headers(&parts.headers, &merchant, state)?;
+        Ok(Self { merchant, access })
+    }
+}
+
 /// What a shopper's bearer token grants, for the merchant of the publishable key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShopperAccess {
@@ -89,7 +106,7 @@ pub enum ShopperAccess {
 }
 
 impl ShopperAccess {
-    pub fn from_headers(headers: &HeaderMap, merchant: &MerchantRecord, state: &AppState) -> Result<Self, ApiError> {
+    fn from_headers(headers: &HeaderMap, merchant: &MerchantRecord, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(headers).ok_or(ApiError::Token(TokenError::Malformed))?;
         let now = state.clock.now();
         if token::key_id(token).as_deref() == Some(CAREBOX_KID) {

@@ -14,15 +14,15 @@ use carebox_contract::{
 use sha2::{Digest, Sha256};
 
 use super::{
-    AppState, Merchant,
-    auth::ShopperAccess,
+    AppState,
+    auth::Shopper,
     json::ApiJson,
     orders::{identified_shopper_orders, order_for_bearer},
 };
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
 use crate::domain::loyalty;
-use crate::storage::{ChangeError, Filed, MerchantRecord, NewComplaint, StoredComplaint};
+use crate::storage::{ChangeError, Filed, NewComplaint, StoredComplaint};
 
 impl From<ChangeError> for ApiError {
     fn from(error: ChangeError) -> Self {
@@ -56,19 +56,19 @@ impl From<ChangeError> for ApiError {
         (status = 429, description = "`rate_limited`: too many new complaints for this order or from this client; see `Retry-After` (a retry of an accepted one is still answered)", body = ErrorBody),
     )
 )]
-#[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
+#[tracing::instrument(skip_all, fields(merchant = %shopper.merchant.id))]
 pub async fn file_complaint(
     State(state): State<AppState>,
-    Merchant(merchant): Merchant,
+    // Credentials first: a caller without them learns nothing from how the rest is judged.
+    shopper: Shopper,
     ClientKey(client): ClientKey,
     headers: HeaderMap,
     ApiJson(request): ApiJson<NewComplaintRequest>,
 ) -> Result<(StatusCode, Json<ComplaintView>), ApiError> {
-    // Credentials first: a caller without them learns nothing from how the rest is judged.
-    ShopperAccess::from_headers(&headers, &merchant, &state)?;
     let key = IdempotencyKey::parse(headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     let number = OrderNumber::parse(&request.order_number).map_err(ApiError::Unprocessable)?;
-    let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
+    let order = order_for_bearer(&state, &shopper, &number).await?;
+    let merchant = &shopper.merchant;
     merchant.require(Feature::Complaints)?;
     // New complaints are counted (a retry with the same key is not a new one), per order and
     // per client; past either limit the next is refused.
@@ -155,25 +155,19 @@ pub async fn file_complaint(
 )]
 pub async fn get_complaint(
     State(state): State<AppState>,
-    Merchant(merchant): Merchant,
+    shopper: Shopper,
     Path(ticket): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<ComplaintView>, ApiError> {
-    let complaint = complaint_for_bearer(&state, &merchant, &headers, &ticket).await?;
+    let complaint = complaint_for_bearer(&state, &shopper, &ticket).await?;
     Ok(Json(complaint.view(state.clock.now())))
 }
 
-/// The complaint with this ticket, if the request's bearer may open its order. The token is
-/// checked before looking, so an unauthenticated caller learns nothing about tickets.
-pub(super) async fn complaint_for_bearer(
-    state: &AppState,
-    merchant: &MerchantRecord,
-    headers: &HeaderMap,
-    ticket: &str,
-) -> Result<StoredComplaint, ApiError> {
-    ShopperAccess::from_headers(headers, merchant, state)?;
-    let complaint = state.store.complaint_by_ticket(&merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
-    order_for_bearer(state, merchant, headers, &complaint.order_number).await?;
+/// The complaint with this ticket, if the request's bearer may open its order. The token was
+/// checked before looking (by the extractor), so an unauthenticated caller learns nothing
+/// about tickets.
+pub(super) async fn complaint_for_bearer(state: &AppState, shopper: &Shopper, ticket: &str) -> Result<StoredComplaint, ApiError> {
+    let complaint = state.store.complaint_by_ticket(&shopper.merchant.id, ticket.trim()).await?.ok_or(ApiError::NotFound)?;
+    order_for_bearer(state, shopper, &complaint.order_number).await?;
     Ok(complaint)
 }
 
@@ -197,15 +191,15 @@ pub(super) async fn complaint_for_bearer(
         (status = 422, description = "The reason is missing or too short", body = ErrorBody),
     )
 )]
-#[tracing::instrument(skip_all, fields(merchant = %merchant.id, ticket = %ticket))]
+#[tracing::instrument(skip_all, fields(merchant = %shopper.merchant.id, ticket = %ticket))]
 pub async fn escalate_complaint(
     State(state): State<AppState>,
-    Merchant(merchant): Merchant,
+    shopper: Shopper,
     Path(ticket): Path<String>,
-    headers: HeaderMap,
     ApiJson(request): ApiJson<ShopperEscalationRequest>,
 ) -> Result<Json<ComplaintView>, ApiError> {
-    let complaint = complaint_for_bearer(&state, &merchant, &headers, &ticket).await?;
+    let complaint = complaint_for_bearer(&state, &shopper, &ticket).await?;
+    let merchant = &shopper.merchant;
     merchant.require(Feature::Complaints)?;
     let reason = EscalationReason::parse(&request.reason).map_err(ApiError::Unprocessable)?;
     let now = state.clock.now();
@@ -240,14 +234,13 @@ pub async fn escalate_complaint(
 )]
 pub async fn order_complaints(
     State(state): State<AppState>,
-    Merchant(merchant): Merchant,
+    shopper: Shopper,
     Path(number): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<Vec<ComplaintView>>, ApiError> {
     let number = OrderNumber::parse(&number)?;
-    let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
+    let order = order_for_bearer(&state, &shopper, &number).await?;
     let now = state.clock.now();
-    let complaints = state.store.complaints_for_orders(&merchant.id, &[order.id]).await?;
+    let complaints = state.store.complaints_for_orders(&shopper.merchant.id, &[order.id]).await?;
     Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
 }
 
@@ -260,14 +253,10 @@ pub async fn order_complaints(
     security(("shopper_token" = [])),
     responses((status = 200, body = [ComplaintView]), (status = 401, description = "A shopper token signed by this merchant is required", body = ErrorBody))
 )]
-pub async fn shopper_complaints(
-    State(state): State<AppState>,
-    Merchant(merchant): Merchant,
-    headers: HeaderMap,
-) -> Result<Json<Vec<ComplaintView>>, ApiError> {
-    let orders = identified_shopper_orders(&state, &merchant, &headers).await?;
+pub async fn shopper_complaints(State(state): State<AppState>, shopper: Shopper) -> Result<Json<Vec<ComplaintView>>, ApiError> {
+    let orders = identified_shopper_orders(&state, &shopper).await?;
     let ids: Vec<String> = orders.into_iter().map(|o| o.id).collect();
     let now = state.clock.now();
-    let complaints = state.store.complaints_for_orders(&merchant.id, &ids).await?;
+    let complaints = state.store.complaints_for_orders(&shopper.merchant.id, &ids).await?;
     Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
 }

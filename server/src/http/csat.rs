@@ -14,8 +14,8 @@ use carebox_contract::{
 use serde::Deserialize;
 
 use super::{
-    AppState, Merchant,
-    auth::{MerchantApi, OwnerApi, ShopperAccess},
+    AppState,
+    auth::{MerchantApi, OwnerApi, Shopper, ShopperAccess},
     complaints::complaint_for_bearer,
     json::ApiJson,
     orders::order_for_bearer,
@@ -78,27 +78,22 @@ impl RatedSubject {
 }
 
 /// The subject as the request's bearer may see it (anything else is "not found").
-async fn subject_for_bearer(
-    state: &AppState,
-    merchant: &MerchantRecord,
-    headers: &HeaderMap,
-    subject: CsatSubject,
-) -> Result<RatedSubject, ApiError> {
+async fn subject_for_bearer(state: &AppState, shopper: &Shopper, subject: CsatSubject) -> Result<RatedSubject, ApiError> {
     match &subject {
         CsatSubject::Complaint(ticket) => {
-            let complaint = complaint_for_bearer(state, merchant, headers, ticket).await?;
+            let complaint = complaint_for_bearer(state, shopper, ticket).await?;
             Ok(RatedSubject::complaint(subject, &complaint))
         }
         CsatSubject::Order(number) => {
-            let order = order_for_bearer(state, merchant, headers, number).await?;
+            let order = order_for_bearer(state, shopper, number).await?;
             Ok(RatedSubject::order(subject, &order))
         }
         CsatSubject::Service => {
             // The shop's service as a whole is rated by a shopper the merchant identified.
-            let ShopperAccess::Shopper(claims) = ShopperAccess::from_headers(headers, merchant, state)? else {
+            let ShopperAccess::Shopper(claims) = &shopper.access else {
                 return Err(ApiError::Token(TokenError::BadSignature));
             };
-            let email = super::loyalty::shopper_email(state, merchant, headers).await?;
+            let email = super::loyalty::shopper_email(state, shopper).await?;
             Ok(RatedSubject {
                 key: format!("service:{}", claims.sub),
                 shopper_email: email.map(|e| e.as_str().to_owned()),
@@ -150,12 +145,12 @@ pub(super) async fn subject_of_merchant(
 )]
 pub async fn get_answer(
     State(state): State<AppState>,
-    Merchant(merchant): Merchant,
+    // Credentials (checked by the extractor) before the subject is judged.
+    shopper: Shopper,
     Path(subject): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<CsatStatus>, ApiError> {
-    ShopperAccess::from_headers(&headers, &merchant, &state)?; // credentials before the subject is judged
-    let rated = subject_for_bearer(&state, &merchant, &headers, CsatSubject::parse(&subject)?).await?;
+    let rated = subject_for_bearer(&state, &shopper, CsatSubject::parse(&subject)?).await?;
+    let merchant = &shopper.merchant;
     let stored = state.store.stored_csat(&merchant.id, &rated.key).await?;
     Ok(Json(CsatStatus { answer: stored.map(|a| a.view(&merchant.settings.csat, state.clock.now())) }))
 }
@@ -181,16 +176,16 @@ pub async fn get_answer(
         (status = 403, description = "`not_allowed`: the shop has switched CSAT off", body = ErrorBody),
     )
 )]
-#[tracing::instrument(skip_all, fields(merchant = %merchant.id, subject = %subject))]
+#[tracing::instrument(skip_all, fields(merchant = %shopper.merchant.id, subject = %subject))]
 pub async fn put_answer(
     State(state): State<AppState>,
-    Merchant(merchant): Merchant,
+    // Credentials (checked by the extractor) before the subject is judged.
+    shopper: Shopper,
     Path(subject): Path<String>,
-    headers: HeaderMap,
     ApiJson(request): ApiJson<CsatAnswerRequest>,
 ) -> Result<(StatusCode, Json<CsatAnswer>), ApiError> {
-    ShopperAccess::from_headers(&headers, &merchant, &state)?; // credentials before the subject is judged
-    let rated = subject_for_bearer(&state, &merchant, &headers, CsatSubject::parse(&subject)?).await?;
+    let rated = subject_for_bearer(&state, &shopper, CsatSubject::parse(&subject)?).await?;
+    let merchant = &shopper.merchant;
     merchant.require(Feature::Csat)?;
     rated.check_ratable()?;
     let now = state.clock.now();

@@ -4,19 +4,19 @@
 use axum::{
     Json,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
 };
 use carebox_contract::Feature;
 use carebox_contract::{Email, ErrorBody, FieldError, LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier};
 
 use super::{
-    AppState, Merchant,
-    auth::{MerchantApi, OwnerApi, ShopperAccess},
+    AppState,
+    auth::{MerchantApi, OwnerApi, Shopper, ShopperAccess},
     json::ApiJson,
 };
 use crate::ApiError;
 use crate::domain::loyalty;
-use crate::storage::{AdjustmentError, MerchantRecord};
+use crate::storage::AdjustmentError;
 
 /// The points, tier and progress of the shopper a token names: an identified shopper (by the
 /// token's e-mail, else their orders' e-mail), or the shopper of a looked-up order. An order
@@ -34,13 +34,9 @@ use crate::storage::{AdjustmentError, MerchantRecord};
         (status = 403, description = "`not_allowed`: the shop has switched loyalty off", body = ErrorBody),
     )
 )]
-pub async fn shopper_loyalty(
-    State(state): State<AppState>,
-    Merchant(merchant): Merchant,
-    headers: HeaderMap,
-) -> Result<Json<LoyaltySummary>, ApiError> {
-    let access = ShopperAccess::from_headers(&headers, &merchant, &state)?;
-    let email = email_of(&state, &merchant, &access).await?;
+pub async fn shopper_loyalty(State(state): State<AppState>, shopper: Shopper) -> Result<Json<LoyaltySummary>, ApiError> {
+    let email = shopper_email(&state, &shopper).await?;
+    let (merchant, access) = (&shopper.merchant, &shopper.access);
     merchant.require(Feature::Loyalty)?;
     let ledger = match &email {
         Some(email) => state.store.ledger(&merchant.id, email).await?,
@@ -50,20 +46,17 @@ pub async fn shopper_loyalty(
     let mut summary = loyalty::summarize(&ledger, tiers, now);
     // An order token opens its order, not the shopper's history: the standing (balance,
     // tier) and only the lines about this order.
-    if let ShopperAccess::Order { order_id } = &access {
-        let this_order: Vec<_> = ledger.into_iter().filter(|line| line.about_order.as_ref() == Some(order_id)).collect();
+    if let ShopperAccess::Order { order_id } = access {
+        let this_order: Vec<_> = ledger.into_iter().filter(|line| line.about_order.as_deref() == Some(order_id.as_str())).collect();
         summary.entries = loyalty::summarize(&this_order, tiers, now).entries;
     }
     Ok(Json(summary))
 }
 
 /// Whose points these are. `None`: a shopper token naming nobody with orders here yet.
-pub(super) async fn shopper_email(state: &AppState, merchant: &MerchantRecord, headers: &HeaderMap) -> Result<Option<Email>, ApiError> {
-    email_of(state, merchant, &ShopperAccess::from_headers(headers, merchant, state)?).await
-}
-
-async fn email_of(state: &AppState, merchant: &MerchantRecord, access: &ShopperAccess) -> Result<Option<Email>, ApiError> {
-    match access {
+pub(super) async fn shopper_email(state: &AppState, shopper: &Shopper) -> Result<Option<Email>, ApiError> {
+    let merchant = &shopper.merchant;
+    match &shopper.access {
         ShopperAccess::Order { order_id } => Ok(state.store.order_by_id(&merchant.id, order_id).await?.map(|order| order.details.email)),
         ShopperAccess::Shopper(claims) => {
             if let Some(email) = claims.email() {

@@ -3,14 +3,18 @@
 use axum::{
     Json,
     extract::{Path, State},
-    http::HeaderMap,
 };
 use carebox_contract::{
     ErrorBody, Feature, LookupProof, OrderLookup, OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderStatus, OrderView,
     ShopperOrders, Timestamp,
 };
 
-use super::{AppState, Merchant, auth::ShopperAccess, client_address::ClientKey, json::ApiJson};
+use super::{
+    AppState, Merchant,
+    auth::{Shopper, ShopperAccess},
+    client_address::ClientKey,
+    json::ApiJson,
+};
 use crate::ApiError;
 use crate::domain::loyalty;
 use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims};
@@ -97,30 +101,19 @@ pub async fn lookup_order(
         (status = 404, description = "Not an order this token opens", body = ErrorBody),
     )
 )]
-#[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
-pub async fn get_order(
-    State(state): State<AppState>,
-    Merchant(merchant): Merchant,
-    Path(number): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<OrderView>, ApiError> {
+#[tracing::instrument(skip_all, fields(merchant = %shopper.merchant.id))]
+pub async fn get_order(State(state): State<AppState>, shopper: Shopper, Path(number): Path<String>) -> Result<Json<OrderView>, ApiError> {
     let number = OrderNumber::parse(&number)?;
-    let order = order_for_bearer(&state, &merchant, &headers, &number).await?;
-    Ok(Json(view(&state, &merchant, &order).await?))
+    let order = order_for_bearer(&state, &shopper, &number).await?;
+    Ok(Json(view(&state, &shopper.merchant, &order).await?))
 }
 
 /// Order `number` of this merchant, if the request's bearer token may open it: its own
 /// lookup token, or a shopper token of its owner. Anything else is "not found".
-pub(super) async fn order_for_bearer(
-    state: &AppState,
-    merchant: &MerchantRecord,
-    headers: &HeaderMap,
-    number: &OrderNumber,
-) -> Result<StoredOrder, ApiError> {
-    let order = match ShopperAccess::from_headers(headers, merchant, state)? {
-        ShopperAccess::Order { order_id } => {
-            state.store.order_by_id(&merchant.id, &order_id).await?.filter(|order| order.number == *number)
-        }
+pub(super) async fn order_for_bearer(state: &AppState, shopper: &Shopper, number: &OrderNumber) -> Result<StoredOrder, ApiError> {
+    let merchant = &shopper.merchant;
+    let order = match &shopper.access {
+        ShopperAccess::Order { order_id } => state.store.order_by_id(&merchant.id, order_id).await?.filter(|order| order.number == *number),
         ShopperAccess::Shopper(claims) => {
             let email = claims.email();
             state.store.order_by_number(&merchant.id, number).await?.filter(|order| {
@@ -144,13 +137,9 @@ pub(super) async fn order_for_bearer(
         (status = 401, description = "A shopper token signed by this merchant is required", body = ErrorBody),
     )
 )]
-#[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
-pub async fn shopper_orders(
-    State(state): State<AppState>,
-    Merchant(merchant): Merchant,
-    headers: HeaderMap,
-) -> Result<Json<ShopperOrders>, ApiError> {
-    let orders = identified_shopper_orders(&state, &merchant, &headers).await?;
+#[tracing::instrument(skip_all, fields(merchant = %shopper.merchant.id))]
+pub async fn shopper_orders(State(state): State<AppState>, shopper: Shopper) -> Result<Json<ShopperOrders>, ApiError> {
+    let orders = identified_shopper_orders(&state, &shopper).await?;
     let today = state.clock.now().utc_date();
     let orders = orders.iter().map(|o| o.summary(today).map_err(ApiError::internal)).collect::<Result<_, _>>()?;
     Ok(Json(ShopperOrders { orders }))
@@ -158,16 +147,12 @@ pub async fn shopper_orders(
 
 /// The recent orders of the shopper a merchant-signed shopper token names (by `sub`, or by
 /// `email` when the token has one). Order tokens do not name a shopper and are refused.
-pub(super) async fn identified_shopper_orders(
-    state: &AppState,
-    merchant: &MerchantRecord,
-    headers: &HeaderMap,
-) -> Result<Vec<StoredOrder>, ApiError> {
-    let ShopperAccess::Shopper(claims) = ShopperAccess::from_headers(headers, merchant, state)? else {
+pub(super) async fn identified_shopper_orders(state: &AppState, shopper: &Shopper) -> Result<Vec<StoredOrder>, ApiError> {
+    let ShopperAccess::Shopper(claims) = &shopper.access else {
         return Err(ApiError::Token(token::TokenError::BadSignature));
     };
     let email = claims.email();
-    Ok(state.store.orders_of_shopper(&merchant.id, &claims.sub, email.as_ref(), RECENT_ORDERS).await?)
+    Ok(state.store.orders_of_shopper(&shopper.merchant.id, &claims.sub, email.as_ref(), RECENT_ORDERS).await?)
 }
 
 /// The order as its shopper sees it. When the merchant sent no points of their own (and runs
