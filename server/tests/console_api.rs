@@ -87,6 +87,11 @@ async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
     let me: Value = ida.without_csrf(app.client.get(app.url("/v1/console/session"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["csrf_token"], ida.csrf.as_str(), "the console reads it back after a reload");
     let (ticket, anna) = file_ticket(&app).await;
+    // The ticket as Anna's widget reads it.
+    let shoppers_view = || {
+        let request = app.client.get(app.url(&format!("/v1/complaints/{ticket}?key={SHOP_KEY}"))).bearer_auth(&anna);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
     let desk = ida.without_csrf(app.client.get(app.url("/v1/merchant/complaints"))).send().await.unwrap();
     assert_eq!(desk.status(), 200);
     let reply = |session: &Session, csrf: bool| {
@@ -106,16 +111,7 @@ async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
     let backend = app.client.post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions"))).bearer_auth(SHOP_SECRET);
     let backend = backend.json(&json!({"action": "reply", "text": "And we have news."})).send().await.unwrap();
     assert_eq!(backend.status(), 200);
-    let seen: Value = app
-        .client
-        .get(app.url(&format!("/v1/complaints/{ticket}?key={SHOP_KEY}")))
-        .bearer_auth(&anna)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen = shoppers_view().await;
     let signed: Vec<Value> =
         seen["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "replied").map(|e| e["by"].clone()).collect();
     assert_eq!(signed, [json!("ida"), Value::Null]);
@@ -136,16 +132,7 @@ async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
         .unwrap();
     assert_eq!(notes.as_array().unwrap().len(), 1);
     assert_eq!((notes[0]["by"].as_str(), notes[0]["text"].as_str()), (Some("ida"), Some("Called the carrier: the parcel is in Leipzig.")));
-    let seen: Value = app
-        .client
-        .get(app.url(&format!("/v1/complaints/{ticket}?key={SHOP_KEY}")))
-        .bearer_auth(&anna)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen = shoppers_view().await;
     assert!(!seen.to_string().contains("Leipzig"), "the shopper never sees a note: {seen}");
 
     // Agents answer shoppers; settings are the owner's.
