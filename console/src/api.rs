@@ -3,6 +3,7 @@
 
 use carebox_contract::{
     ComplaintNote, ComplaintView, ErrorBody, ErrorCode, MerchantAction, NewComplaintNote, OrderView, StaffSession, StaffSignIn,
+    WidgetConfig, WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -89,6 +90,15 @@ pub async fn notes(ticket: &str) -> Result<Vec<ComplaintNote>, Failure> {
 pub async fn add_note(ticket: &str, text: String, csrf: &str) -> Result<ComplaintNote, Failure> {
     let body = serde_json::to_string(&NewComplaintNote { text }).expect("serialisable");
     json("POST", &format!("/v1/merchant/complaints/{}/notes", encode(ticket)), Some(body), Some(csrf)).await
+}
+
+pub async fn widget_settings() -> Result<WidgetConfig, Failure> {
+    json("GET", "/v1/merchant/widget/settings", None, None).await
+}
+
+pub async fn change_widget_settings(change: &WidgetSettingsRequest, csrf: &str) -> Result<WidgetConfig, Failure> {
+    let body = serde_json::to_string(change).expect("serialisable");
+    json("PATCH", "/v1/merchant/widget/settings", Some(body), Some(csrf)).await
 }
 
 /// A path segment (order numbers may hold `/`).

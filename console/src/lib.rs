@@ -11,7 +11,7 @@ use carebox_contract::StaffSession;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use components::{inbox::Inbox, sign_in::SignIn, ticket::Ticket};
+use components::{inbox::Inbox, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
 use i18n::Texts;
 
 /// What the console shows, from the address's `#…` (a reload or a shared link lands there).
@@ -19,10 +19,14 @@ use i18n::Texts;
 enum Route {
     Inbox,
     Ticket(String),
+    Widget,
 }
 
 fn route_of_hash() -> Route {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    if hash == "#/widget" {
+        return Route::Widget;
+    }
     match hash.strip_prefix("#/ticket/") {
         Some(ticket) if !ticket.is_empty() => Route::Ticket(ticket.to_owned()),
         _ => Route::Inbox,
@@ -63,6 +67,7 @@ fn App() -> impl IntoView {
                     {move || match route.get() {
                         Route::Inbox => view! { <Inbox/> }.into_any(),
                         Route::Ticket(ticket) => view! { <Ticket ticket=ticket/> }.into_any(),
+                        Route::Widget => view! { <WidgetSettings/> }.into_any(),
                     }}
                 </main>
             </Show>
@@ -92,6 +97,10 @@ fn Header() -> impl IntoView {
     view! {
         <header class="console-header">
             <a class="console-brand" href="#/">{move || who().map(|(shop, _)| shop)}" · "{text.title}</a>
+            <nav class="console-nav">
+                <a href="#/">{text.inbox}</a>
+                <a href="#/widget">{text.widget}</a>
+            </nav>
             <span class="console-who">{move || who().map(|(_, name)| name)}</span>
             <button type="button" class="console-button console-button--quiet" on:click=sign_out>{text.sign_out}</button>
         </header>

@@ -58,6 +58,8 @@ pub struct StaffView {
     pub display_name: String,
     pub role: StaffRole,
     pub merchant_name: String,
+    /// The shop's publishable key, for the snippet to paste (it is public by design).
+    pub publishable_key: String,
 }
 
 /// A console session: who, the token every change sends back as `X-CSRF-Token`, and when it ends.

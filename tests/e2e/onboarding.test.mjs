@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { after, before } from "node:test";
 
-import { CAREBOX, dialog, launch, openAt, openPanel, test } from "./support.mjs";
+import { CAREBOX, axeViolations, dialog, launch, openAt, openConsole, openPanel, test } from "./support.mjs";
 
 const BINARY = process.env.CAREBOX_E2E_SERVER_BIN;
 const DATABASE = process.env.CAREBOX_E2E_DATABASE_URL;
@@ -17,11 +17,18 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); shop?.close(); });
 
 /** Runs one of the binary's set-up commands on the running server's database. */
-function carebox(...args) {
-  return execFileSync(BINARY, args, { env: { ...process.env, CAREBOX_DATABASE_URL: DATABASE, CAREBOX_PUBLIC_URL: CAREBOX }, encoding: "utf8" });
+function carebox(args, input = "") {
+  return execFileSync(BINARY, args, { env: { ...process.env, CAREBOX_DATABASE_URL: DATABASE, CAREBOX_PUBLIC_URL: CAREBOX }, encoding: "utf8", input });
 }
 
-test("onboarding: `merchant create` for a new origin, its printed snippet pasted into a page there, and the widget opens for a shopper", async () => {
+async function signIn(page, email, password) {
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+}
+
+test("onboarding: `merchant create` for a new origin, its snippet on a page there, staff from the command line, the owner's greeting reaches shoppers (agents may only look)", async () => {
   assert.ok(BINARY && DATABASE, "cargo xtask passes the server binary and its database");
   let page = "";
   shop = createServer((request, response) => {
@@ -31,7 +38,7 @@ test("onboarding: `merchant create` for a new origin, its printed snippet pasted
   await new Promise((resolve) => shop.listen(0, "127.0.0.1", resolve));
   const origin = `http://localhost:${shop.address().port}`;
 
-  const created = carebox("merchant", "create", "--name", "Corner Shop", "--origin", origin);
+  const created = carebox(["merchant", "create", "--name", "Corner Shop", "--origin", origin]);
   const snippet = created.split("\n").find((line) => line.trim().startsWith("<script"))?.trim();
   assert.ok(snippet, created);
   assert.match(snippet, new RegExp(`^<script src="${CAREBOX}/carebox.js" data-key="pk_[0-9a-f]{24}" async></script>$`));
@@ -42,4 +49,51 @@ test("onboarding: `merchant create` for a new origin, its printed snippet pasted
   await dialog(shopper).getByText("Corner Shop").first().waitFor();
   await dialog(shopper).locator("[data-feature=order_status] button").waitFor();
   await shopper.context().close();
+
+  // The shop's staff, from the command line: an owner and an agent with passwords on stdin.
+  const merchant = created.split(/\s+/)[1].replace(/,$/, "");
+  assert.match(merchant, /^m_[0-9a-f]{16}$/);
+  carebox(["staff", "add", "--merchant", merchant, "--email", "owner@corner.example", "--role", "owner", "--name", "Cora", "--password-stdin"], "corner owner passphrase\n");
+  carebox(["staff", "add", "--merchant", merchant, "--email", "agent@corner.example", "--role", "agent", "--password-stdin"], "corner agent passphrase\n");
+
+  // The agent sees the widget's settings but cannot change them.
+  const agent = await openConsole(browser);
+  await signIn(agent, "agent@corner.example", "corner agent passphrase");
+  await agent.getByRole("link", { name: "Widget" }).click();
+  await agent.getByText("Only the shop's owners change these settings.").waitFor();
+  assert.equal(await agent.getByLabel("Greeting in English (empty: the widget's own)").isDisabled(), true);
+  assert.equal(await agent.getByRole("button", { name: "Save" }).count(), 0);
+  const refused = await agent.evaluate(async () => {
+    const session = await (await fetch("/v1/console/session")).json();
+    const response = await fetch("/v1/merchant/widget/settings", {
+      method: "PATCH", headers: { "content-type": "application/json", "x-csrf-token": session.csrf_token }, body: JSON.stringify({ merchant_name: "Agent's Shop" }),
+    });
+    return response.status;
+  });
+  assert.equal(refused, 403, "the server refuses an agent's change too");
+  agent.expectedConsole.push(/status of 403/);
+  await agent.context().close();
+
+  // The owner changes the greeting; the snippet shown is the one the command printed, and copies.
+  const owner = await openConsole(browser);
+  await owner.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: CAREBOX });
+  await signIn(owner, "owner@corner.example", "corner owner passphrase");
+  await owner.getByRole("link", { name: "Widget" }).click();
+  const greeting = owner.getByLabel("Greeting in English (empty: the widget's own)");
+  await greeting.fill("Welcome to Corner Shop! Ask us anything.");
+  await owner.getByRole("button", { name: "Save" }).click();
+  await owner.getByText("Saved. Shoppers see it within seconds.").waitFor();
+  assert.equal(await owner.locator(".console-snippet").textContent(), snippet);
+  await owner.getByRole("button", { name: "Copy" }).click();
+  await owner.getByText("Copied.").waitFor();
+  assert.equal(await owner.evaluate(() => navigator.clipboard.readText()), snippet);
+  const violations = await axeViolations(owner, "body");
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await owner.context().close();
+
+  // The shopper's next visit greets them with it.
+  const again = await openAt(browser, `${origin}/`);
+  await openPanel(again);
+  await dialog(again).getByText("Welcome to Corner Shop! Ask us anything.").waitFor();
+  await again.context().close();
 });

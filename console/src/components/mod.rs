@@ -3,3 +3,4 @@
 pub mod inbox;
 pub mod sign_in;
 pub mod ticket;
+pub mod widget_settings;

@@ -61,6 +61,7 @@ fn view(session: &StaffSessionRecord) -> StaffSession {
             display_name: session.staff.display_name.clone(),
             role: session.staff.role,
             merchant_name: session.merchant.name.clone(),
+            publishable_key: session.merchant.publishable_key.clone(),
         },
         csrf_token: session.csrf_token.clone(),
         expires_at: session.expires_at,
