@@ -2,8 +2,8 @@
 //! session's CSRF token.
 
 use carebox_contract::{
-    ComplaintNote, ComplaintView, ErrorBody, ErrorCode, MerchantAction, NewComplaintNote, OrderView, StaffSession, StaffSignIn,
-    WidgetConfig, WidgetSettingsRequest,
+    ComplaintNote, ComplaintView, ErrorBody, ErrorCode, MerchantAction, NewComplaintNote, OrderView, RotatedSecretKey, StaffSession,
+    StaffSignIn, WidgetConfig, WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -99,6 +99,10 @@ pub async fn widget_settings() -> Result<WidgetConfig, Failure> {
 pub async fn change_widget_settings(change: &WidgetSettingsRequest, csrf: &str) -> Result<WidgetConfig, Failure> {
     let body = serde_json::to_string(change).expect("serialisable");
     json("PATCH", "/v1/merchant/widget/settings", Some(body), Some(csrf)).await
+}
+
+pub async fn rotate_secret_key(csrf: &str) -> Result<RotatedSecretKey, Failure> {
+    json("POST", "/v1/merchant/keys/secret", None, Some(csrf)).await
 }
 
 /// A path segment (order numbers may hold `/`).

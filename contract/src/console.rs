@@ -70,3 +70,12 @@ pub struct StaffSession {
     pub csrf_token: String,
     pub expires_at: Timestamp,
 }
+
+/// `POST /v1/merchant/keys/secret` (owners): the shop's new secret key, shown this once; the
+/// previous one keeps working until `previous_valid_until` so servers can switch without an outage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RotatedSecretKey {
+    pub secret_key: String,
+    pub previous_valid_until: Timestamp,
+}

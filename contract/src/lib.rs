@@ -47,7 +47,7 @@ pub use complaint::{
     ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey, MerchantAction,
     NewComplaintNote, NewComplaintRequest, Priority, Resolution, ResolutionKind, ShopperEscalationRequest,
 };
-pub use console::{StaffRole, StaffSession, StaffSignIn, StaffView};
+pub use console::{RotatedSecretKey, StaffRole, StaffSession, StaffSignIn, StaffView};
 pub use csat::{
     CsatAnswer, CsatAnswerRequest, CsatByCategory, CsatByLevel, CsatComment, CsatDay, CsatFigures, CsatLink, CsatLinks, CsatLinksRequest,
     CsatMetrics, CsatScore, CsatSettings, CsatStatus, CsatSubject, MerchantCsatAnswer, SatisfactionLabels,

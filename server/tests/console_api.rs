@@ -173,6 +173,24 @@ async fn staff_sign_in_and_work_with_a_session(engine: Engine) {
     assert_eq!(olga.without_csrf(app.client.get(app.url("/v1/console/session"))).send().await.unwrap().status(), 401);
     let nobody = app.client.get(app.url("/v1/merchant/complaints")).send().await.unwrap();
     assert_eq!(nobody.status(), 401, "nothing without a session or a key");
+
+    // Keys: an owner rotates the secret; the old one works through its grace period, and an
+    // agent may not rotate at all.
+    let (ida, olga) = (session(&app, "ida@shop.example").await, session(&app, "olga@shop.example").await);
+    let rotate = |session: &Session| session.send(app.client.post(app.url("/v1/merchant/keys/secret")));
+    assert_eq!(rotate(&ida).send().await.unwrap().status(), 403);
+    let rotated = rotate(&olga).send().await.unwrap();
+    assert_eq!(rotated.status(), 201);
+    let rotated: Value = rotated.json().await.unwrap();
+    let new_secret = rotated["secret_key"].as_str().unwrap().to_owned();
+    assert!(new_secret.starts_with("sk_") && new_secret != SHOP_SECRET);
+    let with_key = |key: String| {
+        let request = app.client.get(app.url("/v1/merchant/widget/settings")).bearer_auth(key);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!((with_key(new_secret.clone()).await, with_key(SHOP_SECRET.to_owned()).await), (200, 200), "both during the grace period");
+    app.clock.advance(Duration::from_secs(24 * 3600 + 1));
+    assert_eq!((with_key(new_secret).await, with_key(SHOP_SECRET.to_owned()).await), (200, 401), "the old one after it");
 }
 
 async fn sign_in_refusals_say_nothing_and_guessing_is_throttled(engine: Engine) {

@@ -63,6 +63,7 @@ test("onboarding: `merchant create` for a new origin, its snippet on a page ther
   await agent.getByText("Only the shop's owners change these settings.").waitFor();
   assert.equal(await agent.getByLabel("Greeting in English (empty: the widget's own)").isDisabled(), true);
   assert.equal(await agent.getByRole("button", { name: "Save" }).count(), 0);
+  assert.equal(await agent.getByRole("button", { name: "Make a new secret key" }).count(), 0, "keys are the owner's");
   const refused = await agent.evaluate(async () => {
     const session = await (await fetch("/v1/console/session")).json();
     const response = await fetch("/v1/merchant/widget/settings", {
@@ -87,6 +88,13 @@ test("onboarding: `merchant create` for a new origin, its snippet on a page ther
   await owner.getByRole("button", { name: "Copy" }).click();
   await owner.getByText("Copied.").waitFor();
   assert.equal(await owner.evaluate(() => navigator.clipboard.readText()), snippet);
+  // A new secret key, shown once; it works at once (and the old one still does, for a day).
+  await owner.getByRole("button", { name: "Make a new secret key" }).click();
+  const secret = (await owner.locator(".console-secret").textContent()).trim();
+  assert.match(secret, /^sk_[0-9a-f]{48}$/);
+  const withSecret = await owner.request.get(new URL("/v1/merchant/widget/settings", CAREBOX).href, { headers: { authorization: `Bearer ${secret}` } });
+  assert.equal(withSecret.status(), 200);
+  assert.equal((await withSecret.json()).merchant_name, "Corner Shop");
   const violations = await axeViolations(owner, "body");
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
   await owner.context().close();

@@ -24,6 +24,7 @@ pub fn WidgetSettings() -> impl IntoView {
                 Some(Ok(config)) => view! { <SettingsForm config=config/> }.into_any(),
             }}
             <Snippet/>
+            <SecretKey/>
         </section>
     }
 }
@@ -159,4 +160,36 @@ fn Snippet() -> impl IntoView {
         <button type="button" class="console-button console-button--quiet" on:click=copy>{text.copy}</button>
         <span class="console-saved" role="status">{move || copied.get()}</span>
     }
+}
+
+/// The secret key for the shop's own servers: owners rotate it here; the new one is shown once.
+#[component]
+fn SecretKey() -> impl IntoView {
+    let text = expect_context::<&'static Texts>();
+    let session = expect_context::<Session>();
+    let owner = session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.staff.role.may_change_settings()));
+    let outcome = RwSignal::new(None::<Result<carebox_contract::RotatedSecretKey, String>>);
+    let rotate = move |_| {
+        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            outcome.set(Some(api::rotate_secret_key(&csrf).await.map_err(|failure| failure_message(text, &failure))));
+        });
+    };
+    owner.then(|| {
+        view! {
+            <h2>{text.secret_key}</h2>
+            <p class="console-meta">{text.secret_key_help}</p>
+            <button type="button" class="console-button console-button--quiet" on:click=rotate>{text.rotate_secret}</button>
+            {move || outcome.get().map(|result| match result {
+                Ok(rotated) => view! {
+                    <div class="console-notice" role="status">
+                        <p>{text.new_secret}</p>
+                        <pre class="console-snippet"><code class="console-secret">{rotated.secret_key}</code></pre>
+                        <p>{text.old_secret_until}" "{text.when(rotated.previous_valid_until)}</p>
+                    </div>
+                }.into_any(),
+                Err(message) => view! { <p class="console-error" role="alert">{message}</p> }.into_any(),
+            })}
+        }
+    })
 }

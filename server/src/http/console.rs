@@ -12,9 +12,9 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
     response::{AppendHeaders, IntoResponse},
 };
-use carebox_contract::{Email, ErrorBody, StaffSession, StaffSignIn, StaffView, Timestamp};
+use carebox_contract::{Email, ErrorBody, RotatedSecretKey, StaffSession, StaffSignIn, StaffView, Timestamp};
 
-use super::{AppState, Limit, client_address::ClientKey, json::ApiJson};
+use super::{AppState, Limit, auth::OwnerApi, client_address::ClientKey, json::ApiJson};
 use crate::ApiError;
 use crate::domain::staff::{Password, password_matches};
 use crate::domain::token::random_hex;
@@ -155,6 +155,31 @@ pub async fn sign_in(
 )]
 pub async fn current(SignedIn(session): SignedIn) -> Json<StaffSession> {
     Json(view(&session))
+}
+
+/// How long a rotated-out secret key keeps working when the rotation comes from the console.
+pub const KEY_GRACE: Duration = Duration::from_secs(24 * 3600);
+
+/// Gives the shop a new secret key (owners; the backend's own key may rotate itself too). The
+/// previous key works for 24 hours more; rotating again ends it at once.
+#[utoipa::path(
+    post,
+    path = "/v1/merchant/keys/secret",
+    tag = "merchant",
+    security(("secret_key" = [])),
+    responses(
+        (status = 201, description = "The new secret key, shown only now", body = RotatedSecretKey),
+        (status = 403, description = "`not_allowed`: an agent's session (owners only), or no CSRF token", body = ErrorBody),
+    )
+)]
+pub async fn rotate_secret_key(State(state): State<AppState>, OwnerApi(merchant): OwnerApi) -> Result<impl IntoResponse, ApiError> {
+    let secret_key = format!("sk_{}", random_hex(24));
+    let until = Timestamp::from_unix_ms(state.clock.now().unix_ms() + KEY_GRACE.as_millis() as i64);
+    if !state.store.rotate_secret_key(&merchant.id, &secret_key, until).await? {
+        return Err(ApiError::NotFound);
+    }
+    tracing::info!(merchant = %merchant.id, "secret key rotated");
+    Ok((StatusCode::CREATED, Json(RotatedSecretKey { secret_key, previous_valid_until: until })))
 }
 
 /// Signs out: the session ends on the server and the cookie is cleared.

@@ -215,6 +215,7 @@ fn document_common_refusals(openapi: &mut utoipa::openapi::OpenApi) {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(console::sign_in, console::current, console::sign_out))
+        .routes(routes!(console::rotate_secret_key))
         .routes(routes!(widget_config::get_widget_config))
         .routes(routes!(widget_config::get_strings, widget_config::put_strings))
         .routes(routes!(widget_config::get_settings, widget_config::patch_settings))
