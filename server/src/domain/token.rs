@@ -66,6 +66,17 @@ impl ShopperTokenClaims {
     }
 }
 
+/// Compares without stopping at the first difference (lengths may leak; contents do not):
+/// lookup proofs, CSRF tokens.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut difference = u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        difference |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
+    }
+    difference == 0
+}
+
 /// `bytes` random bytes as lowercase hex: keys, secrets and session tokens.
 pub fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
@@ -127,6 +138,14 @@ fn mac(key: &[u8], input: &[u8]) -> HmacSha256 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constant_time_eq_is_equality() {
+        assert!(constant_time_eq("anna@example.com", "anna@example.com"));
+        assert!(!constant_time_eq("anna@example.com", "anna@example.co"));
+        assert!(!constant_time_eq("", "\u{0}"));
+        assert!(!constant_time_eq("a", "b"));
+    }
 
     const KEY: &[u8] = b"merchant-shopper-token-secret";
 

@@ -17,7 +17,7 @@ use carebox_contract::{Email, ErrorBody, RotatedSecretKey, StaffSession, StaffSi
 use super::{AppState, Limit, auth::OwnerApi, client_address::ClientKey, json::ApiJson};
 use crate::ApiError;
 use crate::domain::staff::{Password, password_matches};
-use crate::domain::token::random_hex;
+use crate::domain::token::{constant_time_eq, random_hex};
 use crate::storage::StaffSessionRecord;
 
 pub const SESSION_COOKIE: &str = "carebox_console";
@@ -68,11 +68,6 @@ fn view(session: &StaffSessionRecord) -> StaffSession {
     }
 }
 
-/// Compares without stopping at the first difference.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-}
-
 /// The console session of this request, if it carries one; a change (any method but GET and
 /// HEAD) must also carry the session's CSRF token.
 pub(super) async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<StaffSessionRecord>, ApiError> {
@@ -80,7 +75,7 @@ pub(super) async fn session_of(parts: &Parts, state: &AppState) -> Result<Option
     let session = state.store.staff_session(token, state.clock.now()).await?.ok_or(ApiError::SignInRequired)?;
     if !matches!(parts.method, Method::GET | Method::HEAD) {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-        if !same(sent, &session.csrf_token) {
+        if !constant_time_eq(sent, &session.csrf_token) {
             return Err(ApiError::Forbidden("Send the session's CSRF token as `X-CSRF-Token` with every change.".into()));
         }
     }

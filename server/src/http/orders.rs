@@ -17,7 +17,7 @@ use super::{
 };
 use crate::ApiError;
 use crate::domain::loyalty;
-use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims};
+use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims, constant_time_eq};
 use crate::storage::{MerchantRecord, StoredOrder};
 
 const RECENT_ORDERS: i64 = 20;
@@ -169,25 +169,4 @@ pub(super) async fn view(state: &AppState, merchant: &MerchantRecord, order: &St
         view.loyalty_points = Some(points).filter(|p| *p > 0);
     }
     Ok(view)
-}
-
-/// Compares without stopping at the first difference (lengths may leak; contents do not).
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut difference = u8::from(a.len() != b.len());
-    for i in 0..a.len().max(b.len()) {
-        difference |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
-    }
-    difference == 0
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn constant_time_eq_is_equality() {
-        assert!(super::constant_time_eq("anna@example.com", "anna@example.com"));
-        assert!(!super::constant_time_eq("anna@example.com", "anna@example.co"));
-        assert!(!super::constant_time_eq("", "\u{0}"));
-        assert!(!super::constant_time_eq("a", "b"));
-    }
 }

@@ -26,12 +26,10 @@ pub struct DueDelivery {
 
 impl Store {
     pub async fn add_webhook_endpoint(&self, merchant_id: &str, url: &str, now: Timestamp) -> Result<WebhookEndpoint, sqlx::Error> {
-        let mut secret = [0u8; 24];
-        getrandom::fill(&mut secret).map_err(|e| sqlx::Error::Protocol(format!("no randomness: {e}")))?;
         let endpoint = WebhookEndpoint {
             id: format!("whe_{}", uuid::Uuid::new_v4().simple()),
             url: url.to_owned(),
-            secret: format!("whsec_{}", hex::encode(secret)),
+            secret: format!("whsec_{}", crate::domain::token::random_hex(24)),
             created_at: now,
             consecutive_failures: 0,
             paused_until: None,
