@@ -15,8 +15,8 @@ use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
 pub enum Failure {
     /// No answer (offline, server down).
     Network,
-    /// The server refused, with its stable code and English message.
-    Server { status: u16, code: ErrorCode, message: String },
+    /// The server refused, with its stable code, English message and the field at fault.
+    Server { status: u16, code: ErrorCode, message: String, field: Option<String> },
 }
 
 async fn send(method: &str, path: &str, body: Option<String>, csrf: Option<&str>) -> Result<(u16, String), Failure> {
@@ -40,16 +40,16 @@ async fn send(method: &str, path: &str, body: Option<String>, csrf: Option<&str>
     if (200..300).contains(&status) {
         return Ok((status, text));
     }
-    let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => (body.error.code, body.error.message),
-        Err(_) => (ErrorCode::Internal, String::new()),
+    let (code, message, field) = match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => (body.error.code, body.error.message, body.error.field),
+        Err(_) => (ErrorCode::Internal, String::new(), None),
     };
-    Err(Failure::Server { status, code, message })
+    Err(Failure::Server { status, code, message, field })
 }
 
 async fn json<T: DeserializeOwned>(method: &str, path: &str, body: Option<String>, csrf: Option<&str>) -> Result<T, Failure> {
     let (status, text) = send(method, path, body, csrf).await?;
-    serde_json::from_str(&text).map_err(|_| Failure::Server { status, code: ErrorCode::Internal, message: String::new() })
+    serde_json::from_str(&text).map_err(|_| Failure::Server { status, code: ErrorCode::Internal, message: String::new(), field: None })
 }
 
 pub async fn current_session() -> Result<StaffSession, Failure> {

@@ -519,6 +519,27 @@ impl Texts {
         }
     }
 
+    /// What is wrong with a field the server named, in Russian. English uses the server's own
+    /// message, which is already this specific.
+    pub fn field_problem(&self, field: &str, code: carebox_contract::ErrorCode) -> Option<&'static str> {
+        use carebox_contract::ErrorCode::Missing;
+        if self.lang != "ru" {
+            return None;
+        }
+        Some(match field {
+            "text" if code == Missing => "напишите текст.",
+            "text" => "текст слишком длинный.",
+            "reason" | "resolution.reason" => "укажите причину: от 5 до 500 символов.",
+            "note" => "комментарий — не длиннее 1000 символов.",
+            "resolution.points" => "баллов — от 1 до 100 000.",
+            "merchant_name" => "название — от 1 до 80 символов в одну строку.",
+            field if field.starts_with("greetings") => "приветствие — от 1 до 300 символов.",
+            "features" => "включите хотя бы одну возможность.",
+            "theme.accent" => "цвет задаётся как #4f46e5.",
+            _ => return None,
+        })
+    }
+
     /// A moment as this language writes dates and times (the browser's time zone).
     pub fn when(&self, at: carebox_contract::Timestamp) -> String {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.unix_ms() as f64));

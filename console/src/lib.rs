@@ -107,12 +107,16 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// A refusal in the staff member's language, with what to do next.
+/// A refusal in the staff member's language, with what to do next: the field's own words where
+/// the console has them, else the server's specific (English) message.
 pub(crate) fn failure_message(text: &'static Texts, failure: &api::Failure) -> String {
     use carebox_contract::ErrorCode;
     match failure {
         api::Failure::Network => text.offline.to_owned(),
         api::Failure::Server { code: ErrorCode::RateLimited, .. } => text.too_many_attempts.to_owned(),
+        api::Failure::Server { field: Some(field), code, .. } if text.field_problem(field, *code).is_some() => {
+            format!("{}: {}", text.failed, text.field_problem(field, *code).unwrap_or_default())
+        }
         api::Failure::Server { message, .. } if !message.is_empty() => format!("{}: {message}", text.failed),
         api::Failure::Server { status, .. } => format!("{} ({status})", text.failed),
     }

@@ -50,6 +50,16 @@ test("console in Russian: signing in and the inbox speak the staff member's lang
   await owner.getByRole("heading", { name: "Входящие" }).waitFor();
   await owner.getByText("Nadia (владелец)").waitFor();
   await noViolations(owner);
+  // A refusal names the problem in Russian, not in the server's English.
+  await owner.locator(".console-row a").first().click();
+  await owner.getByRole("button", { name: "Добавить заметку" }).click();
+  await owner.getByRole("alert").filter({ hasText: "Не получилось: напишите текст." }).waitFor();
+  // One too long is refused in words too, and what was typed stays to be shortened.
+  const draft = owner.getByLabel("Заметка для команды (покупатель её не увидит)");
+  await draft.fill("я".repeat(2001));
+  await owner.getByRole("button", { name: "Добавить заметку" }).click();
+  await owner.getByRole("alert").filter({ hasText: "Не получилось: текст слишком длинный." }).waitFor();
+  assert.equal((await draft.inputValue()).length, 2001);
   await owner.context().close();
 });
 
