@@ -56,6 +56,28 @@ fn demo_tickets(base_url: &str) -> Result<Vec<String>> {
     if tickets.is_empty() { Err("the demo has no complaints to fuzz with".into()) } else { Ok(tickets) }
 }
 
+/// Rules that span fields or stored state, which JSON Schema cannot say: there a request valid
+/// field by field may also get this one refusal (each operation's description states the rule).
+/// Everything else must hold.
+const CROSS_FIELD_RULES: [(&str, &str, &str); 7] = [
+    ("POST /v1/complaints", "422", "Item positions must exist in the order the token opens."),
+    ("POST /v1/orders/lookup", "422", "Which proof goes with the number (e-mail or postcode) is the shop's setting."),
+    ("PUT /v1/merchant/loyalty/tiers", "422", "The first tier starts at 0 points, thresholds rise, ids are unique, 1 to 10 tiers."),
+    ("POST /v1/merchant/orders/{number}/events", "422", "`expected_delivery` only with `delayed`, `shipment` only with `shipped`."),
+    (
+        "POST /v1/merchant/webhooks",
+        "422",
+        "The host must be public (a private or loopback literal is refused), the URL well-formed beyond a pattern.",
+    ),
+    ("GET /v1/merchant/csat/metrics", "400", "`from` is on or before `to` (default today) and the range is at most 366 days."),
+    ("GET /v1/merchant/csat/answers", "400", "`from` is on or before `to` (default today) and the range is at most 366 days."),
+];
+
+/// The statuses a schema-valid request may get, and `extra`.
+fn accepted(extra: &str) -> String {
+    format!(r#"checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "429", "{extra}"]"#)
+}
+
 /// A console session of the demo shop's owner: the cookie's token and the CSRF token.
 fn owner_session(base_url: &str) -> Result<(String, String)> {
     let script = format!(
@@ -83,9 +105,26 @@ fn configuration(token: &str, tickets: &[String], (session, csrf): &(String, Str
     let real = |location: &str, dictionary: &str| format!("{{ \"{location}\" = {{ dictionary = \"{dictionary}\", probability = 0.5 }} }}");
     let (order_in_path, order_in_body) = (real("path.number", "orders"), real("body.order_number", "orders"));
     let (ticket_in_path, subject_in_body) = (real("path.ticket", "tickets"), real("body.subject", "subjects"));
-    // Statuses a schema-valid request may get; where a rule spans fields or stored state, the
-    // operation adds the refusal it gives (its description states the rule).
-    let valid = r#"["2xx", "401", "403", "404", "409", "429""#;
+    // Where made-up values would only meet 404s, half of them are the demo's real ones.
+    let real_data = [
+        ("GET /v1/orders/{number}", order_in_path.clone()),
+        ("GET /v1/orders/{number}/complaints", order_in_path),
+        ("POST /v1/complaints/{ticket}/escalate", ticket_in_path),
+        ("POST /v1/merchant/csat/links", subject_in_body),
+        ("POST /v1/complaints", order_in_body),
+    ];
+    let with_real_data: Vec<&str> = real_data.iter().map(|(name, _)| *name).collect();
+    let mut operations = String::new();
+    for (name, parameters) in real_data {
+        operations.push_str(&format!("[[operations]]\ninclude-name = \"{name}\"\nparameters = {parameters}\n"));
+        if let Some((_, status, rule)) = CROSS_FIELD_RULES.iter().find(|(operation, ..)| *operation == name) {
+            operations.push_str(&format!("# {rule}\n{}\n", accepted(status)));
+        }
+        operations.push('\n');
+    }
+    for (name, status, rule) in CROSS_FIELD_RULES.iter().filter(|(operation, ..)| !with_real_data.contains(operation)) {
+        operations.push_str(&format!("# {rule}\n[[operations]]\ninclude-name = \"{name}\"\n{}\n\n", accepted(status)));
+    }
     format!(
         r#"[auth.openapi.secret_key]
 bearer = "sk_demo_northwind_local_only"
@@ -119,58 +158,7 @@ values = [{subjects}]
 include-name = "POST /v1/merchant/keys/secret"
 enabled = false
 
-[[operations]]
-include-name = "GET /v1/orders/{{number}}"
-parameters = {order_in_path}
-
-[[operations]]
-include-name = "GET /v1/orders/{{number}}/complaints"
-parameters = {order_in_path}
-
-[[operations]]
-include-name = "POST /v1/complaints/{{ticket}}/escalate"
-parameters = {ticket_in_path}
-
-[[operations]]
-include-name = "POST /v1/merchant/csat/links"
-parameters = {subject_in_body}
-
-# Item positions must exist in the order the token opens.
-[[operations]]
-include-name = "POST /v1/complaints"
-parameters = {order_in_body}
-checks.positive_data_acceptance.expected-statuses = {valid}, "422"]
-
-# Which proof goes with the number (e-mail or postcode) is the shop's setting.
-[[operations]]
-include-name = "POST /v1/orders/lookup"
-checks.positive_data_acceptance.expected-statuses = {valid}, "422"]
-
-# The first tier starts at 0 points, thresholds rise, ids are unique, 1 to 10 tiers.
-[[operations]]
-include-name = "PUT /v1/merchant/loyalty/tiers"
-checks.positive_data_acceptance.expected-statuses = {valid}, "422"]
-
-# `expected_delivery` only with `delayed`, `shipment` only with `shipped`.
-[[operations]]
-include-name = "POST /v1/merchant/orders/{{number}}/events"
-checks.positive_data_acceptance.expected-statuses = {valid}, "422"]
-
-# The host must be a public address (a private or loopback literal is refused) and the URL
-# well-formed beyond what a pattern can say.
-[[operations]]
-include-name = "POST /v1/merchant/webhooks"
-checks.positive_data_acceptance.expected-statuses = {valid}, "422"]
-
-# `from` is on or before `to` (default today) and the range is at most 366 days.
-[[operations]]
-include-name = "GET /v1/merchant/csat/metrics"
-checks.positive_data_acceptance.expected-statuses = {valid}, "400"]
-
-[[operations]]
-include-name = "GET /v1/merchant/csat/answers"
-checks.positive_data_acceptance.expected-statuses = {valid}, "400"]
-"#
+{operations}"#
     )
 }
 
