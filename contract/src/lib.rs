@@ -37,6 +37,7 @@ pub mod merchant;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod order;
+pub mod report;
 pub mod texts;
 pub mod time;
 pub mod webhook;
@@ -63,6 +64,7 @@ pub use order::{
     OrderLookupResponse, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode, Shipment, ShopperOrders, TimelineEntry,
     UpsertOrderRequest,
 };
+pub use report::{EscalationsToLevel, FirstResponseTimes, SupportDay, SupportReport};
 pub use texts::TextOverrides;
 pub use time::{CalendarDate, Timestamp};
 pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint};

@@ -4,6 +4,7 @@ pub mod complaint;
 pub mod csat;
 pub mod loyalty;
 pub mod order;
+pub mod report;
 pub mod staff;
 pub mod token;
 pub mod webhook;

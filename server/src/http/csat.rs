@@ -287,7 +287,7 @@ pub struct DateRange {
 
 impl DateRange {
     /// Both dates included; by default the 30 days up to today (UTC). At most 366 days.
-    fn resolve(&self, today: CalendarDate) -> Result<(CalendarDate, CalendarDate), ApiError> {
+    pub(super) fn resolve(&self, today: CalendarDate) -> Result<(CalendarDate, CalendarDate), ApiError> {
         let to = self.to.as_deref().map(|raw| CalendarDate::parse(raw, "to")).transpose()?.unwrap_or(today);
         let from = match self.from.as_deref() {
             Some(raw) => CalendarDate::parse(raw, "from")?,

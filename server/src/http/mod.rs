@@ -17,6 +17,7 @@ mod merchant_orders;
 mod merchant_webhooks;
 mod orders;
 pub mod rate_limit;
+mod reports;
 mod static_files;
 mod widget_config;
 
@@ -232,6 +233,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(csat::make_links))
         .routes(routes!(csat::metrics))
         .routes(routes!(csat::answers))
+        .routes(routes!(reports::support_report))
         .routes(routes!(loyalty::shopper_loyalty))
         .routes(routes!(loyalty::get_tiers, loyalty::put_tiers))
         .routes(routes!(loyalty::adjust_points))

@@ -8,6 +8,7 @@ mod loyalty;
 mod merchants;
 mod orders;
 mod rate_limits;
+mod reports;
 mod staff;
 mod webhooks;
 

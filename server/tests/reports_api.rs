@@ -1,0 +1,114 @@
+//! The support report over HTTP on both engines: first-answer times from real replies and
+//! resolutions, broken promises from the real SLA step, escalations by cause, ranges refused
+//! with the field, and one shop never counting another's complaints.
+
+mod common;
+
+use std::time::Duration;
+
+use carebox_contract::{
+    ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
+};
+use carebox_server::storage::NewComplaint;
+use common::*;
+use serde_json::{Value, json};
+
+async fn file(app: &TestApp, order_id: &str, due_in_hours: i64) -> String {
+    let description = ComplaintDescription::parse("The mug arrived with a cracked handle.").unwrap();
+    let now = app.clock_now();
+    let (_, ticket) = app
+        .store
+        .create_complaint(
+            NewComplaint {
+                merchant_id: "m_one",
+                order_id,
+                shopper_tier: None,
+                category: ComplaintCategory::Damaged,
+                description: &description,
+                desired_resolution: DesiredResolution::Replacement,
+                contact_preference: ContactPreference::Email,
+                items: &[0],
+                level: EscalationLevel::L1,
+                priority: Priority::Normal,
+                due_at: Timestamp::from_unix_ms(now.unix_ms() + due_in_hours * 3_600_000),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    ticket
+}
+
+async fn act(app: &TestApp, ticket: &str, action: Value) {
+    let response = app
+        .client
+        .post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions")))
+        .bearer_auth(SHOP_SECRET)
+        .json(&action)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{action}");
+}
+
+async fn report(app: &TestApp, secret: &str, query: &str) -> reqwest::Response {
+    app.client.get(app.url(&format!("/v1/merchant/reports/support{query}"))).bearer_auth(secret).send().await.unwrap()
+}
+
+async fn the_report_counts_answers_broken_promises_and_escalations(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    assert_eq!(app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await.status(), 201);
+    let order = app.store.order_by_number("m_one", &OrderNumber::parse("NW-1042").unwrap()).await.unwrap().unwrap();
+    let (replied, resolved, broken, moved) =
+        (file(&app, &order.id, 24).await, file(&app, &order.id, 24).await, file(&app, &order.id, 1).await, file(&app, &order.id, 24).await);
+
+    app.clock.advance(Duration::from_secs(30 * 60));
+    act(&app, &replied, json!({ "action": "reply", "text": "A new mug is on its way." })).await;
+    act(&app, &moved, json!({ "action": "escalate", "reason": "Needs the warehouse lead." })).await;
+    app.clock.advance(Duration::from_secs(90 * 60));
+    act(&app, &resolved, json!({ "action": "resolve", "resolution": { "kind": "refund" } })).await;
+    // The third complaint's one-hour promise has run out: the SLA step escalates it.
+    let escalated = app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
+    assert_eq!(escalated.iter().map(|e| e.ticket.clone()).collect::<Vec<_>>(), [broken.clone()]);
+
+    let response = report(&app, SHOP_SECRET, "?from=2026-11-24&to=2026-11-25").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    println!("{body}");
+    assert_eq!(body["first_response"], json!({ "answered": 2, "unanswered": 2, "median_minutes": 30, "p90_minutes": 120 }));
+    let days = body["daily"].as_array().unwrap();
+    assert_eq!(days.len(), 2);
+    assert_eq!(days[0], json!({ "date": "2026-11-24", "filed": 0, "promises_broken": 0, "escalated_to_l2": 0, "escalated_to_l3": 0 }));
+    assert_eq!(days[1], json!({ "date": "2026-11-25", "filed": 4, "promises_broken": 1, "escalated_to_l2": 2, "escalated_to_l3": 0 }));
+    assert_eq!(
+        body["escalations"],
+        json!([
+            { "level": "l2", "promise_broken": 1, "shopper": 0, "staff": 1 },
+            { "level": "l3", "promise_broken": 0, "shopper": 0, "staff": 0 },
+        ])
+    );
+
+    // Another shop's report never counts these.
+    let other: Value = report(&app, OTHER_SECRET, "?from=2026-11-25&to=2026-11-25").await.json().await.unwrap();
+    assert_eq!(other["first_response"], json!({ "answered": 0, "unanswered": 0 }));
+    assert_eq!(other["daily"][0]["filed"], 0);
+}
+on_both_engines!(the_report_counts_answers_broken_promises_and_escalations);
+
+async fn ranges_are_refused_with_the_field(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    for (query, field) in [("?from=2026-11-26&to=2026-11-25", "from"), ("?to=2026-13-01", "to"), ("?from=2025-01-01&to=2026-11-25", "from")]
+    {
+        let (status, code, got) = error_of(report(&app, SHOP_SECRET, query).await).await;
+        assert_eq!((status, code.as_str(), got.as_deref()), (400, "invalid", Some(field)), "{query}");
+    }
+    let (status, code, _) = error_of(report(&app, "sk_not_a_key", "").await).await;
+    assert_eq!((status, code.as_str()), (401, "unauthorized"));
+    // The default range is the 30 days up to today.
+    let body: Value = report(&app, SHOP_SECRET, "").await.json().await.unwrap();
+    assert_eq!(
+        (body["from"].as_str(), body["to"].as_str(), body["daily"].as_array().map(Vec::len)),
+        (Some("2026-10-27"), Some("2026-11-25"), Some(30))
+    );
+}
+on_both_engines!(ranges_are_refused_with_the_field);
