@@ -59,7 +59,7 @@ async fn the_report_counts_answers_broken_promises_and_escalations(engine: Engin
     let app = TestApp::spawn(engine).await;
     assert_eq!(app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await.status(), 201);
     let order = app.store.order_by_number("m_one", &OrderNumber::parse("NW-1042").unwrap()).await.unwrap().unwrap();
-    let (replied, resolved, broken, moved) =
+    let (replied, resolved, broken, moved): (String, String, String, String) =
         (file(&app, &order.id, 24).await, file(&app, &order.id, 24).await, file(&app, &order.id, 1).await, file(&app, &order.id, 24).await);
 
     app.clock.advance(Duration::from_secs(30 * 60));
@@ -69,7 +69,7 @@ async fn the_report_counts_answers_broken_promises_and_escalations(engine: Engin
     act(&app, &resolved, json!({ "action": "resolve", "resolution": { "kind": "refund" } })).await;
     // The third complaint's one-hour promise has run out: the SLA step escalates it.
     let escalated = app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
-    assert_eq!(escalated.iter().map(|e| e.ticket.clone()).collect::<Vec<_>>(), [broken.clone()]);
+    assert_eq!(escalated.iter().map(|e| e.ticket.clone()).collect::<Vec<_>>(), [broken]);
 
     let response = report(&app, SHOP_SECRET, "?from=2026-11-24&to=2026-11-25").await;
     assert_eq!(response.status(), 200);
