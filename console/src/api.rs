@@ -2,8 +2,8 @@
 //! session's CSRF token.
 
 use carebox_contract::{
-    ComplaintNote, ComplaintView, ErrorBody, ErrorCode, MerchantAction, NewComplaintNote, OrderView, RotatedSecretKey, StaffSession,
-    StaffSignIn, WidgetConfig, WidgetSettingsRequest,
+    CalendarDate, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, MerchantAction, MerchantCsatAnswer, NewComplaintNote,
+    OrderView, RotatedSecretKey, StaffSession, StaffSignIn, SupportReport, WidgetConfig, WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -103,6 +103,19 @@ pub async fn change_widget_settings(change: &WidgetSettingsRequest, csrf: &str) 
 
 pub async fn rotate_secret_key(csrf: &str) -> Result<RotatedSecretKey, Failure> {
     json("POST", "/v1/merchant/keys/secret", None, Some(csrf)).await
+}
+
+pub async fn csat_metrics(from: CalendarDate, to: CalendarDate) -> Result<CsatMetrics, Failure> {
+    json("GET", &format!("/v1/merchant/csat/metrics?from={from}&to={to}"), None, None).await
+}
+
+/// The latest 200 answers of the range (their comments).
+pub async fn csat_answers(from: CalendarDate, to: CalendarDate) -> Result<Vec<MerchantCsatAnswer>, Failure> {
+    json("GET", &format!("/v1/merchant/csat/answers?from={from}&to={to}&limit=200"), None, None).await
+}
+
+pub async fn support_report(from: CalendarDate, to: CalendarDate) -> Result<SupportReport, Failure> {
+    json("GET", &format!("/v1/merchant/reports/support?from={from}&to={to}"), None, None).await
 }
 
 /// A path segment (order numbers may hold `/`).

@@ -4,6 +4,7 @@
 //! a shop's backend, with the staff session instead of the secret key.
 
 mod api;
+mod charts;
 mod components;
 mod i18n;
 
@@ -11,7 +12,7 @@ use carebox_contract::StaffSession;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use components::{inbox::Inbox, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
+use components::{inbox::Inbox, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
 use i18n::Texts;
 
 /// What the console shows, from the address's `#…` (a reload or a shared link lands there).
@@ -20,12 +21,15 @@ enum Route {
     Inbox,
     Ticket(String),
     Widget,
+    Reports,
 }
 
 fn route_of_hash() -> Route {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    if hash == "#/widget" {
-        return Route::Widget;
+    match hash.as_str() {
+        "#/widget" => return Route::Widget,
+        "#/reports" => return Route::Reports,
+        _ => {}
     }
     match hash.strip_prefix("#/ticket/") {
         Some(ticket) if !ticket.is_empty() => Route::Ticket(ticket.to_owned()),
@@ -68,6 +72,7 @@ fn App() -> impl IntoView {
                         Route::Inbox => view! { <Inbox/> }.into_any(),
                         Route::Ticket(ticket) => view! { <Ticket ticket=ticket/> }.into_any(),
                         Route::Widget => view! { <WidgetSettings/> }.into_any(),
+                        Route::Reports => view! { <Reports/> }.into_any(),
                     }}
                 </main>
             </Show>
@@ -99,6 +104,7 @@ fn Header() -> impl IntoView {
             <a class="console-brand" href="#/">{move || who().map(|(shop, _)| shop)}" · "{text.title}</a>
             <nav class="console-nav">
                 <a href="#/">{text.inbox}</a>
+                <a href="#/reports">{text.reports}</a>
                 <a href="#/widget">{text.widget}</a>
             </nav>
             <span class="console-who">{move || who().map(|(_, name)| name)}</span>

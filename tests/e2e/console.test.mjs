@@ -2,6 +2,7 @@
 // in another browser context on the demo shop: the whole loop from a complaint filed in the
 // widget to the agent's signed reply the shopper reads. axe on every console screen.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before } from "node:test";
 
 import { CAREBOX, axeViolations, dialog, launch, openConsole, openPage, openPanel, screenshot, test } from "./support.mjs";
@@ -139,6 +140,56 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   await agent.getByRole("button", { name: "Resolve" }).click();
   await agent.locator(".console-event", { hasText: "Resolved: Compensation in points" }).filter({ hasText: AGENT.name }).waitFor();
   assert.equal(await agent.getByRole("button", { name: "Send reply" }).count(), 0, "no actions on a resolved complaint");
+
+  // Before Ben rates: today's answers in the CSAT table (other specs share the server).
+  await agent.getByRole("link", { name: "Reports" }).click();
+  await agent.getByRole("heading", { name: "Reports" }).waitFor();
+  const today = new Date().toISOString().slice(0, 10);
+  const todayRow = (page) => page.locator("[data-report=csat-daily] tbody tr").filter({ has: page.locator(`th:text-is("${today}")`) });
+  const answersToday = async (page) => Number(await todayRow(page).locator("td").first().textContent());
+  const before = await answersToday(agent);
+
+  // Ben opens the report again: it is resolved, and one click rates how it was handled.
+  await panel.getByRole("button", { name: "Back" }).click();
+  await panel.locator(`.carebox-complaint-row[data-ticket=${ticket}]`).click();
+  const rating = panel.locator(".carebox-csat");
+  await rating.getByRole("radio", { name: "Satisfied", exact: true }).click();
+  await rating.getByText(/Thank you! Your answer is saved/).waitFor();
+  const comment = `Alex sorted it the same day (${ticket}).`;
+  await rating.getByLabel("Anything you would like to add? (optional)").fill(comment);
+  await rating.getByRole("button", { name: "Send comment" }).click();
+  await rating.getByText("Thank you, your comment reached us.").waitFor();
+
+  // The rating is in the agent's CSAT chart and table, and its comment under Comments.
+  await agent.reload();
+  await agent.getByRole("heading", { name: "CSAT over time" }).waitFor();
+  assert.equal(await answersToday(agent), before + 1, "today's answers went up by Ben's one");
+  const bar = agent.locator("[data-report=csat-daily] svg rect title").filter({ hasText: `${today.slice(5)}: Answers ${before + 1}` });
+  assert.equal(await bar.count(), 1, "today's bar says the new count");
+  const said = agent.locator(".console-comment", { hasText: comment });
+  await said.waitFor();
+  assert.equal(await said.getAttribute("data-score"), "4");
+  assert.equal(await said.getByRole("link", { name: ticket }).count(), 1, "the comment links to its ticket");
+  // Filtered to 5s only, Ben's 4 leaves the list; the search finds it again.
+  await agent.getByLabel("Score", { exact: true }).selectOption("5");
+  await said.waitFor({ state: "detached" });
+  await agent.getByLabel("Score", { exact: true }).selectOption("");
+  await agent.getByLabel("Search").fill("same day");
+  await said.waitFor();
+  await noViolations(agent);
+  await screenshot(agent, "console-reports");
+  // The table view, and the CSV of the same figures.
+  await agent.locator("[data-report=csat-daily]").getByRole("button", { name: "Table view" }).click();
+  await todayRow(agent).waitFor();
+  const [download] = await Promise.all([
+    agent.waitForEvent("download"),
+    agent.locator("[data-report=csat-daily]").getByRole("button", { name: "Download CSV" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "csat-daily.csv");
+  const csv = (await readFile(await download.path(), "utf8")).replace(/^\uFEFF/, "");
+  assert.equal(csv.split("\r\n")[0], '"Date","Answers","Average","CSAT (4 and 5)"');
+  assert.match(csv, new RegExp(`"${today}","${before + 1}",`));
+  await noViolations(agent);
 
   // The agent signs out; the session is gone on the server too.
   await agent.getByRole("button", { name: "Sign out" }).click();

@@ -35,16 +35,14 @@ pub fn ComplaintTicket(order: OrderNumber, ticket: String) -> impl IntoView {
             // opening a ticket otherwise fetches it, replies may have arrived meanwhile.
             let cached = session.outbox.take_answer(&ticket);
             let token = session.credentials.token_for(&order);
-            let (api, ticket, session) = (settings.api.clone(), ticket.clone(), session.clone());
+            let (api, ticket) = (settings.api.clone(), ticket.clone());
             let abort = in_flight.start();
             async move {
                 if let Some(view) = cached {
                     return Ok(view);
                 }
                 let Some(token) = token else { return Err(ApiFailure::token_expired()) };
-                let view = api.complaint(&ticket, &token, abort.as_ref()).await?;
-                session.outbox.remember_answer(view.clone(), false);
-                Ok(view)
+                api.complaint(&ticket, &token, abort.as_ref()).await
             }
         })
     };
