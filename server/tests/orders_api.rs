@@ -428,7 +428,31 @@ async fn late_orders_carry_an_honest_delay_notice(engine: Engine) {
     assert_eq!(view["status"], "shipped", "delayed annotates without moving the order");
 }
 
+async fn staff_find_a_shoppers_orders_by_email(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    import_anna_order(&app).await;
+    let mut later = order_body("anna@example.com");
+    later["placed_at"] = json!("2026-11-22T10:00:00Z");
+    assert_eq!(app.put_order(SHOP_SECRET, "NW-1043", &later).await.status(), 201);
+    assert_eq!(app.put_order(SHOP_SECRET, "NW-1044", &order_body("ben@example.com")).await.status(), 201);
+    let search = |secret: &'static str, query: &str| {
+        let url = app.url(&format!("/v1/merchant/orders{query}"));
+        let client = app.client.clone();
+        async move { client.get(url).bearer_auth(secret).send().await.unwrap() }
+    };
+    let found = json_of(search(SHOP_SECRET, "?email=%20ANNA@example.COM").await).await;
+    let numbers: Vec<&str> = found.as_array().unwrap().iter().map(|o| o["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["NW-1043", "NW-1042"], "hers only, newest first, whatever the case");
+    assert_eq!(json_of(search(SHOP_SECRET, "?email=anna@example.com&limit=1").await).await.as_array().unwrap().len(), 1);
+    assert_eq!(json_of(search(OTHER_SECRET, "?email=anna@example.com").await).await, json!([]), "never another shop's");
+    for (query, field, code) in [("", "email", "missing"), ("?email=anna", "email", "invalid"), ("?email=a@b.co&limit=0", "limit", "invalid"), ("?email=a@b.co&limit=101", "limit", "invalid")] {
+        let (status, got_code, got_field) = error_of(search(SHOP_SECRET, query).await).await;
+        assert_eq!((status, got_code.as_str(), got_field.as_deref()), (400, code, Some(field)), "{query}");
+    }
+}
+
 on_both_engines!(
+    staff_find_a_shoppers_orders_by_email,
     import_creates_then_updates_without_duplicates,
     events_land_in_time_order_and_are_idempotent,
     impossible_transitions_are_422_naming_the_kind,

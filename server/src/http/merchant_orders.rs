@@ -2,10 +2,10 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
 };
-use carebox_contract::{ErrorBody, OrderEventRequest, OrderNumber, OrderStatus, OrderView, UpsertOrderRequest};
+use carebox_contract::{Email, ErrorBody, FieldError, OrderEventRequest, OrderNumber, OrderStatus, OrderView, UpsertOrderRequest};
 
 use super::{AppState, auth::MerchantApi, json::ApiJson};
 use crate::ApiError;
@@ -116,6 +116,43 @@ pub async fn get_order(
     let number = OrderNumber::parse(&number)?;
     let order = state.store.order_by_number(&merchant.id, &number).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(stored_view(&order, state.clock.now())?))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderSearch {
+    /// The shopper's e-mail address (case and spaces are forgiven).
+    #[param(value_type = carebox_contract::Email)]
+    email: Option<String>,
+    /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+}
+
+/// A shopper's orders by e-mail address, newest first (find one by number with
+/// `GET /v1/merchant/orders/{number}`).
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/orders",
+    tag = "merchant",
+    params(OrderSearch),
+    security(("secret_key" = [])),
+    responses((status = 200, body = [OrderView]), (status = 400, description = "The e-mail address or limit is malformed", body = ErrorBody))
+)]
+pub async fn search_orders(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    query: Result<Query<OrderSearch>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<OrderView>>, ApiError> {
+    let Query(query) = query?;
+    let email = Email::parse(query.email.as_deref().unwrap_or_default())?;
+    let limit = match query.limit.unwrap_or(20) {
+        limit @ 1..=100 => i64::from(limit),
+        _ => return Err(ApiError::BadRequest(FieldError::invalid("limit", "A limit is 1 to 100."))),
+    };
+    let now = state.clock.now();
+    let orders = state.store.orders_by_email(&merchant.id, &email, limit).await?;
+    orders.iter().map(|order| stored_view(order, now)).collect::<Result<Vec<_>, _>>().map(Json)
 }
 
 /// The order as stored: the merchant sees their own data (no projected points).

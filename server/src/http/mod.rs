@@ -246,6 +246,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchant_webhooks::list_deliveries))
         .routes(routes!(merchant_orders::upsert_order, merchant_orders::get_order))
         .routes(routes!(merchant_orders::append_event))
+        .routes(routes!(merchant_orders::search_orders))
         .routes(routes!(health::healthz))
 }
 

@@ -282,6 +282,19 @@ impl Store {
         self.with_events(rows).await
     }
 
+    /// Orders placed with this e-mail address, newest first (the console's search).
+    pub async fn orders_by_email(&self, merchant_id: &str, email: &Email, limit: i64) -> Result<Vec<StoredOrder>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND email = $2 ORDER BY placed_at_ms DESC, number DESC LIMIT $3"
+        ))
+        .bind(merchant_id)
+        .bind(email.as_str())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        self.with_events(rows).await
+    }
+
     async fn with_events(&self, rows: Vec<AnyRow>) -> Result<Vec<StoredOrder>, sqlx::Error> {
         if rows.is_empty() {
             return Ok(Vec::new());
