@@ -3,7 +3,7 @@
 
 use carebox_contract::{
     CalendarDate, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, MerchantAction, MerchantCsatAnswer, NewComplaintNote,
-    OrderView, RotatedSecretKey, StaffSession, StaffSignIn, SupportReport, WidgetConfig, WidgetSettingsRequest,
+    OrderEventRequest, OrderView, RotatedSecretKey, StaffSession, StaffSignIn, SupportReport, WidgetConfig, WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -116,6 +116,16 @@ pub async fn csat_answers(from: CalendarDate, to: CalendarDate) -> Result<Vec<Me
 
 pub async fn support_report(from: CalendarDate, to: CalendarDate) -> Result<SupportReport, Failure> {
     json("GET", &format!("/v1/merchant/reports/support?from={from}&to={to}"), None, None).await
+}
+
+/// A shopper's orders by e-mail address, newest first.
+pub async fn orders_of(email: &str) -> Result<Vec<OrderView>, Failure> {
+    json("GET", &format!("/v1/merchant/orders?email={}&limit=50", encode(email)), None, None).await
+}
+
+pub async fn add_order_event(number: &str, event: &OrderEventRequest, csrf: &str) -> Result<OrderView, Failure> {
+    let body = serde_json::to_string(event).expect("serialisable");
+    json("POST", &format!("/v1/merchant/orders/{}/events", encode(number)), Some(body), Some(csrf)).await
 }
 
 /// A path segment (order numbers may hold `/`).

@@ -1,6 +1,8 @@
 //! The console's words, in English and Russian (picked from the browser's language).
 
-use carebox_contract::{ComplaintCategory, ComplaintEventKind, ComplaintStatus, EscalationLevel, ResolutionKind};
+use carebox_contract::{
+    ComplaintCategory, ComplaintEventKind, ComplaintStatus, EscalationLevel, OrderEventKind, OrderStatus, ResolutionKind,
+};
 
 pub struct Texts {
     pub lang: &'static str,
@@ -126,6 +128,30 @@ pub struct Texts {
     pub summary_distribution: &'static str,
     pub summary_promises: &'static str,
     pub summary_escalations: &'static str,
+    pub orders: &'static str,
+    pub find_order: &'static str,
+    pub find: &'static str,
+    pub find_needed: &'static str,
+    pub no_orders: &'static str,
+    pub placed: &'static str,
+    pub expected: &'static str,
+    pub late_now_expected: &'static str,
+    pub items: &'static str,
+    pub parcels: &'static str,
+    pub track: &'static str,
+    pub timeline: &'static str,
+    pub add_event: &'static str,
+    pub event_kind: &'static str,
+    pub happened_at: &'static str,
+    pub event_note: &'static str,
+    pub delay_reason: &'static str,
+    pub new_expected: &'static str,
+    pub carrier: &'static str,
+    pub tracking_number: &'static str,
+    pub tracking_url: &'static str,
+    pub add: &'static str,
+    pub event_added: &'static str,
+    pub when_needed: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -252,6 +278,30 @@ pub const EN: Texts = Texts {
     summary_distribution: "answers by score from 1 to 5",
     summary_promises: "promises broken in the period",
     summary_escalations: "escalations in the period",
+    orders: "Orders",
+    find_order: "Order number or the shopper's e-mail",
+    find: "Find",
+    find_needed: "Type an order number or an e-mail address.",
+    no_orders: "No orders found. Check the number or the address.",
+    placed: "Placed",
+    expected: "Expected",
+    late_now_expected: "Late: now expected",
+    items: "Items",
+    parcels: "Parcels",
+    track: "Track",
+    timeline: "Timeline",
+    add_event: "Add an event",
+    event_kind: "What happened",
+    happened_at: "When",
+    event_note: "Note for the shopper (optional)",
+    delay_reason: "Reason for the delay (the shopper reads it)",
+    new_expected: "New expected delivery day",
+    carrier: "Carrier",
+    tracking_number: "Tracking number",
+    tracking_url: "Tracking link (https://…, optional)",
+    add: "Add",
+    event_added: "Added. The shopper sees it in the widget now.",
+    when_needed: "Say when it happened.",
 };
 
 pub const RU: Texts = Texts {
@@ -378,6 +428,30 @@ pub const RU: Texts = Texts {
     summary_distribution: "ответов по оценкам от 1 до 5",
     summary_promises: "обещаний нарушено за период",
     summary_escalations: "эскалаций за период",
+    orders: "Заказы",
+    find_order: "Номер заказа или эл. почта покупателя",
+    find: "Найти",
+    find_needed: "Введите номер заказа или адрес эл. почты.",
+    no_orders: "Заказы не найдены. Проверьте номер или адрес.",
+    placed: "Оформлен",
+    expected: "Ожидается",
+    late_now_expected: "Опаздывает: теперь ожидается",
+    items: "Товары",
+    parcels: "Посылки",
+    track: "Отследить",
+    timeline: "Хронология",
+    add_event: "Добавить событие",
+    event_kind: "Что произошло",
+    happened_at: "Когда",
+    event_note: "Комментарий для покупателя (необязательно)",
+    delay_reason: "Причина задержки (её прочитает покупатель)",
+    new_expected: "Новая ожидаемая дата доставки",
+    carrier: "Служба доставки",
+    tracking_number: "Трек-номер",
+    tracking_url: "Ссылка для отслеживания (https://…, необязательно)",
+    add: "Добавить",
+    event_added: "Добавлено. Покупатель уже видит это в виджете.",
+    when_needed: "Укажите, когда это произошло.",
 };
 
 /// Russian for a browser that prefers it, English otherwise.
@@ -664,6 +738,89 @@ impl Texts {
             "theme.accent" => "цвет задаётся как #4f46e5.",
             _ => return None,
         })
+    }
+
+    pub fn order_status(&self, status: OrderStatus) -> &'static str {
+        let ru = self.lang == "ru";
+        match status {
+            OrderStatus::Placed => {
+                if ru {
+                    "Оформлен"
+                } else {
+                    "Placed"
+                }
+            }
+            OrderStatus::Paid => {
+                if ru {
+                    "Оплачен"
+                } else {
+                    "Paid"
+                }
+            }
+            OrderStatus::Packed => {
+                if ru {
+                    "Собран"
+                } else {
+                    "Packed"
+                }
+            }
+            OrderStatus::Shipped => {
+                if ru {
+                    "Отправлен"
+                } else {
+                    "Shipped"
+                }
+            }
+            OrderStatus::OutForDelivery => {
+                if ru {
+                    "Передан курьеру"
+                } else {
+                    "Out for delivery"
+                }
+            }
+            OrderStatus::Delivered => {
+                if ru {
+                    "Доставлен"
+                } else {
+                    "Delivered"
+                }
+            }
+            OrderStatus::Cancelled => {
+                if ru {
+                    "Отменён"
+                } else {
+                    "Cancelled"
+                }
+            }
+            OrderStatus::Returned => {
+                if ru {
+                    "Возвращён"
+                } else {
+                    "Returned"
+                }
+            }
+        }
+    }
+
+    pub fn order_event(&self, kind: OrderEventKind) -> &'static str {
+        let ru = self.lang == "ru";
+        match kind {
+            OrderEventKind::Placed => self.order_status(OrderStatus::Placed),
+            OrderEventKind::Paid => self.order_status(OrderStatus::Paid),
+            OrderEventKind::Packed => self.order_status(OrderStatus::Packed),
+            OrderEventKind::Shipped => self.order_status(OrderStatus::Shipped),
+            OrderEventKind::OutForDelivery => self.order_status(OrderStatus::OutForDelivery),
+            OrderEventKind::Delivered => self.order_status(OrderStatus::Delivered),
+            OrderEventKind::Cancelled => self.order_status(OrderStatus::Cancelled),
+            OrderEventKind::Returned => self.order_status(OrderStatus::Returned),
+            OrderEventKind::Delayed => {
+                if ru {
+                    "Задерживается"
+                } else {
+                    "Delayed"
+                }
+            }
+        }
     }
 
     /// A moment as this language writes dates and times (the browser's time zone).

@@ -12,7 +12,7 @@ use carebox_contract::StaffSession;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use components::{inbox::Inbox, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
+use components::{inbox::Inbox, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
 use i18n::Texts;
 
 /// What the console shows, from the address's `#…` (a reload or a shared link lands there).
@@ -22,6 +22,7 @@ enum Route {
     Ticket(String),
     Widget,
     Reports,
+    Orders(String),
 }
 
 fn route_of_hash() -> Route {
@@ -30,6 +31,10 @@ fn route_of_hash() -> Route {
         "#/widget" => return Route::Widget,
         "#/reports" => return Route::Reports,
         _ => {}
+    }
+    if let Some(query) = hash.strip_prefix("#/orders") {
+        let query = query.strip_prefix('/').unwrap_or_default();
+        return Route::Orders(js_sys::decode_uri_component(query).map(String::from).unwrap_or_default());
     }
     match hash.strip_prefix("#/ticket/") {
         Some(ticket) if !ticket.is_empty() => Route::Ticket(ticket.to_owned()),
@@ -73,6 +78,7 @@ fn App() -> impl IntoView {
                         Route::Ticket(ticket) => view! { <Ticket ticket=ticket/> }.into_any(),
                         Route::Widget => view! { <WidgetSettings/> }.into_any(),
                         Route::Reports => view! { <Reports/> }.into_any(),
+                        Route::Orders(query) => view! { <Orders query=query/> }.into_any(),
                     }}
                 </main>
             </Show>
@@ -104,6 +110,7 @@ fn Header() -> impl IntoView {
             <a class="console-brand" href="#/">{move || who().map(|(shop, _)| shop)}" · "{text.title}</a>
             <nav class="console-nav">
                 <a href="#/">{text.inbox}</a>
+                <a href="#/orders">{text.orders}</a>
                 <a href="#/reports">{text.reports}</a>
                 <a href="#/widget">{text.widget}</a>
             </nav>

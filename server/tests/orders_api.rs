@@ -445,7 +445,12 @@ async fn staff_find_a_shoppers_orders_by_email(engine: Engine) {
     assert_eq!(numbers, ["NW-1043", "NW-1042"], "hers only, newest first, whatever the case");
     assert_eq!(json_of(search(SHOP_SECRET, "?email=anna@example.com&limit=1").await).await.as_array().unwrap().len(), 1);
     assert_eq!(json_of(search(OTHER_SECRET, "?email=anna@example.com").await).await, json!([]), "never another shop's");
-    for (query, field, code) in [("", "email", "missing"), ("?email=anna", "email", "invalid"), ("?email=a@b.co&limit=0", "limit", "invalid"), ("?email=a@b.co&limit=101", "limit", "invalid")] {
+    for (query, field, code) in [
+        ("", "email", "missing"),
+        ("?email=anna", "email", "invalid"),
+        ("?email=a@b.co&limit=0", "limit", "invalid"),
+        ("?email=a@b.co&limit=101", "limit", "invalid"),
+    ] {
         let (status, got_code, got_field) = error_of(search(SHOP_SECRET, query).await).await;
         assert_eq!((status, got_code.as_str(), got_field.as_deref()), (400, code, Some(field)), "{query}");
     }

@@ -199,3 +199,72 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   await agent.context().close();
   await shopper.context().close();
 });
+
+test("console orders: found by number or e-mail; a parcel and a delay added by an agent reach the shopper's widget, markup as text", async () => {
+  const agent = await openConsole(browser);
+  agent.expectedConsole.push(/status of 401/, /status of 404/, /status of 422/);
+  await signIn(agent, AGENT);
+  await agent.getByRole("link", { name: "Orders" }).click();
+  const query = agent.getByLabel("Order number or the shopper's e-mail");
+  await agent.getByRole("button", { name: "Find" }).click();
+  await agent.getByRole("alert").filter({ hasText: "Type an order number or an e-mail address." }).waitFor();
+  await query.fill("NW-0000");
+  await agent.getByRole("button", { name: "Find" }).click();
+  await agent.getByRole("status").filter({ hasText: "No orders found. Check the number or the address." }).waitFor();
+  assert.equal(await query.inputValue(), "NW-0000", "what was typed stays to be corrected");
+
+  // Ben's orders by his address, whatever its case: all three of them, nobody else's.
+  await query.fill("  BEN@Example.com ");
+  await query.press("Enter");
+  const cards = agent.locator(".console-order-card");
+  await cards.first().waitFor();
+  assert.deepEqual((await cards.evaluateAll((all) => all.map((c) => c.dataset.order))).sort(), ["NW-1006", "NW-1007", "NW-1009"]);
+  await noViolations(agent);
+
+  // A parcel for NW-1006, its note written as markup: shown as text, the status moves on.
+  const result = agent.locator(".console-order-result").filter({ has: agent.locator('[data-order="NW-1006"]') });
+  await result.getByLabel("What happened").selectOption("shipped");
+  await result.getByLabel("Carrier").fill("DHL");
+  await result.getByLabel("Tracking number").fill("JD014600001234");
+  // An insecure link is refused by the server, with its reason; nothing typed is lost.
+  await result.getByLabel("Tracking link (https://…, optional)").fill("http://tracking.example/JD014600001234");
+  const note = '<img src=x onerror="window.__pwned=1">On its way';
+  await result.getByLabel("Note for the shopper (optional)").fill(note);
+  await result.getByRole("button", { name: "Add" }).click();
+  await result.getByRole("alert").filter({ hasText: /https/ }).waitFor();
+  assert.equal(await result.getByLabel("Carrier").inputValue(), "DHL");
+  await result.getByLabel("Tracking link (https://…, optional)").fill("https://www.dhl.com/track?id=JD014600001234");
+  await result.getByRole("button", { name: "Add" }).click();
+  await result.getByRole("status").filter({ hasText: "Added. The shopper sees it in the widget now." }).waitFor();
+  const card = result.locator(".console-order-card");
+  assert.equal(await card.locator(".console-order__status").textContent(), "Shipped");
+  assert.equal(await card.locator('.console-event[data-kind="shipped"] .console-event__text').textContent(), note);
+  assert.equal(await card.getByRole("link", { name: "Track" }).getAttribute("href"), "https://www.dhl.com/track?id=JD014600001234");
+  assert.equal(await agent.evaluate(() => window.__pwned), undefined);
+
+  // Then a delay with its reason and a new day.
+  const inThreeDays = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await result.getByLabel("What happened").selectOption("delayed");
+  await result.getByLabel("New expected delivery day").fill(inThreeDays);
+  await result.getByLabel("Reason for the delay (the shopper reads it)").fill("The storm closed the hub for a day.");
+  await result.getByRole("button", { name: "Add" }).click();
+  await card.locator("[data-delayed=true]").filter({ hasText: "The storm closed the hub for a day." }).waitFor();
+  await noViolations(agent);
+  await screenshot(agent, "console-orders");
+
+  // Ben sees both in the widget on the shop: the parcel and the honest delay notice.
+  const shopper = await openPage(browser);
+  await openPanel(shopper);
+  const panel = dialog(shopper);
+  await panel.locator("[data-feature=order_status] button").click();
+  await panel.locator("#carebox-order-number").fill("NW-1006");
+  await panel.locator("#carebox-lookup-proof").fill("ben@example.com");
+  await panel.getByRole("button", { name: "Find my order" }).click();
+  const order = panel.locator(".carebox-order");
+  await order.waitFor();
+  assert.match(await order.locator(".carebox-delay").textContent(), /The storm closed the hub for a day\./);
+  assert.match(await order.textContent(), /JD014600001234/);
+  assert.match(await order.textContent(), /<img src=x onerror/, "the note is text in the widget too");
+  await agent.context().close();
+  await shopper.context().close();
+});

@@ -5,6 +5,7 @@
 use carebox_contract::{Actor, ComplaintStatus, ComplaintView, MerchantAction, OrderView, Resolution};
 use leptos::prelude::*;
 
+use super::orders::OrderCard;
 use crate::{Session, api, failure_message, i18n::Texts};
 
 #[component]
@@ -60,13 +61,11 @@ fn Opened(
     });
     let order_view = move || {
         order.get().map(|order| {
+            let href = format!("#/orders/{}", js_sys::encode_uri_component(order.number.as_str()));
             view! {
                 <aside class="console-order" aria-label=text.order>
-                    <h2>{text.order}" "{order.number.to_string()}</h2>
-                    <p class="console-order__status">{order.status.as_str()}</p>
-                    <ul>
-                        {order.items.into_iter().map(|item| view! { <li>{item.quantity}" × "{item.name}</li> }).collect_view()}
-                    </ul>
+                    <OrderCard order=order/>
+                    <a href=href>{text.add_event}</a>
                 </aside>
             }
         })
