@@ -56,7 +56,8 @@ pub use csat::{
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 pub use locale::Locale;
 pub use loyalty::{
-    ExpiringPoints, LoyaltyAdjustmentRequest, LoyaltyEntry, LoyaltyEntryKind, LoyaltySummary, LoyaltyTier, NextTier, TierBadge,
+    CompensationRules, ExpiringPoints, LoyaltyAdjustmentRequest, LoyaltyEntry, LoyaltyEntryKind, LoyaltySummary, LoyaltyTier, NextTier,
+    TierBadge,
 };
 pub use merchant::PublishableKey;
 pub use order::{

@@ -119,6 +119,34 @@ pub struct LoyaltyEntry {
     /// The merchant's reason (adjustments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Who made an adjustment in the support console, by the name shoppers see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// `GET/PUT /v1/merchant/loyalty/compensation`: loyalty points that make up for a broken
+/// response promise, credited once per complaint, and the most one shopper gets in 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CompensationRules {
+    /// Points per broken promise, 0 (none) to 100,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000))]
+    pub breach_points: i64,
+    /// At most this many compensation points per shopper in any 30 days, 0 to 1,000,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
+    pub cap_per_30_days: i64,
+}
+
+impl CompensationRules {
+    pub fn check(&self) -> Result<(), crate::FieldError> {
+        if !(0..=100_000).contains(&self.breach_points) {
+            return Err(crate::FieldError::invalid("breach_points", "Points per broken promise are 0 to 100,000."));
+        }
+        if !(0..=1_000_000).contains(&self.cap_per_30_days) {
+            return Err(crate::FieldError::invalid("cap_per_30_days", "The 30-day cap is 0 to 1,000,000 points."));
+        }
+        Ok(())
+    }
 }
 
 /// Points that will expire soon.

@@ -46,6 +46,7 @@ fn body(method: &str, path: &str, real: bool) -> Option<Value> {
         ("POST", "/v1/merchant/csat/links") => json!({"subject": format!("order:{number}")}),
         ("POST", "/v1/merchant/loyalty/adjustments") => json!({"email": "anna@example.com", "points": 5, "reason": "Matrix"}),
         ("PUT", "/v1/merchant/loyalty/tiers") => serde_json::to_value(carebox_contract::LoyaltyTier::defaults()).unwrap(),
+        ("PUT", "/v1/merchant/loyalty/compensation") => json!({"breach_points": 50, "cap_per_30_days": 500}),
         ("PUT", "/v1/merchant/orders/{number}") => order_body("anna@example.com"),
         ("POST", "/v1/merchant/orders/{number}/events") => event_body("matrix-1", "shipped", "2026-11-24T12:00:00Z"),
         ("POST", "/v1/merchant/webhooks") => json!({"url": "https://hooks.shop.example/carebox"}),

@@ -212,4 +212,66 @@ async fn sign_in_refusals_say_nothing_and_guessing_is_throttled(engine: Engine) 
     assert_eq!(sign_in(&app, "ida@shop.example", PASSWORD).await.status(), 201, "after the window");
 }
 
-on_both_engines!(staff_sign_in_and_work_with_a_session, sign_in_refusals_say_nothing_and_guessing_is_throttled);
+async fn staff_adjust_points_signed_and_only_owners_change_compensation(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    add_staff(&app, "m_one", "nadia@shop-one.example", Role::Owner).await;
+    add_staff(&app, "m_one", "alex@shop-one.example", Role::Agent).await;
+    let (owner, agent) = (session(&app, "nadia@shop-one.example").await, session(&app, "alex@shop-one.example").await);
+    let (ticket, _) = file_ticket(&app).await;
+
+    // An agent's goodwill points are signed with the agent's name.
+    let adjust = json!({"email": "anna@example.com", "points": 40, "reason": "Sorry for the slow answer"});
+    let added = agent.send(app.client.post(app.url("/v1/merchant/loyalty/adjustments"))).json(&adjust).send().await.unwrap();
+    assert_eq!(added.status(), 201);
+    let entry = &added.json::<Value>().await.unwrap()["entries"][0];
+    assert_eq!((entry["reason"].as_str(), entry["by"].as_str()), (Some("Sorry for the slow answer"), Some("alex")));
+    let no_csrf = agent.without_csrf(app.client.post(app.url("/v1/merchant/loyalty/adjustments"))).json(&adjust).send().await.unwrap();
+    assert_eq!(error_of(no_csrf).await.0, 403);
+    // The backend's own adjustments carry no name.
+    let backend = app.client.post(app.url("/v1/merchant/loyalty/adjustments")).bearer_auth(SHOP_SECRET).json(&adjust).send().await.unwrap();
+    assert_eq!(backend.json::<Value>().await.unwrap()["entries"][0].get("by"), None);
+
+    // Compensation rules: everyone reads them, only owners change them, in range.
+    let rules_url = app.url("/v1/merchant/loyalty/compensation");
+    let read: Value = agent.send(app.client.get(&rules_url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(read, json!({"breach_points": 50, "cap_per_30_days": 500}), "the defaults");
+    let change = json!({"breach_points": 75, "cap_per_30_days": 300});
+    let (status, code, _) = error_of(agent.send(app.client.put(&rules_url)).json(&change).send().await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (403, "not_allowed"));
+    for (bad, field) in [
+        (json!({"breach_points": -1, "cap_per_30_days": 300}), "breach_points"),
+        (json!({"breach_points": 1, "cap_per_30_days": 1_000_001}), "cap_per_30_days"),
+    ] {
+        let refused = owner.send(app.client.put(&rules_url)).json(&bad).send().await.unwrap();
+        assert_eq!(error_of(refused).await, (422, "invalid".into(), Some(field.into())), "{bad}");
+    }
+    let changed = owner.send(app.client.put(&rules_url)).json(&change).send().await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.json::<Value>().await.unwrap(), change);
+    let elsewhere: Value = app.client.get(&rules_url).bearer_auth(OTHER_SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!(elsewhere["breach_points"], 50, "another shop's rules are its own");
+
+    // The next broken promise is made up for with the new amount.
+    app.clock.advance(Duration::from_secs(200 * 3600));
+    let escalated = app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
+    assert_eq!(escalated.iter().map(|e| e.ticket.as_str()).collect::<Vec<_>>(), [ticket.as_str()]);
+    let ledger: Value = app
+        .client
+        .get(app.url("/v1/merchant/loyalty/shoppers/anna@example.com"))
+        .bearer_auth(SHOP_SECRET)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let compensation: Vec<&Value> = ledger["entries"].as_array().unwrap().iter().filter(|e| e["kind"] == "compensation").collect();
+    assert_eq!(compensation.len(), 1, "{ledger}");
+    assert_eq!(compensation[0]["points"], 75);
+}
+
+on_both_engines!(
+    staff_sign_in_and_work_with_a_session,
+    sign_in_refusals_say_nothing_and_guessing_is_throttled,
+    staff_adjust_points_signed_and_only_owners_change_compensation
+);

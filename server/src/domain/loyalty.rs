@@ -25,6 +25,8 @@ pub struct LedgerLine {
     pub order_number: Option<OrderNumber>,
     pub ticket: Option<String>,
     pub reason: Option<String>,
+    /// The member of staff who made an adjustment.
+    pub by: Option<String>,
     /// The order the line is about (its own credit, or compensation for a complaint on it),
     /// by internal id: an order token shows only that order's lines.
     pub about_order: Option<String>,
@@ -83,6 +85,7 @@ pub fn summarize(ledger: &[LedgerLine], tiers: &[LoyaltyTier], now: Timestamp) -
                 order_number: None,
                 ticket: None,
                 reason: None,
+                by: None,
             });
             lot.remaining = 0;
         }
@@ -110,6 +113,7 @@ pub fn summarize(ledger: &[LedgerLine], tiers: &[LoyaltyTier], now: Timestamp) -
             order_number: line.order_number.clone(),
             ticket: line.ticket.clone(),
             reason: line.reason.clone(),
+            by: line.by.clone(),
         });
     }
     expire_until(&mut lots, &mut history, now);
@@ -174,6 +178,7 @@ mod tests {
             order_number: None,
             ticket: None,
             reason: None,
+            by: None,
             about_order: None,
         }
     }

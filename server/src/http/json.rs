@@ -34,6 +34,7 @@ macro_rules! object_bodies {
 }
 
 object_bodies!(
+    carebox_contract::CompensationRules,
     carebox_contract::CsatAnswerRequest,
     carebox_contract::CsatLinksRequest,
     carebox_contract::CsatSettings,

@@ -7,16 +7,16 @@ use axum::{
     http::StatusCode,
 };
 use carebox_contract::Feature;
-use carebox_contract::{Email, ErrorBody, FieldError, LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier};
+use carebox_contract::{CompensationRules, Email, ErrorBody, FieldError, LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier};
 
 use super::{
     AppState,
-    auth::{MerchantApi, OwnerApi, Shopper, ShopperAccess},
+    auth::{ActingMerchant, MerchantApi, OwnerApi, Shopper, ShopperAccess},
     json::ApiJson,
 };
 use crate::ApiError;
 use crate::domain::loyalty;
-use crate::storage::AdjustmentError;
+use crate::storage::{AdjustmentError, CompensationSettings};
 
 /// The points, tier and progress of the shopper a token names: an identified shopper (by the
 /// token's e-mail, else their orders' e-mail), or the shopper of a looked-up order. An order
@@ -118,7 +118,7 @@ pub async fn put_tiers(
 )]
 pub async fn adjust_points(
     State(state): State<AppState>,
-    MerchantApi(merchant): MerchantApi,
+    acting: ActingMerchant,
     ApiJson(request): ApiJson<LoyaltyAdjustmentRequest>,
 ) -> Result<(StatusCode, Json<LoyaltySummary>), ApiError> {
     let email = Email::parse(&request.email).map_err(ApiError::Unprocessable)?;
@@ -129,9 +129,11 @@ pub async fn adjust_points(
     if !(3..=200).contains(&reason.chars().count()) {
         return Err(ApiError::Unprocessable(FieldError::invalid("reason", "A reason is 3 to 200 characters; the shopper reads it.")));
     }
+    let merchant = &acting.merchant;
     let tiers = &merchant.settings.loyalty_tiers;
     let now = state.clock.now();
-    match state.store.adjust_points(&merchant.id, &email, request.points, reason, tiers, now).await {
+    let by = acting.staff.as_ref().map(|staff| staff.display_name.as_str());
+    match state.store.adjust_points(&merchant.id, &email, request.points, reason, by, tiers, now).await {
         Ok(()) => {}
         Err(AdjustmentError::BelowZero(balance)) => {
             return Err(ApiError::NotAllowed(format!("the shopper has {balance} points; an adjustment cannot take them below 0")));
@@ -159,4 +161,44 @@ pub async fn shopper_ledger(
     let email = Email::parse(&email)?;
     let ledger = state.store.ledger(&merchant.id, &email).await?;
     Ok(Json(loyalty::summarize(&ledger, &merchant.settings.loyalty_tiers, state.clock.now())))
+}
+
+/// Points that make up for a broken promise: credited once per complaint, capped per shopper.
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/loyalty/compensation",
+    tag = "merchant",
+    security(("secret_key" = [])),
+    responses((status = 200, body = CompensationRules))
+)]
+pub async fn get_compensation(MerchantApi(merchant): MerchantApi) -> Json<CompensationRules> {
+    Json(rules_of(merchant.settings.compensation))
+}
+
+/// Changes the compensation for broken promises (owners only in the console).
+#[utoipa::path(
+    put,
+    path = "/v1/merchant/loyalty/compensation",
+    tag = "merchant",
+    request_body = CompensationRules,
+    security(("secret_key" = [])),
+    responses(
+        (status = 200, body = CompensationRules),
+        (status = 422, description = "A figure out of range; `field` says which", body = ErrorBody),
+    )
+)]
+pub async fn put_compensation(
+    State(state): State<AppState>,
+    OwnerApi(merchant): OwnerApi,
+    ApiJson(rules): ApiJson<CompensationRules>,
+) -> Result<Json<CompensationRules>, ApiError> {
+    rules.check().map_err(ApiError::Unprocessable)?;
+    let compensation = CompensationSettings { breach_points: rules.breach_points, cap_per_30_days: rules.cap_per_30_days };
+    let settings = state.store.update_settings(&merchant.id, |settings| settings.compensation = compensation).await?;
+    tracing::info!(merchant = %merchant.id, points = rules.breach_points, cap = rules.cap_per_30_days, "compensation rules changed");
+    Ok(Json(rules_of(settings.compensation)))
+}
+
+fn rules_of(settings: CompensationSettings) -> CompensationRules {
+    CompensationRules { breach_points: settings.breach_points, cap_per_30_days: settings.cap_per_30_days }
 }

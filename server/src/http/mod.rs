@@ -237,6 +237,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(loyalty::shopper_loyalty))
         .routes(routes!(loyalty::get_tiers, loyalty::put_tiers))
         .routes(routes!(loyalty::adjust_points))
+        .routes(routes!(loyalty::get_compensation, loyalty::put_compensation))
         .routes(routes!(loyalty::shopper_ledger))
         .routes(routes!(merchant_complaints::list_complaints))
         .routes(routes!(merchant_complaints::get_complaint))

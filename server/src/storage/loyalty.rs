@@ -83,6 +83,7 @@ impl Store {
         email: &Email,
         points: i64,
         reason: &str,
+        by: Option<&str>,
         tiers: &[LoyaltyTier],
         now: Timestamp,
     ) -> Result<(), AdjustmentError> {
@@ -103,8 +104,8 @@ impl Store {
             }
         }
         sqlx::query(
-            "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, expires_at_ms, created_at_ms) \
-             VALUES ($1, $2, $3, $4, 'adjustment', $5, $6, $7)",
+            "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, expires_at_ms, created_at_ms, actor_name) \
+             VALUES ($1, $2, $3, $4, 'adjustment', $5, $6, $7, $8)",
         )
         .bind(new_id())
         .bind(merchant_id)
@@ -113,6 +114,7 @@ impl Store {
         .bind(reason)
         .bind((points > 0).then(|| loyalty::expiry_of(now).unix_ms()))
         .bind(now.unix_ms())
+        .bind(by)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -126,7 +128,7 @@ fn new_id() -> String {
 
 async fn ledger(conn: &mut sqlx::AnyConnection, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT l.kind, l.points, l.reason, l.created_at_ms, l.expires_at_ms, o.number, c.ticket, \
+        "SELECT l.kind, l.points, l.reason, l.actor_name, l.created_at_ms, l.expires_at_ms, o.number, c.ticket, \
                 COALESCE(l.order_id, c.order_id) AS about_order \
          FROM loyalty_ledger l LEFT JOIN orders o ON o.id = l.order_id LEFT JOIN complaints c ON c.id = l.complaint_id \
          WHERE l.merchant_id = $1 AND l.shopper_email = $2 ORDER BY l.created_at_ms",
@@ -153,6 +155,7 @@ async fn ledger(conn: &mut sqlx::AnyConnection, merchant_id: &str, email: &Email
                 ticket: row.try_get("ticket")?,
                 // Only the merchant's adjustments carry words meant for the shopper.
                 reason: if kind == LoyaltyEntryKind::Adjustment { row.try_get("reason")? } else { None },
+                by: row.try_get::<Option<String>, _>("actor_name")?.filter(|name| !name.is_empty()),
                 about_order: row.try_get("about_order")?,
             })
         })
