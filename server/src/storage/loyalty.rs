@@ -21,6 +21,16 @@ impl From<sqlx::Error> for AdjustmentError {
     }
 }
 
+/// Points added or removed by hand, with the reason the shopper reads.
+pub struct Adjustment<'a> {
+    pub email: &'a Email,
+    /// Positive to add, negative to remove.
+    pub points: i64,
+    pub reason: &'a str,
+    /// The member of staff who made it (none for the shop's backend).
+    pub by: Option<&'a str>,
+}
+
 impl Store {
     /// Every ledger row of one shopper, with the order number or ticket it refers to.
     pub async fn ledger(&self, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
@@ -80,10 +90,7 @@ impl Store {
     pub async fn adjust_points(
         &self,
         merchant_id: &str,
-        email: &Email,
-        points: i64,
-        reason: &str,
-        by: Option<&str>,
+        Adjustment { email, points, reason, by }: Adjustment<'_>,
         tiers: &[LoyaltyTier],
         now: Timestamp,
     ) -> Result<(), AdjustmentError> {
