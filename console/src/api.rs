@@ -2,6 +2,7 @@
 //! session's CSRF token.
 
 use carebox_contract::{
+    CompensationRules, LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier,
     CalendarDate, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, MerchantAction, MerchantCsatAnswer, NewComplaintNote,
     OrderEventRequest, OrderView, RotatedSecretKey, StaffSession, StaffSignIn, SupportReport, WidgetConfig, WidgetSettingsRequest,
 };
@@ -126,6 +127,33 @@ pub async fn orders_of(email: &str) -> Result<Vec<OrderView>, Failure> {
 pub async fn add_order_event(number: &str, event: &OrderEventRequest, csrf: &str) -> Result<OrderView, Failure> {
     let body = serde_json::to_string(event).expect("serialisable");
     json("POST", &format!("/v1/merchant/orders/{}/events", encode(number)), Some(body), Some(csrf)).await
+}
+
+pub async fn loyalty_tiers() -> Result<Vec<LoyaltyTier>, Failure> {
+    json("GET", "/v1/merchant/loyalty/tiers", None, None).await
+}
+
+pub async fn change_loyalty_tiers(tiers: &[LoyaltyTier], csrf: &str) -> Result<Vec<LoyaltyTier>, Failure> {
+    let body = serde_json::to_string(tiers).expect("serialisable");
+    json("PUT", "/v1/merchant/loyalty/tiers", Some(body), Some(csrf)).await
+}
+
+pub async fn compensation() -> Result<CompensationRules, Failure> {
+    json("GET", "/v1/merchant/loyalty/compensation", None, None).await
+}
+
+pub async fn change_compensation(rules: &CompensationRules, csrf: &str) -> Result<CompensationRules, Failure> {
+    let body = serde_json::to_string(rules).expect("serialisable");
+    json("PUT", "/v1/merchant/loyalty/compensation", Some(body), Some(csrf)).await
+}
+
+pub async fn shopper_loyalty(email: &str) -> Result<LoyaltySummary, Failure> {
+    json("GET", &format!("/v1/merchant/loyalty/shoppers/{}", encode(email)), None, None).await
+}
+
+pub async fn adjust_points(request: &LoyaltyAdjustmentRequest, csrf: &str) -> Result<LoyaltySummary, Failure> {
+    let body = serde_json::to_string(request).expect("serialisable");
+    json("POST", "/v1/merchant/loyalty/adjustments", Some(body), Some(csrf)).await
 }
 
 /// A path segment (order numbers may hold `/`).

@@ -12,7 +12,7 @@ use carebox_contract::StaffSession;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use components::{inbox::Inbox, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
+use components::{inbox::Inbox, loyalty::Loyalty, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
 use i18n::Texts;
 
 /// What the console shows, from the address's `#…` (a reload or a shared link lands there).
@@ -23,6 +23,7 @@ enum Route {
     Widget,
     Reports,
     Orders(String),
+    Loyalty,
 }
 
 fn route_of_hash() -> Route {
@@ -30,6 +31,7 @@ fn route_of_hash() -> Route {
     match hash.as_str() {
         "#/widget" => return Route::Widget,
         "#/reports" => return Route::Reports,
+        "#/loyalty" => return Route::Loyalty,
         _ => {}
     }
     if let Some(query) = hash.strip_prefix("#/orders") {
@@ -45,6 +47,18 @@ fn route_of_hash() -> Route {
 /// The signed-in session, shared by every screen (its CSRF token goes with each change).
 #[derive(Clone, Copy)]
 pub struct Session(RwSignal<Option<StaffSession>>);
+
+impl Session {
+    /// The token every change carries (the session cookie alone is not enough).
+    pub fn csrf(&self) -> String {
+        self.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default()
+    }
+
+    /// Owners change settings; agents see them (the server refuses their changes too).
+    pub fn is_owner(&self) -> bool {
+        self.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.staff.role.may_change_settings()))
+    }
+}
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -79,6 +93,7 @@ fn App() -> impl IntoView {
                         Route::Widget => view! { <WidgetSettings/> }.into_any(),
                         Route::Reports => view! { <Reports/> }.into_any(),
                         Route::Orders(query) => view! { <Orders query=query/> }.into_any(),
+                        Route::Loyalty => view! { <Loyalty/> }.into_any(),
                     }}
                 </main>
             </Show>
@@ -99,7 +114,7 @@ fn Header() -> impl IntoView {
         })
     };
     let sign_out = move |_| {
-        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        let csrf = session.csrf();
         leptos::task::spawn_local(async move {
             let _ = api::sign_out(&csrf).await;
             session.0.set(None);
@@ -111,6 +126,7 @@ fn Header() -> impl IntoView {
             <nav class="console-nav">
                 <a href="#/">{text.inbox}</a>
                 <a href="#/orders">{text.orders}</a>
+                <a href="#/loyalty">{text.loyalty}</a>
                 <a href="#/reports">{text.reports}</a>
                 <a href="#/widget">{text.widget}</a>
             </nav>

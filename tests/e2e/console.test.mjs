@@ -268,3 +268,95 @@ test("console orders: found by number or e-mail; a parcel and a delay added by a
   await agent.context().close();
   await shopper.context().close();
 });
+
+const OWNER = { email: "owner@northwind.example", password: "northwind-owner-local-only", name: "Nadia" };
+
+test("console loyalty: an agent adds points with a reason (signed, markup as text) that the shopper sees; owners edit tiers and compensation", async () => {
+  const agent = await openConsole(browser);
+  agent.expectedConsole.push(/status of 401/, /status of 409/, /status of 422/);
+  await signIn(agent, AGENT);
+  await agent.getByRole("link", { name: "Loyalty" }).click();
+  // Agents read the programme but cannot change it.
+  await agent.getByText("Only the shop's owners change these settings.").first().waitFor();
+  assert.equal(await agent.getByLabel("Points per broken promise").isDisabled(), true);
+  assert.equal(await agent.getByRole("button", { name: "Add a tier" }).count(), 0);
+
+  await agent.getByLabel("Shopper's e-mail").fill(" Ben@Example.com");
+  await agent.getByRole("button", { name: "Find" }).click();
+  const card = agent.locator(".console-loyalty-card");
+  await card.waitFor();
+  const balance = async () => Number(await card.locator("[data-figure=balance] dd").textContent());
+  const before = await balance();
+  const points = agent.getByLabel("Points (negative to remove)");
+  const reason = agent.getByLabel("Reason (3 to 200 characters; the shopper reads it)");
+  // Not a number: said in words, nothing sent, the reason stays.
+  await points.fill("ten");
+  await reason.fill("<b>Sorry</b> for the wait");
+  await agent.getByRole("button", { name: "Save" }).click();
+  await agent.getByRole("alert").filter({ hasText: "Enter a whole number." }).waitFor();
+  assert.equal(await reason.inputValue(), "<b>Sorry</b> for the wait");
+  // Below zero is refused by the server with its reason.
+  await points.fill(String(-(before + 1)));
+  await agent.getByRole("button", { name: "Save" }).click();
+  await agent.getByRole("alert").filter({ hasText: /below 0/ }).waitFor();
+  await points.fill("25");
+  await agent.getByRole("button", { name: "Save" }).click();
+  await agent.getByRole("status").filter({ hasText: "Done. The shopper sees the new balance now." }).waitFor();
+  assert.equal(await balance(), before + 25);
+  const entry = card.locator(".console-ledger .console-event").first();
+  assert.equal(await entry.locator("strong").textContent(), "+25");
+  assert.equal(await entry.locator(".console-event__who").textContent(), `by ${AGENT.name}`);
+  assert.equal(await entry.locator(".console-event__text").textContent(), "<b>Sorry</b> for the wait");
+  await noViolations(agent);
+  await screenshot(agent, "console-loyalty");
+
+  // Ben sees the new balance in the widget, through his order.
+  const shopper = await openPage(browser);
+  await openPanel(shopper);
+  await dialog(shopper).locator("[data-feature=loyalty] button").click();
+  await dialog(shopper).locator("#carebox-order-number").fill("NW-1006");
+  await dialog(shopper).locator("#carebox-lookup-proof").fill("ben@example.com");
+  await dialog(shopper).getByRole("button", { name: "Find my order" }).click();
+  await dialog(shopper).locator(".carebox-bonuses__balance").filter({ hasText: `${before + 25} points` }).waitFor();
+  await shopper.context().close();
+  await agent.context().close();
+
+  // The owner changes the programme; a list the server cannot use is refused in words.
+  const owner = await openConsole(browser);
+  owner.expectedConsole.push(/status of 401/, /status of 422/);
+  await signIn(owner, OWNER);
+  await owner.getByRole("link", { name: "Loyalty" }).click();
+  const silver = owner.getByLabel("From points (Tier 2)");
+  await silver.waitFor();
+  const original = await silver.inputValue();
+  await silver.fill("lots");
+  await owner.locator(".console-tiers").getByRole("button", { name: "Save" }).click();
+  await owner.locator(".console-tiers").getByRole("alert").filter({ hasText: "Enter a whole number." }).waitFor();
+  await silver.fill("999999");
+  await owner.locator(".console-tiers").getByRole("button", { name: "Save" }).click();
+  await owner.locator(".console-tiers").getByRole("alert").filter({ hasText: "Thresholds rise from one tier to the next." }).waitFor();
+  assert.equal(await silver.inputValue(), "999999", "what was typed stays to be corrected");
+  await silver.fill("600");
+  await owner.locator(".console-tiers").getByRole("button", { name: "Save" }).click();
+  await owner.locator(".console-tiers").getByRole("status").filter({ hasText: "Saved" }).waitFor();
+  const tiers = await (await owner.request.get(new URL("/v1/merchant/loyalty/tiers", CAREBOX).href)).json();
+  assert.equal(tiers[1].threshold, 600);
+  // Compensation: in range only; then back to what it was, as are the tiers (other specs share the shop).
+  const perPromise = owner.getByLabel("Points per broken promise");
+  const was = await perPromise.inputValue();
+  await perPromise.fill("100001");
+  await owner.locator(".console-compensation").getByRole("button", { name: "Save" }).click();
+  await owner.locator(".console-compensation").getByRole("alert").filter({ hasText: /0 to 100,000/ }).waitFor();
+  await perPromise.fill("80");
+  await owner.locator(".console-compensation").getByRole("button", { name: "Save" }).click();
+  await owner.locator(".console-compensation").getByRole("status").filter({ hasText: "Saved" }).waitFor();
+  const rules = await (await owner.request.get(new URL("/v1/merchant/loyalty/compensation", CAREBOX).href)).json();
+  assert.equal(rules.breach_points, 80);
+  await noViolations(owner);
+  await perPromise.fill(was);
+  await owner.locator(".console-compensation").getByRole("button", { name: "Save" }).click();
+  await silver.fill(original);
+  await owner.locator(".console-tiers").getByRole("button", { name: "Save" }).click();
+  await owner.locator(".console-tiers").getByRole("status").filter({ hasText: "Saved" }).waitFor();
+  await owner.context().close();
+});

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod inbox;
+pub mod loyalty;
 pub mod orders;
 pub mod reports;
 pub mod sign_in;

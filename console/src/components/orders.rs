@@ -189,7 +189,7 @@ fn AddEvent(number: String, on_added: RwSignal<OrderView>) -> impl IntoView {
                 tracking_url: optional(tracking_url.get_untracked()),
             }),
         };
-        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        let csrf = session.csrf();
         busy.set(true);
         leptos::task::spawn_local(async move {
             match api::add_order_event(&number.get_value(), &event, &csrf).await {

@@ -118,7 +118,7 @@ fn Notes(ticket: String) -> impl IntoView {
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        let csrf = session.csrf();
         let written = draft.get_untracked();
         leptos::task::spawn_local(async move {
             match api::add_note(&ticket.get_value(), written, &csrf).await {
@@ -170,7 +170,7 @@ fn Actions(ticket: String, on_change: RwSignal<Option<Result<ComplaintView, api:
             return;
         }
         busy.set(true);
-        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        let csrf = session.csrf();
         let ticket = ticket.get_value();
         leptos::task::spawn_local(async move {
             match api::act(&ticket, &action, &csrf).await {

@@ -33,7 +33,7 @@ pub fn WidgetSettings() -> impl IntoView {
 fn SettingsForm(config: WidgetConfig) -> impl IntoView {
     let text = expect_context::<&'static Texts>();
     let session = expect_context::<Session>();
-    let owner = session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.staff.role.may_change_settings()));
+    let owner = session.is_owner();
     let name = RwSignal::new(config.merchant_name.clone());
     let greeting_en = RwSignal::new(config.greeting(Locale::En).unwrap_or_default().to_owned());
     let greeting_ru = RwSignal::new(config.greeting(Locale::Ru).unwrap_or_default().to_owned());
@@ -65,7 +65,7 @@ fn SettingsForm(config: WidgetConfig) -> impl IntoView {
             theme: Some(Theme { accent, ..current.theme.clone() }),
             lookup_by: Some(lookup.get_untracked()),
         };
-        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        let csrf = session.csrf();
         leptos::task::spawn_local(async move {
             match api::change_widget_settings(&change, &csrf).await {
                 Ok(saved) => {
@@ -167,10 +167,10 @@ fn Snippet() -> impl IntoView {
 fn SecretKey() -> impl IntoView {
     let text = expect_context::<&'static Texts>();
     let session = expect_context::<Session>();
-    let owner = session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.staff.role.may_change_settings()));
+    let owner = session.is_owner();
     let outcome = RwSignal::new(None::<Result<carebox_contract::RotatedSecretKey, String>>);
     let rotate = move |_| {
-        let csrf = session.0.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone())).unwrap_or_default();
+        let csrf = session.csrf();
         leptos::task::spawn_local(async move {
             outcome.set(Some(api::rotate_secret_key(&csrf).await.map_err(|failure| failure_message(text, &failure))));
         });
