@@ -2,9 +2,9 @@
 //! session's CSRF token.
 
 use carebox_contract::{
-    CompensationRules, LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier,
-    CalendarDate, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, MerchantAction, MerchantCsatAnswer, NewComplaintNote,
-    OrderEventRequest, OrderView, RotatedSecretKey, StaffSession, StaffSignIn, SupportReport, WidgetConfig, WidgetSettingsRequest,
+    CalendarDate, CompensationRules, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, LoyaltyAdjustmentRequest,
+    LoyaltySummary, LoyaltyTier, MerchantAction, MerchantCsatAnswer, NewComplaintNote, OrderEventRequest, OrderView, RotatedSecretKey,
+    StaffSession, StaffSignIn, SupportReport, WidgetConfig, WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};

@@ -12,7 +12,9 @@ use carebox_contract::StaffSession;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use components::{inbox::Inbox, loyalty::Loyalty, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings};
+use components::{
+    inbox::Inbox, loyalty::Loyalty, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings,
+};
 use i18n::Texts;
 
 /// What the console shows, from the address's `#…` (a reload or a shared link lands there).

@@ -68,7 +68,7 @@ pub use order::{
 pub use report::{EscalationsToLevel, FirstResponseTimes, SupportDay, SupportReport};
 pub use texts::TextOverrides;
 pub use time::{CalendarDate, Timestamp};
-pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint};
+pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange, WebhookEventType};
 pub use widget_config::{
     AccentColor, ColorScheme, CornerRadius, Feature, Greeting, ShopName, Theme, WidgetConfig, WidgetConfigBody, WidgetSettingsRequest,
 };

@@ -90,6 +90,14 @@ pub fn feature_list() -> RefOr<Schema> {
         .into()
 }
 
+/// The events a webhook endpoint receives: at least one, each once.
+pub fn webhook_events() -> RefOr<Schema> {
+    use utoipa::ToSchema;
+    use utoipa::openapi::schema::ArrayBuilder;
+    let event = utoipa::openapi::Ref::from_schema_name(crate::WebhookEventType::name());
+    ArrayBuilder::new().items(event).min_items(Some(1)).unique_items(true).into()
+}
+
 /// Implements `ToSchema` for a type with the schema `$schema`; it appears in the document
 /// under the type's name.
 macro_rules! documented {

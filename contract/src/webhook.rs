@@ -2,7 +2,54 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Timestamp;
+use crate::{FieldError, Timestamp};
+
+/// What a webhook reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum WebhookEventType {
+    #[serde(rename = "complaint.created")]
+    ComplaintCreated,
+    #[serde(rename = "complaint.escalated")]
+    ComplaintEscalated,
+    #[serde(rename = "complaint.resolved")]
+    ComplaintResolved,
+}
+
+impl WebhookEventType {
+    pub const ALL: [WebhookEventType; 3] = [Self::ComplaintCreated, Self::ComplaintEscalated, Self::ComplaintResolved];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ComplaintCreated => "complaint.created",
+            Self::ComplaintEscalated => "complaint.escalated",
+            Self::ComplaintResolved => "complaint.resolved",
+        }
+    }
+
+    pub fn from_name(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
+
+    /// A subscription: at least one event, each once.
+    pub fn check_list(events: &[WebhookEventType]) -> Result<(), FieldError> {
+        if events.is_empty() {
+            return Err(FieldError::invalid("events", "Choose at least one event."));
+        }
+        if events.iter().enumerate().any(|(i, e)| events[..i].contains(e)) {
+            return Err(FieldError::invalid("events", "Each event is listed once."));
+        }
+        Ok(())
+    }
+}
+
+fn every_event() -> Vec<WebhookEventType> {
+    WebhookEventType::ALL.to_vec()
+}
+
+fn enabled() -> bool {
+    true
+}
 
 /// `POST /v1/merchant/webhooks` (secret key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,6 +59,23 @@ pub struct NewWebhookEndpoint {
     /// also takes this machine, over http too, for development).
     #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::WebhookUrl))]
     pub url: String,
+    /// The events it receives; all of them when left out.
+    #[serde(default = "every_event")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::webhook_events))]
+    pub events: Vec<WebhookEventType>,
+}
+
+/// `PATCH /v1/merchant/webhooks/{id}`: switch an endpoint off or on, or choose its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookEndpointChange {
+    /// `false`: no new events are queued for it, and those already queued wait until it is
+    /// on again (then its circuit starts afresh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::webhook_events, required = false))]
+    pub events: Option<Vec<WebhookEventType>>,
 }
 
 /// A registered endpoint. `secret` signs every delivery: the `Carebox-Signature` header is
@@ -30,6 +94,10 @@ pub struct WebhookEndpoint {
     /// it until then (1 min, doubling up to 1 h); then one delivery tries it again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_until: Option<Timestamp>,
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    #[serde(default = "every_event")]
+    pub events: Vec<WebhookEventType>,
 }
 
 /// One delivery in the log.

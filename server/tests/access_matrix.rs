@@ -50,6 +50,7 @@ fn body(method: &str, path: &str, real: bool) -> Option<Value> {
         ("PUT", "/v1/merchant/orders/{number}") => order_body("anna@example.com"),
         ("POST", "/v1/merchant/orders/{number}/events") => event_body("matrix-1", "shipped", "2026-11-24T12:00:00Z"),
         ("POST", "/v1/merchant/webhooks") => json!({"url": "https://hooks.shop.example/carebox"}),
+        ("PATCH", "/v1/merchant/webhooks/{id}") => json!({"enabled": true}),
         ("PUT", "/v1/merchant/widget/strings") => json!({}),
         ("PATCH", "/v1/merchant/widget/settings") => json!({"merchant_name": "Matrix"}),
         ("POST", "/v1/orders/lookup") => json!({"order_number": number, "email": "anna@example.com"}),

@@ -241,7 +241,7 @@ async fn webhooks_never_reach_internal_networks(engine: Engine) {
     );
 
     let (url, receiver) = start_receiver().await;
-    app.store.add_webhook_endpoint("m_one", &url, app.clock_now()).await.unwrap();
+    app.store.add_webhook_endpoint("m_one", &url, &carebox_contract::WebhookEventType::ALL, app.clock_now()).await.unwrap();
     file_complaint(&app, "send-h-ssrf-01").await;
     // The claim counts the attempt; its outcome is written after it.
     let log = delivery_log_when(&app, |log| log[0].get("last_error").is_some()).await;
@@ -418,7 +418,122 @@ async fn a_process_that_does_not_send_only_queues(engine: Engine) {
     wait_for("the sending process to deliver", || receiver.received.lock().unwrap().len() == 1).await;
 }
 
+async fn endpoints_are_switched_off_subscribed_rotated_retried_and_removed(engine: Engine) {
+    let app = spawn(engine).await;
+    let (resolved_url, resolved_only) = start_receiver().await;
+    let (all_url, everything) = start_receiver().await;
+    everything.failing.store(true, Ordering::SeqCst);
+    let registered = app
+        .client
+        .post(app.url("/v1/merchant/webhooks"))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"url": resolved_url, "events": ["complaint.resolved"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let a: Value = registered.json().await.unwrap();
+    assert_eq!((a["enabled"].as_bool(), a["events"].clone()), (Some(true), json!(["complaint.resolved"])));
+    let b = register(&app, &all_url).await;
+    let (a_id, b_id) = (a["id"].as_str().unwrap().to_owned(), b["id"].as_str().unwrap().to_owned());
+    assert_eq!(b["events"], json!(["complaint.created", "complaint.escalated", "complaint.resolved"]), "all events by default");
+    let endpoint_url = |id: &str, tail: &str| app.url(&format!("/v1/merchant/webhooks/{id}{tail}"));
+
+    // Filed: only B hears of it (and fails); A is subscribed to resolutions only.
+    let ticket = file_complaint(&app, "send-w-000001").await;
+    wait_for("B's first attempt", || everything.requests.load(Ordering::SeqCst) >= 1).await;
+    let log = delivery_log_when(&app, |log| log.as_array().unwrap().iter().any(|d| d.get("last_status").is_some())).await;
+    let failed = log.as_array().unwrap().iter().find(|d| d["endpoint_id"] == b_id.as_str()).unwrap().clone();
+    assert_eq!((failed["event_type"].as_str(), failed["last_status"].as_u64()), (Some("complaint.created"), Some(503)));
+    assert_eq!(log.as_array().unwrap().len(), 1, "nothing queued for A: {log}");
+
+    // B switched off: the resolution goes to A alone, signed.
+    let off = app.client.patch(endpoint_url(&b_id, "")).bearer_auth(SHOP_SECRET).json(&json!({"enabled": false})).send().await.unwrap();
+    assert_eq!(off.status(), 200);
+    assert_eq!(off.json::<Value>().await.unwrap()["enabled"], false);
+    let resolve = app
+        .client
+        .post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions")))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"action": "resolve", "resolution": {"kind": "refund"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resolve.status(), 200);
+    wait_for("A's resolution", || resolved_only.received.lock().unwrap().len() == 1).await;
+    let (headers, body) = resolved_only.received.lock().unwrap()[0].clone();
+    assert_eq!(headers["carebox-event"], "complaint.resolved");
+    assert!(verify(a["secret"].as_str().unwrap(), &headers, &body));
+    let log: Value =
+        app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!(log.as_array().unwrap().iter().filter(|d| d["endpoint_id"] == b_id.as_str()).count(), 1, "nothing new for B while off");
+
+    // B on again and healthy: its failed delivery is sent at once when asked.
+    everything.failing.store(false, Ordering::SeqCst);
+    let on = app.client.patch(endpoint_url(&b_id, "")).bearer_auth(SHOP_SECRET).json(&json!({"enabled": true})).send().await.unwrap();
+    assert_eq!(on.status(), 200);
+    let retry_url = |id: &str| app.url(&format!("/v1/merchant/webhooks/deliveries/{id}/retry"));
+    let failed_id = failed["id"].as_str().unwrap();
+    let elsewhere = app.client.post(retry_url(failed_id)).bearer_auth(OTHER_SECRET).send().await.unwrap();
+    assert_eq!(error_of(elsewhere).await.0, 404, "another shop cannot touch it");
+    let retried = app.client.post(retry_url(failed_id)).bearer_auth(SHOP_SECRET).send().await.unwrap();
+    assert_eq!(retried.status(), 202);
+    wait_for("B's retried delivery", || everything.received.lock().unwrap().len() == 1).await;
+    assert_eq!(everything.received.lock().unwrap()[0].0["carebox-event"], "complaint.created");
+    let log = delivery_log_when(&app, |log| log.as_array().unwrap().iter().all(|d| d.get("delivered_at").is_some())).await;
+    assert!(log.as_array().unwrap().iter().all(|d| d.get("delivered_at").is_some()), "{log}");
+    let again = app.client.post(retry_url(failed_id)).bearer_auth(SHOP_SECRET).send().await.unwrap();
+    assert_eq!(error_of(again).await, (409, "not_allowed".into(), None));
+
+    // A new secret for A: the next delivery verifies with it, not with the old one.
+    let rotated: Value =
+        app.client.post(endpoint_url(&a_id, "/secret")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    let new_secret = rotated["secret"].as_str().unwrap();
+    assert!(new_secret.starts_with("whsec_") && new_secret != a["secret"].as_str().unwrap());
+    let second = file_complaint(&app, "send-w-000002").await;
+    let resolve = app
+        .client
+        .post(app.url(&format!("/v1/merchant/complaints/{second}/actions")))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"action": "resolve", "resolution": {"kind": "refund"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resolve.status(), 200);
+    wait_for("A's second resolution", || resolved_only.received.lock().unwrap().len() == 2).await;
+    let (headers, body) = resolved_only.received.lock().unwrap()[1].clone();
+    assert!(verify(new_secret, &headers, &body) && !verify(a["secret"].as_str().unwrap(), &headers, &body));
+
+    // Events: at least one, each once, known names only.
+    for (events, status) in [(json!([]), 422), (json!(["complaint.resolved", "complaint.resolved"]), 422), (json!(["order.shipped"]), 400)]
+    {
+        let refused =
+            app.client.patch(endpoint_url(&a_id, "")).bearer_auth(SHOP_SECRET).json(&json!({"events": events})).send().await.unwrap();
+        let (got, _, field) = error_of(refused).await;
+        assert_eq!(got, status, "{events}");
+        assert!(field.is_some_and(|f| f.starts_with("events")), "{events}");
+    }
+    // Another shop can neither change, rotate nor remove it.
+    for request in [
+        app.client.patch(endpoint_url(&a_id, "")).json(&json!({"enabled": false})),
+        app.client.post(endpoint_url(&a_id, "/secret")),
+        app.client.delete(endpoint_url(&a_id, "")),
+    ] {
+        assert_eq!(error_of(request.bearer_auth(OTHER_SECRET).send().await.unwrap()).await.0, 404);
+    }
+    // Removed, with its log.
+    let removed = app.client.delete(endpoint_url(&b_id, "")).bearer_auth(SHOP_SECRET).send().await.unwrap();
+    assert_eq!(removed.status(), 204);
+    assert_eq!(error_of(app.client.delete(endpoint_url(&b_id, "")).bearer_auth(SHOP_SECRET).send().await.unwrap()).await.0, 404);
+    let left: Value = app.client.get(app.url("/v1/merchant/webhooks")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!(left.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect::<Vec<_>>(), [a_id.as_str()]);
+    let log: Value =
+        app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    assert!(log.as_array().unwrap().iter().all(|d| d["endpoint_id"] == a_id.as_str()), "{log}");
+}
+
 on_both_engines!(
+    endpoints_are_switched_off_subscribed_rotated_retried_and_removed,
     a_process_that_does_not_send_only_queues,
     a_slow_endpoint_gets_each_delivery_once_and_starves_no_one,
     a_failing_endpoint_is_paused_then_probed,

@@ -47,6 +47,7 @@ object_bodies!(
     carebox_contract::OrderLookupRequest,
     carebox_contract::ShopperEscalationRequest,
     carebox_contract::StaffSignIn,
+    carebox_contract::WebhookEndpointChange,
     carebox_contract::TextOverrides,
     carebox_contract::UpsertOrderRequest,
     carebox_contract::WidgetSettingsRequest,

@@ -144,6 +144,7 @@ impl utoipa::Modify for BearerSchemes {
         carebox_contract::OrderNumber,
         carebox_contract::Email,
         carebox_contract::CsatSubject,
+        carebox_contract::WebhookEventType,
         carebox_contract::CalendarDate,
         carebox_contract::Timestamp,
         carebox_contract::openapi::field::Ticket,
@@ -245,6 +246,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchant_complaints::list_notes, merchant_complaints::add_note))
         .routes(routes!(merchant_webhooks::add_endpoint, merchant_webhooks::list_endpoints))
         .routes(routes!(merchant_webhooks::list_deliveries))
+        .routes(routes!(merchant_webhooks::change_endpoint, merchant_webhooks::delete_endpoint))
+        .routes(routes!(merchant_webhooks::rotate_secret))
+        .routes(routes!(merchant_webhooks::retry_delivery))
         .routes(routes!(merchant_orders::upsert_order, merchant_orders::get_order))
         .routes(routes!(merchant_orders::append_event))
         .routes(routes!(merchant_orders::search_orders))

@@ -18,7 +18,7 @@ pub use loyalty::{Adjustment, AdjustmentError};
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
 pub use staff::{NewStaff, StaffRecord, StaffSessionRecord, StaffWriteError};
-pub use webhooks::DueDelivery;
+pub use webhooks::{DueDelivery, RetryOutcome};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -3,11 +3,27 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use carebox_contract::{Timestamp, WebhookDelivery, WebhookEndpoint};
+use carebox_contract::{Timestamp, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange, WebhookEventType};
 use sqlx::{Row, any::AnyRow};
 
 use super::Store;
 use crate::domain::webhook;
+
+/// What asking for a delivery again did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryOutcome {
+    Queued,
+    AlreadyDelivered,
+    NotFound,
+}
+
+fn events_column(events: &[WebhookEventType]) -> String {
+    events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn events_of(column: &str) -> Vec<WebhookEventType> {
+    column.split(',').filter_map(WebhookEventType::from_name).collect()
+}
 
 /// A delivery claimed for sending by this process.
 #[derive(Debug, Clone)]
@@ -25,7 +41,13 @@ pub struct DueDelivery {
 }
 
 impl Store {
-    pub async fn add_webhook_endpoint(&self, merchant_id: &str, url: &str, now: Timestamp) -> Result<WebhookEndpoint, sqlx::Error> {
+    pub async fn add_webhook_endpoint(
+        &self,
+        merchant_id: &str,
+        url: &str,
+        events: &[WebhookEventType],
+        now: Timestamp,
+    ) -> Result<WebhookEndpoint, sqlx::Error> {
         let endpoint = WebhookEndpoint {
             id: format!("whe_{}", uuid::Uuid::new_v4().simple()),
             url: url.to_owned(),
@@ -33,13 +55,16 @@ impl Store {
             created_at: now,
             consecutive_failures: 0,
             paused_until: None,
+            enabled: true,
+            events: events.to_vec(),
         };
-        sqlx::query("INSERT INTO webhook_endpoints (id, merchant_id, url, secret, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO webhook_endpoints (id, merchant_id, url, secret, created_at_ms, events) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&endpoint.id)
             .bind(merchant_id)
             .bind(&endpoint.url)
             .bind(&endpoint.secret)
             .bind(now.unix_ms())
+            .bind(events_column(events))
             .execute(self.pool())
             .await?;
         Ok(endpoint)
@@ -48,7 +73,7 @@ impl Store {
     /// The merchant's endpoints; `paused_until` only while a pause is still ahead of `now`.
     pub async fn webhook_endpoints(&self, merchant_id: &str, now: Timestamp) -> Result<Vec<WebhookEndpoint>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT id, url, secret, created_at_ms, consecutive_failures, paused_until_ms \
+            "SELECT id, url, secret, created_at_ms, consecutive_failures, paused_until_ms, enabled, events \
              FROM webhook_endpoints WHERE merchant_id = $1 ORDER BY created_at_ms, id",
         )
         .bind(merchant_id)
@@ -65,9 +90,101 @@ impl Store {
                     paused_until: Some(r.try_get::<i64, _>("paused_until_ms")?)
                         .filter(|&until| until > now.unix_ms())
                         .map(Timestamp::from_unix_ms),
+                    enabled: r.try_get::<i64, _>("enabled")? != 0,
+                    events: events_of(&r.try_get::<String, _>("events")?),
                 })
             })
             .collect()
+    }
+
+    /// Switches an endpoint on or off, or changes its events; `false` when the shop has no such endpoint.
+    pub async fn change_webhook_endpoint(&self, merchant_id: &str, id: &str, change: &WebhookEndpointChange) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let found = sqlx::query("SELECT 1 FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if let Some(enabled) = change.enabled {
+            // Switched on again: a paused circuit starts afresh.
+            sqlx::query("UPDATE webhook_endpoints SET enabled = $1, consecutive_failures = 0, paused_until_ms = 0 WHERE id = $2 AND merchant_id = $3")
+                .bind(i64::from(enabled))
+                .bind(id)
+                .bind(merchant_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(events) = &change.events {
+            sqlx::query("UPDATE webhook_endpoints SET events = $1 WHERE id = $2 AND merchant_id = $3")
+                .bind(events_column(events))
+                .bind(id)
+                .bind(merchant_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Removes an endpoint and its delivery log; `false` when the shop has no such endpoint.
+    pub async fn delete_webhook_endpoint(&self, merchant_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM webhook_deliveries WHERE endpoint_id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant_id)
+            .execute(&mut *tx)
+            .await?;
+        let deleted = sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    /// A new signing secret for an endpoint (the next delivery is signed with it); `None` when
+    /// the shop has no such endpoint.
+    pub async fn rotate_webhook_secret(&self, merchant_id: &str, id: &str) -> Result<Option<String>, sqlx::Error> {
+        let secret = format!("whsec_{}", crate::domain::token::random_hex(24));
+        let changed = sqlx::query("UPDATE webhook_endpoints SET secret = $1 WHERE id = $2 AND merchant_id = $3")
+            .bind(&secret)
+            .bind(id)
+            .bind(merchant_id)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+            == 1;
+        Ok(changed.then_some(secret))
+    }
+
+    /// Sends an undelivered delivery again now (its endpoint's pause is lifted too).
+    pub async fn retry_webhook_delivery(&self, merchant_id: &str, id: &str, now: Timestamp) -> Result<RetryOutcome, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let Some(row) = sqlx::query("SELECT endpoint_id, delivered_at_ms FROM webhook_deliveries WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(RetryOutcome::NotFound);
+        };
+        if row.try_get::<Option<i64>, _>("delivered_at_ms")?.is_some() {
+            return Ok(RetryOutcome::AlreadyDelivered);
+        }
+        let endpoint_id: String = row.try_get("endpoint_id")?;
+        // A fresh claim token voids a lease in flight: its outcome is no longer recorded.
+        sqlx::query("UPDATE webhook_deliveries SET next_attempt_at_ms = $1, claim_token = NULL WHERE id = $2")
+            .bind(now.unix_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE webhook_endpoints SET paused_until_ms = 0 WHERE id = $1").bind(&endpoint_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(RetryOutcome::Queued)
     }
 
     /// The merchant's most recent deliveries, newest first.
@@ -101,7 +218,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT d.id, d.endpoint_id, d.next_attempt_at_ms, d.attempts, d.event_type, d.payload_json, e.url, e.secret \
              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-             WHERE d.delivered_at_ms IS NULL AND d.next_attempt_at_ms <= $1 AND e.paused_until_ms <= $1 \
+             WHERE d.delivered_at_ms IS NULL AND d.next_attempt_at_ms <= $1 AND e.paused_until_ms <= $1 AND e.enabled = 1 \
                AND d.id = (SELECT first.id FROM webhook_deliveries first \
                            WHERE first.endpoint_id = d.endpoint_id AND first.delivered_at_ms IS NULL AND first.next_attempt_at_ms <= $1 \
                            ORDER BY first.next_attempt_at_ms, first.id LIMIT 1) \
@@ -215,13 +332,18 @@ pub(crate) async fn enqueue(
     data: &serde_json::Value,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
-    let endpoints: Vec<String> = sqlx::query("SELECT id FROM webhook_endpoints WHERE merchant_id = $1")
+    // Only endpoints that are on and subscribed to this event.
+    let endpoints: Vec<String> = sqlx::query("SELECT id, events FROM webhook_endpoints WHERE merchant_id = $1 AND enabled = 1")
         .bind(merchant_id)
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+        .map(|r| Ok((r.try_get::<String, _>("id")?, r.try_get::<String, _>("events")?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?
+        .into_iter()
+        .filter(|(_, events)| events_of(events).iter().any(|e| e.as_str() == event_type))
+        .map(|(id, _)| id)
+        .collect();
     if endpoints.is_empty() {
         return Ok(());
     }
