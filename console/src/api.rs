@@ -3,8 +3,9 @@
 
 use carebox_contract::{
     CalendarDate, CompensationRules, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, LoyaltyAdjustmentRequest,
-    LoyaltySummary, LoyaltyTier, MerchantAction, MerchantCsatAnswer, NewComplaintNote, OrderEventRequest, OrderView, RotatedSecretKey,
-    StaffSession, StaffSignIn, SupportReport, WidgetConfig, WidgetSettingsRequest,
+    LoyaltySummary, LoyaltyTier, MerchantAction, MerchantCsatAnswer, NewComplaintNote, NewWebhookEndpoint, OrderEventRequest, OrderView,
+    RotatedSecretKey, StaffSession, StaffSignIn, SupportReport, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange, WidgetConfig,
+    WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -154,6 +155,36 @@ pub async fn shopper_loyalty(email: &str) -> Result<LoyaltySummary, Failure> {
 pub async fn adjust_points(request: &LoyaltyAdjustmentRequest, csrf: &str) -> Result<LoyaltySummary, Failure> {
     let body = serde_json::to_string(request).expect("serialisable");
     json("POST", "/v1/merchant/loyalty/adjustments", Some(body), Some(csrf)).await
+}
+
+pub async fn webhook_endpoints() -> Result<Vec<WebhookEndpoint>, Failure> {
+    json("GET", "/v1/merchant/webhooks", None, None).await
+}
+
+pub async fn add_webhook_endpoint(endpoint: &NewWebhookEndpoint, csrf: &str) -> Result<WebhookEndpoint, Failure> {
+    let body = serde_json::to_string(endpoint).expect("serialisable");
+    json("POST", "/v1/merchant/webhooks", Some(body), Some(csrf)).await
+}
+
+pub async fn change_webhook_endpoint(id: &str, change: &WebhookEndpointChange, csrf: &str) -> Result<WebhookEndpoint, Failure> {
+    let body = serde_json::to_string(change).expect("serialisable");
+    json("PATCH", &format!("/v1/merchant/webhooks/{}", encode(id)), Some(body), Some(csrf)).await
+}
+
+pub async fn rotate_webhook_secret(id: &str, csrf: &str) -> Result<WebhookEndpoint, Failure> {
+    json("POST", &format!("/v1/merchant/webhooks/{}/secret", encode(id)), None, Some(csrf)).await
+}
+
+pub async fn remove_webhook_endpoint(id: &str, csrf: &str) -> Result<(), Failure> {
+    send("DELETE", &format!("/v1/merchant/webhooks/{}", encode(id)), None, Some(csrf)).await.map(|_| ())
+}
+
+pub async fn webhook_deliveries() -> Result<Vec<WebhookDelivery>, Failure> {
+    json("GET", "/v1/merchant/webhooks/deliveries", None, None).await
+}
+
+pub async fn retry_webhook_delivery(id: &str, csrf: &str) -> Result<WebhookDelivery, Failure> {
+    json("POST", &format!("/v1/merchant/webhooks/deliveries/{}/retry", encode(id)), None, Some(csrf)).await
 }
 
 /// A path segment (order numbers may hold `/`).

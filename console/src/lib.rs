@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use components::{
-    inbox::Inbox, loyalty::Loyalty, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, widget_settings::WidgetSettings,
+    inbox::Inbox, loyalty::Loyalty, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, webhooks::Webhooks,
+    widget_settings::WidgetSettings,
 };
 use i18n::Texts;
 
@@ -26,6 +27,7 @@ enum Route {
     Reports,
     Orders(String),
     Loyalty,
+    Webhooks,
 }
 
 fn route_of_hash() -> Route {
@@ -34,6 +36,7 @@ fn route_of_hash() -> Route {
         "#/widget" => return Route::Widget,
         "#/reports" => return Route::Reports,
         "#/loyalty" => return Route::Loyalty,
+        "#/webhooks" => return Route::Webhooks,
         _ => {}
     }
     if let Some(query) = hash.strip_prefix("#/orders") {
@@ -96,6 +99,7 @@ fn App() -> impl IntoView {
                         Route::Reports => view! { <Reports/> }.into_any(),
                         Route::Orders(query) => view! { <Orders query=query/> }.into_any(),
                         Route::Loyalty => view! { <Loyalty/> }.into_any(),
+                        Route::Webhooks => view! { <Webhooks/> }.into_any(),
                     }}
                 </main>
             </Show>
@@ -131,6 +135,7 @@ fn Header() -> impl IntoView {
                 <a href="#/loyalty">{text.loyalty}</a>
                 <a href="#/reports">{text.reports}</a>
                 <a href="#/widget">{text.widget}</a>
+                <a href="#/webhooks">{text.webhooks}</a>
             </nav>
             <span class="console-who">{move || who().map(|(_, name)| name)}</span>
             <button type="button" class="console-button console-button--quiet" on:click=sign_out>{text.sign_out}</button>

@@ -2,7 +2,9 @@
 // in another browser context on the demo shop: the whole loop from a complaint filed in the
 // widget to the agent's signed reply the shopper reads. axe on every console screen.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import http from "node:http";
 import { after, before } from "node:test";
 
 import { CAREBOX, axeViolations, dialog, launch, openConsole, openPage, openPanel, screenshot, test } from "./support.mjs";
@@ -359,4 +361,101 @@ test("console loyalty: an agent adds points with a reason (signed, markup as tex
   await owner.locator(".console-tiers").getByRole("button", { name: "Save" }).click();
   await owner.locator(".console-tiers").getByRole("status").filter({ hasText: "Saved" }).waitFor();
   await owner.context().close();
+});
+
+test("console webhooks: an owner adds a loopback endpoint for one event, sees a failed delivery, retries it, rotates, switches off and removes; agents are kept out", async () => {
+  // The shop's receiver, on this machine: refuses at first, then accepts.
+  let accept = false;
+  const received = [];
+  const receiver = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => { body += chunk; });
+    request.on("end", () => {
+      if (accept) received.push({ headers: request.headers, body });
+      response.writeHead(accept ? 204 : 503).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const hookUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
+
+  const owner = await openConsole(browser);
+  owner.expectedConsole.push(/status of 401/, /status of 422/);
+  await signIn(owner, OWNER);
+  await owner.getByRole("link", { name: "Webhooks" }).click();
+  await owner.getByText("No endpoints yet.").waitFor();
+  const url = owner.getByLabel("Endpoint URL (https://…)");
+  await url.fill("javascript:alert(1)");
+  await owner.getByRole("button", { name: "Add endpoint" }).click();
+  await owner.locator(".console-add-endpoint").getByRole("alert").waitFor();
+  assert.equal(await url.inputValue(), "javascript:alert(1)", "what was typed stays");
+  await url.fill(hookUrl);
+  const adding = owner.locator(".console-add-endpoint");
+  await adding.getByLabel(/Complaint escalated/).uncheck();
+  await adding.getByLabel(/Complaint resolved/).uncheck();
+  await adding.getByRole("button", { name: "Add endpoint" }).click();
+  const endpoint = owner.locator(".console-endpoint");
+  await endpoint.waitFor();
+  assert.equal(await endpoint.locator("h3").textContent(), hookUrl);
+  assert.equal(await endpoint.getByLabel(/Complaint filed/).isChecked(), true);
+  assert.equal(await endpoint.getByLabel(/Complaint resolved/).isChecked(), false);
+  const secret = await endpoint.locator(".console-secret").textContent();
+  assert.match(secret, /^whsec_/);
+  await noViolations(owner);
+
+  // A shopper files a report (as the widget does): the receiver refuses it, the log says so.
+  const lookup = await (await fetch(new URL("/v1/orders/lookup?key=pk_demo_northwind", CAREBOX), {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ order_number: "NW-1009", email: "ben@example.com" }),
+  })).json();
+  const filed = await fetch(new URL("/v1/complaints?key=pk_demo_northwind", CAREBOX), {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${lookup.token}`, "idempotency-key": `webhook-spec-${Date.now()}` },
+    body: JSON.stringify({ order_number: "NW-1009", items: [], category: "service", description: "The invoice never arrived by e-mail.",
+      desired_resolution: "just_let_you_know", contact_preference: "widget_only" }),
+  });
+  assert.equal(filed.status, 201);
+  const { ticket } = await filed.json();
+  const row = owner.locator(".console-deliveries tbody tr").first();
+  // The page shows the log as it was when loaded: look again until the first attempt is in.
+  for (let i = 0; i < 30; i++) {
+    await owner.locator(".console-deliveries, [data-log=empty]").first().waitFor();
+    if ((await row.count()) && /HTTP 503/.test(await row.textContent())) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await owner.reload();
+  }
+  assert.match(await row.textContent(), /complaint\.created.*Waiting · Next try.*HTTP 503/s);
+
+  // The receiver is fixed: Retry now sends it at once, signed with the shown secret.
+  accept = true;
+  await row.getByRole("button", { name: "Retry now" }).click();
+  await owner.getByRole("status").filter({ hasText: "Queued: it goes out within seconds." }).waitFor();
+  for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(received.length, 1);
+  const [t, v1] = received[0].headers["carebox-signature"].split(",").map((part) => part.split("=")[1]);
+  assert.equal(createHmac("sha256", secret).update(`${t}.${received[0].body}`).digest("hex"), v1);
+  assert.equal(JSON.parse(received[0].body).data.ticket, ticket);
+  await owner.reload();
+  await owner.locator('.console-deliveries tr[data-delivered="true"]').first().waitFor();
+
+  // A new secret, then off, then removed with its log.
+  await endpoint.getByRole("button", { name: "New secret" }).click();
+  await endpoint.locator(".console-secret").filter({ hasNotText: secret }).waitFor();
+  await endpoint.getByRole("button", { name: "Switch off" }).click();
+  await owner.locator('.console-endpoint[data-enabled="false"]').getByText("Off").waitFor();
+  await owner.locator(".console-endpoint").getByRole("button", { name: "Remove" }).click();
+  await owner.getByRole("group", { name: "Remove this endpoint and its delivery log?" }).getByRole("button", { name: "Remove" }).click();
+  await owner.getByText("No endpoints yet.").waitFor();
+  await owner.getByText("Nothing sent yet.").waitFor();
+  await noViolations(owner);
+  await owner.context().close();
+  receiver.close();
+
+  // Agents see why they cannot, and the server refuses them too.
+  const agent = await openConsole(browser);
+  agent.expectedConsole.push(/status of 401/);
+  await signIn(agent, AGENT);
+  await agent.getByRole("link", { name: "Webhooks" }).click();
+  await agent.getByText("Only the shop's owners change these settings.").waitFor();
+  assert.equal((await agent.request.get(new URL("/v1/merchant/webhooks", CAREBOX).href)).status(), 403);
+  await agent.context().close();
 });

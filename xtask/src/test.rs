@@ -99,6 +99,9 @@ fn end_to_end_matching(names: &[String]) -> Result {
         ("CAREBOX_SLA_TICK_SECS", "1"),
         ("CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER", "1000/3600"),
         ("CAREBOX_COMPLAINT_LIMIT_PER_CLIENT", "1000/3600"),
+        // The console's webhook spec registers a receiver it runs on 127.0.0.1: deliveries
+        // stay on this machine (public addresses are never contacted by a test).
+        ("CAREBOX_WEBHOOKS_TO_LOOPBACK", "1"),
     ];
     let server = RunningServer::start_demo(&out, false, &env)?;
     println!("end-to-end tests: the shop on {}, Carebox on {}", server.shop_url, server.url);

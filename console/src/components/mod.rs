@@ -6,4 +6,5 @@ pub mod orders;
 pub mod reports;
 pub mod sign_in;
 pub mod ticket;
+pub mod webhooks;
 pub mod widget_settings;
