@@ -7,15 +7,13 @@ mod api;
 mod charts;
 mod components;
 mod i18n;
+mod pages;
 
 use carebox_contract::StaffSession;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use components::{
-    inbox::Inbox, loyalty::Loyalty, orders::Orders, reports::Reports, sign_in::SignIn, ticket::Ticket, webhooks::Webhooks,
-    widget_settings::WidgetSettings,
-};
+use components::{inbox::Inbox, sign_in::SignIn};
 use i18n::Texts;
 
 /// What the console shows, from the address's `#…` (a reload or a shared link lands there).
@@ -92,15 +90,22 @@ fn App() -> impl IntoView {
             <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <SignIn/> }>
                 <Header/>
                 <main class="console-main">
-                    {move || match route.get() {
-                        Route::Inbox => view! { <Inbox/> }.into_any(),
-                        Route::Ticket(ticket) => view! { <Ticket ticket=ticket/> }.into_any(),
-                        Route::Widget => view! { <WidgetSettings/> }.into_any(),
-                        Route::Reports => view! { <Reports/> }.into_any(),
-                        Route::Orders(query) => view! { <Orders query=query/> }.into_any(),
-                        Route::Loyalty => view! { <Loyalty/> }.into_any(),
-                        Route::Webhooks => view! { <Webhooks/> }.into_any(),
-                    }}
+                    <Suspense fallback=move || view! { <p class="console-loading">{text.loading}</p> }>
+                        {move || {
+                            let route = route.get();
+                            Suspend::new(async move {
+                                match route {
+                                    Route::Inbox => view! { <Inbox/> }.into_any(),
+                                    Route::Ticket(ticket) => pages::ticket(ticket).await,
+                                    Route::Orders(query) => pages::orders(query).await,
+                                    Route::Loyalty => pages::loyalty().await,
+                                    Route::Reports => pages::reports().await,
+                                    Route::Widget => pages::widget().await,
+                                    Route::Webhooks => pages::webhooks().await,
+                                }
+                            })
+                        }}
+                    </Suspense>
                 </main>
             </Show>
         </Show>

@@ -144,8 +144,11 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   assert.equal(await agent.getByRole("button", { name: "Send reply" }).count(), 0, "no actions on a resolved complaint");
 
   // Before Ben rates: today's answers in the CSAT table (other specs share the server).
+  // The Reports page is its own chunk, fetched when first opened.
+  assert.equal(agent.requests.filter((url) => url.includes("/console/split_reports")).length, 0, "not loaded with the inbox");
   await agent.getByRole("link", { name: "Reports" }).click();
   await agent.getByRole("heading", { name: "Reports" }).waitFor();
+  assert.equal(agent.requests.filter((url) => url.includes("/console/split_reports")).length, 1, "loaded on first use");
   const today = new Date().toISOString().slice(0, 10);
   const todayRow = (page) => page.locator("[data-report=csat-daily] tbody tr").filter({ has: page.locator(`th:text-is("${today}")`) });
   const answersToday = async (page) => Number(await todayRow(page).locator("td").first().textContent());

@@ -1,54 +1,85 @@
 //! The support console's bundle (`console/`): a size-first release build, bound for the
-//! browser, optimised, into `dist/console/`, which the server serves at `/console/` under a
-//! strict CSP of its own. Printed: what a first visit downloads, gzip.
+//! browser, split so each page beyond the inbox is its own chunk fetched on first use,
+//! optimised, into `dist/console/`, which the server serves at `/console/` under a strict CSP
+//! of its own. Printed: what a first visit downloads (sign-in and inbox), gzip, and the pages.
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::dist::{optimise, write_with_gzip};
+use crate::dist::{JsKind, minify_js, optimise, write_with_gzip};
 use crate::process::{cargo, run};
 use crate::tools::WASM_TARGET;
 use crate::{Result, root};
 
 /// What staff download on their first visit (the page, its script, stylesheet and wasm), gzip.
-/// Not the widget's budget: staff open it once a day on a desk's connection.
-pub const CONSOLE_BUDGET: usize = 400 * 1024;
+/// Not the widget's budget: staff open it once a day on a desk's connection; the pages beyond
+/// the inbox come in chunks when first opened.
+pub const CONSOLE_BUDGET: usize = 180 * 1024;
+
+/// What a first visit loads; every other `.wasm` is a page's chunk, fetched when opened.
+const FIRST_VISIT: [&str; 7] =
+    ["index.html", "boot.js", "console.css", "favicon.svg", "carebox_console.js", "__wasm_split.js", "carebox_console_bg.wasm"];
 
 /// Builds the console into `out`; answers the first visit's gzip size.
 pub fn build(out: &Path) -> Result<usize> {
     let root = root();
-    // A cdylib-only crate: the size-first profile keeps LTO.
-    run(cargo().current_dir(&root).args(["build", "--package", "carebox-console", "--profile", "wasm-release", "--target", WASM_TARGET]))?;
+    // `cargo rustc` of the cdylib keeps LTO; relocations let wasm-split move each `#[lazy]`
+    // page into its own module (the same flags as the widget's build: one cache for both).
+    run(cargo()
+        .current_dir(&root)
+        .args(["rustc", "--package", "carebox-console", "--lib", "--features", "split", "--profile", "wasm-release", "--target", WASM_TARGET])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C link-args=--emit-relocs"))?;
     let work = root.join("target/console-bundle");
     if work.exists() {
         fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     }
+    let split = work.join("split");
+    let built = root.join(format!("target/{WASM_TARGET}/wasm-release/carebox_console.wasm"));
+    run(Command::new("wasm-split-cli").arg(&built).arg(&split).args(["--target", "web", "--out-name", "carebox_console"]))?;
+    let app = work.join("app");
+    // The split modules reach the main one through its function table: keep LLD's exports.
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&work)
-        .arg(root.join(format!("target/{WASM_TARGET}/wasm-release/carebox_console.wasm"))))?;
-    optimise(&work.join("carebox_console_bg.wasm"), &work.join("carebox_console_bg.wasm"))?;
+        .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-name", "carebox_console", "--out-dir"])
+        .arg(&app)
+        .arg(split.join("carebox_console.wasm")))?;
+    optimise(&app.join("carebox_console_bg.wasm"), &app.join("carebox_console_bg.wasm"))?;
+    minify_js(&app.join("carebox_console.js"), &app.join("carebox_console.js"), JsKind::Module)?;
+    for entry in fs::read_dir(&split).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".wasm") && name != "carebox_console.wasm" {
+            optimise(&path, &app.join(&name))?;
+        } else if name.ends_with(".js") {
+            minify_js(&path, &app.join(&name), JsKind::Module)?;
+        }
+    }
+    for name in ["index.html", "boot.js", "console.css", "favicon.svg"] {
+        fs::copy(root.join("console/www").join(name), app.join(name)).map_err(|e| format!("{name}: {e}"))?;
+    }
+
+    if out.exists() {
+        fs::remove_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
     fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let files = [
-        (work.join("carebox_console_bg.wasm"), "carebox_console_bg.wasm"),
-        (work.join("carebox_console.js"), "carebox_console.js"),
-        (root.join("console/www/index.html"), "index.html"),
-        (root.join("console/www/boot.js"), "boot.js"),
-        (root.join("console/www/console.css"), "console.css"),
-        (root.join("console/www/favicon.svg"), "favicon.svg"),
-    ];
-    let mut total = 0;
-    println!("\n  support console (dist/console/, first visit)                 raw      gzip");
-    for (source, name) in files {
-        let content = fs::read(&source).map_err(|e| format!("{}: {e}", source.display()))?;
-        let (raw, gz) = write_with_gzip(&out.join(name), &content)?;
-        println!("  {name:<52} {raw:>9} {gz:>9}");
-        total += gz;
+    let mut names: Vec<String> = fs::read_dir(&app)
+        .map_err(|e| e.to_string())?
+        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()).map_err(|e| e.to_string()))
+        .collect::<Result<_>>()?;
+    names.sort_by_key(|name| (!FIRST_VISIT.contains(&name.as_str()), name.clone()));
+    let (mut first_visit, mut pages) = (0, 0);
+    println!("\n  support console (dist/console/)                              raw      gzip");
+    for name in names {
+        let content = fs::read(app.join(&name)).map_err(|e| format!("{name}: {e}"))?;
+        let (raw, gz) = write_with_gzip(&out.join(&name), &content)?;
+        let first = FIRST_VISIT.contains(&name.as_str());
+        println!("  {:<52} {raw:>9} {gz:>9}", if first { format!("{name} (first visit)") } else { format!("{name} (a page, on first use)") });
+        if first { first_visit += gz } else { pages += gz }
     }
-    println!("  console first visit gzip: {total} B = {:.1} KiB (budget {} KiB)", total as f64 / 1024.0, CONSOLE_BUDGET / 1024);
-    if total > CONSOLE_BUDGET {
-        return Err(format!("the console's first visit is {total} B gzip, over its {CONSOLE_BUDGET} B budget"));
+    println!("  console first visit (sign in and inbox) gzip: {first_visit} B = {:.1} KiB (budget {} KiB)", first_visit as f64 / 1024.0, CONSOLE_BUDGET / 1024);
+    println!("  console pages loaded on first use, all together, gzip: {pages} B = {:.1} KiB", pages as f64 / 1024.0);
+    if first_visit > CONSOLE_BUDGET {
+        return Err(format!("the console's first visit is {first_visit} B gzip, over its {CONSOLE_BUDGET} B budget"));
     }
-    Ok(total)
+    Ok(first_visit)
 }

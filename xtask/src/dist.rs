@@ -206,7 +206,7 @@ pub fn dist() -> Result<Bundle> {
 }
 
 #[derive(Clone, Copy)]
-enum JsKind {
+pub(crate) enum JsKind {
     /// An ES module: its exports keep their names.
     Module,
     /// A classic script (the loader): only its own locals are renamed.
@@ -214,7 +214,7 @@ enum JsKind {
 }
 
 /// terser: compress and shorten local names; property names, exports and `/*!` notices stay.
-fn minify_js(input: &Path, output: &Path, kind: JsKind) -> Result {
+pub(crate) fn minify_js(input: &Path, output: &Path, kind: JsKind) -> Result {
     let mut command = Command::new(terser());
     command.arg(input).args(["--compress", "passes=2", "--mangle", "--comments", "some", "--output"]).arg(output);
     if let JsKind::Module = kind {
