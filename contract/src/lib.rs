@@ -70,7 +70,8 @@ pub use texts::TextOverrides;
 pub use time::{CalendarDate, Timestamp};
 pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange, WebhookEventType};
 pub use widget_config::{
-    AccentColor, ColorScheme, CornerRadius, Feature, Greeting, ShopName, Theme, WidgetConfig, WidgetConfigBody, WidgetSettingsRequest,
+    AccentColor, ColorScheme, CornerRadius, Feature, Greeting, ShopName, ShopOrigins, Theme, WidgetConfig, WidgetConfigBody,
+    WidgetSettingsRequest,
 };
 
 /// Header that carries the request id on every response (and in every log line).

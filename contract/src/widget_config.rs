@@ -179,6 +179,15 @@ pub struct WidgetSettingsRequest {
     pub lookup_by: Option<LookupMode>,
 }
 
+/// `GET/PUT /v1/merchant/widget/origins`: the sites whose pages may use the publishable key
+/// (scheme, host and port, e.g. `https://shop.example`): 1 to 20.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopOrigins {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
+    pub origins: Vec<String>,
+}
+
 /// The shop's name as the widget shows it: 1 to [`ShopName::MAX_CHARS`] characters, no
 /// control characters (it sits in a one-line header).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -52,6 +52,7 @@ fn body(method: &str, path: &str, real: bool) -> Option<Value> {
         ("POST", "/v1/merchant/webhooks") => json!({"url": "https://hooks.shop.example/carebox"}),
         ("PATCH", "/v1/merchant/webhooks/{id}") => json!({"enabled": true}),
         ("PUT", "/v1/merchant/widget/strings") => json!({}),
+        ("PUT", "/v1/merchant/widget/origins") => json!({"origins": [SHOP_ORIGIN]}),
         ("PATCH", "/v1/merchant/widget/settings") => json!({"merchant_name": "Matrix"}),
         ("POST", "/v1/orders/lookup") => json!({"order_number": number, "email": "anna@example.com"}),
         ("POST", "/v1/console/session") => json!({"email": "nobody@example.com", "password": "not the passphrase"}),

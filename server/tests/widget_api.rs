@@ -354,7 +354,43 @@ async fn settings_changed_at_once_all_land(engine: Engine) {
     }
 }
 
+async fn owners_choose_the_origins_the_widget_works_from(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let origins_url = app.url("/v1/merchant/widget/origins");
+    let listed: serde_json::Value = app.client.get(&origins_url).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed, serde_json::json!({"origins": [SHOP_ORIGIN]}));
+    let config = app.url(&format!("/v1/widget/config?key={SHOP_KEY}"));
+    let allowed = |origin: &'static str| {
+        let request = app.client.get(&config).header(ORIGIN, origin);
+        async move { request.send().await.unwrap().headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_some() }
+    };
+    assert!(allowed(SHOP_ORIGIN).await && !allowed("https://new-shop.example").await);
+
+    // Typed as people type them: normalised, repeats dropped, sorted; effective at once.
+    let change = serde_json::json!({"origins": ["https://New-Shop.example/", "https://new-shop.example", "http://localhost:3000"]});
+    let saved = app.client.put(&origins_url).bearer_auth(SHOP_SECRET).json(&change).send().await.unwrap();
+    assert_eq!(saved.status(), 200);
+    assert_eq!(
+        saved.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!({"origins": ["http://localhost:3000", "https://new-shop.example"]})
+    );
+    assert!(allowed("https://new-shop.example").await, "the new site works at once");
+    assert!(!allowed(SHOP_ORIGIN).await, "the old one no longer");
+    let other: serde_json::Value = app.client.get(&origins_url).bearer_auth(OTHER_SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!(other, serde_json::json!({"origins": [OTHER_ORIGIN]}), "another shop's list is its own");
+
+    for (bad, field) in [
+        (serde_json::json!({"origins": ["https://shop.example/checkout"]}), "origins[0]"),
+        (serde_json::json!({"origins": ["https://ok.example", "javascript:alert(1)"]}), "origins[1]"),
+        (serde_json::json!({"origins": []}), "origins"),
+    ] {
+        let refused = app.client.put(&origins_url).bearer_auth(SHOP_SECRET).json(&bad).send().await.unwrap();
+        assert_eq!(error_of(refused).await, (422, "invalid".into(), Some(field.into())), "{bad}");
+    }
+}
+
 on_both_engines!(
+    owners_choose_the_origins_the_widget_works_from,
     settings_changed_at_once_all_land,
     api_answers_are_not_cached_or_sniffed_and_request_ids_are_plain,
     merchants_set_their_own_texts_by_language_and_key,

@@ -28,7 +28,18 @@ pub fn build(out: &Path) -> Result<usize> {
     // page into its own module (the same flags as the widget's build: one cache for both).
     run(cargo()
         .current_dir(&root)
-        .args(["rustc", "--package", "carebox-console", "--lib", "--features", "split", "--profile", "wasm-release", "--target", WASM_TARGET])
+        .args([
+            "rustc",
+            "--package",
+            "carebox-console",
+            "--lib",
+            "--features",
+            "split",
+            "--profile",
+            "wasm-release",
+            "--target",
+            WASM_TARGET,
+        ])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C link-args=--emit-relocs"))?;
     let work = root.join("target/console-bundle");
     if work.exists() {
@@ -73,10 +84,17 @@ pub fn build(out: &Path) -> Result<usize> {
         let content = fs::read(app.join(&name)).map_err(|e| format!("{name}: {e}"))?;
         let (raw, gz) = write_with_gzip(&out.join(&name), &content)?;
         let first = FIRST_VISIT.contains(&name.as_str());
-        println!("  {:<52} {raw:>9} {gz:>9}", if first { format!("{name} (first visit)") } else { format!("{name} (a page, on first use)") });
+        println!(
+            "  {:<52} {raw:>9} {gz:>9}",
+            if first { format!("{name} (first visit)") } else { format!("{name} (a page, on first use)") }
+        );
         if first { first_visit += gz } else { pages += gz }
     }
-    println!("  console first visit (sign in and inbox) gzip: {first_visit} B = {:.1} KiB (budget {} KiB)", first_visit as f64 / 1024.0, CONSOLE_BUDGET / 1024);
+    println!(
+        "  console first visit (sign in and inbox) gzip: {first_visit} B = {:.1} KiB (budget {} KiB)",
+        first_visit as f64 / 1024.0,
+        CONSOLE_BUDGET / 1024
+    );
     println!("  console pages loaded on first use, all together, gzip: {pages} B = {:.1} KiB", pages as f64 / 1024.0);
     if first_visit > CONSOLE_BUDGET {
         return Err(format!("the console's first visit is {first_visit} B gzip, over its {CONSOLE_BUDGET} B budget"));

@@ -4,6 +4,7 @@ pub mod complaint;
 pub mod csat;
 pub mod loyalty;
 pub mod order;
+pub mod origin;
 pub mod report;
 pub mod staff;
 pub mod token;

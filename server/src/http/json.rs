@@ -46,6 +46,7 @@ object_bodies!(
     carebox_contract::OrderEventRequest,
     carebox_contract::OrderLookupRequest,
     carebox_contract::ShopperEscalationRequest,
+    carebox_contract::ShopOrigins,
     carebox_contract::StaffSignIn,
     carebox_contract::WebhookEndpointChange,
     carebox_contract::TextOverrides,

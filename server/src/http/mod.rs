@@ -221,6 +221,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(widget_config::get_widget_config))
         .routes(routes!(widget_config::get_strings, widget_config::put_strings))
         .routes(routes!(widget_config::get_settings, widget_config::patch_settings))
+        .routes(routes!(widget_config::get_origins, widget_config::put_origins))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::shopper_orders))

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use axum::{Json, extract::State};
 use carebox_contract::{
-    ErrorBody, FieldError, Greeting, ShopName, TextOverrides, WidgetConfig, WidgetConfigBody, WidgetSettingsRequest,
+    ErrorBody, FieldError, Greeting, ShopName, ShopOrigins, TextOverrides, WidgetConfig, WidgetConfigBody, WidgetSettingsRequest,
     widget_config::parse_features,
 };
 
@@ -12,6 +12,7 @@ use super::{
     json::ApiJson,
 };
 use crate::ApiError;
+use crate::domain::origin::ShopOrigin;
 use crate::storage::MerchantRecord;
 
 /// The widget's configuration for the merchant whose publishable key is given.
@@ -120,4 +121,39 @@ pub async fn patch_settings(
         })
         .await?;
     Ok(Json(MerchantRecord { name, settings, ..merchant }.widget_config()))
+}
+
+/// The sites whose pages may use the publishable key (CORS), sorted.
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/widget/origins",
+    tag = "merchant",
+    security(("secret_key" = [])),
+    responses((status = 200, body = ShopOrigins))
+)]
+pub async fn get_origins(State(state): State<AppState>, MerchantApi(merchant): MerchantApi) -> Result<Json<ShopOrigins>, ApiError> {
+    Ok(Json(ShopOrigins { origins: state.store.origins_of(&merchant.id).await? }))
+}
+
+/// Replaces the allowed origins (owners only in the console): pages elsewhere are refused at once.
+#[utoipa::path(
+    put,
+    path = "/v1/merchant/widget/origins",
+    tag = "merchant",
+    request_body = ShopOrigins,
+    security(("secret_key" = [])),
+    responses(
+        (status = 200, description = "The origins now allowed, normalised and sorted", body = ShopOrigins),
+        (status = 422, description = "Not an origin (`field` names it, e.g. `origins[2]`), or not 1 to 20", body = ErrorBody),
+    )
+)]
+pub async fn put_origins(
+    State(state): State<AppState>,
+    OwnerApi(merchant): OwnerApi,
+    ApiJson(request): ApiJson<ShopOrigins>,
+) -> Result<Json<ShopOrigins>, ApiError> {
+    let origins = ShopOrigin::parse_list(&request.origins).map_err(ApiError::Unprocessable)?;
+    state.store.set_origins(&merchant.id, &origins).await?;
+    tracing::info!(merchant = %merchant.id, origins = origins.len(), "allowed origins replaced");
+    Ok(Json(ShopOrigins { origins: origins.iter().map(|o| o.as_str().to_owned()).collect() }))
 }

@@ -262,6 +262,32 @@ impl Store {
         Ok(self.cached_merchant(key).await?.map(|entry| entry.allowed_origins.to_vec()))
     }
 
+    /// The merchant's allowed origins, sorted.
+    pub async fn origins_of(&self, merchant_id: &str) -> Result<Vec<String>, sqlx::Error> {
+        let rows =
+            sqlx::query("SELECT origin FROM merchant_origins WHERE merchant_id = $1").bind(merchant_id).fetch_all(self.pool()).await?;
+        let mut origins = rows.iter().map(|row| row.try_get::<String, _>("origin")).collect::<Result<Vec<_>, _>>()?;
+        origins.sort();
+        Ok(origins)
+    }
+
+    /// Replaces the merchant's allowed origins (already checked) at once: every process sees
+    /// the new list within the merchant cache's lifetime, this one at its next request.
+    pub async fn set_origins(&self, merchant_id: &str, origins: &[crate::domain::origin::ShopOrigin]) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM merchant_origins WHERE merchant_id = $1").bind(merchant_id).execute(&mut *tx).await?;
+        for origin in origins {
+            sqlx::query("INSERT INTO merchant_origins (merchant_id, origin) VALUES ($1, $2)")
+                .bind(merchant_id)
+                .bind(origin.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.merchants.forget_all();
+        Ok(())
+    }
+
     /// Changes the merchant's settings (already checked) in one transaction, keeping the rest.
     pub async fn update_settings(
         &self,
