@@ -70,7 +70,7 @@ pub use texts::TextOverrides;
 pub use time::{CalendarDate, Timestamp};
 pub use webhook::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange, WebhookEventType};
 pub use widget_config::{
-    AccentColor, ColorScheme, CornerRadius, Feature, Greeting, ShopName, ShopOrigins, Theme, WidgetConfig, WidgetConfigBody,
+    AccentColor, ColorScheme, CornerRadius, Feature, Greeting, ShopName, ShopOrigins, Theme, WidgetConfig, WidgetConfigBody, WidgetPreview,
     WidgetSettingsRequest,
 };
 

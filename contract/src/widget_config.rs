@@ -179,6 +179,15 @@ pub struct WidgetSettingsRequest {
     pub lookup_by: Option<LookupMode>,
 }
 
+/// `POST /v1/merchant/widget/preview`: the real widget shows the unsaved settings when its
+/// `api` is `<server>/preview/<token>`, until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetPreview {
+    pub token: String,
+    pub expires_at: crate::Timestamp,
+}
+
 /// `GET/PUT /v1/merchant/widget/origins`: the sites whose pages may use the publishable key
 /// (scheme, host and port, e.g. `https://shop.example`): 1 to 20.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,6 +54,7 @@ fn body(method: &str, path: &str, real: bool) -> Option<Value> {
         ("PUT", "/v1/merchant/widget/strings") => json!({}),
         ("PUT", "/v1/merchant/widget/origins") => json!({"origins": [SHOP_ORIGIN]}),
         ("PATCH", "/v1/merchant/widget/settings") => json!({"merchant_name": "Matrix"}),
+        ("POST", "/v1/merchant/widget/preview") => json!({"merchant_name": "Matrix"}),
         ("POST", "/v1/orders/lookup") => json!({"order_number": number, "email": "anna@example.com"}),
         ("POST", "/v1/console/session") => json!({"email": "nobody@example.com", "password": "not the passphrase"}),
         _ => return None,

@@ -389,7 +389,49 @@ async fn owners_choose_the_origins_the_widget_works_from(engine: Engine) {
     }
 }
 
+async fn a_preview_shows_unsaved_settings_to_the_real_widget_only(engine: Engine) {
+    use serde_json::{Value, json};
+    let app = TestApp::spawn(engine).await;
+    let draft = json!({"greetings": {"en": "Draft greeting, not saved"}, "merchant_name": "Shop One Preview"});
+    let made = app.client.post(app.url("/v1/merchant/widget/preview")).bearer_auth(SHOP_SECRET).json(&draft).send().await.unwrap();
+    assert_eq!(made.status(), 201);
+    let token = made.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 32);
+
+    let preview = |key: &'static str| {
+        let url = app.url(&format!("/preview/{token}/v1/widget/config?key={key}"));
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let shown: Value = preview(SHOP_KEY).await.json().await.unwrap();
+    assert_eq!(
+        (shown["greetings"]["en"].as_str(), shown["merchant_name"].as_str()),
+        (Some("Draft greeting, not saved"), Some("Shop One Preview"))
+    );
+    let live: Value = app.client.get(app.url(&format!("/v1/widget/config?key={SHOP_KEY}"))).send().await.unwrap().json().await.unwrap();
+    assert_ne!(live["merchant_name"], "Shop One Preview", "nothing was saved");
+    assert_eq!(error_of(preview(OTHER_KEY).await).await.0, 404, "another shop's key does not open it");
+    // The widget's other calls go to the API as usual, through the same prefix.
+    let forwarded = app.client.get(app.url(&format!("/preview/{token}/healthz"))).send().await.unwrap();
+    assert_eq!(forwarded.status(), 200);
+    assert_eq!(error_of(app.client.get(app.url("/preview/0000/healthz")).send().await.unwrap()).await.0, 404, "no such preview");
+
+    // Refused like a change would be; and gone after 30 minutes.
+    let bad = app
+        .client
+        .post(app.url("/v1/merchant/widget/preview"))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"features": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(bad).await, (422, "invalid".into(), Some("features".into())));
+    app.clock.advance(std::time::Duration::from_secs(31 * 60));
+    assert_eq!(error_of(preview(SHOP_KEY).await).await.0, 404);
+}
+
 on_both_engines!(
+    a_preview_shows_unsaved_settings_to_the_real_widget_only,
     owners_choose_the_origins_the_widget_works_from,
     settings_changed_at_once_all_land,
     api_answers_are_not_cached_or_sniffed_and_request_ids_are_plain,

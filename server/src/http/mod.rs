@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use axum::{
     Json, Router,
-    extract::MatchedPath,
+    extract::{MatchedPath, Path},
     http::{HeaderValue, Request, header},
     routing::get,
 };
@@ -42,7 +42,7 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{Settings, Store, clock::SharedClock};
+use crate::{ApiError, Settings, Store, clock::SharedClock};
 
 /// Everything a handler may use. Cheap to clone; nothing in it outlives a restart except
 /// what lives in the database.
@@ -222,6 +222,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(widget_config::get_strings, widget_config::put_strings))
         .routes(routes!(widget_config::get_settings, widget_config::patch_settings))
         .routes(routes!(widget_config::get_origins, widget_config::put_origins))
+        .routes(routes!(widget_config::make_preview))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::shopper_orders))
@@ -254,6 +255,37 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchant_orders::append_event))
         .routes(routes!(merchant_orders::search_orders))
         .routes(routes!(health::healthz))
+}
+
+async fn preview(
+    state: AppState,
+    api: Router,
+    token: String,
+    rest: String,
+    request: Request<axum::body::Body>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+    if request.method() == axum::http::Method::GET && rest == "v1/widget/config" {
+        let key = request.uri().query().and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("key="))).map(str::to_owned);
+        return widget_config::preview_config(&state, &token, key.as_deref()).await.into_response();
+    }
+    match state.store.preview(&token, state.clock.now()).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return ApiError::NotFound.into_response(),
+        Err(error) => return ApiError::from(error).into_response(),
+    }
+    let (mut parts, body) = request.into_parts();
+    let target = match parts.uri.query() {
+        Some(query) => format!("/{rest}?{query}"),
+        None => format!("/{rest}"),
+    };
+    let Ok(uri) = target.parse() else { return ApiError::NotFound.into_response() };
+    parts.uri = uri;
+    match api.oneshot(Request::from_parts(parts, body)).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// A caller's own `x-request-id` is kept for tracing across services only when it is a plain
@@ -289,7 +321,17 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let api = api
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")));
-    let mut app = api.with_state(state);
+    let mut app = api.with_state(state.clone());
+    // The console's live preview: the real widget with `api` = `/preview/<token>` gets the
+    // unsaved configuration; its other calls reach the API as they would without the prefix.
+    let api_only = app.clone();
+    app = app.route(
+        "/preview/{token}/{*rest}",
+        axum::routing::any(move |Path((token, rest)): Path<(String, String)>, request: Request<axum::body::Body>| {
+            let (state, api_only) = (state.clone(), api_only.clone());
+            async move { preview(state, api_only, token, rest, request).await }
+        }),
+    );
     if let Some(fallback) = static_files::service(settings) {
         app = app.fallback_service(fallback);
     }

@@ -21,18 +21,25 @@ pub fn service(settings: &Settings) -> Option<Router> {
     Some(Router::new().fallback_service(widget).layer(middleware::from_fn(cache_headers)))
 }
 
-/// The console's policy: its own script and wasm, its own stylesheet, calls to this origin.
+/// The console's policy: its own script and wasm, its own stylesheet, calls to this origin,
+/// frames of this origin only (the widget's live preview).
 pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
-     img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+     img-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The preview page: the same, but framed by the console (this origin) and nothing else.
+pub const PREVIEW_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
+     img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 async fn cache_headers(request: Request<Body>, next: Next) -> Response<Body> {
     let path = request.uri().path();
     if path == "/console" || path.starts_with("/console/") {
+        let path = path.to_owned();
         let mut response = next.run(request).await;
         let headers = response.headers_mut();
         // Not content-hashed: asked again each visit (a 304 when unchanged).
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONSOLE_CSP));
+        let policy = if path == "/console/preview.html" { PREVIEW_CSP } else { CONSOLE_CSP };
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         return response;

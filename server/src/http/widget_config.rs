@@ -2,8 +2,8 @@ use std::collections::BTreeMap;
 
 use axum::{Json, extract::State};
 use carebox_contract::{
-    ErrorBody, FieldError, Greeting, ShopName, ShopOrigins, TextOverrides, WidgetConfig, WidgetConfigBody, WidgetSettingsRequest,
-    widget_config::parse_features,
+    ErrorBody, FieldError, Greeting, ShopName, ShopOrigins, TextOverrides, WidgetConfig, WidgetConfigBody, WidgetPreview,
+    WidgetSettingsRequest, widget_config::parse_features,
 };
 
 use super::{
@@ -88,39 +88,108 @@ pub async fn patch_settings(
     OwnerApi(merchant): OwnerApi,
     ApiJson(request): ApiJson<WidgetSettingsRequest>,
 ) -> Result<Json<WidgetConfig>, ApiError> {
-    let name = request.merchant_name.as_deref().map(ShopName::parse).transpose().map_err(ApiError::Unprocessable)?;
-    let greetings = request
-        .greetings
-        .map(|greetings| {
-            greetings
-                .into_iter()
-                .map(|(locale, text)| {
-                    let greeting = Greeting::parse(&text).map_err(|e| e.at(format!("greetings.{}", locale.as_str())))?;
-                    Ok((locale, String::from(greeting)))
-                })
-                .collect::<Result<BTreeMap<_, _>, FieldError>>()
-        })
-        .transpose()
-        .map_err(ApiError::Unprocessable)?;
-    let features = request.features.as_deref().map(parse_features).transpose().map_err(ApiError::Unprocessable)?;
-    let (name, settings) = state
-        .store
-        .update_widget_settings(&merchant.id, name.as_ref().map(ShopName::as_str), |settings| {
-            if let Some(greetings) = greetings {
-                settings.greetings = greetings;
-            }
-            if let Some(features) = features {
-                settings.features = features;
-            }
-            if let Some(theme) = request.theme {
-                settings.theme = theme;
-            }
-            if let Some(lookup_by) = request.lookup_by {
-                settings.lookup_by = lookup_by;
-            }
-        })
-        .await?;
+    let mut change = SettingsChange::parse(request).map_err(ApiError::Unprocessable)?;
+    let name = change.name.take();
+    let (name, settings) =
+        state.store.update_widget_settings(&merchant.id, name.as_ref().map(ShopName::as_str), |settings| change.apply(settings)).await?;
     Ok(Json(MerchantRecord { name, settings, ..merchant }.widget_config()))
+}
+
+/// A settings change, checked: what `PATCH` stores and a preview shows.
+struct SettingsChange {
+    name: Option<ShopName>,
+    greetings: Option<BTreeMap<carebox_contract::Locale, String>>,
+    features: Option<Vec<carebox_contract::Feature>>,
+    theme: Option<carebox_contract::Theme>,
+    lookup_by: Option<carebox_contract::LookupMode>,
+}
+
+impl SettingsChange {
+    fn parse(request: WidgetSettingsRequest) -> Result<Self, FieldError> {
+        let name = request.merchant_name.as_deref().map(ShopName::parse).transpose()?;
+        let greetings = request
+            .greetings
+            .map(|greetings| {
+                greetings
+                    .into_iter()
+                    .map(|(locale, text)| {
+                        let greeting = Greeting::parse(&text).map_err(|e| e.at(format!("greetings.{}", locale.as_str())))?;
+                        Ok((locale, String::from(greeting)))
+                    })
+                    .collect::<Result<BTreeMap<_, _>, FieldError>>()
+            })
+            .transpose()?;
+        let features = request.features.as_deref().map(parse_features).transpose()?;
+        Ok(Self { name, greetings, features, theme: request.theme, lookup_by: request.lookup_by })
+    }
+
+    /// Everything but the name (which is a column of its own).
+    fn apply(self, settings: &mut crate::storage::MerchantSettings) {
+        if let Some(greetings) = self.greetings {
+            settings.greetings = greetings;
+        }
+        if let Some(features) = self.features {
+            settings.features = features;
+        }
+        if let Some(theme) = self.theme {
+            settings.theme = theme;
+        }
+        if let Some(lookup_by) = self.lookup_by {
+            settings.lookup_by = lookup_by;
+        }
+    }
+}
+
+/// How long a preview's link works.
+const PREVIEW_LIFETIME_MS: i64 = 30 * 60 * 1000;
+
+/// Keeps unsaved settings for a preview: the real widget shows them when its `api` is
+/// `<this server>/preview/<token>` (its other calls reach the API as usual). Nothing is stored
+/// in the shop's settings; the preview expires after 30 minutes.
+#[utoipa::path(
+    post,
+    path = "/v1/merchant/widget/preview",
+    tag = "merchant",
+    request_body = WidgetSettingsRequest,
+    security(("secret_key" = [])),
+    responses(
+        (status = 201, description = "The preview's token", body = WidgetPreview),
+        (status = 422, description = "As for `PATCH /v1/merchant/widget/settings`", body = ErrorBody),
+    )
+)]
+pub async fn make_preview(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    ApiJson(request): ApiJson<WidgetSettingsRequest>,
+) -> Result<(axum::http::StatusCode, Json<WidgetPreview>), ApiError> {
+    let change = SettingsChange::parse(request).map_err(ApiError::Unprocessable)?;
+    let mut shown = merchant.clone();
+    if let Some(name) = &change.name {
+        shown.name = name.as_str().to_owned();
+    }
+    change.apply(&mut shown.settings);
+    let body = WidgetConfigBody { config: shown.widget_config(), strings: shown.settings.strings.clone() };
+    let json = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    let now = state.clock.now();
+    let expires_at = carebox_contract::Timestamp::from_unix_ms(now.unix_ms() + PREVIEW_LIFETIME_MS);
+    let token = crate::domain::token::random_hex(16);
+    state.store.save_preview(&token, &merchant.id, &json, expires_at, now).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(WidgetPreview { token, expires_at })))
+}
+
+/// The unsaved configuration of a preview, for the publishable key it was made for.
+pub async fn preview_config(state: &AppState, token: &str, key: Option<&str>) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let now = state.clock.now();
+    let Some((merchant_id, json)) = state.store.preview(token, now).await? else {
+        return Err(ApiError::NotFound);
+    };
+    let key = carebox_contract::PublishableKey::parse(key.unwrap_or_default())?;
+    let merchant = state.store.merchant_by_publishable_key(&key).await?.ok_or(ApiError::NotFound)?;
+    if merchant.id != merchant_id {
+        return Err(ApiError::NotFound);
+    }
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// The sites whose pages may use the publishable key (CORS), sorted.

@@ -262,6 +262,36 @@ impl Store {
         Ok(self.cached_merchant(key).await?.map(|entry| entry.allowed_origins.to_vec()))
     }
 
+    /// Keeps a preview's configuration until `expires_at`; drops the expired ones.
+    pub async fn save_preview(
+        &self,
+        token: &str,
+        merchant_id: &str,
+        body_json: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM widget_previews WHERE expires_at_ms <= $1").bind(now.unix_ms()).execute(self.pool()).await?;
+        sqlx::query("INSERT INTO widget_previews (token, merchant_id, body_json, expires_at_ms) VALUES ($1, $2, $3, $4)")
+            .bind(token)
+            .bind(merchant_id)
+            .bind(body_json)
+            .bind(expires_at.unix_ms())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A preview still in force: its merchant and configuration.
+    pub async fn preview(&self, token: &str, now: Timestamp) -> Result<Option<(String, String)>, sqlx::Error> {
+        let row = sqlx::query("SELECT merchant_id, body_json FROM widget_previews WHERE token = $1 AND expires_at_ms > $2")
+            .bind(token)
+            .bind(now.unix_ms())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| Ok((row.try_get("merchant_id")?, row.try_get("body_json")?))).transpose()
+    }
+
     /// The merchant's allowed origins, sorted.
     pub async fn origins_of(&self, merchant_id: &str) -> Result<Vec<String>, sqlx::Error> {
         let rows =
