@@ -4,8 +4,8 @@
 use carebox_contract::{
     CalendarDate, CompensationRules, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, LoyaltyAdjustmentRequest,
     LoyaltySummary, LoyaltyTier, MerchantAction, MerchantCsatAnswer, NewComplaintNote, NewWebhookEndpoint, OrderEventRequest, OrderView,
-    RotatedSecretKey, StaffSession, StaffSignIn, SupportReport, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange, WidgetConfig,
-    WidgetSettingsRequest,
+    RotatedSecretKey, ShopOrigins, StaffSession, StaffSignIn, SupportReport, TextOverrides, WebhookDelivery, WebhookEndpoint,
+    WebhookEndpointChange, WidgetConfig, WidgetPreview, WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -185,6 +185,29 @@ pub async fn webhook_deliveries() -> Result<Vec<WebhookDelivery>, Failure> {
 
 pub async fn retry_webhook_delivery(id: &str, csrf: &str) -> Result<WebhookDelivery, Failure> {
     json("POST", &format!("/v1/merchant/webhooks/deliveries/{}/retry", encode(id)), None, Some(csrf)).await
+}
+
+pub async fn preview(change: &WidgetSettingsRequest, csrf: &str) -> Result<WidgetPreview, Failure> {
+    let body = serde_json::to_string(change).expect("serialisable");
+    json("POST", "/v1/merchant/widget/preview", Some(body), Some(csrf)).await
+}
+
+pub async fn origins() -> Result<ShopOrigins, Failure> {
+    json("GET", "/v1/merchant/widget/origins", None, None).await
+}
+
+pub async fn change_origins(origins: &ShopOrigins, csrf: &str) -> Result<ShopOrigins, Failure> {
+    let body = serde_json::to_string(origins).expect("serialisable");
+    json("PUT", "/v1/merchant/widget/origins", Some(body), Some(csrf)).await
+}
+
+pub async fn texts() -> Result<TextOverrides, Failure> {
+    json("GET", "/v1/merchant/widget/strings", None, None).await
+}
+
+pub async fn change_texts(texts: &TextOverrides, csrf: &str) -> Result<TextOverrides, Failure> {
+    let body = serde_json::to_string(texts).expect("serialisable");
+    json("PUT", "/v1/merchant/widget/strings", Some(body), Some(csrf)).await
 }
 
 /// A path segment (order numbers may hold `/`).

@@ -462,3 +462,64 @@ test("console webhooks: an owner adds a loopback endpoint for one event, sees a 
   assert.equal((await agent.request.get(new URL("/v1/merchant/webhooks", CAREBOX).href)).status(), 403);
   await agent.context().close();
 });
+
+test("console widget page: the live preview is the real widget following unsaved edits; sites and own wording are saved; the snippet follows the position", async () => {
+  const owner = await openConsole(browser);
+  owner.expectedConsole.push(/status of 401/, /status of 422/);
+  await signIn(owner, OWNER);
+  await owner.getByRole("link", { name: "Widget" }).click();
+  const frame = owner.frameLocator(".console-preview__frame");
+  await frame.locator(".carebox-home__greeting").waitFor();
+  const live = async () => (await fetch(new URL("/v1/widget/config?key=pk_demo_northwind", CAREBOX))).json();
+  const savedName = (await live()).merchant_name;
+
+  // Unsaved edits reach the preview (the real widget), not the shop.
+  await owner.getByLabel("Shop name (1 to 80 characters)").fill("Northwind Preview");
+  await owner.getByLabel("Greeting in English (empty: the widget's own)").fill("Preview greeting <b>as text</b>");
+  await owner.getByLabel("Loyalty bonuses").uncheck();
+  await frame.locator(".carebox-home__greeting", { hasText: "Preview greeting <b>as text</b>" }).waitFor();
+  assert.equal(await frame.locator("[data-feature=loyalty]").count(), 0, "a capability switched off leaves the preview");
+  assert.match(await frame.locator("[role=dialog], .carebox-panel").first().textContent(), /Northwind Preview/);
+  assert.equal((await live()).merchant_name, savedName, "nothing saved yet");
+  // Arabic, right to left.
+  await owner.getByLabel("Preview language").selectOption("ar");
+  await frame.locator("[dir=rtl]").first().waitFor();
+  // A value the widget cannot take is said in words; the preview keeps the last good one.
+  await owner.getByLabel("Corner radius, px (0 to 24)").fill("99");
+  await owner.locator(".console-preview").getByRole("alert").filter({ hasText: "The corner radius is a whole number from 0 to 24." }).waitFor();
+  await owner.getByLabel("Corner radius, px (0 to 24)").fill("12");
+  await noViolations(owner);
+  await screenshot(owner, "console-widget-preview");
+
+  // The snippet follows the launcher position.
+  await owner.getByLabel("Bottom left").check();
+  await owner.locator(".console-snippet", { hasText: 'data-position="left"' }).waitFor();
+
+  // Sites: a non-origin is refused naming the line's problem; a good list is saved normalised.
+  const sites = owner.getByLabel("One per line, like https://shop.example: pages elsewhere cannot use your key.");
+  const before = await sites.inputValue();
+  await sites.fill(`${before}\nshop.example/checkout`);
+  await owner.getByRole("button", { name: "Save sites" }).click();
+  await owner.locator(".console-origins").getByRole("alert").waitFor();
+  await sites.fill(`${before}\nhttps://Second-Shop.example/`);
+  await owner.getByRole("button", { name: "Save sites" }).click();
+  await owner.locator(".console-origins").getByRole("status").filter({ hasText: "Saved" }).waitFor();
+  assert.match(await sites.inputValue(), /^https:\/\/second-shop\.example$/m);
+  const origins = await (await owner.request.get(new URL("/v1/merchant/widget/origins", CAREBOX).href)).json();
+  assert.ok(origins.origins.includes("https://second-shop.example"));
+  await sites.fill(before);
+  await owner.getByRole("button", { name: "Save sites" }).click();
+  await owner.locator(".console-origins").getByRole("status").filter({ hasText: "Saved" }).waitFor();
+
+  // Own wording in Russian, shown in the Russian preview; then back to the widget's own.
+  await owner.getByLabel("Language", { exact: true }).selectOption("ru");
+  await owner.getByLabel("Text", { exact: true }).fill("track_order");
+  await owner.getByLabel("Your wording (up to 300 characters)").fill("Где моя посылка?");
+  await owner.getByRole("button", { name: "Use this wording" }).click();
+  await owner.locator('[data-text="ru.track_order"]').waitFor();
+  await owner.getByLabel("Preview language").selectOption("ru");
+  await frame.getByText("Где моя посылка?").waitFor();
+  await owner.getByRole("button", { name: "Remove track_order (ru)" }).click();
+  await owner.getByText("The widget's own texts are used.").waitFor();
+  await owner.context().close();
+});
