@@ -399,6 +399,17 @@ pub struct ComplaintView {
     pub can_escalate: bool,
 }
 
+/// `GET /v1/merchant/complaints/counts`: complaints per state, for the inbox's filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintCounts {
+    pub open: u64,
+    /// Open and past their promised response time.
+    pub overdue: u64,
+    pub answered: u64,
+    pub resolved: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

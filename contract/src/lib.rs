@@ -44,9 +44,9 @@ pub mod webhook;
 pub mod widget_config;
 
 pub use complaint::{
-    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintNote, ComplaintStatus, ComplaintTimelineEntry,
-    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey, MerchantAction,
-    NewComplaintNote, NewComplaintRequest, Priority, Resolution, ResolutionKind, ShopperEscalationRequest,
+    Actor, ComplaintCategory, ComplaintCounts, ComplaintDescription, ComplaintEventKind, ComplaintNote, ComplaintStatus,
+    ComplaintTimelineEntry, ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, EscalationReason, IdempotencyKey,
+    MerchantAction, NewComplaintNote, NewComplaintRequest, Priority, Resolution, ResolutionKind, ShopperEscalationRequest,
 };
 pub use console::{RotatedSecretKey, StaffRole, StaffSession, StaffSignIn, StaffView};
 pub use csat::{

@@ -167,8 +167,23 @@ impl From<TokenError> for ApiError {
 }
 
 impl From<QueryRejection> for ApiError {
+    /// A parameter of the wrong type (`vip=maybe`, an unknown `status`) names itself: serde's
+    /// message starts with the parameter's name.
     fn from(rejection: QueryRejection) -> Self {
-        Self::InvalidJson { message: rejection.body_text(), field: None }
+        let text = rejection.body_text();
+        let named = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .and_then(|rest| rest.split_once(": "))
+            .map(|(name, _)| name)
+            .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        match named {
+            Some(name) => Self::BadRequest(FieldError {
+                field: name.to_owned().into(),
+                code: carebox_contract::ErrorCode::Invalid,
+                message: "This parameter's value is not one the API accepts; see the API reference.",
+            }),
+            None => Self::InvalidJson { message: text, field: None },
+        }
     }
 }
 

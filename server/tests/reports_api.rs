@@ -1,4 +1,4 @@
-//! The support report over HTTP on both engines: first-answer times from real replies and
+//! The support report and the inbox's paging and counts over HTTP on both engines: first-answer times from real replies and
 //! resolutions, broken promises from the real SLA step, escalations by cause, ranges refused
 //! with the field, and one shop never counting another's complaints.
 
@@ -112,3 +112,46 @@ async fn ranges_are_refused_with_the_field(engine: Engine) {
     );
 }
 on_both_engines!(ranges_are_refused_with_the_field);
+
+async fn the_inbox_pages_by_promise_and_counts_each_state(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    assert_eq!(app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await.status(), 201);
+    let order = app.store.order_by_number("m_one", &OrderNumber::parse("NW-1042").unwrap()).await.unwrap().unwrap();
+    // Filed one after another, their promises in another order: 5 h, 1 h, 3 h, 2 h, 4 h.
+    let mut tickets = Vec::new();
+    for hours in [5, 1, 3, 2, 4] {
+        tickets.push(file(&app, &order.id, hours).await);
+        app.clock.advance(Duration::from_secs(1));
+    }
+    let list = |query: &str| {
+        let request = app.client.get(app.url(&format!("/v1/merchant/complaints{query}"))).bearer_auth(SHOP_SECRET);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let tickets_of = |page: Value| page.as_array().unwrap().iter().map(|c| c["ticket"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let by_promise = [1, 3, 2, 4, 0].map(|i| tickets[i].clone());
+    assert_eq!(tickets_of(list("?status=open&sort=due&limit=2").await), by_promise[..2]);
+    assert_eq!(tickets_of(list("?status=open&sort=due&limit=2&offset=2").await), by_promise[2..4]);
+    assert_eq!(tickets_of(list("?status=open&sort=due&limit=2&offset=4").await), by_promise[4..]);
+    assert_eq!(tickets_of(list("?limit=1").await), [tickets[4].clone()], "newest first by default");
+
+    // One answered; after 90 minutes one is overdue.
+    act(&app, &tickets[0], json!({ "action": "reply", "text": "On it." })).await;
+    app.clock.advance(Duration::from_secs(90 * 60));
+    let counts = |query: &'static str| {
+        let request = app.client.get(app.url(&format!("/v1/merchant/complaints/counts{query}"))).bearer_auth(SHOP_SECRET);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(counts("").await, json!({ "open": 4, "overdue": 1, "answered": 1, "resolved": 0 }));
+    assert_eq!(counts("?vip=true").await, json!({ "open": 0, "overdue": 0, "answered": 0, "resolved": 0 }), "none is high priority");
+    assert_eq!(tickets_of(list("?breached=true").await), [tickets[1].clone()]);
+    let other: Value =
+        app.client.get(app.url("/v1/merchant/complaints/counts")).bearer_auth(OTHER_SECRET).send().await.unwrap().json().await.unwrap();
+    assert_eq!(other["open"], 0, "another shop counts its own");
+    for (query, field) in [("?sort=oldest", "sort"), ("?offset=100001", "offset"), ("?vip=maybe", "vip")] {
+        let (status, code, got) =
+            error_of(app.client.get(app.url(&format!("/v1/merchant/complaints{query}"))).bearer_auth(SHOP_SECRET).send().await.unwrap())
+                .await;
+        assert_eq!((status, code.as_str(), got.as_deref()), (400, "invalid", Some(field)), "{query}");
+    }
+}
+on_both_engines!(the_inbox_pages_by_promise_and_counts_each_state);

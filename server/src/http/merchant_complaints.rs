@@ -5,8 +5,8 @@ use axum::{
     extract::{Path, Query, State},
 };
 use carebox_contract::{
-    ComplaintCategory, ComplaintNote, ComplaintStatus, ComplaintView, ErrorBody, EscalationLevel, EscalationReason, FieldError,
-    MerchantAction, NewComplaintNote, Resolution, Timestamp,
+    ComplaintCategory, ComplaintCounts, ComplaintNote, ComplaintStatus, ComplaintView, ErrorBody, EscalationLevel, EscalationReason,
+    FieldError, MerchantAction, NewComplaintNote, Priority, Resolution, Timestamp,
 };
 use serde::Deserialize;
 
@@ -17,7 +17,7 @@ use super::{
 };
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, SlaPolicy};
-use crate::storage::ComplaintFilter;
+use crate::storage::{ComplaintFilter, ComplaintOrder};
 
 const LIST_LIMIT: u32 = 100;
 
@@ -29,18 +29,42 @@ pub struct ComplaintQuery {
     category: Option<ComplaintCategory>,
     /// `true`: only open complaints past their promised response time.
     breached: Option<bool>,
+    /// `true`: only high-priority complaints (VIP shoppers, repeat complaints).
+    vip: Option<bool>,
     /// RFC 3339; complaints filed at or after.
     #[param(value_type = Option<carebox_contract::Timestamp>)]
     created_after: Option<String>,
     /// RFC 3339; complaints filed before.
     #[param(value_type = Option<carebox_contract::Timestamp>)]
     created_before: Option<String>,
+    /// `newest` (the default) or `due`: the promise that runs out first comes first.
+    #[param(value_type = Option<String>, pattern = "^(newest|due)$")]
+    sort: Option<String>,
     /// 1 to 100 (the default).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// How many to skip, for the next page: 0 (the default) to 100,000.
+    #[param(minimum = 0, maximum = 100_000)]
+    offset: Option<u32>,
 }
 
-/// Complaints, newest first, filtered by status, level, category, breach and age.
+impl ComplaintQuery {
+    fn filter(&self, now: Timestamp) -> Result<ComplaintFilter, ApiError> {
+        let time = |raw: &Option<String>, field| raw.as_deref().map(|r| Timestamp::parse(r, field)).transpose();
+        Ok(ComplaintFilter {
+            status: self.status,
+            priority: self.vip.filter(|v| *v).map(|_| Priority::High),
+            level: self.level,
+            category: self.category,
+            breached_at: self.breached.filter(|b| *b).map(|_| now),
+            created_after: time(&self.created_after, "created_after")?,
+            created_before: time(&self.created_before, "created_before")?,
+        })
+    }
+}
+
+/// Complaints filtered by status, level, category, priority, breach and age; newest first or
+/// by promise, a page at a time.
 #[utoipa::path(
     get,
     path = "/v1/merchant/complaints",
@@ -56,21 +80,46 @@ pub async fn list_complaints(
 ) -> Result<Json<Vec<ComplaintView>>, ApiError> {
     let Query(query) = query?;
     let now = state.clock.now();
-    let time = |raw: Option<String>, field| raw.map(|r| Timestamp::parse(&r, field)).transpose();
-    let filter = ComplaintFilter {
-        status: query.status,
-        level: query.level,
-        category: query.category,
-        breached_at: query.breached.filter(|b| *b).map(|_| now),
-        created_after: time(query.created_after, "created_after")?,
-        created_before: time(query.created_before, "created_before")?,
+    let filter = query.filter(now)?;
+    let order = match query.sort.as_deref() {
+        None | Some("newest") => ComplaintOrder::Newest,
+        Some("due") => ComplaintOrder::DueFirst,
+        Some(_) => return Err(ApiError::BadRequest(FieldError::invalid("sort", "Sort by `newest` or `due`."))),
     };
     let limit = match query.limit.unwrap_or(LIST_LIMIT) {
         limit @ 1..=LIST_LIMIT => i64::from(limit),
         _ => return Err(ApiError::BadRequest(FieldError::invalid("limit", "A limit is 1 to 100."))),
     };
-    let complaints = state.store.list_complaints(&merchant.id, &filter, limit).await?;
+    let offset = match query.offset.unwrap_or(0) {
+        offset @ 0..=100_000 => i64::from(offset),
+        _ => return Err(ApiError::BadRequest(FieldError::invalid("offset", "An offset is 0 to 100000."))),
+    };
+    let complaints = state.store.list_complaints(&merchant.id, &filter, order, limit, offset).await?;
     Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
+}
+
+/// How many complaints are open, overdue, answered and resolved, narrowed by level, category
+/// and priority like the list (the inbox's filter counts).
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/complaints/counts",
+    tag = "merchant",
+    params(
+        ("level" = Option<EscalationLevel>, Query, description = "Only this level"),
+        ("category" = Option<ComplaintCategory>, Query, description = "Only this category"),
+        ("vip" = Option<bool>, Query, description = "`true`: only high-priority complaints"),
+    ),
+    security(("secret_key" = [])),
+    responses((status = 200, body = ComplaintCounts), (status = 400, description = "A filter is malformed", body = ErrorBody))
+)]
+pub async fn complaint_counts(
+    State(state): State<AppState>,
+    MerchantApi(merchant): MerchantApi,
+    query: Result<Query<ComplaintQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ComplaintCounts>, ApiError> {
+    let Query(query) = query?;
+    let now = state.clock.now();
+    Ok(Json(state.store.complaint_counts(&merchant.id, &query.filter(now)?, now).await?))
 }
 
 #[utoipa::path(

@@ -243,6 +243,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(loyalty::get_compensation, loyalty::put_compensation))
         .routes(routes!(loyalty::shopper_ledger))
         .routes(routes!(merchant_complaints::list_complaints))
+        .routes(routes!(merchant_complaints::complaint_counts))
         .routes(routes!(merchant_complaints::get_complaint))
         .routes(routes!(merchant_complaints::act_on_complaint))
         .routes(routes!(merchant_complaints::list_notes, merchant_complaints::add_note))

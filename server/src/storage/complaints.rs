@@ -1,8 +1,9 @@
 //! Complaints: current state plus an append-only event log, and the SLA escalation step.
 
 use carebox_contract::{
-    Actor, ComplaintCategory, ComplaintDescription, ComplaintEventKind, ComplaintNote, ComplaintStatus, ComplaintTimelineEntry,
-    ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, ResolutionKind, Timestamp,
+    Actor, ComplaintCategory, ComplaintCounts, ComplaintDescription, ComplaintEventKind, ComplaintNote, ComplaintStatus,
+    ComplaintTimelineEntry, ComplaintView, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, ResolutionKind,
+    Timestamp,
 };
 use sqlx::{Row, any::AnyRow};
 
@@ -114,12 +115,85 @@ impl From<sqlx::Error> for ChangeError {
 #[derive(Debug, Default, Clone)]
 pub struct ComplaintFilter {
     pub status: Option<ComplaintStatus>,
+    pub priority: Option<Priority>,
     pub level: Option<EscalationLevel>,
     pub category: Option<ComplaintCategory>,
     /// Only open complaints past their promise (at `now`).
     pub breached_at: Option<Timestamp>,
     pub created_after: Option<Timestamp>,
     pub created_before: Option<Timestamp>,
+}
+
+/// How a list of complaints is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplaintOrder {
+    Newest,
+    /// The promise that runs out first comes first (the inbox).
+    DueFirst,
+}
+
+enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+/// A filter as SQL conditions with numbered parameters, the merchant's first.
+struct Conditions {
+    conditions: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl Conditions {
+    fn of(merchant_id: &str, filter: &ComplaintFilter) -> Result<Self, sqlx::Error> {
+        let mut this = Self { conditions: vec!["merchant_id = $1".to_owned()], args: vec![Arg::Text(merchant_id.to_owned())] };
+        let mut add = |condition: &str, arg: Arg| {
+            let at = this.push(arg);
+            this.conditions.push(condition.replace('?', &at));
+        };
+        if let Some(status) = filter.status {
+            add("status = ?", Arg::Text(name(status)?));
+        }
+        if let Some(priority) = filter.priority {
+            add("priority = ?", Arg::Text(name(priority)?));
+        }
+        if let Some(level) = filter.level {
+            add("level = ?", Arg::Text(level.as_str().to_owned()));
+        }
+        if let Some(category) = filter.category {
+            add("category = ?", Arg::Text(name(category)?));
+        }
+        if let Some(now) = filter.breached_at {
+            add("status = 'open' AND due_at_ms <= ?", Arg::Number(now.unix_ms()));
+        }
+        if let Some(after) = filter.created_after {
+            add("created_at_ms >= ?", Arg::Number(after.unix_ms()));
+        }
+        if let Some(before) = filter.created_before {
+            add("created_at_ms < ?", Arg::Number(before.unix_ms()));
+        }
+        Ok(this)
+    }
+
+    /// Adds a parameter; answers its placeholder (`$n`).
+    fn push(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    fn sql(&self) -> String {
+        self.conditions.join(" AND ")
+    }
+
+    fn bind(self, sql: &str) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        let mut query = sqlx::query(sql);
+        for arg in self.args {
+            query = match arg {
+                Arg::Text(text) => query.bind(text),
+                Arg::Number(number) => query.bind(number),
+            };
+        }
+        query
+    }
 }
 
 /// One escalation the SLA step carried out.
@@ -322,52 +396,50 @@ impl Store {
             .map(Some)
     }
 
-    /// The merchant's complaints, newest first, at most `limit`.
+    /// The merchant's complaints in `order`, `limit` of them from `offset`.
     pub async fn list_complaints(
         &self,
         merchant_id: &str,
         filter: &ComplaintFilter,
+        order: ComplaintOrder,
         limit: i64,
+        offset: i64,
     ) -> Result<Vec<StoredComplaint>, sqlx::Error> {
-        enum Arg {
-            Text(String),
-            Number(i64),
-        }
-        let mut args = vec![Arg::Text(merchant_id.to_owned())];
-        let mut conditions = vec!["merchant_id = $1".to_owned()];
-        let mut add = |condition: &str, arg: Arg| {
-            args.push(arg);
-            conditions.push(condition.replace('?', &format!("${}", args.len())));
+        let mut query = Conditions::of(merchant_id, filter)?;
+        let order_by = match order {
+            ComplaintOrder::Newest => "created_at_ms DESC, id",
+            // Promises that run out first; those without one after, newest first.
+            ComplaintOrder::DueFirst => "CASE WHEN due_at_ms IS NULL THEN 1 ELSE 0 END, due_at_ms, created_at_ms DESC, id",
         };
-        if let Some(status) = filter.status {
-            add("status = ?", Arg::Text(name(status)?));
-        }
-        if let Some(level) = filter.level {
-            add("level = ?", Arg::Text(level.as_str().to_owned()));
-        }
-        if let Some(category) = filter.category {
-            add("category = ?", Arg::Text(name(category)?));
-        }
-        if let Some(now) = filter.breached_at {
-            add("status = 'open' AND due_at_ms <= ?", Arg::Number(now.unix_ms()));
-        }
-        if let Some(after) = filter.created_after {
-            add("created_at_ms >= ?", Arg::Number(after.unix_ms()));
-        }
-        if let Some(before) = filter.created_before {
-            add("created_at_ms < ?", Arg::Number(before.unix_ms()));
-        }
-        add("1 = 1 ORDER BY created_at_ms DESC, id LIMIT ?", Arg::Number(limit));
-        let sql = format!("SELECT id FROM complaints WHERE {}", conditions.join(" AND "));
-        let mut query = sqlx::query(&sql);
-        for arg in args {
-            query = match arg {
-                Arg::Text(text) => query.bind(text),
-                Arg::Number(number) => query.bind(number),
-            };
-        }
-        let ids: Vec<String> = query.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        let (limit_at, offset_at) = (query.push(Arg::Number(limit)), query.push(Arg::Number(offset)));
+        let sql = format!("SELECT id FROM complaints WHERE {} ORDER BY {order_by} LIMIT {limit_at} OFFSET {offset_at}", query.sql());
+        let ids: Vec<String> = query.bind(&sql).fetch_all(self.pool()).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
         self.complaints_by_ids(&ids).await
+    }
+
+    /// How many complaints are in each state (with the filter's level, category and priority;
+    /// its status and breach are what is counted).
+    pub async fn complaint_counts(
+        &self,
+        merchant_id: &str,
+        filter: &ComplaintFilter,
+        now: Timestamp,
+    ) -> Result<ComplaintCounts, sqlx::Error> {
+        let filter = ComplaintFilter { status: None, breached_at: None, ..filter.clone() };
+        let mut query = Conditions::of(merchant_id, &filter)?;
+        let now_at = query.push(Arg::Number(now.unix_ms()));
+        let sql = format!(
+            "SELECT \
+               COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS open, \
+               COALESCE(SUM(CASE WHEN status = 'open' AND due_at_ms <= {now_at} THEN 1 ELSE 0 END), 0) AS overdue, \
+               COALESCE(SUM(CASE WHEN status = 'answered' THEN 1 ELSE 0 END), 0) AS answered, \
+               COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) AS resolved \
+             FROM complaints WHERE {}",
+            query.sql()
+        );
+        let row = query.bind(&sql).fetch_one(self.pool()).await?;
+        let count = |name: &str| row.try_get::<i64, _>(name).map(|n| u64::try_from(n).unwrap_or(0));
+        Ok(ComplaintCounts { open: count("open")?, overdue: count("overdue")?, answered: count("answered")?, resolved: count("resolved")? })
     }
 
     /// Complaints about these orders, newest first.
