@@ -2,10 +2,10 @@
 //! session's CSRF token.
 
 use carebox_contract::{
-    CalendarDate, CompensationRules, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode, LoyaltyAdjustmentRequest,
-    LoyaltySummary, LoyaltyTier, MerchantAction, MerchantCsatAnswer, NewComplaintNote, NewWebhookEndpoint, OrderEventRequest, OrderView,
-    RotatedSecretKey, ShopOrigins, StaffSession, StaffSignIn, SupportReport, TextOverrides, WebhookDelivery, WebhookEndpoint,
-    WebhookEndpointChange, WidgetConfig, WidgetPreview, WidgetSettingsRequest,
+    CalendarDate, CompensationRules, ComplaintCounts, ComplaintNote, ComplaintView, CsatMetrics, ErrorBody, ErrorCode,
+    LoyaltyAdjustmentRequest, LoyaltySummary, LoyaltyTier, MerchantAction, MerchantCsatAnswer, NewComplaintNote, NewWebhookEndpoint,
+    OrderEventRequest, OrderView, RotatedSecretKey, ShopOrigins, StaffSession, StaffSignIn, SupportReport, TextOverrides, WebhookDelivery,
+    WebhookEndpoint, WebhookEndpointChange, WidgetConfig, WidgetPreview, WidgetSettingsRequest,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -67,9 +67,15 @@ pub async fn sign_out(csrf: &str) -> Result<(), Failure> {
     send("DELETE", "/v1/console/session", None, Some(csrf)).await.map(|_| ())
 }
 
-/// The shop's complaints, newest first (the inbox sorts them by promise).
-pub async fn complaints() -> Result<Vec<ComplaintView>, Failure> {
-    json("GET", "/v1/merchant/complaints?limit=100", None, None).await
+/// A page of the shop's complaints; `query` is the list's filter and order
+/// (`status=open&sort=due&…`).
+pub async fn complaints(query: &str, limit: u32, offset: u32) -> Result<Vec<ComplaintView>, Failure> {
+    json("GET", &format!("/v1/merchant/complaints?{query}&limit={limit}&offset={offset}"), None, None).await
+}
+
+/// How many complaints are in each state, narrowed by `query` (level, category, vip).
+pub async fn complaint_counts(query: &str) -> Result<ComplaintCounts, Failure> {
+    json("GET", &format!("/v1/merchant/complaints/counts?{query}"), None, None).await
 }
 
 pub async fn complaint(ticket: &str) -> Result<ComplaintView, Failure> {

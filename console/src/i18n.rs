@@ -235,6 +235,8 @@ pub struct Texts {
     pub add_text: &'static str,
     pub no_texts: &'static str,
     pub radius_invalid: &'static str,
+    pub show_more: &'static str,
+    pub shown_of: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -468,6 +470,8 @@ pub const EN: Texts = Texts {
     add_text: "Use this wording",
     no_texts: "The widget's own texts are used.",
     radius_invalid: "The corner radius is a whole number from 0 to 24.",
+    show_more: "Show more",
+    shown_of: "shown of",
 };
 
 pub const RU: Texts = Texts {
@@ -701,6 +705,8 @@ pub const RU: Texts = Texts {
     add_text: "Использовать",
     no_texts: "Используются тексты виджета.",
     radius_invalid: "Скругление — целое число от 0 до 24.",
+    show_more: "Показать ещё",
+    shown_of: "показано из",
 };
 
 /// Russian for a browser that prefers it, English otherwise.

@@ -21,6 +21,19 @@ pub enum ComplaintCategory {
 impl ComplaintCategory {
     pub const ALL: [ComplaintCategory; 7] =
         [Self::Damaged, Self::MissingItem, Self::WrongItem, Self::LateDelivery, Self::Quality, Self::Service, Self::Other];
+
+    /// The name on the wire (`missing_item`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Damaged => "damaged",
+            Self::MissingItem => "missing_item",
+            Self::WrongItem => "wrong_item",
+            Self::LateDelivery => "late_delivery",
+            Self::Quality => "quality",
+            Self::Service => "service",
+            Self::Other => "other",
+        }
+    }
 }
 
 /// What the shopper would like done.
@@ -414,6 +427,13 @@ pub struct ComplaintCounts {
 mod tests {
     use super::*;
     use crate::ErrorCode;
+
+    #[test]
+    fn category_names_are_the_wire_names() {
+        for category in ComplaintCategory::ALL {
+            assert_eq!(serde_json::to_string(&category).unwrap(), format!("\"{}\"", category.as_str()));
+        }
+    }
 
     #[test]
     fn descriptions_are_trimmed_and_bounded_in_characters() {

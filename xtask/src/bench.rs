@@ -24,6 +24,12 @@ pub fn measure() -> Result {
         .current_dir(&root)
         .arg("tests/e2e/bench/open_panel.mjs")
         .env("CAREBOX_E2E_URL", &server.url)
+        .env("CAREBOX_E2E_SHOP_URL", &server.shop_url))?;
+    println!("\n=== support console: the inbox with at least 10,000 open complaints (Chromium, local server) ===");
+    run(Command::new("node")
+        .current_dir(&root)
+        .arg("tests/e2e/bench/console_inbox.mjs")
+        .env("CAREBOX_E2E_URL", &server.url)
         .env("CAREBOX_E2E_SHOP_URL", &server.shop_url))
 }
 

@@ -1,11 +1,15 @@
-//! The inbox: what needs an answer first. Open complaints are ordered by when their promise
-//! runs out, with a countdown that moves; new ones appear without a reload (the list is asked
-//! for again every 15 seconds). Counts per state sit on the filters.
+//! The inbox: what needs an answer first. The server orders open complaints by when their
+//! promise runs out and hands them over a page at a time (10,000 open complaints cost the
+//! browser one page); countdowns move; the list and the counts on the filters are asked for
+//! again every 15 seconds, so new complaints appear without a reload.
 
-use carebox_contract::{ComplaintCategory, ComplaintStatus, ComplaintView, EscalationLevel, Priority};
+use carebox_contract::{ComplaintCategory, ComplaintCounts, ComplaintView, EscalationLevel, Priority};
 use leptos::prelude::*;
 
 use crate::{api, failure_message, i18n::Texts};
+
+/// Complaints per page ("Show more" adds one).
+const PAGE: u32 = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Filter {
@@ -16,13 +20,22 @@ enum Filter {
 }
 
 impl Filter {
-    fn keeps(self, complaint: &ComplaintView, now: i64) -> bool {
-        let overdue = complaint.response_due.is_some_and(|due| due.unix_ms() < now);
+    /// The list's query: open ones by promise, settled ones newest first.
+    fn query(self) -> &'static str {
         match self {
-            Self::Open => complaint.status == ComplaintStatus::Open,
-            Self::Overdue => complaint.status == ComplaintStatus::Open && overdue,
-            Self::Answered => complaint.status == ComplaintStatus::Answered,
-            Self::Resolved => complaint.status == ComplaintStatus::Resolved,
+            Self::Open => "status=open&sort=due",
+            Self::Overdue => "breached=true&sort=due",
+            Self::Answered => "status=answered&sort=newest",
+            Self::Resolved => "status=resolved&sort=newest",
+        }
+    }
+
+    fn count(self, counts: &ComplaintCounts) -> u64 {
+        match self {
+            Self::Open => counts.open,
+            Self::Overdue => counts.overdue,
+            Self::Answered => counts.answered,
+            Self::Resolved => counts.resolved,
         }
     }
 }
@@ -36,19 +49,27 @@ pub(crate) fn ticking(every_ms: u64) -> RwSignal<i64> {
     now
 }
 
-/// Narrower views of a state: one level, one category, priority only.
+/// Narrower views of a state: one level, one category, VIPs only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Narrowing {
     level: Option<EscalationLevel>,
     category: Option<ComplaintCategory>,
-    priority_only: bool,
+    vip_only: bool,
 }
 
 impl Narrowing {
-    fn keeps(self, complaint: &ComplaintView) -> bool {
-        self.level.is_none_or(|level| complaint.level == level)
-            && self.category.is_none_or(|category| complaint.category == category)
-            && (!self.priority_only || complaint.priority == Priority::High)
+    fn query(self) -> String {
+        let mut parts = Vec::new();
+        if let Some(level) = self.level {
+            parts.push(format!("level={}", level.as_str()));
+        }
+        if let Some(category) = self.category {
+            parts.push(format!("category={}", category.as_str()));
+        }
+        if self.vip_only {
+            parts.push("vip=true".to_owned());
+        }
+        parts.join("&")
     }
 }
 
@@ -59,6 +80,7 @@ pub fn Inbox() -> impl IntoView {
     let text = expect_context::<&'static Texts>();
     let filter = RwSignal::new(Filter::Open);
     let narrowing = RwSignal::new(Narrowing::default());
+    let pages = RwSignal::new(1u32);
     let now = ticking(30_000);
     let refresh = RwSignal::new(0u32);
     if let Ok(handle) = set_interval_with_handle(move || refresh.update(|n| *n += 1), std::time::Duration::from_secs(15)) {
@@ -66,14 +88,37 @@ pub fn Inbox() -> impl IntoView {
     }
     let complaints = LocalResource::new(move || {
         refresh.track();
-        api::complaints()
+        let query = format!("{}&{}", filter.get().query(), narrowing.get().query());
+        let pages = pages.get();
+        async move {
+            let asked = query.clone();
+            // The pages shown so far, asked for again (a refresh keeps what was shown).
+            let mut all = Vec::new();
+            for page in 0..pages {
+                let next = api::complaints(&query, PAGE, page * PAGE).await?;
+                let last = next.len() < PAGE as usize;
+                all.extend(next);
+                if last {
+                    break;
+                }
+            }
+            Ok::<_, api::Failure>((asked, all))
+        }
     });
+    let counts = LocalResource::new(move || {
+        refresh.track();
+        let query = narrowing.get().query();
+        async move { api::complaint_counts(&query).await }
+    });
+    let choose = move |which: Filter| {
+        filter.set(which);
+        pages.set(1);
+    };
     let button = move |which: Filter, label: &'static str| {
-        let count =
-            move || complaints.get().and_then(|r| r.ok()).map_or(0, |list| list.iter().filter(|c| which.keeps(c, now.get())).count());
+        let count = move || counts.get().and_then(|r| r.ok()).map(|c| which.count(&c).to_string()).unwrap_or_default();
         view! {
             <button type="button" class="console-filter" aria-pressed=move || (filter.get() == which).to_string()
-                on:click=move |_| filter.set(which)>
+                on:click=move |_| choose(which)>
                 {label}" "<span class="console-count">{count}</span>
             </button>
         }
@@ -81,23 +126,29 @@ pub fn Inbox() -> impl IntoView {
     let rows = move || {
         complaints.get().map(|result| match result {
             Err(failure) => view! { <p class="console-error" role="alert">{failure_message(text, &failure)}</p> }.into_any(),
-            Ok(list) => {
+            Ok((_, list)) if list.is_empty() => view! { <p class="console-empty">{text.nothing_here}</p> }.into_any(),
+            Ok((query, list)) => {
                 let now_ms = now.get();
-                let (state, narrow) = (filter.get(), narrowing.get());
-                let mut shown: Vec<ComplaintView> = list.into_iter().filter(|c| state.keeps(c, now_ms) && narrow.keeps(c)).collect();
-                // The promise that runs out first comes first; those without one keep the server's newest-first order.
-                shown.sort_by_key(|c| c.response_due.map_or(i64::MAX, |due| due.unix_ms()));
-                if shown.is_empty() {
-                    return view! { <p class="console-empty">{text.nothing_here}</p> }.into_any();
-                }
+                let total = counts.get().and_then(|r| r.ok()).map(|c| filter.get().count(&c));
+                let shown = list.len() as u64;
+                let more = total.is_some_and(|total| total > shown);
                 view! {
-                    <ul class="console-inbox" aria-label=text.inbox>
-                        {shown.into_iter().map(|c| row(text, c, now_ms)).collect_view()}
+                    // What it shows, for tests and benchmarks to wait on.
+                    <ul class="console-inbox" aria-label=text.inbox data-query=query>
+                        {list.into_iter().map(|c| row(text, c, now_ms)).collect_view()}
                     </ul>
+                    {total.map(|total| view! { <p class="console-meta" role="status">{format!("{shown} {} {total}", text.shown_of)}</p> })}
+                    {more.then(|| view! {
+                        <button type="button" class="console-button console-button--quiet" on:click=move |_| pages.update(|p| *p += 1)>{text.show_more}</button>
+                    })}
                 }
                 .into_any()
             }
         })
+    };
+    let narrow = move |change: &dyn Fn(&mut Narrowing)| {
+        narrowing.update(|n| change(n));
+        pages.set(1);
     };
     view! {
         <section class="console-section">
@@ -112,7 +163,7 @@ pub fn Inbox() -> impl IntoView {
                 <label for="console-level">{text.level_filter}</label>
                 <select id="console-level" on:change=move |ev| {
                     let chosen = event_target_value(&ev);
-                    narrowing.update(|n| n.level = LEVELS.into_iter().find(|l| l.as_str() == chosen));
+                    narrow(&|n| n.level = LEVELS.into_iter().find(|l| l.as_str() == chosen));
                 }>
                     <option value="">{text.all}</option>
                     {LEVELS.map(|level| view! { <option value=level.as_str()>{text.level(level)}</option> }).collect_view()}
@@ -120,13 +171,13 @@ pub fn Inbox() -> impl IntoView {
                 <label for="console-category">{text.category_filter}</label>
                 <select id="console-category" on:change=move |ev| {
                     let chosen = event_target_value(&ev);
-                    narrowing.update(|n| n.category = ComplaintCategory::ALL.into_iter().find(|c| format!("{c:?}") == chosen));
+                    narrow(&|n| n.category = ComplaintCategory::ALL.into_iter().find(|c| c.as_str() == chosen));
                 }>
                     <option value="">{text.all}</option>
-                    {ComplaintCategory::ALL.map(|c| view! { <option value=format!("{c:?}")>{text.category(c)}</option> }).collect_view()}
+                    {ComplaintCategory::ALL.map(|c| view! { <option value=c.as_str()>{text.category(c)}</option> }).collect_view()}
                 </select>
                 <label class="console-check">
-                    <input type="checkbox" on:change=move |ev| narrowing.update(|n| n.priority_only = event_target_checked(&ev))/>
+                    <input type="checkbox" on:change=move |ev| { let on = event_target_checked(&ev); narrow(&|n| n.vip_only = on) }/>
                     {text.priority_only}
                 </label>
             </div>
