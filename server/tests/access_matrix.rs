@@ -20,12 +20,22 @@ const PUBLIC: [&str; 4] = ["GET /healthz", "GET /v1/widget/config", "POST /v1/co
 /// look-alike that exists nowhere.
 struct Names {
     ticket: String,
+    /// Shop one's webhook endpoint and one of its deliveries.
+    endpoint: String,
+    delivery: String,
 }
 
 fn fill(path: &str, names: &Names, real: bool) -> String {
     let (ticket, number, email) =
         if real { (names.ticket.as_str(), "NW-1042", "anna@example.com") } else { ("C-NOSUCH00", "NW-0000", "nobody@example.com") };
-    path.replace("{ticket}", ticket)
+    let id = match (real, path.contains("/deliveries/")) {
+        (true, true) => names.delivery.as_str(),
+        (true, false) => names.endpoint.as_str(),
+        (false, true) => "whd_nosuch",
+        (false, false) => "whe_nosuch",
+    };
+    path.replace("{id}", id)
+        .replace("{ticket}", ticket)
         .replace("{number}", number)
         .replace("{email}", email)
         .replace("{subject}", &format!("complaint:{ticket}"))
@@ -109,6 +119,8 @@ impl Call<'_> {
 
 async fn every_operation_refuses_strangers_without_saying_what_exists(engine: Engine) {
     let app = TestApp::spawn_configured(engine, |settings| {
+        // Endpoints are registered here; nothing is ever sent anywhere.
+        settings.send_webhooks = false;
         settings.limits.complaints_per_shopper = carebox_server::http::Limit { max: 1000, window: Duration::from_secs(3600) };
         settings.limits.complaints_per_client = carebox_server::http::Limit { max: 1000, window: Duration::from_secs(3600) };
     })
@@ -124,6 +136,12 @@ async fn every_operation_refuses_strangers_without_saying_what_exists(engine: En
             lookup["token"].as_str().expect("a token").to_owned()
         }
     };
+    // Shop one's endpoint, and a delivery queued for it by the complaint filed below.
+    let endpoint = app
+        .store
+        .add_webhook_endpoint("m_one", "http://127.0.0.1:9/hooks", &carebox_contract::WebhookEventType::ALL, app.clock_now())
+        .await
+        .unwrap();
     let anna = token_of("NW-1042", "anna@example.com").await;
     let ben_order = token_of("NW-2042", "ben@example.com").await;
     let ben_shopper = shopper_token_for("shopper-ben");
@@ -137,7 +155,11 @@ async fn every_operation_refuses_strangers_without_saying_what_exists(engine: En
         .await
         .unwrap();
     assert_eq!(filed.status(), 201);
-    let names = Names { ticket: filed.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned() };
+    let ticket = filed.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned();
+    let deliveries: Value =
+        app.client.get(app.url("/v1/merchant/webhooks/deliveries")).bearer_auth(SHOP_SECRET).send().await.unwrap().json().await.unwrap();
+    let delivery = deliveries[0]["id"].as_str().expect("the filing queued a delivery").to_owned();
+    let names = Names { ticket, endpoint: endpoint.id, delivery };
     // Shop two's owner, signed in to the console.
     let (email, name) = (carebox_contract::Email::parse("theo@two.example").unwrap(), DisplayName::parse("Theo").unwrap());
     let hash = Password::parse("a long enough passphrase").unwrap().hash();
