@@ -148,6 +148,22 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// What a save or an action answered: a confirmation, or a refusal in words.
+pub(crate) type Outcome = RwSignal<Option<(bool, String)>>;
+
+/// An outcome as announced: a confirmation is a `status`, a refusal an `alert`.
+pub(crate) fn outcome_view(outcome: Outcome) -> impl IntoView {
+    move || {
+        outcome.get().map(|(ok, message)| {
+            if ok {
+                view! { <p class="console-saved" role="status">{message}</p> }.into_any()
+            } else {
+                view! { <p class="console-error" role="alert">{message}</p> }.into_any()
+            }
+        })
+    }
+}
+
 /// A refusal in the staff member's language, with what to do next: the field's own words where
 /// the console has them, else the server's specific (English) message.
 pub(crate) fn failure_message(text: &'static Texts, failure: &api::Failure) -> String {

@@ -5,11 +5,8 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-use crate::dist::{JsKind, minify_js, optimise, write_with_gzip};
-use crate::process::{cargo, run};
-use crate::tools::WASM_TARGET;
+use crate::dist::{build_split, write_with_gzip};
 use crate::{Result, root};
 
 /// What staff download on their first visit (the page, its script, stylesheet and wasm), gzip.
@@ -24,47 +21,12 @@ const FIRST_VISIT: [&str; 7] =
 /// Builds the console into `out`; answers the first visit's gzip size.
 pub fn build(out: &Path) -> Result<usize> {
     let root = root();
-    // `cargo rustc` of the cdylib keeps LTO; relocations let wasm-split move each `#[lazy]`
-    // page into its own module (the same flags as the widget's build: one cache for both).
-    run(cargo()
-        .current_dir(&root)
-        .args([
-            "rustc",
-            "--package",
-            "carebox-console",
-            "--lib",
-            "--features",
-            "split",
-            "--profile",
-            "wasm-release",
-            "--target",
-            WASM_TARGET,
-        ])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C link-args=--emit-relocs"))?;
     let work = root.join("target/console-bundle");
     if work.exists() {
         fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     }
-    let split = work.join("split");
-    let built = root.join(format!("target/{WASM_TARGET}/wasm-release/carebox_console.wasm"));
-    run(Command::new("wasm-split-cli").arg(&built).arg(&split).args(["--target", "web", "--out-name", "carebox_console"]))?;
     let app = work.join("app");
-    // The split modules reach the main one through its function table: keep LLD's exports.
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-name", "carebox_console", "--out-dir"])
-        .arg(&app)
-        .arg(split.join("carebox_console.wasm")))?;
-    optimise(&app.join("carebox_console_bg.wasm"), &app.join("carebox_console_bg.wasm"))?;
-    minify_js(&app.join("carebox_console.js"), &app.join("carebox_console.js"), JsKind::Module)?;
-    for entry in fs::read_dir(&split).map_err(|e| e.to_string())? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with(".wasm") && name != "carebox_console.wasm" {
-            optimise(&path, &app.join(&name))?;
-        } else if name.ends_with(".js") {
-            minify_js(&path, &app.join(&name), JsKind::Module)?;
-        }
-    }
+    build_split("carebox-console", "carebox_console", "carebox_console", &work, &app)?;
     // The live preview's page (framed by the widget page; it loads the widget itself).
     for name in ["index.html", "boot.js", "console.css", "favicon.svg", "preview.html", "preview.js", "preview.css"] {
         fs::copy(root.join("console/www").join(name), app.join(name)).map_err(|e| format!("{name}: {e}"))?;

@@ -65,47 +65,8 @@ pub fn dist() -> Result<Bundle> {
     let work = root.join("target/bundle");
     recreate(&work)?;
 
-    // `cargo rustc --crate-type cdylib` keeps LTO (a cdylib+rlib crate-type would drop it);
-    // relocations let wasm-split move each `#[lazy]` screen into its own module.
-    run(cargo()
-        .current_dir(&root)
-        .args([
-            "rustc",
-            "--package",
-            "carebox-widget",
-            "--lib",
-            "--crate-type",
-            "cdylib",
-            "--features",
-            "split",
-            "--profile",
-            "wasm-release",
-            "--target",
-            WASM_TARGET,
-        ])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C link-args=--emit-relocs"))?;
-    let built = root.join(format!("target/{WASM_TARGET}/wasm-release/carebox_widget.wasm"));
-    let split = work.join("split");
-    run(Command::new("wasm-split-cli").arg(&built).arg(&split).args(["--target", "web", "--out-name", "carebox"]))?;
     let app = work.join("app");
-    // The split modules reach the main one through its function table: keep LLD's exports.
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-name", "carebox", "--out-dir"])
-        .arg(&app)
-        .arg(split.join("carebox.wasm")))?;
-
-    // Optimise every module; the split ones keep their names (the split loader fetches them).
-    optimise(&app.join("carebox_bg.wasm"), &app.join("carebox_bg.wasm"))?;
-    for entry in fs::read_dir(&split).map_err(|e| e.to_string())? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with(".wasm") && name != "carebox.wasm" {
-            optimise(&path, &app.join(&name))?;
-        } else if name.ends_with(".js") {
-            minify_js(&path, &app.join(&name), JsKind::Module)?;
-        }
-    }
-    minify_js(&app.join("carebox.js"), &app.join("carebox.js"), JsKind::Module)?;
+    build_split("carebox-widget", "carebox_widget", "carebox", &work, &app)?;
     minify_js(&root.join(FRAME_SCRIPT_SOURCE), &app.join("frame.js"), JsKind::Module)?;
     minify_js(&root.join(FRAME_HOST_SOURCE), &app.join("frame-host.js"), JsKind::Module)?;
     minify_js(&root.join(FALLBACK_SOURCE), &app.join("fallback.js"), JsKind::Module)?;
@@ -203,6 +164,55 @@ pub fn dist() -> Result<Bundle> {
     crate::console::build(&dist.join("console"))?;
     check_budgets(&bundle)?;
     Ok(bundle)
+}
+
+/// Builds `package` (a Leptos app whose `split` feature marks `#[lazy]` parts) for the browser
+/// into `app`: the main module `<out_name>_bg.wasm` with its JS glue, the split loader
+/// `__wasm_split.js`, and one optimised module per lazy part (fetched on first use).
+pub(crate) fn build_split(package: &str, artifact: &str, out_name: &str, work: &Path, app: &Path) -> Result {
+    let root = root();
+    // `cargo rustc --crate-type cdylib` keeps LTO (a cdylib+rlib crate-type would drop it);
+    // relocations let wasm-split move each `#[lazy]` part into its own module. The widget and
+    // the console share these flags, so one build cache serves both.
+    run(cargo()
+        .current_dir(&root)
+        .args([
+            "rustc",
+            "--package",
+            package,
+            "--lib",
+            "--crate-type",
+            "cdylib",
+            "--features",
+            "split",
+            "--profile",
+            "wasm-release",
+            "--target",
+            WASM_TARGET,
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C link-args=--emit-relocs"))?;
+    let built = root.join(format!("target/{WASM_TARGET}/wasm-release/{artifact}.wasm"));
+    let split = work.join("split");
+    run(Command::new("wasm-split-cli").arg(&built).arg(&split).args(["--target", "web", "--out-name", out_name]))?;
+    // The split modules reach the main one through its function table: keep LLD's exports.
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-name", out_name, "--out-dir"])
+        .arg(app)
+        .arg(split.join(format!("{out_name}.wasm"))))?;
+    // Optimise every module; the split ones keep their names (the split loader fetches them).
+    let main = app.join(format!("{out_name}_bg.wasm"));
+    optimise(&main, &main)?;
+    for entry in fs::read_dir(&split).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".wasm") && name != format!("{out_name}.wasm") {
+            optimise(&path, &app.join(&name))?;
+        } else if name.ends_with(".js") {
+            minify_js(&path, &app.join(&name), JsKind::Module)?;
+        }
+    }
+    let glue = app.join(format!("{out_name}.js"));
+    minify_js(&glue, &glue, JsKind::Module)
 }
 
 #[derive(Clone, Copy)]

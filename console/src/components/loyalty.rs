@@ -5,22 +5,7 @@
 use carebox_contract::{CompensationRules, LoyaltyAdjustmentRequest, LoyaltyEntryKind, LoyaltySummary, LoyaltyTier};
 use leptos::prelude::*;
 
-use crate::{Session, api, failure_message, i18n::Texts};
-
-/// What a save or a search answered: a confirmation or a refusal in words.
-type Outcome = RwSignal<Option<(bool, String)>>;
-
-fn outcome_view(outcome: Outcome) -> impl IntoView {
-    move || {
-        outcome.get().map(|(ok, message)| {
-            if ok {
-                view! { <p class="console-saved" role="status">{message}</p> }.into_any()
-            } else {
-                view! { <p class="console-error" role="alert">{message}</p> }.into_any()
-            }
-        })
-    }
-}
+use crate::{Outcome, Session, api, failure_message, i18n::Texts, outcome_view};
 
 #[component]
 pub fn Loyalty() -> impl IntoView {

@@ -6,7 +6,7 @@
 use carebox_contract::{OrderEventKind, OrderEventRequest, OrderView, Shipment};
 use leptos::prelude::*;
 
-use crate::{Session, api, failure_message, i18n::Texts};
+use crate::{Session, api, failure_message, i18n::Texts, outcome_view};
 
 /// The events staff add by hand (an order is placed by the shop's backend).
 const ADDABLE: [OrderEventKind; 8] = [
@@ -232,11 +232,7 @@ fn AddEvent(number: String, on_added: RwSignal<OrderView>) -> impl IntoView {
             <label for=note_id.clone()>{move || if kind.get() == OrderEventKind::Delayed { text.delay_reason } else { text.event_note }}</label>
             <textarea id=note_id rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             <button type="submit" class="console-button" aria-disabled=move || busy.get().to_string()>{text.add}</button>
-            {move || status.get().map(|(ok, message)| if ok {
-                view! { <p class="console-saved" role="status">{message}</p> }.into_any()
-            } else {
-                view! { <p class="console-error" role="alert">{message}</p> }.into_any()
-            })}
+            {outcome_view(status)}
         </form>
     }
 }

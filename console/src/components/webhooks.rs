@@ -4,26 +4,13 @@
 use carebox_contract::{NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange, WebhookEventType};
 use leptos::prelude::*;
 
-use crate::{Session, api, failure_message, i18n::Texts};
+use crate::{Session, api, failure_message, i18n::Texts, outcome_view};
 
 fn event_name(text: &'static Texts, event: WebhookEventType) -> &'static str {
     match event {
         WebhookEventType::ComplaintCreated => text.event_created,
         WebhookEventType::ComplaintEscalated => text.event_escalated,
         WebhookEventType::ComplaintResolved => text.event_resolved,
-    }
-}
-
-/// A confirmation or a refusal in words, announced.
-fn said(outcome: RwSignal<Option<(bool, String)>>) -> impl IntoView {
-    move || {
-        outcome.get().map(|(ok, message)| {
-            if ok {
-                view! { <p class="console-saved" role="status">{message}</p> }.into_any()
-            } else {
-                view! { <p class="console-error" role="alert">{message}</p> }.into_any()
-            }
-        })
     }
 }
 
@@ -125,7 +112,7 @@ fn AddEndpoint(on_added: Callback<()>) -> impl IntoView {
             <input id="console-endpoint-url" type="url" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
             {event_boxes(text, events, "console-new-event".to_owned())}
             <button type="submit" class="console-button">{text.add_endpoint}</button>
-            {said(outcome)}
+            {outcome_view(outcome)}
         </form>
     }
 }
@@ -201,7 +188,7 @@ fn Endpoint(endpoint: WebhookEndpoint, on_change: Callback<()>) -> impl IntoView
                     <button type="button" class="console-button console-button--quiet" on:click=move |_| confirming.set(false)>{text.not_now}</button>
                 </div>
             </Show>
-            {said(outcome)}
+            {outcome_view(outcome)}
         </li>
     }
 }
@@ -234,7 +221,7 @@ fn DeliveryLog(
     };
     view! {
         <h2>{text.deliveries}</h2>
-        {said(outcome)}
+        {outcome_view(outcome)}
         {move || {
             let Some(log) = deliveries.get() else {
                 return view! { <p>{text.loading}</p> }.into_any();

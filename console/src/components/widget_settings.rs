@@ -10,7 +10,7 @@ use carebox_contract::{
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::{Session, api, failure_message, i18n::Texts};
+use crate::{Session, api, failure_message, i18n::Texts, outcome_view};
 
 #[component]
 pub fn WidgetSettings() -> impl IntoView {
@@ -285,11 +285,7 @@ fn Origins() -> impl IntoView {
             <label for="console-origins">{text.origins_help}</label>
             <textarea id="console-origins" rows="4" disabled=!owner prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))></textarea>
             {owner.then(|| view! { <button type="submit" class="console-button">{text.save_origins}</button> })}
-            {move || status.get().map(|(ok, message)| if ok {
-                view! { <p class="console-saved" role="status">{message}</p> }.into_any()
-            } else {
-                view! { <p class="console-error" role="alert">{message}</p> }.into_any()
-            })}
+            {outcome_view(status)}
         </form>
     }
 }
@@ -349,11 +345,7 @@ fn OwnTexts() -> impl IntoView {
             <label for="console-text-value">{text.text_value}</label>
             <input id="console-text-value" type="text" disabled=!owner prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             {owner.then(|| view! { <button type="submit" class="console-button">{text.add_text}</button> })}
-            {move || status.get().map(|(ok, message)| if ok {
-                view! { <p class="console-saved" role="status">{message}</p> }.into_any()
-            } else {
-                view! { <p class="console-error" role="alert">{message}</p> }.into_any()
-            })}
+            {outcome_view(status)}
             {move || {
                 let texts = current.get();
                 if texts.is_empty() {
