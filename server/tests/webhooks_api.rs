@@ -418,6 +418,12 @@ async fn a_process_that_does_not_send_only_queues(engine: Engine) {
     wait_for("the sending process to deliver", || receiver.received.lock().unwrap().len() == 1).await;
 }
 
+async fn resolve(app: &TestApp, ticket: &str) {
+    let action = json!({"action": "resolve", "resolution": {"kind": "refund"}});
+    let request = app.client.post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions"))).bearer_auth(SHOP_SECRET).json(&action);
+    assert_eq!(request.send().await.unwrap().status(), 200);
+}
+
 async fn endpoints_are_switched_off_subscribed_rotated_retried_and_removed(engine: Engine) {
     let app = spawn(engine).await;
     let (resolved_url, resolved_only) = start_receiver().await;
@@ -451,15 +457,7 @@ async fn endpoints_are_switched_off_subscribed_rotated_retried_and_removed(engin
     let off = app.client.patch(endpoint_url(&b_id, "")).bearer_auth(SHOP_SECRET).json(&json!({"enabled": false})).send().await.unwrap();
     assert_eq!(off.status(), 200);
     assert_eq!(off.json::<Value>().await.unwrap()["enabled"], false);
-    let resolve = app
-        .client
-        .post(app.url(&format!("/v1/merchant/complaints/{ticket}/actions")))
-        .bearer_auth(SHOP_SECRET)
-        .json(&json!({"action": "resolve", "resolution": {"kind": "refund"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resolve.status(), 200);
+    resolve(&app, &ticket).await;
     wait_for("A's resolution", || resolved_only.received.lock().unwrap().len() == 1).await;
     let (headers, body) = resolved_only.received.lock().unwrap()[0].clone();
     assert_eq!(headers["carebox-event"], "complaint.resolved");
@@ -491,15 +489,7 @@ async fn endpoints_are_switched_off_subscribed_rotated_retried_and_removed(engin
     let new_secret = rotated["secret"].as_str().unwrap();
     assert!(new_secret.starts_with("whsec_") && new_secret != a["secret"].as_str().unwrap());
     let second = file_complaint(&app, "send-w-000002").await;
-    let resolve = app
-        .client
-        .post(app.url(&format!("/v1/merchant/complaints/{second}/actions")))
-        .bearer_auth(SHOP_SECRET)
-        .json(&json!({"action": "resolve", "resolution": {"kind": "refund"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resolve.status(), 200);
+    resolve(&app, &second).await;
     wait_for("A's second resolution", || resolved_only.received.lock().unwrap().len() == 2).await;
     let (headers, body) = resolved_only.received.lock().unwrap()[1].clone();
     assert!(verify(new_secret, &headers, &body) && !verify(a["secret"].as_str().unwrap(), &headers, &body));
