@@ -587,6 +587,7 @@ fn loyalty_summary(balance: i64, next: Option<(i64, u8)>) -> carebox_contract::L
                 order_number: None,
                 ticket: Some("C-7K3Q9M2A".into()),
                 reason: None,
+                by: None,
             },
             LoyaltyEntry {
                 kind: LoyaltyEntryKind::Adjustment,
@@ -595,6 +596,7 @@ fn loyalty_summary(balance: i64, next: Option<(i64, u8)>) -> carebox_contract::L
                 order_number: None,
                 ticket: None,
                 reason: Some("<i>Returned</i> item".into()),
+                by: None,
             },
             LoyaltyEntry {
                 kind: LoyaltyEntryKind::Order,
@@ -603,6 +605,7 @@ fn loyalty_summary(balance: i64, next: Option<(i64, u8)>) -> carebox_contract::L
                 order_number: Some(OrderNumber::parse("NW-1001").unwrap()),
                 ticket: None,
                 reason: None,
+                by: None,
             },
         ],
         expiring: vec![ExpiringPoints { points: 21, on: Timestamp::from_unix_ms(PLACED_MS + 5 * 24 * HOUR_MS) }],

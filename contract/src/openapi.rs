@@ -135,6 +135,7 @@ pub mod field {
     pub struct TierId;
     pub struct TierName;
     pub struct WebhookUrl;
+    pub struct ShopOrigin;
     pub struct LinkSubject;
     pub struct OptionalPostcode;
     pub struct Idempotency;
@@ -166,6 +167,17 @@ pub mod field {
         TierName => {
             let name = ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(40));
             name.pattern(Some(format!("[^{BLANK}]"))).description(Some("What shoppers read, e.g. \"Gold\": up to 40 characters, not blank")).into()
+        };
+        // Narrower than the parser (which also takes IP addresses and any port): a name whose
+        // last label starts with a letter, an optional port, an optional `/`.
+        ShopOrigin => {
+            // No `--` in a label: so no `xn--…` punycode, which is refused when it does not decode.
+            let label = "[A-Za-z0-9](-?[A-Za-z0-9]){0,62}";
+            let last = "[A-Za-z](-?[A-Za-z0-9]){0,62}";
+            string(
+                &format!("^[{BLANK}]*[hH][tT][tT][pP][sS]?://({label}\\.)*{last}(:[1-9][0-9]{{0,3}})?/?[{BLANK}]*$"),
+                "A site: scheme, host and port, e.g. `https://shop.example` (a trailing `/` is forgiven; no path, query or credentials)",
+            )
         };
         WebhookUrl => https_url("`https://…` to a public address (a server started with `CAREBOX_WEBHOOKS_TO_LOOPBACK=1` also takes this machine, over http too, for development)");
         LinkSubject => string(

@@ -193,7 +193,7 @@ pub struct WidgetPreview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShopOrigins {
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20, value_type = Vec<crate::openapi::field::ShopOrigin>))]
     pub origins: Vec<String>,
 }
 

@@ -71,6 +71,7 @@ const CROSS_FIELD_RULES: [(&str, &str, &str); 7] = [
     ),
     ("GET /v1/merchant/csat/metrics", "400", "`from` is on or before `to` (default today) and the range is at most 366 days."),
     ("GET /v1/merchant/csat/answers", "400", "`from` is on or before `to` (default today) and the range is at most 366 days."),
+    ("GET /v1/merchant/reports/support", "400", "`from` is on or before `to` (default today) and the range is at most 366 days."),
 ];
 
 /// The statuses a schema-valid request may get, and `extra`.

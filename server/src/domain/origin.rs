@@ -66,6 +66,39 @@ mod tests {
         }
     }
 
+    /// Every origin the document admits is one the parser accepts (the document is narrower:
+    /// it leaves out IP addresses, ports above 9999 and `--` in names).
+    #[test]
+    fn the_document_admits_only_origins_the_parser_accepts() {
+        use carebox_contract::openapi::{
+            conformance::{agree, padded_variants},
+            field,
+        };
+        use utoipa::PartialSchema;
+        let cores = [
+            "https://shop.example",
+            "http://localhost:8080",
+            "HTTPS://Shop.Example/",
+            "https://a.b.c.example:443",
+            "https://xn--80ak6aa92e.example",
+            "https://shop.example/path",
+            "https://shop.example?q",
+            "https://u:p@shop.example",
+            "ftp://shop.example",
+            "https://-shop.example",
+            "https://shop..example",
+            "https://1.2.3.4.5",
+            "https://shop.example:0",
+            "https://shop.example:99999",
+            "shop.example",
+            "",
+            "https://xn--a.example",
+            "https://sh op.example",
+            "https://shop.example#x",
+        ];
+        agree("origin", field::ShopOrigin::schema(), &padded_variants(&cores), |o| ShopOrigin::parse(o, "origin").is_ok(), false);
+    }
+
     #[test]
     fn lists_name_the_entry_at_fault_and_drop_repeats() {
         let list = |raw: &[&str]| ShopOrigin::parse_list(&raw.iter().map(|s| s.to_string()).collect::<Vec<_>>());
