@@ -59,7 +59,7 @@ fn demo_tickets(base_url: &str) -> Result<Vec<String>> {
 /// Rules that span fields or stored state, which JSON Schema cannot say: there a request valid
 /// field by field may also get this one refusal (each operation's description states the rule).
 /// Everything else must hold.
-const CROSS_FIELD_RULES: [(&str, &str, &str); 7] = [
+const CROSS_FIELD_RULES: [(&str, &str, &str); 8] = [
     ("POST /v1/complaints", "422", "Item positions must exist in the order the token opens."),
     ("POST /v1/orders/lookup", "422", "Which proof goes with the number (e-mail or postcode) is the shop's setting."),
     ("PUT /v1/merchant/loyalty/tiers", "422", "The first tier starts at 0 points, thresholds rise, ids are unique, 1 to 10 tiers."),
