@@ -41,7 +41,7 @@ impl From<ChangeError> for ApiError {
     path = "/v1/complaints",
     tag = "widget",
     params(
-        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        super::params::ShopKey,
         ("Idempotency-Key" = carebox_contract::openapi::field::Idempotency, Header, description = "Made when the shopper presses Send; reused on every retry"),
     ),
     request_body = NewComplaintRequest,
@@ -144,7 +144,7 @@ pub async fn file_complaint(
     tag = "widget",
     params(
         ("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number, e.g. C-7K3Q9M2A"),
-        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        super::params::ShopKey,
     ),
     security(("shopper_token" = [])),
     responses(
@@ -179,7 +179,7 @@ pub(super) async fn complaint_for_bearer(state: &AppState, shopper: &Shopper, ti
     tag = "widget",
     params(
         ("ticket" = carebox_contract::openapi::field::Ticket, Path, description = "The ticket number"),
-        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        super::params::ShopKey,
     ),
     request_body = ShopperEscalationRequest,
     security(("shopper_token" = [])),
@@ -227,7 +227,7 @@ pub async fn escalate_complaint(
     tag = "widget",
     params(
         ("number" = carebox_contract::OrderNumber, Path, description = "The order number"),
-        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        super::params::ShopKey,
     ),
     security(("shopper_token" = [])),
     responses((status = 200, body = [ComplaintView]), (status = 404, description = "Not an order this token opens", body = ErrorBody))
@@ -249,7 +249,7 @@ pub async fn order_complaints(
     get,
     path = "/v1/shopper/complaints",
     tag = "widget",
-    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
+    params(super::params::ShopKey),
     security(("shopper_token" = [])),
     responses((status = 200, body = [ComplaintView]), (status = 401, description = "A shopper token signed by this merchant is required", body = ErrorBody))
 )]

@@ -13,6 +13,7 @@ use carebox_contract::{
 };
 use serde::Deserialize;
 
+use super::params::DateRange;
 use super::{
     AppState,
     auth::{MerchantApi, OwnerApi, Shopper, ShopperAccess},
@@ -133,7 +134,7 @@ pub(super) async fn subject_of_merchant(
     tag = "widget",
     params(
         ("subject" = carebox_contract::CsatSubject, Path, description = "`complaint:<ticket>`, `order:<number>` or `service`"),
-        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        super::params::ShopKey,
     ),
     security(("shopper_token" = [])),
     responses(
@@ -163,7 +164,7 @@ pub async fn get_answer(
     tag = "widget",
     params(
         ("subject" = carebox_contract::CsatSubject, Path, description = "`complaint:<ticket>`, `order:<number>` or `service`"),
-        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        super::params::ShopKey,
     ),
     request_body = CsatAnswerRequest,
     security(("shopper_token" = [])),
@@ -278,15 +279,15 @@ fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
+/// The answers' query: a range of days and how many.
 #[derive(Debug, Deserialize)]
-pub struct DateRange {
-    from: Option<String>,
-    to: Option<String>,
+pub struct AnswersQuery {
+    #[serde(flatten)]
+    range: DateRange,
     limit: Option<String>,
 }
 
 impl DateRange {
-    /// Both dates included; by default the 30 days up to today (UTC). At most 366 days.
     pub(super) fn resolve(&self, today: CalendarDate) -> Result<(CalendarDate, CalendarDate), ApiError> {
         let to = self.to.as_deref().map(|raw| CalendarDate::parse(raw, "to")).transpose()?.unwrap_or(today);
         let from = match self.from.as_deref() {
@@ -309,10 +310,7 @@ impl DateRange {
     get,
     path = "/v1/merchant/csat/metrics",
     tag = "merchant",
-    params(
-        ("from" = Option<carebox_contract::CalendarDate>, Query, description = "First day, `YYYY-MM-DD` (UTC); default 29 days before `to`"),
-        ("to" = Option<carebox_contract::CalendarDate>, Query, description = "Last day, `YYYY-MM-DD` (UTC); default today"),
-    ),
+    params(DateRange),
     security(("secret_key" = [])),
     responses((status = 200, body = CsatMetrics), (status = 400, description = "A malformed date or range; `field` says which", body = ErrorBody))
 )]
@@ -332,22 +330,18 @@ pub async fn metrics(
     get,
     path = "/v1/merchant/csat/answers",
     tag = "merchant",
-    params(
-        ("from" = Option<carebox_contract::CalendarDate>, Query, description = "First day, `YYYY-MM-DD` (UTC)"),
-        ("to" = Option<carebox_contract::CalendarDate>, Query, description = "Last day, `YYYY-MM-DD` (UTC)"),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"),
-    ),
+    params(DateRange, ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     security(("secret_key" = [])),
     responses((status = 200, body = [MerchantCsatAnswer]), (status = 400, description = "A malformed date, range or limit", body = ErrorBody))
 )]
 pub async fn answers(
     State(state): State<AppState>,
     MerchantApi(merchant): MerchantApi,
-    range: Result<Query<DateRange>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<AnswersQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<MerchantCsatAnswer>>, ApiError> {
-    let Query(range) = range?;
-    let (from, to) = range.resolve(state.clock.now().utc_date())?;
-    let limit = match range.limit.as_deref() {
+    let Query(query) = query?;
+    let (from, to) = query.range.resolve(state.clock.now().utc_date())?;
+    let limit = match query.limit.as_deref() {
         None => 50,
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if (1..=200).contains(&n) => n,

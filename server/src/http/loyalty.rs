@@ -26,7 +26,7 @@ use crate::storage::{Adjustment, AdjustmentError, CompensationSettings};
     get,
     path = "/v1/shopper/loyalty",
     tag = "widget",
-    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
+    params(super::params::ShopKey),
     security(("shopper_token" = [])),
     responses(
         (status = 200, body = LoyaltySummary),

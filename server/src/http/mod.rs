@@ -16,6 +16,7 @@ mod merchant_complaints;
 mod merchant_orders;
 mod merchant_webhooks;
 mod orders;
+mod params;
 pub mod rate_limit;
 mod reports;
 mod static_files;

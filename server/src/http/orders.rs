@@ -28,7 +28,7 @@ const RECENT_ORDERS: i64 = 20;
     post,
     path = "/v1/orders/lookup",
     tag = "widget",
-    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
+    params(super::params::ShopKey),
     request_body = OrderLookupRequest,
     responses(
         (status = 200, description = "The order and a token for it", body = OrderLookupResponse),
@@ -92,7 +92,7 @@ pub async fn lookup_order(
     tag = "widget",
     params(
         ("number" = carebox_contract::OrderNumber, Path, description = "The order number"),
-        ("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key"),
+        super::params::ShopKey,
     ),
     security(("shopper_token" = [])),
     responses(
@@ -130,7 +130,7 @@ pub(super) async fn order_for_bearer(state: &AppState, shopper: &Shopper, number
     get,
     path = "/v1/shopper/orders",
     tag = "widget",
-    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key")),
+    params(super::params::ShopKey),
     security(("shopper_token" = [])),
     responses(
         (status = 200, body = ShopperOrders),

@@ -6,7 +6,7 @@ use axum::{
 };
 use carebox_contract::{ErrorBody, SupportReport, Timestamp};
 
-use super::{AppState, auth::MerchantApi, csat::DateRange};
+use super::{AppState, auth::MerchantApi, params::DateRange};
 use crate::ApiError;
 use crate::domain::report;
 
@@ -18,10 +18,7 @@ const DAY_MS: i64 = 86_400_000;
     get,
     path = "/v1/merchant/reports/support",
     tag = "merchant",
-    params(
-        ("from" = Option<carebox_contract::CalendarDate>, Query, description = "First day, `YYYY-MM-DD` (UTC); default 29 days before `to`"),
-        ("to" = Option<carebox_contract::CalendarDate>, Query, description = "Last day, `YYYY-MM-DD` (UTC); default today"),
-    ),
+    params(DateRange),
     security(("secret_key" = [])),
     responses((status = 200, body = SupportReport), (status = 400, description = "A malformed date or range; `field` says which", body = ErrorBody))
 )]

@@ -20,7 +20,7 @@ use crate::storage::MerchantRecord;
     get,
     path = "/v1/widget/config",
     tag = "widget",
-    params(("key" = carebox_contract::PublishableKey, Query, description = "The merchant's publishable key, `pk_…`")),
+    params(super::params::ShopKey),
     responses(
         (status = 200, description = "The merchant's widget configuration and own texts", body = WidgetConfigBody),
         (status = 400, description = "`key` missing (`missing`) or malformed (`invalid`)", body = ErrorBody),
