@@ -11,6 +11,7 @@ pub mod demo_shop;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod services;
 pub mod sla_clock;
 pub mod storage;
 pub mod webhook_sender;

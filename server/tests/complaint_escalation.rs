@@ -9,6 +9,7 @@ use std::time::Duration;
 use carebox_contract::{
     ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
+use carebox_server::services::sla::escalate_breached;
 use carebox_server::{Store, storage::NewComplaint};
 use common::*;
 
@@ -55,13 +56,13 @@ async fn two_processes_racing_escalate_each_breach_once(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let ids = file_complaints(&app, EscalationLevel::L1, hours_after_start(24)).await;
 
-    let early = app.store.escalate_breached(hours_after_start(23), 100).await.unwrap();
+    let early = escalate_breached(&app.store, hours_after_start(23), 100).await.unwrap();
     assert!(early.is_empty(), "nothing is due before the promise");
 
     // Two independent pools, as two server processes would have, at the same moment.
     let other = Store::connect(&app.database_url).await.unwrap();
     let now = hours_after_start(25);
-    let (a, b) = tokio::join!(app.store.escalate_breached(now, 100), other.escalate_breached(now, 100));
+    let (a, b) = tokio::join!(escalate_breached(&app.store, now, 100), escalate_breached(&other, now, 100));
     let (a, b) = (a.unwrap(), b.unwrap());
     println!("process A escalated {}, process B escalated {}", a.len(), b.len());
     assert_eq!(a.len() + b.len(), COMPLAINTS, "every breach escalated exactly once in all");
@@ -73,7 +74,7 @@ async fn two_processes_racing_escalate_each_breach_once(engine: Engine) {
         assert_eq!(escalations[0], &("escalated".to_owned(), "system".to_owned(), Some("l1".to_owned()), Some("l2".to_owned())));
         assert_eq!(events[0].0, "created");
     }
-    let again = other.escalate_breached(now, 100).await.unwrap();
+    let again = escalate_breached(&other, now, 100).await.unwrap();
     assert!(again.is_empty(), "a new promise was set: nothing more to do at the same time");
 }
 
@@ -83,13 +84,13 @@ async fn deadlines_survive_a_restart_and_l3_is_the_top(engine: Engine) {
 
     // A freshly started process finds the breaches from the database alone.
     let restarted = Store::connect(&app.database_url).await.unwrap();
-    let first = restarted.escalate_breached(hours_after_start(2), 100).await.unwrap();
+    let first = escalate_breached(&restarted, hours_after_start(2), 100).await.unwrap();
     assert_eq!(first.len(), COMPLAINTS);
     assert!(first.iter().all(|e| e.to == EscalationLevel::L3));
 
     // At L3 a broken promise stays broken but there is no higher level to go to.
     let later = hours_after_start(2).unix_ms() + Duration::from_secs(48 * 3600).as_millis() as i64;
-    let none = restarted.escalate_breached(Timestamp::from_unix_ms(later), 100).await.unwrap();
+    let none = escalate_breached(&restarted, Timestamp::from_unix_ms(later), 100).await.unwrap();
     assert!(none.is_empty());
     for id in &ids {
         let escalations = app.store.complaint_event_kinds(id).await.unwrap().into_iter().filter(|e| e.0 == "escalated").count();

@@ -3,6 +3,7 @@
 
 mod common;
 
+use carebox_server::services::sla::escalate_breached;
 use common::*;
 use serde_json::{Value, json};
 
@@ -269,12 +270,12 @@ async fn broken_promises_and_compensation_are_credited_up_to_the_cap(engine: Eng
     order_token(&app).await;
     let first = file_ticket(&app, "send-c-000001").await;
     app.clock.advance(std::time::Duration::from_secs(25 * 3600));
-    let escalated = app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
+    let escalated = escalate_breached(&app.store, app.clock_now(), 100).await.unwrap();
     assert_eq!(escalated.len(), 1);
     assert_eq!(bonus_points(&app, &first).await, [50], "a broken promise is made up for");
     // A second breach of the same complaint does not pay again.
     app.clock.advance(std::time::Duration::from_secs(25 * 3600));
-    app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
+    escalate_breached(&app.store, app.clock_now(), 100).await.unwrap();
     assert_eq!(bonus_points(&app, &first).await, [50]);
 
     let resolve = |points: i64| json!({"action": "resolve", "resolution": {"kind": "compensation", "points": points}});

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use carebox_contract::Email;
 use carebox_server::domain::staff::{DisplayName, Password, Role};
+use carebox_server::services::sla::escalate_breached;
 use carebox_server::storage::NewStaff;
 use common::*;
 use reqwest::header::{COOKIE, SET_COOKIE};
@@ -253,7 +254,7 @@ async fn staff_adjust_points_signed_and_only_owners_change_compensation(engine: 
 
     // The next broken promise is made up for with the new amount.
     app.clock.advance(Duration::from_secs(200 * 3600));
-    let escalated = app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
+    let escalated = escalate_breached(&app.store, app.clock_now(), 100).await.unwrap();
     assert_eq!(escalated.iter().map(|e| e.ticket.as_str()).collect::<Vec<_>>(), [ticket.as_str()]);
     let ledger: Value = app
         .client

@@ -9,6 +9,7 @@ use std::time::Duration;
 use carebox_contract::{
     ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
+use carebox_server::services::sla::escalate_breached;
 use carebox_server::storage::NewComplaint;
 use common::*;
 use serde_json::{Value, json};
@@ -68,7 +69,7 @@ async fn the_report_counts_answers_broken_promises_and_escalations(engine: Engin
     app.clock.advance(Duration::from_secs(90 * 60));
     act(&app, &resolved, json!({ "action": "resolve", "resolution": { "kind": "refund" } })).await;
     // The third complaint's one-hour promise has run out: the SLA step escalates it.
-    let escalated = app.store.escalate_breached(app.clock_now(), 100).await.unwrap();
+    let escalated = escalate_breached(&app.store, app.clock_now(), 100).await.unwrap();
     assert_eq!(escalated.iter().map(|e| e.ticket.clone()).collect::<Vec<_>>(), [broken]);
 
     let response = report(&app, SHOP_SECRET, "?from=2026-11-24&to=2026-11-25").await;

@@ -9,7 +9,7 @@ use sqlx::{Row, any::AnyRow};
 
 use super::CompensationSettings;
 use super::{Store, to_json};
-use crate::domain::complaint::{self, ActionRefused, COMPENSATION_WINDOW, Change, ComplaintState, SlaPolicy};
+use crate::domain::complaint::{self, ActionRefused, COMPENSATION_WINDOW, Change, ComplaintState};
 
 /// A complaint ready to be stored (its level, priority and deadline already decided).
 pub struct NewComplaint<'a> {
@@ -196,14 +196,87 @@ impl Conditions {
     }
 }
 
-/// One escalation the SLA step carried out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Escalated {
-    pub complaint_id: String,
+/// An open complaint past its promise, as the SLA step reads it.
+#[derive(Debug, Clone)]
+pub struct BreachedComplaint {
+    pub id: String,
     pub merchant_id: String,
     pub ticket: String,
-    pub from: EscalationLevel,
-    pub to: EscalationLevel,
+    pub level: EscalationLevel,
+    pub due_at: Timestamp,
+    /// The shopper's loyalty tier when filed: its response time applies to the new promise.
+    pub shopper_tier: Option<String>,
+    /// Whose loyalty ledger compensation goes to.
+    pub shopper_email: String,
+    /// The merchant's (SLA policy from its tiers, compensation rules).
+    pub settings: super::MerchantSettings,
+}
+
+impl super::StoreTx {
+    /// Moves an open complaint up to `to` with a new promise, only while it is still at `from`
+    /// with the promise `seen_due` the caller saw: of several processes, one wins (`true`).
+    pub async fn move_breached_complaint(
+        &mut self,
+        id: &str,
+        (from, seen_due): (EscalationLevel, Timestamp),
+        (to, new_due): (EscalationLevel, Timestamp),
+        now: Timestamp,
+    ) -> Result<bool, sqlx::Error> {
+        let changed = sqlx::query(
+            "UPDATE complaints SET level = $1, due_at_ms = $2, updated_at_ms = $3 \
+             WHERE id = $4 AND status = 'open' AND level = $5 AND due_at_ms = $6",
+        )
+        .bind(to.as_str())
+        .bind(new_due.unix_ms())
+        .bind(now.unix_ms())
+        .bind(id)
+        .bind(from.as_str())
+        .bind(seen_due.unix_ms())
+        .execute(&mut *self.0)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    /// Records an escalation the SLA clock made, with its reason.
+    pub async fn append_clock_escalation(
+        &mut self,
+        id: &str,
+        from: EscalationLevel,
+        to: EscalationLevel,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        let details = EventDetails { reason: Some(reason), ..EventDetails::default() };
+        append_event(&mut self.0, id, "escalated", "system", Some(from), Some(to), details, now).await
+    }
+
+    /// Whether compensation was credited for this complaint before.
+    pub async fn compensated(&mut self, complaint_id: &str) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE complaint_id = $1 AND kind = 'compensation'")
+            .bind(complaint_id)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Credits compensation points for a complaint within the shopper's 30-day cap (see
+    /// `domain::complaint::compensation_allowed`); answers the points credited.
+    pub async fn credit_compensation(
+        &mut self,
+        merchant_id: &str,
+        shopper_email: &str,
+        complaint_id: &str,
+        (points, cap): (i64, i64),
+        now: Timestamp,
+    ) -> Result<i64, sqlx::Error> {
+        credit_compensation(&mut self.0, merchant_id, shopper_email, complaint_id, points, cap, now).await
+    }
+
+    /// The complaint as it stands in this transaction.
+    pub async fn complaint(&mut self, id: &str) -> Result<Option<StoredComplaint>, sqlx::Error> {
+        load_complaint(&mut self.0, "c.id = $1", &[id]).await
+    }
 }
 
 pub(super) fn name<T: serde::Serialize>(value: T) -> Result<String, sqlx::Error> {
@@ -484,13 +557,10 @@ impl Store {
         Ok(row.try_get::<Option<i64>, _>("last")?.map(Timestamp::from_unix_ms))
     }
 
-    /// One pass of the SLA clock: every complaint past its promise without an answer goes up one
-    /// level with a new deadline and an `escalated` event. Safe with many processes: each
-    /// escalation is a conditional UPDATE on the level and deadline it saw, so only one
-    /// process wins it; the others see zero rows changed and move on.
-    /// Each merchant's response times come from their loyalty tiers (the SLA policy).
-    pub async fn escalate_breached(&self, now: Timestamp, batch: i64) -> Result<Vec<Escalated>, sqlx::Error> {
-        let candidates = sqlx::query(
+    /// Open complaints whose promise ran out by `now`, the longest overdue first, with what the
+    /// SLA step needs to decide (see `services::sla`).
+    pub async fn breached_complaints(&self, now: Timestamp, batch: i64) -> Result<Vec<BreachedComplaint>, sqlx::Error> {
+        let rows = sqlx::query(
             "SELECT c.id, c.merchant_id, c.ticket, c.level, c.due_at_ms, c.shopper_tier, o.email, m.settings_json \
              FROM complaints c JOIN orders o ON o.id = c.order_id JOIN merchants m ON m.id = c.merchant_id \
              WHERE c.status = 'open' AND c.due_at_ms <= $1 ORDER BY c.due_at_ms LIMIT $2",
@@ -499,70 +569,20 @@ impl Store {
         .bind(batch)
         .fetch_all(self.pool())
         .await?;
-        let mut escalated = Vec::new();
-        for row in candidates {
-            let id: String = row.try_get("id")?;
-            let level: EscalationLevel = parse(&row.try_get::<String, _>("level")?)?;
-            let due_ms: i64 = row.try_get("due_at_ms")?;
-            let tier: Option<String> = row.try_get("shopper_tier")?;
-            let state = ComplaintState {
-                status: ComplaintStatus::Open,
-                level,
-                due_at: Some(Timestamp::from_unix_ms(due_ms)),
-                shopper_escalated_from: Vec::new(),
-            };
-            let settings: super::MerchantSettings = super::json_column(&row, "settings_json")?;
-            let policy = SlaPolicy::from_tiers(&settings.loyalty_tiers);
-            let Some(step) = complaint::breach_escalation(&state, now, &policy, tier.as_deref()) else {
-                continue;
-            };
-            let mut tx = self.pool().begin().await?;
-            let won = sqlx::query(
-                "UPDATE complaints SET level = $1, due_at_ms = $2, updated_at_ms = $3 \
-                 WHERE id = $4 AND status = 'open' AND level = $5 AND due_at_ms = $6",
-            )
-            .bind(step.to.as_str())
-            .bind(step.new_due_at.unix_ms())
-            .bind(now.unix_ms())
-            .bind(&id)
-            .bind(step.from.as_str())
-            .bind(due_ms)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if !won {
-                tx.rollback().await?;
-                continue;
-            }
-            let reason = "The promised response time passed without an answer.";
-            let details = EventDetails { reason: Some(reason), ..EventDetails::default() };
-            append_event(&mut tx, &id, "escalated", "system", Some(step.from), Some(step.to), details, now).await?;
-            // The first broken promise of a complaint is made up for with points (capped).
-            let points = settings.compensation.breach_points;
-            let compensated_before = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE complaint_id = $1 AND kind = 'compensation'")
-                .bind(&id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
-            let merchant_id: String = row.try_get("merchant_id")?;
-            if points > 0 && !compensated_before {
-                let email: String = row.try_get("email")?;
-                credit_compensation(&mut tx, &merchant_id, &email, &id, points, settings.compensation.cap_per_30_days, now).await?;
-            }
-            if let Some(escalated) = load_complaint(&mut tx, "c.id = $1", &[&id]).await? {
-                super::webhooks::enqueue(&mut tx, &merchant_id, "complaint.escalated", &json_value(&escalated.view(now))?, now).await?;
-            }
-            tx.commit().await?;
-            escalated.push(Escalated {
-                complaint_id: id,
-                merchant_id: row.try_get("merchant_id")?,
-                ticket: row.try_get("ticket")?,
-                from: step.from,
-                to: step.to,
-            });
-        }
-        Ok(escalated)
+        rows.iter()
+            .map(|row| {
+                Ok(BreachedComplaint {
+                    id: row.try_get("id")?,
+                    merchant_id: row.try_get("merchant_id")?,
+                    ticket: row.try_get("ticket")?,
+                    level: parse(&row.try_get::<String, _>("level")?)?,
+                    due_at: Timestamp::from_unix_ms(row.try_get("due_at_ms")?),
+                    shopper_tier: row.try_get("shopper_tier")?,
+                    shopper_email: row.try_get("email")?,
+                    settings: super::json_column(row, "settings_json")?,
+                })
+            })
+            .collect()
     }
 
     /// The complaint's events as (kind, actor, from, to), oldest first (for tests and views).

@@ -12,7 +12,7 @@ mod reports;
 mod staff;
 mod webhooks;
 
-pub use complaints::{ChangeError, ComplaintFilter, ComplaintOrder, Escalated, Filed, NewComplaint, StoredComplaint};
+pub use complaints::{BreachedComplaint, ChangeError, ComplaintFilter, ComplaintOrder, Filed, NewComplaint, StoredComplaint};
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::{Adjustment, AdjustmentError};
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
@@ -41,6 +41,21 @@ pub struct Store {
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// One database transaction: each table's module adds the primitives it offers inside one
+/// (`complaints`, `loyalty`, `webhooks`); domain services (`crate::services`) decide what to
+/// do with them. Dropped without [`StoreTx::commit`], nothing of it stays.
+pub struct StoreTx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl StoreTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.0.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.0.rollback().await
+    }
+}
 
 impl Store {
     /// Opens (creating an SQLite file and its folder if needed) and migrates the database.
@@ -90,6 +105,11 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A transaction for a domain service to compose the primitives of several tables in.
+    pub async fn begin(&self) -> Result<StoreTx, sqlx::Error> {
+        Ok(StoreTx(self.pool.begin().await?))
     }
 
     pub fn engine(&self) -> Engine {

@@ -324,6 +324,20 @@ impl Store {
     }
 }
 
+impl super::StoreTx {
+    /// Queues `event_type` with `data` for every endpoint of the merchant that wants it, sent
+    /// once this transaction commits (with the change it reports, or not at all).
+    pub async fn enqueue_webhook(
+        &mut self,
+        merchant_id: &str,
+        event_type: &str,
+        data: &serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        enqueue(&mut self.0, merchant_id, event_type, data, now).await
+    }
+}
+
 /// Writes one delivery per endpoint of the merchant, inside the caller's transaction.
 pub(crate) async fn enqueue(
     conn: &mut sqlx::AnyConnection,
