@@ -401,11 +401,16 @@ async fn seed_resolved_complaint(store: &Store, now: Timestamp) -> Result<(), sq
     };
     let policy = complaint::SlaPolicy::from_tiers(&LoyaltyTier::defaults());
     let at = hours_ago(130);
-    store
-        .change_complaint(DEMO_MERCHANT_ID, &filed.ticket, at, &Default::default(), None, |current| {
-            complaint::apply(&current.state(), resolve, at, &policy, None)
-        })
-        .await
-        .map_err(|e| sqlx::Error::Protocol(format!("demo complaint: {e:?}")))?;
+    crate::services::complaint_changes::change_complaint(
+        store,
+        DEMO_MERCHANT_ID,
+        &filed.ticket,
+        at,
+        &Default::default(),
+        None,
+        |current| complaint::apply(&current.state(), resolve, at, &policy, None),
+    )
+    .await
+    .map_err(|e| sqlx::Error::Protocol(format!("demo complaint: {e:?}")))?;
     Ok(())
 }

@@ -22,7 +22,8 @@ use super::{
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
 use crate::domain::loyalty;
-use crate::storage::{ChangeError, Filed, NewComplaint, StoredComplaint};
+use crate::services::complaint_changes::{ChangeError, change_complaint};
+use crate::storage::{Filed, NewComplaint, StoredComplaint};
 
 impl From<ChangeError> for ApiError {
     fn from(error: ChangeError) -> Self {
@@ -204,18 +205,10 @@ pub async fn escalate_complaint(
     let reason = EscalationReason::parse(&request.reason).map_err(ApiError::Unprocessable)?;
     let now = state.clock.now();
     let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);
-    let changed = state
-        .store
-        .change_complaint(&merchant.id, &complaint.ticket, now, &merchant.settings.compensation, None, |current| {
-            complaint::apply(
-                &current.state(),
-                Action::ShopperEscalate { reason: reason.into() },
-                now,
-                &policy,
-                current.shopper_tier.as_deref(),
-            )
-        })
-        .await?;
+    let changed = change_complaint(&state.store, &merchant.id, &complaint.ticket, now, &merchant.settings.compensation, None, |current| {
+        complaint::apply(&current.state(), Action::ShopperEscalate { reason: reason.into() }, now, &policy, current.shopper_tier.as_deref())
+    })
+    .await?;
     tracing::info!(level = changed.level.as_str(), "complaint escalated by the shopper");
     Ok(Json(changed.view(now)))
 }

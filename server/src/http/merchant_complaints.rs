@@ -17,6 +17,7 @@ use super::{
 };
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, SlaPolicy};
+use crate::services::complaint_changes::change_complaint;
 use crate::storage::{ComplaintFilter, ComplaintOrder};
 
 const LIST_LIMIT: u32 = 100;
@@ -166,12 +167,10 @@ pub async fn act_on_complaint(
     let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);
     // A member of staff signs what they do; the shopper sees their name beside a reply.
     let by = staff.as_ref().map(|s| s.display_name.as_str());
-    let changed = state
-        .store
-        .change_complaint(&merchant.id, ticket.trim(), now, &merchant.settings.compensation, by, |current| {
-            complaint::apply(&current.state(), action, now, &policy, current.shopper_tier.as_deref())
-        })
-        .await?;
+    let changed = change_complaint(&state.store, &merchant.id, ticket.trim(), now, &merchant.settings.compensation, by, |current| {
+        complaint::apply(&current.state(), action, now, &policy, current.shopper_tier.as_deref())
+    })
+    .await?;
     Ok(Json(changed.view(now)))
 }
 

@@ -7,9 +7,8 @@ use carebox_contract::{
 };
 use sqlx::{Row, any::AnyRow};
 
-use super::CompensationSettings;
 use super::{Store, to_json};
-use crate::domain::complaint::{self, ActionRefused, COMPENSATION_WINDOW, Change, ComplaintState};
+use crate::domain::complaint::{self, COMPENSATION_WINDOW, ChangeEvent, ComplaintState};
 
 /// A complaint ready to be stored (its level, priority and deadline already decided).
 pub struct NewComplaint<'a> {
@@ -96,19 +95,6 @@ pub enum Filed {
     Replayed(ComplaintView),
     /// The key was used before for a different request.
     KeyReused,
-}
-
-#[derive(Debug)]
-pub enum ChangeError {
-    NotFound,
-    Refused(ActionRefused),
-    Storage(sqlx::Error),
-}
-
-impl From<sqlx::Error> for ChangeError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Storage(error)
-    }
 }
 
 /// Filters for the merchant's list of complaints; `None` means any.
@@ -277,6 +263,51 @@ impl super::StoreTx {
     pub async fn complaint(&mut self, id: &str) -> Result<Option<StoredComplaint>, sqlx::Error> {
         load_complaint(&mut self.0, "c.id = $1", &[id]).await
     }
+
+    /// Takes the merchant's complaint for a change: its row is written first, so other changes
+    /// of it wait for this transaction; `None` when the merchant has no such ticket.
+    pub async fn complaint_to_change(
+        &mut self,
+        merchant_id: &str,
+        ticket: &str,
+        now: Timestamp,
+    ) -> Result<Option<StoredComplaint>, sqlx::Error> {
+        let Some(row) = sqlx::query("UPDATE complaints SET updated_at_ms = $1 WHERE merchant_id = $2 AND ticket = $3 RETURNING id")
+            .bind(now.unix_ms())
+            .bind(merchant_id)
+            .bind(ticket)
+            .fetch_optional(&mut *self.0)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id: String = row.try_get("id")?;
+        self.complaint(&id).await
+    }
+
+    /// Stores a complaint's new status, level and promise.
+    pub async fn set_complaint_state(&mut self, id: &str, state: &ComplaintState) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE complaints SET status = $1, level = $2, due_at_ms = $3 WHERE id = $4")
+            .bind(name(state.status)?)
+            .bind(state.level.as_str())
+            .bind(state.due_at.map(Timestamp::unix_ms))
+            .bind(id)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    /// Appends a change's event, signed by the member of staff `by` when there is one.
+    pub async fn append_change_event(
+        &mut self,
+        id: &str,
+        event: &ChangeEvent,
+        by: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        let details = EventDetails { reason: event.reason.as_deref(), resolution: event.resolution, points: None, by };
+        append_event(&mut self.0, id, event.kind, event.actor, event.from, event.to, details, now).await
+    }
 }
 
 pub(super) fn name<T: serde::Serialize>(value: T) -> Result<String, sqlx::Error> {
@@ -373,51 +404,6 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(Filed::Created(stored))
-    }
-
-    /// Applies what `decide` makes of the current complaint, in one transaction that first
-    /// locks the complaint's row (so the SLA clock or another action cannot interleave), and
-    /// records the event, signed `by` a member of staff when one acted. Returns the complaint
-    /// afterwards.
-    pub async fn change_complaint(
-        &self,
-        merchant_id: &str,
-        ticket: &str,
-        now: Timestamp,
-        compensation: &CompensationSettings,
-        by: Option<&str>,
-        decide: impl FnOnce(&StoredComplaint) -> Result<Change, ActionRefused>,
-    ) -> Result<StoredComplaint, ChangeError> {
-        let mut tx = self.pool().begin().await?;
-        let id: String = sqlx::query("UPDATE complaints SET updated_at_ms = $1 WHERE merchant_id = $2 AND ticket = $3 RETURNING id")
-            .bind(now.unix_ms())
-            .bind(merchant_id)
-            .bind(ticket)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(ChangeError::NotFound)?
-            .try_get("id")?;
-        let current = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(ChangeError::NotFound)?;
-        let change = decide(&current).map_err(ChangeError::Refused)?;
-        sqlx::query("UPDATE complaints SET status = $1, level = $2, due_at_ms = $3 WHERE id = $4")
-            .bind(name(change.state.status)?)
-            .bind(change.state.level.as_str())
-            .bind(change.state.due_at.map(Timestamp::unix_ms))
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        let event = &change.event;
-        let details = EventDetails { reason: event.reason.as_deref(), resolution: event.resolution, points: None, by };
-        append_event(&mut tx, &id, event.kind, event.actor, event.from, event.to, details, now).await?;
-        if let Some(points) = change.compensation {
-            credit_compensation(&mut tx, merchant_id, &current.shopper_email, &id, points, compensation.cap_per_30_days, now).await?;
-        }
-        let changed = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(ChangeError::NotFound)?;
-        if let Some(event_type) = webhook_event(event.kind) {
-            super::webhooks::enqueue(&mut tx, merchant_id, event_type, &json_value(&changed.view(now))?, now).await?;
-        }
-        tx.commit().await?;
-        Ok(changed)
     }
 
     /// Adds a staff note to the merchant's complaint; `None` when it has no such ticket.
@@ -629,15 +615,6 @@ async fn insert_complaint(
     .await?;
     append_event(conn, &id, "created", "shopper", None, Some(complaint.level), EventDetails::default(), now).await?;
     Ok((id, ticket))
-}
-
-/// The webhook a complaint event announces, if any.
-fn webhook_event(kind: &str) -> Option<&'static str> {
-    match kind {
-        "escalated" => Some("complaint.escalated"),
-        "resolved" => Some("complaint.resolved"),
-        _ => None,
-    }
 }
 
 fn json_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error> {
