@@ -12,7 +12,8 @@ use carebox_contract::{
 use crate::domain::order::{OrderDetails, OrderEvent};
 use crate::domain::staff::{DisplayName, Password};
 use crate::domain::{complaint, token};
-use crate::storage::{Filed, MerchantSettings, NewComplaint, NewMerchant, NewStaff, OrderWriteError, StaffWriteError, Store};
+use crate::services::complaint_filing::{self, Filed};
+use crate::storage::{MerchantSettings, NewComplaint, NewMerchant, NewStaff, OrderWriteError, StaffWriteError, Store};
 
 pub const DEMO_MERCHANT_ID: &str = "m_demo_northwind";
 pub const DEMO_MERCHANT_NAME: &str = "Northwind Goods";
@@ -373,7 +374,7 @@ async fn file_demo_complaint(
         priority: Priority::Normal,
         due_at,
     };
-    store.file_complaint_once(idempotency_key, "demo", complaint, filed_at).await
+    complaint_filing::file_once(store, idempotency_key, "demo", complaint, filed_at).await
 }
 
 /// Anna's complaint about NW-1001, filed 25 hours ago and still unanswered: the SLA clock

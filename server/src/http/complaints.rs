@@ -23,7 +23,8 @@ use crate::ApiError;
 use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
 use crate::domain::loyalty;
 use crate::services::complaint_changes::{ChangeError, change_complaint};
-use crate::storage::{Filed, NewComplaint, StoredComplaint};
+use crate::services::complaint_filing::{self, Filed};
+use crate::storage::{NewComplaint, StoredComplaint};
 
 impl From<ChangeError> for ApiError {
     fn from(error: ChangeError) -> Self {
@@ -106,27 +107,26 @@ pub async fn file_complaint(
     let (level, priority) = complaint::start(&intake, now);
     let due_at = SlaPolicy::from_tiers(tiers).due(now, intake.tier);
     let request_hash = hex::encode(Sha256::digest(serde_json::to_vec(&request).map_err(ApiError::internal)?));
-    let filed = state
-        .store
-        .file_complaint_once(
-            key.as_str(),
-            &request_hash,
-            NewComplaint {
-                merchant_id: &merchant.id,
-                order_id: &order.id,
-                shopper_tier: intake.tier,
-                category: request.category,
-                description: &description,
-                desired_resolution: request.desired_resolution,
-                contact_preference: request.contact_preference,
-                items: &items,
-                level,
-                priority,
-                due_at,
-            },
-            now,
-        )
-        .await?;
+    let filed = complaint_filing::file_once(
+        &state.store,
+        key.as_str(),
+        &request_hash,
+        NewComplaint {
+            merchant_id: &merchant.id,
+            order_id: &order.id,
+            shopper_tier: intake.tier,
+            category: request.category,
+            description: &description,
+            desired_resolution: request.desired_resolution,
+            contact_preference: request.contact_preference,
+            items: &items,
+            level,
+            priority,
+            due_at,
+        },
+        now,
+    )
+    .await?;
     match filed {
         Filed::Created(complaint) => {
             tracing::info!(ticket = %complaint.ticket, level = complaint.level.as_str(), "complaint filed");

@@ -52,8 +52,7 @@ pub async fn change_complaint(
     }
     let changed = tx.complaint(&current.id).await?.ok_or(ChangeError::NotFound)?;
     if let Some(event_type) = webhook_event(change.event.kind) {
-        let data = serde_json::to_value(changed.view(now)).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        tx.enqueue_webhook(merchant_id, event_type, &data, now).await?;
+        tx.enqueue_webhook(merchant_id, event_type, &super::webhook_data(&changed.view(now))?, now).await?;
     }
     tx.commit().await?;
     Ok(changed)

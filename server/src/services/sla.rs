@@ -49,8 +49,7 @@ pub async fn escalate_breached(store: &Store, now: Timestamp, batch: i64) -> Res
             tx.credit_compensation(&breached.merchant_id, &breached.shopper_email, &breached.id, rule, now).await?;
         }
         if let Some(complaint) = tx.complaint(&breached.id).await? {
-            let data = serde_json::to_value(complaint.view(now)).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            tx.enqueue_webhook(&breached.merchant_id, "complaint.escalated", &data, now).await?;
+            tx.enqueue_webhook(&breached.merchant_id, "complaint.escalated", &super::webhook_data(&complaint.view(now))?, now).await?;
         }
         tx.commit().await?;
         escalated.push(Escalated {

@@ -86,17 +86,6 @@ impl StoredComplaint {
     }
 }
 
-/// What filing with an idempotency key did.
-#[derive(Debug)]
-pub enum Filed {
-    /// A new complaint.
-    Created(StoredComplaint),
-    /// The same key and request were seen before: the answer given then.
-    Replayed(ComplaintView),
-    /// The key was used before for a different request.
-    KeyReused,
-}
-
 /// Filters for the merchant's list of complaints; `None` means any.
 #[derive(Debug, Default, Clone)]
 pub struct ComplaintFilter {
@@ -285,6 +274,55 @@ impl super::StoreTx {
         self.complaint(&id).await
     }
 
+    /// Claims an Idempotency-Key for a new complaint; when it was claimed before, answers the
+    /// request hash and the answer kept with it (`None` while the first is in flight: the
+    /// claim's row lock makes a concurrent retry wait for it).
+    pub async fn claim_idempotency_key(
+        &mut self,
+        merchant_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+        let claimed = sqlx::query(
+            "INSERT INTO idempotency_keys (merchant_id, idem_key, request_hash, response_json, created_at_ms) \
+             VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (merchant_id, idem_key) DO NOTHING",
+        )
+        .bind(merchant_id)
+        .bind(key)
+        .bind(request_hash)
+        .bind(now.unix_ms())
+        .execute(&mut *self.0)
+        .await?
+        .rows_affected()
+            == 1;
+        if claimed {
+            return Ok(None);
+        }
+        let row = sqlx::query("SELECT request_hash, response_json FROM idempotency_keys WHERE merchant_id = $1 AND idem_key = $2")
+            .bind(merchant_id)
+            .bind(key)
+            .fetch_one(&mut *self.0)
+            .await?;
+        Ok(Some((row.try_get("request_hash")?, row.try_get("response_json")?)))
+    }
+
+    /// Keeps the answer given for an Idempotency-Key, for its retries.
+    pub async fn keep_idempotent_answer(&mut self, merchant_id: &str, key: &str, answer: &ComplaintView) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE idempotency_keys SET response_json = $1 WHERE merchant_id = $2 AND idem_key = $3")
+            .bind(to_json(answer)?)
+            .bind(merchant_id)
+            .bind(key)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a new complaint and its `created` event; answers (id, ticket).
+    pub async fn insert_complaint(&mut self, complaint: &NewComplaint<'_>, now: Timestamp) -> Result<(String, String), sqlx::Error> {
+        insert_complaint(&mut self.0, complaint, now).await
+    }
+
     /// Stores a complaint's new status, level and promise.
     pub async fn set_complaint_state(&mut self, id: &str, state: &ComplaintState) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE complaints SET status = $1, level = $2, due_at_ms = $3 WHERE id = $4")
@@ -353,57 +391,6 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         Ok(row.is_some())
-    }
-
-    /// Files the complaint exactly once per (merchant, idempotency key): the key is claimed
-    /// in the transaction that creates the complaint, so concurrent retries wait for the
-    /// first and then get its answer; the same key with another request is refused.
-    pub async fn file_complaint_once(
-        &self,
-        key: &str,
-        request_hash: &str,
-        complaint: NewComplaint<'_>,
-        now: Timestamp,
-    ) -> Result<Filed, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        let claimed = sqlx::query(
-            "INSERT INTO idempotency_keys (merchant_id, idem_key, request_hash, response_json, created_at_ms) \
-             VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (merchant_id, idem_key) DO NOTHING",
-        )
-        .bind(complaint.merchant_id)
-        .bind(key)
-        .bind(request_hash)
-        .bind(now.unix_ms())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if !claimed {
-            let row = sqlx::query("SELECT request_hash, response_json FROM idempotency_keys WHERE merchant_id = $1 AND idem_key = $2")
-                .bind(complaint.merchant_id)
-                .bind(key)
-                .fetch_one(&mut *tx)
-                .await?;
-            tx.rollback().await?;
-            let (saved_hash, saved): (String, Option<String>) = (row.try_get("request_hash")?, row.try_get("response_json")?);
-            if saved_hash != request_hash {
-                return Ok(Filed::KeyReused);
-            }
-            let saved = saved.ok_or_else(|| sqlx::Error::Protocol("idempotency key claimed without an answer".into()))?;
-            return serde_json::from_str(&saved).map(Filed::Replayed).map_err(|e| sqlx::Error::Decode(Box::new(e)));
-        }
-        let (id, _) = insert_complaint(&mut tx, &complaint, now).await?;
-        let stored = load_complaint(&mut tx, "c.id = $1", &[&id]).await?.ok_or(sqlx::Error::RowNotFound)?;
-        let view = stored.view(now);
-        super::webhooks::enqueue(&mut tx, complaint.merchant_id, "complaint.created", &json_value(&view)?, now).await?;
-        sqlx::query("UPDATE idempotency_keys SET response_json = $1 WHERE merchant_id = $2 AND idem_key = $3")
-            .bind(to_json(&view)?)
-            .bind(complaint.merchant_id)
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Filed::Created(stored))
     }
 
     /// Adds a staff note to the merchant's complaint; `None` when it has no such ticket.
@@ -615,10 +602,6 @@ async fn insert_complaint(
     .await?;
     append_event(conn, &id, "created", "shopper", None, Some(complaint.level), EventDetails::default(), now).await?;
     Ok((id, ticket))
-}
-
-fn json_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error> {
-    serde_json::to_value(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`.

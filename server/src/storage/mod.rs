@@ -12,7 +12,7 @@ mod reports;
 mod staff;
 mod webhooks;
 
-pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, Filed, NewComplaint, StoredComplaint};
+pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, NewComplaint, StoredComplaint};
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::{Adjustment, AdjustmentError};
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
