@@ -344,7 +344,7 @@ async fn seed_order(store: &Store, order: &DemoOrder, now: Timestamp) -> Result<
     // Delivered orders have earned their points, as the merchant API's delivery event does.
     let stored = store.order_by_number(DEMO_MERCHANT_ID, &number).await?.expect("just seeded");
     if let Some((_, at, ..)) = order.events.iter().find(|e| e.0 == K::Delivered) {
-        store.credit_delivered_order(DEMO_MERCHANT_ID, &stored, &LoyaltyTier::defaults(), hours(*at)).await?;
+        crate::services::loyalty::credit_delivered_order(store, DEMO_MERCHANT_ID, &stored, &LoyaltyTier::defaults(), hours(*at)).await?;
     }
     Ok(())
 }

@@ -16,7 +16,8 @@ use super::{
 };
 use crate::ApiError;
 use crate::domain::loyalty;
-use crate::storage::{Adjustment, AdjustmentError, CompensationSettings};
+use crate::services::loyalty::{Adjustment, AdjustmentError, adjust_points as adjust};
+use crate::storage::CompensationSettings;
 
 /// The points, tier and progress of the shopper a token names: an identified shopper (by the
 /// token's e-mail, else their orders' e-mail), or the shopper of a looked-up order. An order
@@ -133,7 +134,7 @@ pub async fn adjust_points(
     let tiers = &merchant.settings.loyalty_tiers;
     let now = state.clock.now();
     let by = acting.staff.as_ref().map(|staff| staff.display_name.as_str());
-    match state.store.adjust_points(&merchant.id, Adjustment { email: &email, points: request.points, reason, by }, tiers, now).await {
+    match adjust(&state.store, &merchant.id, Adjustment { email: &email, points: request.points, reason, by }, tiers, now).await {
         Ok(()) => {}
         Err(AdjustmentError::BelowZero(balance)) => {
             return Err(ApiError::NotAllowed(format!("the shopper has {balance} points; an adjustment cannot take them below 0")));

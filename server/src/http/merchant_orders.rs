@@ -91,7 +91,9 @@ pub async fn append_event(
     // A delivered order earns its points (once: a replayed event or a retry credits nothing,
     // and a replay after a crash between the two writes completes the credit).
     if order.status().map_err(ApiError::internal)? == OrderStatus::Delivered {
-        let points = state.store.credit_delivered_order(&merchant.id, &order, &merchant.settings.loyalty_tiers, now).await?;
+        let points =
+            crate::services::loyalty::credit_delivered_order(&state.store, &merchant.id, &order, &merchant.settings.loyalty_tiers, now)
+                .await?;
         if points > 0 {
             tracing::info!(points, "order points credited");
         }

@@ -48,7 +48,15 @@ pub async fn change_complaint(
     tx.set_complaint_state(&current.id, &change.state).await?;
     tx.append_change_event(&current.id, &change.event, by, now).await?;
     if let Some(points) = change.compensation {
-        tx.credit_compensation(merchant_id, &current.shopper_email, &current.id, (points, compensation.cap_per_30_days), now).await?;
+        super::loyalty::credit_compensation(
+            &mut tx,
+            merchant_id,
+            &current.shopper_email,
+            &current.id,
+            (points, compensation.cap_per_30_days),
+            now,
+        )
+        .await?;
     }
     let changed = tx.complaint(&current.id).await?.ok_or(ChangeError::NotFound)?;
     if let Some(event_type) = webhook_event(change.event.kind) {

@@ -3,6 +3,7 @@
 
 pub mod complaint_changes;
 pub mod complaint_filing;
+pub mod loyalty;
 pub mod sla;
 
 /// A complaint as webhooks carry it (the view shoppers and the shop's API see).

@@ -46,7 +46,7 @@ pub async fn escalate_breached(store: &Store, now: Timestamp, batch: i64) -> Res
         let compensation = breached.settings.compensation;
         if compensation.breach_points > 0 && !tx.compensated(&breached.id).await? {
             let rule = (compensation.breach_points, compensation.cap_per_30_days);
-            tx.credit_compensation(&breached.merchant_id, &breached.shopper_email, &breached.id, rule, now).await?;
+            super::loyalty::credit_compensation(&mut tx, &breached.merchant_id, &breached.shopper_email, &breached.id, rule, now).await?;
         }
         if let Some(complaint) = tx.complaint(&breached.id).await? {
             tx.enqueue_webhook(&breached.merchant_id, "complaint.escalated", &super::webhook_data(&complaint.view(now))?, now).await?;

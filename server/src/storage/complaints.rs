@@ -8,7 +8,7 @@ use carebox_contract::{
 use sqlx::{Row, any::AnyRow};
 
 use super::{Store, to_json};
-use crate::domain::complaint::{self, COMPENSATION_WINDOW, ChangeEvent, ComplaintState};
+use crate::domain::complaint::{self, ChangeEvent, ComplaintState};
 
 /// A complaint ready to be stored (its level, priority and deadline already decided).
 pub struct NewComplaint<'a> {
@@ -235,17 +235,10 @@ impl super::StoreTx {
         Ok(row.is_some())
     }
 
-    /// Credits compensation points for a complaint within the shopper's 30-day cap (see
-    /// `domain::complaint::compensation_allowed`); answers the points credited.
-    pub async fn credit_compensation(
-        &mut self,
-        merchant_id: &str,
-        shopper_email: &str,
-        complaint_id: &str,
-        (points, cap): (i64, i64),
-        now: Timestamp,
-    ) -> Result<i64, sqlx::Error> {
-        credit_compensation(&mut self.0, merchant_id, shopper_email, complaint_id, points, cap, now).await
+    /// Records in the complaint's history that points were credited for it.
+    pub async fn append_bonus_event(&mut self, complaint_id: &str, points: i64, now: Timestamp) -> Result<(), sqlx::Error> {
+        let details = EventDetails { points: Some(points), ..EventDetails::default() };
+        append_event(&mut self.0, complaint_id, "bonus_credited", "system", None, None, details, now).await
     }
 
     /// The complaint as it stands in this transaction.
@@ -671,59 +664,6 @@ fn complaint_from_row(row: &AnyRow) -> Result<StoredComplaint, sqlx::Error> {
 /// Credits compensation points to the shopper's ledger, lowered to what the cap still
 /// allows over the last 30 days, and records `bonus_credited` on the complaint. Returns
 /// the points credited (0 when the cap is reached: then nothing is recorded).
-async fn credit_compensation(
-    conn: &mut sqlx::AnyConnection,
-    merchant_id: &str,
-    shopper_email: &str,
-    complaint_id: &str,
-    requested: i64,
-    cap: i64,
-    now: Timestamp,
-) -> Result<i64, sqlx::Error> {
-    // Lock the shopper's account row first: concurrent credits for one shopper queue here.
-    sqlx::query(
-        "INSERT INTO loyalty_accounts (merchant_id, shopper_email, touched_at_ms) VALUES ($1, $2, $3) \
-         ON CONFLICT (merchant_id, shopper_email) DO UPDATE SET touched_at_ms = excluded.touched_at_ms",
-    )
-    .bind(merchant_id)
-    .bind(shopper_email)
-    .bind(now.unix_ms())
-    .execute(&mut *conn)
-    .await?;
-    let window_start = now.unix_ms() - COMPENSATION_WINDOW.as_millis() as i64;
-    let credited: i64 = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) AS credited FROM loyalty_ledger \
-         WHERE merchant_id = $1 AND shopper_email = $2 AND kind = 'compensation' AND created_at_ms >= $3",
-    )
-    .bind(merchant_id)
-    .bind(shopper_email)
-    .bind(window_start)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("credited")?;
-    let allowed = complaint::compensation_allowed(requested, credited, cap);
-    if allowed == 0 {
-        return Ok(0);
-    }
-    sqlx::query(
-        "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, complaint_id, expires_at_ms, created_at_ms) \
-         VALUES ($1, $2, $3, $4, 'compensation', $5, $6, $7, $8)",
-    )
-    .bind(format!("led_{}", uuid::Uuid::new_v4().simple()))
-    .bind(merchant_id)
-    .bind(shopper_email)
-    .bind(allowed)
-    .bind(format!("Compensation for complaint {complaint_id}"))
-    .bind(complaint_id)
-    .bind(crate::domain::loyalty::expiry_of(now).unix_ms())
-    .bind(now.unix_ms())
-    .execute(&mut *conn)
-    .await?;
-    let details = EventDetails { points: Some(allowed), ..EventDetails::default() };
-    append_event(conn, complaint_id, "bonus_credited", "system", None, None, details, now).await?;
-    Ok(allowed)
-}
-
 /// Appends an event after the complaint's last one. Callers have already written the
 /// complaint row in this transaction, which serialises writers of the same complaint.
 #[allow(clippy::too_many_arguments)]

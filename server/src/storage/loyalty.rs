@@ -1,33 +1,27 @@
-//! The loyalty ledger: credits for delivered orders (once per order), merchant adjustments,
-//! and the rows a shopper's summary is derived from.
+//! The loyalty ledger's rows (a shopper's summary is derived from them) and the primitives the
+//! loyalty service composes: the account lock, the lines, the sums it checks.
 
-use carebox_contract::{Email, LoyaltyEntryKind, LoyaltyTier, OrderNumber, Timestamp};
+use carebox_contract::{Email, LoyaltyEntryKind, OrderNumber, Timestamp};
 use sqlx::Row;
 
-use super::{Store, StoredOrder};
-use crate::domain::loyalty::{self, LedgerLine};
+use super::Store;
+use crate::domain::loyalty::LedgerLine;
 
-/// Why an adjustment was refused.
-#[derive(Debug)]
-pub enum AdjustmentError {
-    /// Removing this many points would take the balance below zero; the balance is given.
-    BelowZero(i64),
-    Storage(sqlx::Error),
-}
-
-impl From<sqlx::Error> for AdjustmentError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Storage(error)
-    }
-}
-
-/// Points added or removed by hand, with the reason the shopper reads.
-pub struct Adjustment<'a> {
-    pub email: &'a Email,
-    /// Positive to add, negative to remove.
+/// A line to add to a shopper's ledger.
+pub struct NewLedgerLine<'a> {
+    pub merchant_id: &'a str,
+    pub email: &'a str,
+    /// Positive when earned, negative when removed.
     pub points: i64,
+    pub kind: LoyaltyEntryKind,
+    /// For the shopper (adjustments) or the record (`Order NW-1042`).
     pub reason: &'a str,
-    /// The member of staff who made it (none for the shop's backend).
+    /// The order a credit is for: one `order` line per order (a second is not added).
+    pub order_id: Option<&'a str>,
+    pub complaint_id: Option<&'a str>,
+    /// When the points expire (credits); `None`: never.
+    pub expires_at: Option<Timestamp>,
+    /// The member of staff who made it.
     pub by: Option<&'a str>,
 }
 
@@ -36,96 +30,80 @@ impl Store {
     pub async fn ledger(&self, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
         ledger(&mut *self.pool().acquire().await?, merchant_id, email).await
     }
+}
 
-    /// Credits the points a delivered order earns, once per order (a replay credits nothing).
-    /// The merchant's own figure wins; else the shopper's tier rate on the order's total.
-    /// Returns the points credited now (0 when credited before).
-    pub async fn credit_delivered_order(
-        &self,
-        merchant_id: &str,
-        order: &StoredOrder,
-        tiers: &[LoyaltyTier],
-        now: Timestamp,
-    ) -> Result<i64, sqlx::Error> {
-        let mut conn = self.pool().acquire().await?;
-        let credited = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE order_id = $1 AND kind = 'order'")
-            .bind(&order.id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if credited.is_some() {
-            return Ok(0);
-        }
-        let points = match order.details.loyalty_points {
-            Some(points) => points,
-            None => {
-                let summary = loyalty::summarize(&ledger(&mut conn, merchant_id, &order.details.email).await?, tiers, now);
-                let tier = tiers.iter().find(|t| t.id == summary.tier.id).unwrap_or(&tiers[0]);
-                loyalty::order_points(order.details.total_minor(), tier.earn_percent)
-            }
-        };
-        if points <= 0 {
-            return Ok(0);
-        }
-        // The unique index on (order_id) for `order` rows settles a race between two processes.
-        let inserted = sqlx::query(
-            "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, order_id, expires_at_ms, created_at_ms) \
-             VALUES ($1, $2, $3, $4, 'order', $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(merchant_id)
-        .bind(order.details.email.as_str())
-        .bind(points)
-        .bind(format!("Order {}", order.number.as_str()))
-        .bind(&order.id)
-        .bind(loyalty::expiry_of(now).unix_ms())
-        .bind(now.unix_ms())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        Ok(if inserted == 1 { points } else { 0 })
-    }
-
-    /// Adds (or removes) points by hand. Removals never take the balance below zero; the
-    /// shopper's account row is locked so concurrent adjustments see each other.
-    pub async fn adjust_points(
-        &self,
-        merchant_id: &str,
-        Adjustment { email, points, reason, by }: Adjustment<'_>,
-        tiers: &[LoyaltyTier],
-        now: Timestamp,
-    ) -> Result<(), AdjustmentError> {
-        let mut tx = self.pool().begin().await?;
+impl super::StoreTx {
+    /// Locks the shopper's account row: concurrent changes of one shopper's points queue here,
+    /// so each sees the others' lines (balance checks, caps).
+    pub async fn lock_loyalty_account(&mut self, merchant_id: &str, email: &str, now: Timestamp) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO loyalty_accounts (merchant_id, shopper_email, touched_at_ms) VALUES ($1, $2, $3) \
              ON CONFLICT (merchant_id, shopper_email) DO UPDATE SET touched_at_ms = excluded.touched_at_ms",
         )
         .bind(merchant_id)
-        .bind(email.as_str())
+        .bind(email)
         .bind(now.unix_ms())
-        .execute(&mut *tx)
+        .execute(&mut *self.0)
         .await?;
-        if points < 0 {
-            let balance = loyalty::summarize(&ledger(&mut tx, merchant_id, email).await?, tiers, now).balance;
-            if balance + points < 0 {
-                return Err(AdjustmentError::BelowZero(balance));
-            }
-        }
+        Ok(())
+    }
+
+    /// The shopper's ledger as it stands in this transaction.
+    pub async fn ledger(&mut self, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
+        ledger(&mut self.0, merchant_id, email).await
+    }
+
+    /// Whether the order's points were credited already.
+    pub async fn order_credited(&mut self, order_id: &str) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE order_id = $1 AND kind = 'order'")
+            .bind(order_id)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Compensation points credited to the shopper since `since`.
+    pub async fn compensation_since(&mut self, merchant_id: &str, email: &str, since: Timestamp) -> Result<i64, sqlx::Error> {
         sqlx::query(
-            "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, expires_at_ms, created_at_ms, actor_name) \
-             VALUES ($1, $2, $3, $4, 'adjustment', $5, $6, $7, $8)",
+            "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) AS credited FROM loyalty_ledger \
+             WHERE merchant_id = $1 AND shopper_email = $2 AND kind = 'compensation' AND created_at_ms >= $3",
+        )
+        .bind(merchant_id)
+        .bind(email)
+        .bind(since.unix_ms())
+        .fetch_one(&mut *self.0)
+        .await?
+        .try_get("credited")
+    }
+
+    /// Adds a line; `false` when it was not added (a second `order` line for one order: the
+    /// unique index settles a race between processes).
+    pub async fn add_ledger_line(&mut self, line: NewLedgerLine<'_>, now: Timestamp) -> Result<bool, sqlx::Error> {
+        let kind = match line.kind {
+            LoyaltyEntryKind::Order => "order",
+            LoyaltyEntryKind::Compensation => "compensation",
+            LoyaltyEntryKind::Adjustment => "adjustment",
+            LoyaltyEntryKind::Expiration => "expiration",
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, order_id, complaint_id, expires_at_ms, created_at_ms, actor_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
         )
         .bind(new_id())
-        .bind(merchant_id)
-        .bind(email.as_str())
-        .bind(points)
-        .bind(reason)
-        .bind((points > 0).then(|| loyalty::expiry_of(now).unix_ms()))
+        .bind(line.merchant_id)
+        .bind(line.email)
+        .bind(line.points)
+        .bind(kind)
+        .bind(line.reason)
+        .bind(line.order_id)
+        .bind(line.complaint_id)
+        .bind(line.expires_at.map(Timestamp::unix_ms))
         .bind(now.unix_ms())
-        .bind(by)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .bind(line.by)
+        .execute(&mut *self.0)
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
     }
 }
 

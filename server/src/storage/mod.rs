@@ -14,7 +14,7 @@ mod webhooks;
 
 pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, NewComplaint, StoredComplaint};
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
-pub use loyalty::{Adjustment, AdjustmentError};
+pub use loyalty::NewLedgerLine;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
 pub use staff::{NewStaff, StaffRecord, StaffSessionRecord, StaffWriteError};
