@@ -237,6 +237,8 @@ pub struct Texts {
     pub radius_invalid: &'static str,
     pub show_more: &'static str,
     pub shown_of: &'static str,
+    pub keys: &'static str,
+    pub publishable_key: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -472,6 +474,8 @@ pub const EN: Texts = Texts {
     radius_invalid: "The corner radius is a whole number from 0 to 24.",
     show_more: "Show more",
     shown_of: "shown of",
+    keys: "Keys",
+    publishable_key: "Publishable key (in the snippet; safe on your pages)",
 };
 
 pub const RU: Texts = Texts {
@@ -707,6 +711,8 @@ pub const RU: Texts = Texts {
     radius_invalid: "Скругление — целое число от 0 до 24.",
     show_more: "Показать ещё",
     shown_of: "показано из",
+    keys: "Ключи",
+    publishable_key: "Публикуемый ключ (в коде вставки; его можно показывать на страницах)",
 };
 
 /// Russian for a browser that prefers it, English otherwise.

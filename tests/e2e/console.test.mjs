@@ -491,6 +491,8 @@ test("console widget page: the live preview is the real widget following unsaved
   await noViolations(owner);
   await screenshot(owner, "console-widget-preview");
 
+  // The keys: the publishable one for everyone to see (it is in the snippet too).
+  assert.equal(await owner.locator(".console-publishable-key").textContent(), "pk_demo_northwind");
   // The snippet follows the launcher position.
   await owner.getByLabel("Bottom left").check();
   await owner.locator(".console-snippet", { hasText: 'data-position="left"' }).waitFor();

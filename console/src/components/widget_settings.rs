@@ -429,9 +429,10 @@ fn SecretKey() -> impl IntoView {
             outcome.set(Some(api::rotate_secret_key(&csrf).await.map_err(|failure| failure_message(text, &failure))));
         });
     };
-    owner.then(|| {
+    let publishable = session.0.with_untracked(|s| s.as_ref().map(|s| s.staff.publishable_key.clone())).unwrap_or_default();
+    let rotation = owner.then(|| {
         view! {
-            <h2>{text.secret_key}</h2>
+            <h3>{text.secret_key}</h3>
             <p class="console-meta">{text.secret_key_help}</p>
             <button type="button" class="console-button console-button--quiet" on:click=rotate>{text.rotate_secret}</button>
             {move || outcome.get().map(|result| match result {
@@ -445,5 +446,10 @@ fn SecretKey() -> impl IntoView {
                 Err(message) => view! { <p class="console-error" role="alert">{message}</p> }.into_any(),
             })}
         }
-    })
+    });
+    view! {
+        <h2>{text.keys}</h2>
+        <p>{text.publishable_key}": "<code class="console-publishable-key">{publishable}</code></p>
+        {rotation}
+    }
 }
