@@ -525,3 +525,23 @@ test("console widget page: the live preview is the real widget following unsaved
   await owner.getByText("The widget's own texts are used.").waitFor();
   await owner.context().close();
 });
+
+test("console: hopping between pages while they still load never stops the console", async () => {
+  const owner = await openConsole(browser);
+  await signIn(owner, OWNER);
+  // Right after signing in the inbox is loading; staff click on at once, again and again.
+  const pages = ["Orders", "Inbox", "Reports", "Inbox", "Widget", "Loyalty", "Inbox", "Webhooks", "Reports", "Inbox"];
+  for (let round = 0; round < 3; round++) {
+    for (const name of pages) {
+      await owner.getByRole("link", { name, exact: true }).click();
+      await new Promise((resolve) => setTimeout(resolve, 15 * round));
+    }
+  }
+  // Still alive: the inbox draws and a page opens.
+  await owner.locator(".console-inbox, .console-empty").first().waitFor();
+  await owner.getByRole("link", { name: "Reports", exact: true }).click();
+  await owner.getByRole("heading", { name: "CSAT over time" }).waitFor();
+  const crashes = owner.errors.filter((e) => /unreachable|RuntimeError|panicked/.test(e));
+  assert.deepEqual(crashes, [], "no panic in the console");
+  await owner.context().close();
+});

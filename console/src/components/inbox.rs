@@ -123,8 +123,14 @@ pub fn Inbox() -> impl IntoView {
             </button>
         }
     };
+    // Read as plain signals, not under a <Transition>: staff leave the inbox while its list is
+    // still on its way (a click on another page right after signing in), and a suspense
+    // boundary resuming after its owner was disposed stops the console (leptos 0.8).
     let rows = move || {
-        complaints.get().map(|result| match result {
+        let Some(result) = complaints.get() else {
+            return view! { <p>{text.loading}</p> }.into_any();
+        };
+        match result {
             Err(failure) => view! { <p class="console-error" role="alert">{failure_message(text, &failure)}</p> }.into_any(),
             Ok((_, list)) if list.is_empty() => view! { <p class="console-empty">{text.nothing_here}</p> }.into_any(),
             Ok((query, list)) => {
@@ -144,7 +150,7 @@ pub fn Inbox() -> impl IntoView {
                 }
                 .into_any()
             }
-        })
+        }
     };
     let narrow = move |change: &dyn Fn(&mut Narrowing)| {
         narrowing.update(|n| change(n));
@@ -181,7 +187,7 @@ pub fn Inbox() -> impl IntoView {
                     {text.priority_only}
                 </label>
             </div>
-            <Transition fallback=move || view! { <p>{text.loading}</p> }>{rows}</Transition>
+            {rows}
         </section>
     }
 }

@@ -66,8 +66,10 @@ pub fn Reports() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <Transition fallback=move || view! { <p>{text.loading}</p> }>
-                {move || figures.get().map(|result| match result {
+            // Plain signal reads, not a <Transition>: see the inbox (leaving while loading).
+            {move || match figures.get() {
+                None => view! { <p>{text.loading}</p> }.into_any(),
+                Some(result) => match result {
                     Err(failure) => view! { <p class="console-error" role="alert">{failure_message(text, &failure)}</p> }.into_any(),
                     Ok((csat, support, answers)) => view! {
                         <Tiles csat=csat.clone() support=support.clone()/>
@@ -78,8 +80,8 @@ pub fn Reports() -> impl IntoView {
                         {first_response(text, &support)}
                         <Comments answers=answers/>
                     }.into_any(),
-                })}
-            </Transition>
+                },
+            }}
         </section>
     }
 }
