@@ -8,7 +8,9 @@ use crate::Result;
 use crate::process::{output, run};
 use crate::tools::apt_install;
 
-pub const PORT: u16 = 55432;
+/// Below Linux's ephemeral range (32768–60999): a port in it can be taken, for a moment, by
+/// any outgoing connection of the machine, and the server then fails to start (seen once).
+pub const PORT: u16 = 25432;
 const DATA_DIR: &str = "/tmp/carebox-test-postgres";
 
 pub struct Postgres {
