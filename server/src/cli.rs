@@ -13,17 +13,44 @@ use crate::domain::token::random_hex;
 use crate::storage::{MerchantSettings, NewMerchant, NewStaff, StaffWriteError};
 
 #[derive(Debug, Parser)]
-#[command(name = "carebox-server", version, about = "Carebox: the customer-service widget's server and its set-up commands")]
+#[command(
+    name = "carebox-server",
+    version,
+    about = "Carebox: the customer-service widget's server and its set-up commands",
+    after_help = settings_help()
+)]
 pub struct Cli {
+    /// A TOML file of settings (keys as below without CAREBOX_, in lower case:
+    /// `database_url = "postgres://…"`); the environment wins over it.
+    #[arg(long, global = true, env = "CAREBOX_CONFIG", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The settings `serve` reads, as `--help` lists them.
+pub fn settings_help() -> String {
+    let mut help = String::from("Settings (environment variable, or the settings file's key in lower case without CAREBOX_):\n");
+    for setting in crate::config::SETTINGS {
+        help.push_str(&format!("  {:<38} {}\n  {:<38}   default: {}\n", setting.env, setting.about, "", setting.default));
+    }
+    help
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API, the widget's files and (with CAREBOX_DEMO_DIR) the demo shop [default].
-    /// Configured by CAREBOX_* environment variables (see the README).
+    /// Configured by the settings below, from the environment or `--config FILE`.
+    #[command(after_help = settings_help())]
     Serve,
+    /// Copy an SQLite database while it is in use into a new file (VACUUM INTO), then exit.
+    Backup {
+        /// The new file (it must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
     /// Create or update the database's tables, then exit (serve does it too).
     Migrate(Database),
     /// Create a shop and rotate its keys.
@@ -36,15 +63,30 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct Database {
-    /// The database: sqlite://path.db or postgres://…
-    #[arg(
-        long = "database",
-        env = "CAREBOX_DATABASE_URL",
-        hide_env_values = true,
-        default_value = "sqlite://data/carebox.db",
-        value_name = "URL"
-    )]
-    pub url: String,
+    /// The database: sqlite://path.db or postgres://… [default: the settings file's
+    /// database_url, else sqlite://data/carebox.db]
+    #[arg(long = "database", env = "CAREBOX_DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub url: Option<String>,
+}
+
+impl Database {
+    fn url(&self) -> &str {
+        self.url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
+    }
+}
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://data/carebox.db";
+
+impl Command {
+    /// The database a set-up command works on, when it names none itself.
+    fn database_mut(&mut self) -> Option<&mut Database> {
+        match self {
+            Command::Serve => None,
+            Command::Backup { database, .. } | Command::Migrate(database) => Some(database),
+            Command::Merchant(MerchantCommand::Create { database, .. } | MerchantCommand::RotateKeys { database, .. }) => Some(database),
+            Command::Staff(StaffCommand::Add { database, .. }) => Some(database),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,7 +189,7 @@ pub fn parse_origin(raw: &str) -> Result<String, String> {
 }
 
 async fn connect(database: &Database) -> Result<Store, Failure> {
-    Store::connect(&database.url).await.map_err(|e| Failure::runtime(format!("database {}: {e}", database.url)))
+    Store::connect(database.url()).await.map_err(|e| Failure::runtime(format!("database {}: {e}", database.url())))
 }
 
 fn now() -> Timestamp {
@@ -155,13 +197,25 @@ fn now() -> Timestamp {
     crate::clock::SystemClock.now()
 }
 
-/// Runs a command other than `serve`; answers what to print on success.
-pub async fn run_command(command: Command) -> Result<String, Failure> {
+/// Runs a command other than `serve`; answers what to print on success. A command naming no
+/// database (neither `--database` nor `CAREBOX_DATABASE_URL`) uses the settings file's.
+pub async fn run_command(mut command: Command, config: Option<&std::path::Path>) -> Result<String, Failure> {
+    if let Some(database) = command.database_mut()
+        && database.url.is_none()
+    {
+        database.url = Some(crate::config::database_url(config).map_err(Failure::input)?);
+    }
     match command {
         Command::Serve => unreachable!("serve is run by main"),
+        Command::Backup { to, database } => {
+            let store = connect(&database).await?;
+            store.backup_into(&to).await.map_err(|e| Failure::runtime(e.to_string()))?;
+            let bytes = std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
+            Ok(format!("Backed up {} to {} ({bytes} bytes), a consistent copy taken while it was in use.", database.url(), to.display()))
+        }
         Command::Migrate(database) => {
             connect(&database).await?;
-            Ok(format!("The database at {} is up to date.", database.url))
+            Ok(format!("The database at {} is up to date.", database.url()))
         }
         Command::Merchant(MerchantCommand::Create { name, origins, database }) => create_merchant(&name, &origins, &database).await,
         Command::Merchant(MerchantCommand::RotateKeys { merchant, grace, database }) => {

@@ -1,10 +1,159 @@
-//! Settings from the environment. Every variable has a default that suits a laptop.
+//! Settings from the environment and, optionally, a TOML file (`--config carebox.toml`): every
+//! one is listed in [`SETTINGS`] with its default, and `carebox-server serve --help` prints
+//! them. The environment wins over the file; a bad value stops the start with a message
+//! naming the setting (and the file, when it came from there).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::domain::webhook_target::WebhookReach;
 use crate::http::client_address::TrustedProxies;
 use crate::http::{Limit, Limits};
+
+/// One setting: its environment variable (the file's key is the same name without `CAREBOX_`,
+/// in lower case), its default as shown to operators, and what it does.
+pub struct SettingDoc {
+    pub env: &'static str,
+    pub default: &'static str,
+    pub about: &'static str,
+}
+
+impl SettingDoc {
+    /// The key in the settings file: `CAREBOX_SLA_TICK_SECS` is `sla_tick_secs`.
+    pub fn file_key(&self) -> String {
+        self.env.trim_start_matches("CAREBOX_").to_ascii_lowercase()
+    }
+}
+
+/// Every setting `serve` reads. The README's table and `--help` list exactly these.
+pub const SETTINGS: &[SettingDoc] = &[
+    SettingDoc {
+        env: "CAREBOX_ADDR",
+        default: "127.0.0.1:8080",
+        about: "where the API and the widget's files are served; port 0 picks a free one",
+    },
+    SettingDoc {
+        env: "CAREBOX_DATABASE_URL",
+        default: "sqlite://data/carebox.db",
+        about: "sqlite://path.db (one node) or postgres://… (one or many nodes)",
+    },
+    SettingDoc {
+        env: "CAREBOX_PUBLIC_URL",
+        default: "the request's host",
+        about: "the https:// address shoppers reach this server at; the base of e-mail links (required beyond loopback)",
+    },
+    SettingDoc { env: "CAREBOX_WIDGET_DIR", default: "dist if present", about: "the built widget and console (`cargo xtask dist`)" },
+    SettingDoc { env: "CAREBOX_DEMO_DIR", default: "none", about: "a demo storefront, served on an origin of its own" },
+    SettingDoc { env: "CAREBOX_DEMO_SHOP_ADDR", default: "127.0.0.1:0", about: "where that storefront listens" },
+    SettingDoc { env: "CAREBOX_SEED_DEMO", default: "0", about: "1 creates the demo merchant, its orders and staff (loopback only)" },
+    SettingDoc {
+        env: "CAREBOX_LOOKUP_LIMIT_PER_CLIENT",
+        default: "30/600",
+        about: "failed order lookups per client per shop, COUNT/SECONDS",
+    },
+    SettingDoc {
+        env: "CAREBOX_LOOKUP_LIMIT_PER_ORDER",
+        default: "10/600",
+        about: "failed lookups of one order number per client, COUNT/SECONDS",
+    },
+    SettingDoc {
+        env: "CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER",
+        default: "5/3600",
+        about: "new complaints per order or identified shopper, COUNT/SECONDS",
+    },
+    SettingDoc { env: "CAREBOX_COMPLAINT_LIMIT_PER_CLIENT", default: "20/3600", about: "new complaints per client, COUNT/SECONDS" },
+    SettingDoc {
+        env: "CAREBOX_TRUSTED_PROXIES",
+        default: "none",
+        about: "ranges of the load balancers in front (10.0.0.0/8,…) whose forwarding headers name the client",
+    },
+    SettingDoc { env: "CAREBOX_SLA_TICK_SECS", default: "30", about: "how often the SLA clock looks for broken response promises" },
+    SettingDoc { env: "CAREBOX_WEBHOOK_TIMEOUT_SECS", default: "10", about: "the most one webhook delivery may take (1–60)" },
+    SettingDoc { env: "CAREBOX_WEBHOOK_CONCURRENCY", default: "8", about: "webhook deliveries in flight per process (1–256)" },
+    SettingDoc {
+        env: "CAREBOX_WEBHOOK_SENDER",
+        default: "1",
+        about: "0: queue webhook deliveries but send none (another node sends them)",
+    },
+    SettingDoc {
+        env: "CAREBOX_WEBHOOKS_TO_LOOPBACK",
+        default: "0",
+        about: "1 lets webhooks reach this machine over http (development; loopback only)",
+    },
+    SettingDoc {
+        env: "CAREBOX_METRICS_TOKEN",
+        default: "none",
+        about: "the bearer token /metrics asks for (16+ characters); without it /metrics answers this machine only",
+    },
+    SettingDoc { env: "CAREBOX_LOG", default: "info,sqlx=warn", about: "what is logged (a tracing filter)" },
+    SettingDoc { env: "CAREBOX_LOG_FORMAT", default: "text", about: "text, or json: one JSON object per line with the request id" },
+];
+
+/// The database the settings name (environment over file), for the set-up commands.
+pub fn database_url(file: Option<&Path>) -> Result<String, String> {
+    Ok(Sources::load(file)?.get("CAREBOX_DATABASE_URL").unwrap_or_else(|| "sqlite://data/carebox.db".into()))
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Where raw values come from: the environment over an optional file.
+struct Sources {
+    file: Option<PathBuf>,
+    from_file: BTreeMap<&'static str, String>,
+}
+
+impl Sources {
+    fn load(file: Option<&Path>) -> Result<Self, String> {
+        let mut from_file = BTreeMap::new();
+        if let Some(file) = file {
+            let text = std::fs::read_to_string(file).map_err(|e| format!("the settings file {}: {e}", file.display()))?;
+            let table: toml::Table = text.parse().map_err(|e| format!("the settings file {}: {e}", file.display()))?;
+            for (key, value) in table {
+                let Some(setting) = SETTINGS.iter().find(|s| s.file_key() == key) else {
+                    let known: Vec<String> = SETTINGS.iter().map(SettingDoc::file_key).collect();
+                    return Err(format!(
+                        "the settings file {}: no setting is called {key:?} (known: {})",
+                        file.display(),
+                        known.join(", ")
+                    ));
+                };
+                let raw = match value {
+                    toml::Value::String(text) => text,
+                    toml::Value::Integer(number) => number.to_string(),
+                    toml::Value::Boolean(yes) => if yes { "1" } else { "0" }.to_owned(),
+                    other => {
+                        return Err(format!("{key} in {}: a text, a whole number or true/false, not {}", file.display(), other.type_str()));
+                    }
+                };
+                from_file.insert(setting.env, raw);
+            }
+        }
+        Ok(Self { file: file.map(Path::to_path_buf), from_file })
+    }
+
+    fn get(&self, env: &str) -> Option<String> {
+        debug_assert!(SETTINGS.iter().any(|s| s.env == env), "{env} is not in SETTINGS");
+        let from_env = std::env::var(env).ok().filter(|v| !v.trim().is_empty());
+        from_env.or_else(|| self.from_file.get(env).cloned().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// A refusal names the setting as the operator wrote it: in the file, or in the environment.
+    fn locate(&self, message: String) -> String {
+        let named = SETTINGS.iter().filter(|s| message.starts_with(s.env)).max_by_key(|s| s.env.len());
+        match (named, &self.file) {
+            (Some(setting), Some(file)) if std::env::var(setting.env).is_err() && self.from_file.contains_key(setting.env) => {
+                format!("{message} (set as {} in {})", setting.file_key(), file.display())
+            }
+            _ => message,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -47,11 +196,28 @@ pub struct Settings {
     /// front of this server, whose `X-Forwarded-For` / `Forwarded` name the client. Empty
     /// (default): the TCP peer is the client and those headers are ignored.
     pub trusted_proxies: TrustedProxies,
+    /// `CAREBOX_METRICS_TOKEN`: the bearer token `/metrics` asks for.
+    pub metrics_token: Option<String>,
+    /// `CAREBOX_LOG`: a tracing filter.
+    pub log: String,
+    /// `CAREBOX_LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
 }
 
 impl Settings {
+    /// The environment alone (no settings file).
     pub fn from_env() -> Result<Self, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::load(None)
+    }
+
+    /// The environment over the settings file at `file`, if any.
+    pub fn load(file: Option<&Path>) -> Result<Self, String> {
+        let sources = Sources::load(file)?;
+        Self::from_sources(&sources).map_err(|message| sources.locate(message))
+    }
+
+    fn from_sources(sources: &Sources) -> Result<Self, String> {
+        let var = |name: &str| sources.get(name);
         let widget_dir = var("CAREBOX_WIDGET_DIR").map(PathBuf::from).or_else(|| {
             let default = PathBuf::from("dist");
             default.is_dir().then_some(default)
@@ -104,7 +270,27 @@ impl Settings {
         let webhook_concurrency = whole("CAREBOX_WEBHOOK_CONCURRENCY", 8, 256)? as usize;
         let trusted_proxies = TrustedProxies::parse(&var("CAREBOX_TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|e| format!("CAREBOX_TRUSTED_PROXIES: {e}"))?;
+        let metrics_token = match var("CAREBOX_METRICS_TOKEN") {
+            Some(token) if token.trim().chars().count() < 16 || token.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+                return Err(
+                    "CAREBOX_METRICS_TOKEN must be 16 or more characters without spaces (a guessable token shows every figure)".into()
+                );
+            }
+            token => token,
+        };
+        let log_format = match var("CAREBOX_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(format!("CAREBOX_LOG_FORMAT must be text or json, not {other:?}")),
+        };
+        let log = var("CAREBOX_LOG").unwrap_or_else(|| "info,sqlx=warn".into());
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&log) {
+            return Err(format!("CAREBOX_LOG is not a tracing filter like info,sqlx=warn: {error}"));
+        }
         let settings = Self {
+            metrics_token,
+            log,
+            log_format,
             trusted_proxies,
             send_webhooks,
             webhook_reach,
@@ -170,6 +356,9 @@ impl Settings {
             send_webhooks: true,
             webhook_reach: WebhookReach::PublicOnly,
             trusted_proxies: TrustedProxies::default(),
+            metrics_token: None,
+            log: "info,sqlx=warn".into(),
+            log_format: LogFormat::Text,
         }
     }
 }

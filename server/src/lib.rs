@@ -11,6 +11,7 @@ pub mod demo_shop;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod services;
 pub mod sla_clock;
 pub mod storage;
@@ -23,6 +24,10 @@ pub use storage::Store;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
+
+/// Turns `true` when the server begins to stop: background workers finish what they hold
+/// (a pass, a leased webhook send) and return.
+pub type Stopping = tokio::sync::watch::Receiver<bool>;
 
 /// Where a started server listens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,15 +59,21 @@ pub async fn run(
         let origins = shop_addr.map(demo::origins_for).unwrap_or_default();
         demo::seed(&store, &origins, clock.now()).await?;
     }
-    let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick));
+    let metrics: metrics::SharedMetrics = Default::default();
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let sla = tokio::spawn(sla_clock::run(store.clone(), clock.clone(), settings.sla_tick, metrics.clone(), stopping.clone()));
     let sender = webhook_sender::SenderSettings {
         every: settings.webhook_tick,
         reach: settings.webhook_reach,
         timeout: settings.webhook_timeout,
         concurrency: settings.webhook_concurrency,
     };
-    let webhooks = settings.send_webhooks.then(|| tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), sender)));
+    let webhooks = settings
+        .send_webhooks
+        .then(|| tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), sender, metrics.clone(), stopping.clone())));
     let mut state = http::AppState::new(store, clock.clone(), settings.limits).await?;
+    state.metrics = metrics;
+    state.metrics_token = settings.metrics_token.as_deref().map(Into::into);
     state.public_url = settings.public_url.as_deref().map(Into::into);
     state.webhook_reach = settings.webhook_reach;
     state.trusted_proxies = settings.trusted_proxies.clone().into();
@@ -86,10 +97,16 @@ pub async fn run(
             tracing::debug!(%error, "could not set TCP_NODELAY");
         }
     });
+    // Stopping: no new connections; requests in flight are answered, and meanwhile the workers
+    // finish their pass and their leased sends.
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
-    sla.abort();
+    let _ = sla.await;
     if let Some(webhooks) = webhooks {
-        webhooks.abort();
+        let _ = webhooks.await;
     }
     if let (Some(stop), Some(shop)) = (shop_stop, shop) {
         let _ = stop.send(());

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use carebox_contract::Timestamp;
 
-use crate::Store;
 use crate::clock::SharedClock;
+use crate::metrics::{EscalationCause, SharedMetrics};
+use crate::{Stopping, Store};
 
 /// Complaints handled per pass; the rest wait for the next tick.
 const BATCH: i64 = 200;
@@ -16,14 +17,20 @@ const BATCH: i64 = 200;
 /// How long a complaint's Idempotency-Key answers retries (then it is forgotten, on this clock).
 pub const IDEMPOTENCY_KEY_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
-pub async fn run(store: Store, clock: SharedClock, every: Duration) {
+/// Runs passes every `every` until `stop` turns true; a pass under way when it does is finished
+/// (each escalation is one transaction either way).
+pub async fn run(store: Store, clock: SharedClock, every: Duration, metrics: SharedMetrics, mut stop: Stopping) {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = stop.wait_for(|stopping| *stopping) => return,
+        }
         match crate::services::sla::escalate_breached(&store, clock.now(), BATCH).await {
             Ok(escalated) => {
                 for step in escalated {
+                    metrics.escalated(EscalationCause::Breach);
                     tracing::info!(merchant = %step.merchant_id, ticket = %step.ticket, from = step.from.as_str(), to = step.to.as_str(), "complaint escalated: response time passed");
                 }
             }

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use tokio::task::JoinSet;
 
-use crate::Store;
 use crate::clock::SharedClock;
 use crate::domain::webhook;
 use crate::domain::webhook_target::{self, WebhookReach, WebhookUrl};
+use crate::metrics::SharedMetrics;
 use crate::storage::DueDelivery;
+use crate::{Stopping, Store};
 
 /// How the sender runs (`Settings`' `webhook_*`).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +37,9 @@ impl SenderSettings {
     }
 }
 
-pub async fn run(store: Store, clock: SharedClock, settings: SenderSettings) {
+/// Sends until `stop` turns true; then claims nothing more and returns once the sends in flight
+/// have finished and been recorded (each is cut at the timeout), so no lease is left to expire.
+pub async fn run(store: Store, clock: SharedClock, settings: SenderSettings, metrics: SharedMetrics, mut stop: Stopping) {
     let client = match webhook_target::client(settings.reach, settings.timeout) {
         Ok(client) => client,
         Err(error) => {
@@ -50,13 +53,21 @@ pub async fn run(store: Store, clock: SharedClock, settings: SenderSettings) {
     // Endpoint of each send in flight, by task: a finished (or failed) task frees its endpoint.
     let mut endpoint_of = HashMap::new();
     loop {
+        // Stopping, or whoever would say so is gone.
+        if *stop.borrow() || stop.has_changed().is_err() {
+            if !sending.is_empty() {
+                tracing::info!(in_flight = sending.len(), "finishing webhook sends before stopping");
+            }
+            while sending.join_next().await.is_some() {}
+            return;
+        }
         let busy: HashSet<String> = endpoint_of.values().cloned().collect();
         let free = settings.concurrency.saturating_sub(sending.len());
         match store.claim_due_deliveries(clock.now(), settings.lease(), free, &busy).await {
             Ok(due) => {
                 for delivery in due {
                     let endpoint = delivery.endpoint_id.clone();
-                    let task = sending.spawn(deliver(store.clone(), clock.clone(), client.clone(), settings, delivery));
+                    let task = sending.spawn(deliver(store.clone(), clock.clone(), client.clone(), settings, metrics.clone(), delivery));
                     endpoint_of.insert(task.id(), endpoint);
                 }
             }
@@ -65,6 +76,7 @@ pub async fn run(store: Store, clock: SharedClock, settings: SenderSettings) {
         // Look again when a send finishes (its slot is free) or at the next tick.
         tokio::select! {
             _ = ticker.tick() => {}
+            _ = stop.changed() => {}
             Some(finished) = sending.join_next_with_id() => {
                 let id = match finished {
                     Ok((id, ())) => id,
@@ -79,7 +91,14 @@ pub async fn run(store: Store, clock: SharedClock, settings: SenderSettings) {
     }
 }
 
-async fn deliver(store: Store, clock: SharedClock, client: reqwest::Client, settings: SenderSettings, delivery: DueDelivery) {
+async fn deliver(
+    store: Store,
+    clock: SharedClock,
+    client: reqwest::Client,
+    settings: SenderSettings,
+    metrics: SharedMetrics,
+    delivery: DueDelivery,
+) {
     let (status, error) = match allowed(&delivery.url, settings.reach) {
         // The client's own timeout covers the request; this one also covers name resolution.
         Ok(()) => tokio::time::timeout(settings.timeout, send(&client, &delivery, clock.now().unix_ms() / 1000))
@@ -87,6 +106,7 @@ async fn deliver(store: Store, clock: SharedClock, client: reqwest::Client, sett
             .unwrap_or_else(|_| (None, Some(format!("timed out after {} s", settings.timeout.as_secs_f32())))),
         Err(refused) => (None, Some(refused)),
     };
+    metrics.webhook_attempt(error.is_none());
     match store.record_delivery(&delivery, status, error.as_deref(), clock.now()).await {
         Ok(true) => {}
         Ok(false) => tracing::warn!(delivery = %delivery.id, "webhook claim lost before its outcome was recorded"),

@@ -13,8 +13,11 @@ use carebox_server::storage::NewStaff;
 use common::*;
 use serde_json::{Value, json};
 
-/// Operations anyone may call: the proof is in the request (lookup, sign-in) or nothing is private.
-const PUBLIC: [&str; 4] = ["GET /healthz", "GET /v1/widget/config", "POST /v1/console/session", "POST /v1/orders/lookup"];
+/// Operations anyone may call: the proof is in the request (lookup, sign-in) or nothing is
+/// private. `/metrics` answers this machine only, or the bearer of its own token
+/// (`operations.rs`); the matrix's calls come from this machine.
+const PUBLIC: [&str; 6] =
+    ["GET /healthz", "GET /metrics", "GET /readyz", "GET /v1/widget/config", "POST /v1/console/session", "POST /v1/orders/lookup"];
 
 /// Whose things a path names: shop one's order NW-1042 and Anna's complaint on it, or a
 /// look-alike that exists nowhere.

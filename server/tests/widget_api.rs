@@ -185,12 +185,15 @@ async fn every_response_carries_a_fresh_request_id(engine: Engine) {
     assert_eq!(ids.len(), 3, "request ids repeat: {ids:?}");
 }
 
-async fn health_reports_database_reachable(engine: Engine) {
+async fn health_reports_alive_and_ready(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let response = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
+    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<serde_json::Value>().await.unwrap()["status"], "ready");
 }
 
 async fn openapi_document_describes_the_routes_it_serves(engine: Engine) {
@@ -445,7 +448,7 @@ on_both_engines!(
     cors_allows_the_merchants_origin,
     cors_refuses_other_origins_including_another_merchants,
     every_response_carries_a_fresh_request_id,
-    health_reports_database_reachable,
+    health_reports_alive_and_ready,
     openapi_document_describes_the_routes_it_serves,
     unknown_paths_without_static_dirs_are_404,
 );

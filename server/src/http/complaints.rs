@@ -22,6 +22,7 @@ use super::{
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, Intake, SlaPolicy};
 use crate::domain::loyalty;
+use crate::metrics::EscalationCause;
 use crate::services::complaint_changes::{ChangeError, change_complaint};
 use crate::services::complaint_filing::{self, Filed};
 use crate::storage::{NewComplaint, StoredComplaint};
@@ -131,6 +132,7 @@ pub async fn file_complaint(
         Filed::Created(complaint) => {
             tracing::info!(ticket = %complaint.ticket, level = complaint.level.as_str(), "complaint filed");
             state.limiter.count(&counters, now).await?;
+            state.metrics.complaint_filed();
             Ok((StatusCode::CREATED, Json(complaint.view(now))))
         }
         Filed::Replayed(view) => Ok((StatusCode::CREATED, Json(view))),
@@ -210,6 +212,7 @@ pub async fn escalate_complaint(
     })
     .await?;
     tracing::info!(level = changed.level.as_str(), "complaint escalated by the shopper");
+    state.metrics.escalated(EscalationCause::Shopper);
     Ok(Json(changed.view(now)))
 }
 

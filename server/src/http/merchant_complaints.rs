@@ -17,6 +17,7 @@ use super::{
 };
 use crate::ApiError;
 use crate::domain::complaint::{self, Action, SlaPolicy};
+use crate::metrics::EscalationCause;
 use crate::services::complaint_changes::change_complaint;
 use crate::storage::{ComplaintFilter, ComplaintOrder};
 
@@ -163,6 +164,7 @@ pub async fn act_on_complaint(
     ApiJson(action): ApiJson<MerchantAction>,
 ) -> Result<Json<ComplaintView>, ApiError> {
     let action = parse_action(action).map_err(ApiError::Unprocessable)?;
+    let escalates = matches!(action, Action::MerchantEscalate { .. });
     let now = state.clock.now();
     let policy = SlaPolicy::from_tiers(&merchant.settings.loyalty_tiers);
     // A member of staff signs what they do; the shopper sees their name beside a reply.
@@ -171,6 +173,9 @@ pub async fn act_on_complaint(
         complaint::apply(&current.state(), action, now, &policy, current.shopper_tier.as_deref())
     })
     .await?;
+    if escalates {
+        state.metrics.escalated(EscalationCause::Staff);
+    }
     Ok(Json(changed.view(now)))
 }
 

@@ -43,6 +43,7 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::metrics::SharedMetrics;
 use crate::{ApiError, Settings, Store, clock::SharedClock};
 
 /// Everything a handler may use. Cheap to clone; nothing in it outlives a restart except
@@ -62,6 +63,11 @@ pub struct AppState {
     pub trusted_proxies: Arc<client_address::TrustedProxies>,
     /// Where merchants' webhooks may point (`CAREBOX_WEBHOOKS_TO_LOOPBACK`).
     pub webhook_reach: crate::domain::webhook_target::WebhookReach,
+    /// This process's counters for `/metrics` (shared with its background workers).
+    pub metrics: SharedMetrics,
+    /// `CAREBOX_METRICS_TOKEN`: the bearer token `/metrics` asks for; without one it answers
+    /// only to this machine (a loopback peer with no proxy in between).
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// Attempt limits for the public lookup.
@@ -109,6 +115,8 @@ impl AppState {
             public_url: None,
             webhook_reach: Default::default(),
             trusted_proxies: Default::default(),
+            metrics: Default::default(),
+            metrics_token: None,
         })
     }
 }
@@ -257,6 +265,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchant_orders::append_event))
         .routes(routes!(merchant_orders::search_orders))
         .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
 }
 
 async fn preview(
@@ -323,6 +333,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let api = api
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")));
+    let state_metrics = state.metrics.clone();
     let mut app = api.with_state(state.clone());
     // The console's live preview: the real widget with `api` = `/preview/<token>` gets the
     // unsaved configuration; its other calls reach the API as they would without the prefix.
@@ -338,7 +349,8 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         app = app.fallback_service(fallback);
     }
 
-    app.layer(PropagateRequestIdLayer::x_request_id())
+    app.layer(axum::middleware::from_fn_with_state(state_metrics, crate::metrics::track))
+        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {

@@ -18,6 +18,7 @@ use super::{
 use crate::ApiError;
 use crate::domain::loyalty;
 use crate::domain::token::{self, CAREBOX_KID, ORDER_TOKEN_LIFETIME, OrderTokenClaims, constant_time_eq};
+use crate::metrics::LookupLimit;
 use crate::storage::{MerchantRecord, StoredOrder};
 
 const RECENT_ORDERS: i64 = 20;
@@ -52,12 +53,14 @@ pub async fn lookup_order(
     let client_failures = format!("client:{}:{client}", merchant.id);
     let limited = |retry_after| ApiError::RateLimited { retry_after };
     if let Some(wait) = state.limiter.retry_after(&[(&client_failures, limits.lookup_per_client)], now).await? {
+        state.metrics.lookup_refused(LookupLimit::PerClient);
         return Err(limited(wait));
     }
     let lookup = OrderLookup::parse(&request, merchant.settings.lookup_by)
         .map_err(|errors| ApiError::Unprocessable(errors.into_iter().next().expect("parse fails with an error")))?;
     let order_failures = format!("order:{}:{}:{client}", merchant.id, lookup.number);
     if let Some(wait) = state.limiter.retry_after(&[(&order_failures, limits.lookup_per_order)], now).await? {
+        state.metrics.lookup_refused(LookupLimit::PerOrder);
         return Err(limited(wait));
     }
 

@@ -40,7 +40,10 @@ pub struct Store {
     merchants: std::sync::Arc<merchants::MerchantCache>,
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The newest migration this build carries (`/readyz` wants the database at least there).
+pub fn newest_known_migration() -> i64 {
+    sqlx::migrate!("./migrations").iter().map(|m| m.version).max().unwrap_or(0)
+}
 
 /// One database transaction: each table's module adds the primitives it offers inside one
 /// (`complaints`, `loyalty`, `webhooks`); domain services (`crate::services`) decide what to
@@ -99,7 +102,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await?;
+        // A rolling upgrade: a newer node may have applied migrations this build does not
+        // know. They only add (see `migrations/README.md`), so this node goes on serving.
+        let mut migrator = sqlx::migrate!("./migrations");
+        migrator.set_ignore_missing(true);
+        migrator.run(&pool).await?;
         Ok(Self { pool, engine, merchants: Default::default() })
     }
 
@@ -137,6 +144,43 @@ impl Store {
     /// A cheap round trip, for health checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// A consistent copy of an SQLite database into a new file while it serves (`VACUUM INTO`
+    /// reads one snapshot; writers go on). PostgreSQL has its own tools.
+    pub async fn backup_into(&self, target: &std::path::Path) -> Result<(), String> {
+        if self.engine != Engine::Sqlite {
+            return Err("a PostgreSQL database is backed up with pg_dump or the provider's snapshots (see the README); \
+                        backup copies SQLite databases"
+                .into());
+        }
+        if target.exists() {
+            return Err(format!("{} already exists: name a new file (a backup never overwrites)", target.display()));
+        }
+        if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty())
+            && !folder.is_dir()
+        {
+            return Err(format!("the folder {} does not exist", folder.display()));
+        }
+        let target = target.to_str().ok_or_else(|| format!("{} is not a UTF-8 path", target.display()))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await.map_err(|e| format!("backing up into {target}: {e}"))?;
+        Ok(())
+    }
+
+    /// The database answers and has applied every migration this build knows (it may hold newer
+    /// ones, from a newer node), none failed.
+    pub async fn schema_ready(&self) -> Result<bool, sqlx::Error> {
+        let rows = sqlx::query("SELECT version, CASE WHEN success THEN 1 ELSE 0 END AS applied FROM _sqlx_migrations")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut applied = std::collections::HashSet::new();
+        for row in rows {
+            if row.try_get::<i64, _>("applied")? != 1 {
+                return Ok(false);
+            }
+            applied.insert(row.try_get::<i64, _>("version")?);
+        }
+        Ok(sqlx::migrate!("./migrations").iter().all(|migration| applied.contains(&migration.version)))
     }
 }
 

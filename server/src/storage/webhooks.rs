@@ -41,6 +41,14 @@ pub struct DueDelivery {
 }
 
 impl Store {
+    /// Deliveries still to be sent, due or waiting for their retry (what `/metrics` reports).
+    pub async fn webhook_backlog(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) AS waiting FROM webhook_deliveries WHERE delivered_at_ms IS NULL AND next_attempt_at_ms IS NOT NULL")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("waiting")
+    }
+
     pub async fn add_webhook_endpoint(
         &self,
         merchant_id: &str,

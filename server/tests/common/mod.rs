@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod node;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -101,6 +103,38 @@ pub async fn start_server(
     (bound_rx.await.expect("server bound"), shutdown_tx)
 }
 
+/// Shop one (all capabilities, lookup by e-mail, origin SHOP_ORIGIN) and shop two (order
+/// status and loyalty, lookup by postcode).
+pub async fn seed_merchants(store: &Store) {
+    for (id, name, key, secret, shopper_secret, origin, lookup_by) in [
+        ("m_one", "Shop One", SHOP_KEY, SHOP_SECRET, SHOP_SHOPPER_SECRET, SHOP_ORIGIN, LookupMode::Email),
+        ("m_two", "Shop Two", OTHER_KEY, OTHER_SECRET, OTHER_SHOPPER_SECRET, OTHER_ORIGIN, LookupMode::Postcode),
+    ] {
+        store
+            .upsert_merchant(NewMerchant {
+                id,
+                name,
+                publishable_key: &PublishableKey::parse(key).unwrap(),
+                secret_key: secret,
+                shopper_token_secret: shopper_secret,
+                settings: &MerchantSettings {
+                    greetings: Default::default(),
+                    features: if id == "m_one" { Feature::ALL.to_vec() } else { vec![Feature::OrderStatus, Feature::Loyalty] },
+                    theme: Theme::default(),
+                    lookup_by,
+                    severe_categories: vec![ComplaintCategory::Damaged],
+                    compensation: Default::default(),
+                    loyalty_tiers: carebox_contract::LoyaltyTier::defaults(),
+                    csat: Default::default(),
+                    strings: Default::default(),
+                },
+                allowed_origins: &[origin.to_owned()],
+            })
+            .await
+            .expect("merchant seeded");
+    }
+}
+
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
         Self::spawn_configured(engine, |_| {}).await
@@ -118,33 +152,7 @@ impl TestApp {
         let clock = ManualClock::new(Timestamp::from_unix_ms(START_MS));
         let (addr, shutdown_tx) = start_server(&database_url, &clock, configure).await;
         let store = Store::connect(&database_url).await.expect("store");
-        for (id, name, key, secret, shopper_secret, origin, lookup_by) in [
-            ("m_one", "Shop One", SHOP_KEY, SHOP_SECRET, SHOP_SHOPPER_SECRET, SHOP_ORIGIN, LookupMode::Email),
-            ("m_two", "Shop Two", OTHER_KEY, OTHER_SECRET, OTHER_SHOPPER_SECRET, OTHER_ORIGIN, LookupMode::Postcode),
-        ] {
-            store
-                .upsert_merchant(NewMerchant {
-                    id,
-                    name,
-                    publishable_key: &PublishableKey::parse(key).unwrap(),
-                    secret_key: secret,
-                    shopper_token_secret: shopper_secret,
-                    settings: &MerchantSettings {
-                        greetings: Default::default(),
-                        features: if id == "m_one" { Feature::ALL.to_vec() } else { vec![Feature::OrderStatus, Feature::Loyalty] },
-                        theme: Theme::default(),
-                        lookup_by,
-                        severe_categories: vec![ComplaintCategory::Damaged],
-                        compensation: Default::default(),
-                        loyalty_tiers: carebox_contract::LoyaltyTier::defaults(),
-                        csat: Default::default(),
-                        strings: Default::default(),
-                    },
-                    allowed_origins: &[origin.to_owned()],
-                })
-                .await
-                .expect("merchant seeded");
-        }
+        seed_merchants(&store).await;
         Self {
             base: format!("http://{addr}"),
             database_url,
