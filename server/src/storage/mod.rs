@@ -40,6 +40,11 @@ pub struct Store {
     merchants: std::sync::Arc<merchants::MerchantCache>,
 }
 
+/// PostgreSQL-compatible databases without advisory locks (CockroachDB, by its `version()`).
+fn lacks_advisory_locks(version: &str) -> bool {
+    version.contains("CockroachDB")
+}
+
 /// The newest migration this build carries (`/readyz` wants the database at least there).
 pub fn newest_known_migration() -> i64 {
     sqlx::migrate!("./migrations").iter().map(|m| m.version).max().unwrap_or(0)
@@ -106,6 +111,15 @@ impl Store {
         // know. They only add (see `migrations/README.md`), so this node goes on serving.
         let mut migrator = sqlx::migrate!("./migrations");
         migrator.set_ignore_missing(true);
+        if engine == Engine::Postgres {
+            let version: String = sqlx::query("SELECT version() AS v").fetch_one(&pool).await?.try_get("v")?;
+            if lacks_advisory_locks(&version) {
+                // CockroachDB has no pg_advisory_lock, which sqlx takes to let one node migrate
+                // at a time: there, run `carebox-server migrate` once before starting the nodes.
+                tracing::info!("{version}: migrating without an advisory lock (run `carebox-server migrate` before starting nodes)");
+                migrator.set_locking(false);
+            }
+        }
         migrator.run(&pool).await?;
         Ok(Self { pool, engine, merchants: Default::default() })
     }
@@ -215,6 +229,49 @@ pub(crate) fn now_ms() -> i64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cockroachdb_migrates_without_advisory_locks_and_postgres_and_yugabyte_with() {
+        assert!(lacks_advisory_locks("CockroachDB CCL v24.1.0 (x86_64-pc-linux-gnu, built 2024/05/15, go1.22.2)"));
+        assert!(!lacks_advisory_locks("PostgreSQL 15.10 (Debian 15.10-0+deb12u1) on x86_64-pc-linux-gnu"));
+        assert!(!lacks_advisory_locks("PostgreSQL 11.2-YB-2.20.1.0-b0 on x86_64-pc-linux-gnu"));
+    }
+
+    /// A node of the previous release keeps serving while a new one migrates (and after): a
+    /// migration only adds tables, columns (nullable or with a default) and indexes.
+    #[test]
+    fn migrations_only_add_so_an_older_node_keeps_working() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "sql") {
+                continue;
+            }
+            let sql = std::fs::read_to_string(&path).unwrap();
+            let code: String = sql.lines().map(|l| l.split("--").next().unwrap_or("")).collect::<Vec<_>>().join(" ").to_uppercase();
+            for statement in code.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                let statement = statement.split_whitespace().collect::<Vec<_>>().join(" ");
+                let breaking = ["DROP TABLE", "DROP COLUMN", "DROP INDEX", "DROP CONSTRAINT", "RENAME ", "ALTER COLUMN"]
+                    .iter()
+                    .find(|w| statement.contains(**w))
+                    .or(["DROP", "TRUNCATE", "DELETE", "UPDATE"].iter().find(|w| statement.starts_with(**w)));
+                assert!(breaking.is_none(), "{}: `{statement}` could break a node of the previous release", path.display());
+                if statement.contains("ADD COLUMN") && statement.contains("NOT NULL") {
+                    assert!(statement.contains("DEFAULT"), "{}: `{statement}`: a new NOT NULL column needs a DEFAULT", path.display());
+                }
+                assert!(
+                    statement.starts_with("CREATE TABLE") || statement.starts_with("CREATE INDEX") || statement.starts_with("CREATE UNIQUE INDEX")
+                        || statement.starts_with("ALTER TABLE") && statement.contains(" ADD COLUMN ")
+                        || statement.starts_with("INSERT "),
+                    "{}: `{statement}` is not one of the additive statements",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 17, "the migrations were found ({checked})");
+    }
+
     use super::*;
 
     #[test]
