@@ -51,6 +51,12 @@ pub enum Command {
         #[command(flatten)]
         database: Database,
     },
+    /// Ask the server running on this machine (at CAREBOX_ADDR) whether it is ready or alive:
+    /// exit 0 if so, 1 if not; for a container's HEALTHCHECK, which has no curl.
+    Probe {
+        #[arg(long, value_enum, default_value = "ready")]
+        check: ProbeCheck,
+    },
     /// Create or update the database's tables, then exit (serve does it too).
     Migrate(Database),
     /// Create a shop and rotate its keys.
@@ -81,7 +87,7 @@ impl Command {
     /// The database a set-up command works on, when it names none itself.
     fn database_mut(&mut self) -> Option<&mut Database> {
         match self {
-            Command::Serve => None,
+            Command::Serve | Command::Probe { .. } => None,
             Command::Backup { database, .. } | Command::Migrate(database) => Some(database),
             Command::Merchant(MerchantCommand::Create { database, .. } | MerchantCommand::RotateKeys { database, .. }) => Some(database),
             Command::Staff(StaffCommand::Add { database, .. }) => Some(database),
@@ -113,6 +119,14 @@ pub enum MerchantCommand {
         #[command(flatten)]
         database: Database,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProbeCheck {
+    /// `/readyz`: the database answers and is migrated.
+    Ready,
+    /// `/healthz`: the process answers.
+    Alive,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -192,6 +206,29 @@ async fn connect(database: &Database) -> Result<Store, Failure> {
     Store::connect(database.url()).await.map_err(|e| Failure::runtime(format!("database {}: {e}", database.url())))
 }
 
+async fn probe(check: ProbeCheck, config: Option<&std::path::Path>) -> Result<String, Failure> {
+    let addr = crate::config::listen_addr(config).map_err(Failure::input)?;
+    let addr: std::net::SocketAddr = addr.parse().map_err(|_| Failure::input(format!("CAREBOX_ADDR {addr:?} is not an address:port")))?;
+    // A server listening on every interface is asked on loopback.
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_owned(),
+        ip if ip.is_unspecified() => "[::1]".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    let path = match check {
+        ProbeCheck::Ready => "/readyz",
+        ProbeCheck::Alive => "/healthz",
+    };
+    let url = format!("http://{host}:{}{path}", addr.port());
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().map_err(|e| Failure::runtime(e.to_string()))?;
+    match client.get(&url).send().await {
+        Ok(response) if response.status().is_success() => Ok(format!("{url}: {}", response.status())),
+        Ok(response) => Err(Failure::runtime(format!("{url}: {}", response.status()))),
+        Err(error) => Err(Failure::runtime(format!("{url}: {error}"))),
+    }
+}
+
 fn now() -> Timestamp {
     use crate::clock::Clock;
     crate::clock::SystemClock.now()
@@ -207,6 +244,7 @@ pub async fn run_command(mut command: Command, config: Option<&std::path::Path>)
     }
     match command {
         Command::Serve => unreachable!("serve is run by main"),
+        Command::Probe { check } => probe(check, config).await,
         Command::Backup { to, database } => {
             let store = connect(&database).await?;
             store.backup_into(&to).await.map_err(|e| Failure::runtime(e.to_string()))?;

@@ -94,6 +94,11 @@ pub fn database_url(file: Option<&Path>) -> Result<String, String> {
     Ok(Sources::load(file)?.get("CAREBOX_DATABASE_URL").unwrap_or_else(|| "sqlite://data/carebox.db".into()))
 }
 
+/// Where `serve` listens by the settings (environment over file), for `probe`.
+pub fn listen_addr(file: Option<&Path>) -> Result<String, String> {
+    Ok(Sources::load(file)?.get("CAREBOX_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()))
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogFormat {

@@ -62,7 +62,14 @@ fn server_figures(root: &std::path::Path, server: &RunningServer) -> Result {
     println!("\n=== complaints accepted per second ===");
     server_bench(root, "complaint_filing", &server.url)?;
     println!("\n=== rate limiter memory under a spray of distinct keys ===");
-    server_bench(root, "limiter_memory", &server.url)
+    server_bench(root, "limiter_memory", &server.url)?;
+    println!("\n=== order lookups at saturation: one, two and three processes on one PostgreSQL, one on SQLite ===");
+    let postgres = crate::postgres::Postgres::start()?;
+    run(cargo()
+        .current_dir(root)
+        .args(["bench", "--package", "carebox-server", "--bench", "node_scaling"])
+        .env("CAREBOX_BENCH_BIN", root.join("target/release/carebox-server"))
+        .env("CAREBOX_BENCH_POSTGRES_URL", &postgres.url))
 }
 
 fn server_bench(root: &std::path::Path, name: &str, url: &str) -> Result {

@@ -162,6 +162,7 @@ pub fn dist() -> Result<Bundle> {
     );
     // The support console is built beside the widget; its size is its own.
     crate::console::build(&dist.join("console"))?;
+    crate::api_reference::build(&dist)?;
     check_budgets(&bundle)?;
     Ok(bundle)
 }

@@ -3,10 +3,12 @@
 //! Every command installs what it is missing first (idempotently, quickly when done), so a
 //! fresh machine needs only the Rust toolchain, Node.js with npm, and root for `apt-get`.
 
+mod api_reference;
 mod bench;
 mod console;
 mod dist;
 mod fuzz;
+mod image;
 mod postgres;
 mod process;
 mod rust_shop;
@@ -30,6 +32,8 @@ cargo xtask <command>
   fuzz    schemathesis (PyPI) against the real server from its OpenAPI document, every check;
           prints the counts (the report is in target/fuzz/). `--seed N --examples M` explore
           beyond the fixed run in `test` (seed 1, 20 examples per operation and phase)
+  image   the container image's final stage (target/image/rootfs: release server + bundles), run and
+          checked as the Dockerfile runs it (no container runtime needed)
   help    this text
 ";
 
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("server") => bench::server_only(),
         Some("bench") => bench::all(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("image") => image::image(),
         Some("help") | Some("--help") | None => {
             print!("{HELP}");
             Ok(())

@@ -36,6 +36,9 @@ pub fn all() -> Result {
     layer("component tests (wasm, headless Chromium)", &mut components);
     let mut bundled = false;
     layer("bundle build and size budgets", &mut || dist::dist().map(|_| bundled = true));
+    layer("container image's files (release server + bundles, run as the Dockerfile runs them)", &mut || {
+        if bundled { crate::image::assemble().and_then(|rootfs| crate::image::check(&rootfs)) } else { Err("skipped: no bundle".into()) }
+    });
     layer("API fuzzing (schemathesis from the served OpenAPI document, every check)", &mut || crate::fuzz::fuzz(&[]));
     layer("end to end (Playwright, demo shop, real server)", &mut || {
         if bundled { end_to_end() } else { Err("skipped: no bundle to serve".into()) }

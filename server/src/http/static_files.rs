@@ -30,8 +30,22 @@ pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsaf
 pub const PREVIEW_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
      img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
+/// The API reference (`/docs/`, Redoc): its own script only; Redoc styles itself with `<style>`
+/// elements and draws its search in a worker; it reads `/openapi.json` and nothing elsewhere.
+pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; \
+     img-src 'self' data:; font-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 async fn cache_headers(request: Request<Body>, next: Next) -> Response<Body> {
     let path = request.uri().path();
+    if path == "/docs" || path.starts_with("/docs/") {
+        let mut response = next.run(request).await;
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_CSP));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        return response;
+    }
     if path == "/console" || path.starts_with("/console/") {
         let path = path.to_owned();
         let mut response = next.run(request).await;

@@ -260,7 +260,9 @@ mod tests {
                     assert!(statement.contains("DEFAULT"), "{}: `{statement}`: a new NOT NULL column needs a DEFAULT", path.display());
                 }
                 assert!(
-                    statement.starts_with("CREATE TABLE") || statement.starts_with("CREATE INDEX") || statement.starts_with("CREATE UNIQUE INDEX")
+                    statement.starts_with("CREATE TABLE")
+                        || statement.starts_with("CREATE INDEX")
+                        || statement.starts_with("CREATE UNIQUE INDEX")
                         || statement.starts_with("ALTER TABLE") && statement.contains(" ADD COLUMN ")
                         || statement.starts_with("INSERT "),
                     "{}: `{statement}` is not one of the additive statements",
