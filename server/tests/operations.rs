@@ -318,3 +318,22 @@ on_both_engines!(
     readiness_knows_the_schema_and_older_nodes_tolerate_newer_ones,
     a_graceful_stop_finishes_requests_and_sends_in_flight,
 );
+
+/// The container's HEALTHCHECK: `carebox-server probe` exits 0 when the server at CAREBOX_ADDR
+/// is ready, 1 when nothing answers there.
+#[tokio::test]
+async fn the_health_probe_says_whether_the_server_here_is_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("probe.db").display());
+    let node = Node::start(&url, &[]).await;
+    let addr = node.base.trim_start_matches("http://").to_owned();
+    let ready = carebox(&["probe"], &[("CAREBOX_ADDR", &addr)]);
+    assert!(ready.status.success(), "{}", text(&ready.stderr));
+    assert!(text(&ready.stdout).contains("/readyz: 200"), "{}", text(&ready.stdout));
+    let alive = carebox(&["probe", "--check", "alive"], &[("CAREBOX_ADDR", &addr)]);
+    assert!(text(&alive.stdout).contains("/healthz: 200"), "{}", text(&alive.stdout));
+    drop(node);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let gone = carebox(&["probe"], &[("CAREBOX_ADDR", &addr)]);
+    assert_eq!(gone.status.code(), Some(1), "nothing answers: {}", text(&gone.stdout));
+}
