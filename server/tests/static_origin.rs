@@ -29,6 +29,7 @@ async fn spawn_with_files() -> Origin {
     let gzip_twin = b"\x1f\x8b pretend-gzip";
     write(&widget.join("app/carebox-0123456789ab.js"), b"export default 1;");
     write(&widget.join("app/carebox-0123456789ab.js.gz"), gzip_twin);
+    write(&widget.join("app/carebox-0123456789ab.js.br"), b"pretend-brotli");
     write(&widget.join("console/index.html"), b"<!doctype html><title>console</title>");
     write(&demo.join("index.html"), b"<!doctype html><title>demo shop</title><script src=\"__CAREBOX_ORIGIN__/carebox.js\"></script>");
     write(&demo.join("www/account.html"), b"<!doctype html><script data-shopper-token=\"__SHOPPER_TOKEN__\"></script>");
@@ -99,16 +100,27 @@ async fn the_console_page_is_locked_to_its_own_files() {
 }
 
 #[tokio::test]
-async fn gzip_twins_are_sent_to_clients_that_accept_gzip() {
+async fn brotli_or_gzip_twins_go_to_clients_that_accept_them_and_caches_keep_them_apart() {
     let origin = spawn_with_files().await;
     let client = reqwest::Client::new();
     let url = format!("{}/app/carebox-0123456789ab.js", origin.base);
+    // Chromium's header: brotli wins among equals.
+    let brotli = client.get(&url).header("accept-encoding", "gzip, deflate, br, zstd").send().await.unwrap();
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["vary"], "accept-encoding");
+    assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"pretend-brotli");
     let gzipped = client.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
     assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["vary"], "accept-encoding");
     assert!(gzipped.bytes().await.unwrap().starts_with(b"\x1f\x8b"));
+    let disliked = client.get(&url).header("accept-encoding", "br;q=0, gzip").send().await.unwrap();
+    assert_eq!(disliked.headers()["content-encoding"], "gzip", "q=0 refuses brotli");
     let plain = client.get(&url).send().await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
     assert_eq!(plain.text().await.unwrap(), "export default 1;");
+    let console = client.get(format!("{}/console/", origin.base)).send().await.unwrap();
+    assert_eq!(console.headers()["vary"], "accept-encoding");
 }
 
 #[tokio::test]

@@ -48,9 +48,12 @@ pub fn build(dist: &Path) -> Result {
     let bundle = bundle.replace(foreign, "\"data:,\"").into_bytes();
     let docs = dist.join("docs");
     fs::create_dir_all(&docs).map_err(|e| e.to_string())?;
-    let script = crate::dist::write_with_gzip(&docs.join("redoc.standalone.js"), &bundle)?;
+    let script = crate::dist::write_precompressed(&docs.join("redoc.standalone.js"), &bundle)?;
     let page = fs::read(root.join(PAGE_SOURCE)).map_err(|e| format!("{PAGE_SOURCE}: {e}"))?;
-    crate::dist::write_with_gzip(&docs.join("index.html"), &page)?;
-    println!("  API reference at /docs/: Redoc {} B, gzip {} B (loaded by that page only)", script.0, script.1);
+    crate::dist::write_precompressed(&docs.join("index.html"), &page)?;
+    println!(
+        "  API reference at /docs/: Redoc {} B, gzip {} B, brotli {} B (loaded by that page only)",
+        script.raw, script.gzip, script.brotli
+    );
     Ok(())
 }

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::dist::{build_split, write_with_gzip};
+use crate::dist::{build_split, write_precompressed};
 use crate::{Result, root};
 
 /// What staff download on their first visit (the page, its script, stylesheet and wasm), gzip.
@@ -45,7 +45,8 @@ pub fn build(out: &Path) -> Result<usize> {
     println!("\n  support console (dist/console/)                              raw      gzip");
     for name in names {
         let content = fs::read(app.join(&name)).map_err(|e| format!("{name}: {e}"))?;
-        let (raw, gz) = write_with_gzip(&out.join(&name), &content)?;
+        let sizes = write_precompressed(&out.join(&name), &content)?;
+        let (raw, gz) = (sizes.raw, sizes.gzip);
         let first = FIRST_VISIT.contains(&name.as_str());
         println!(
             "  {:<52} {raw:>9} {gz:>9}",

@@ -17,7 +17,9 @@ use crate::Settings;
 
 /// A router that answers from the widget folder; `None` when it is not set.
 pub fn service(settings: &Settings) -> Option<Router> {
-    let widget = ServeDir::new(settings.widget_dir.as_ref()?).precompressed_gzip();
+    // Each file has `.br` and `.gz` twins (`cargo xtask dist`): brotli to browsers that take it
+    // (all current ones), gzip to the rest, the file itself to anything else.
+    let widget = ServeDir::new(settings.widget_dir.as_ref()?).precompressed_br().precompressed_gzip();
     Some(Router::new().fallback_service(widget).layer(middleware::from_fn(cache_headers)))
 }
 
@@ -35,7 +37,15 @@ pub const PREVIEW_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsaf
 pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; \
      img-src 'self' data:; font-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// Every answer depends on the request's `Accept-Encoding` (a precompressed twin or not): a
+/// shared cache must keep them apart.
 async fn cache_headers(request: Request<Body>, next: Next) -> Response<Body> {
+    let mut response = policy_headers(request, next).await;
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
+async fn policy_headers(request: Request<Body>, next: Next) -> Response<Body> {
     let path = request.uri().path();
     if path == "/docs" || path.starts_with("/docs/") {
         let mut response = next.run(request).await;

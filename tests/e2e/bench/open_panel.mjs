@@ -4,7 +4,7 @@
 // cache): the app is fetched, compiled and mounted, and the panel's entries are drawn. Also
 // records main-thread long tasks before interaction. Prints the figures; exits non-zero when a
 // median is over budget.
-import { SHOP, launch, launcher, dialog } from "../support.mjs";
+import { CAREBOX, SHOP, launch, launcher, dialog } from "../support.mjs";
 
 const SAMPLES = 15;
 // Frame mode loads a second document (the frame's page and script) before the same app: it is
@@ -28,6 +28,8 @@ for (const mode of MODES) {
       new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration)))
         .observe({ type: "longtask", buffered: true });
     });
+    const fromCarebox = [];
+    page.on("response", (response) => { if (response.url().startsWith(CAREBOX)) fromCarebox.push(response); });
     await page.goto(SHOP + mode.path);
     await launcher(page).waitFor({ state: "visible" });
     await page.waitForLoadState("networkidle");
@@ -37,6 +39,25 @@ for (const mode of MODES) {
     await mode.panel(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
     const ended = await page.evaluate(() => performance.now());
     times.push(ended - started);
+    if (i === 0) {
+      // What the browser really transferred from Carebox's origin for the first open (bodies as
+      // sent, after content encoding), files and API answers apart.
+      let files = 0, api = 0;
+      const encodings = new Set();
+      for (const response of fromCarebox) {
+        const body = (await response.request().sizes()).responseBodySize;
+        if (new URL(response.url()).pathname.startsWith("/v1/")) api += body;
+        else {
+          files += body;
+          if (response.url().endsWith(".wasm")) encodings.add(response.headers()["content-encoding"] ?? "identity");
+        }
+      }
+      console.log(`${mode.name}: first open transferred from Carebox (Chromium, cold): files ${files} B = ${(files / 1024).toFixed(1)} KiB (wasm sent as ${[...encodings].join(", ")}), API answers ${api} B`);
+      if (![...encodings].every((e) => e === "br")) {
+        console.error(`${mode.name}: the wasm was not sent as brotli`);
+        over = true;
+      }
+    }
     await context.close();
   }
   times.sort((a, b) => a - b);
