@@ -5,90 +5,24 @@
 //! machines scales.
 //!
 //! Closed loop at saturation: `WORKERS` clients each send the next lookup when the last is
-//! answered, spread round-robin over the nodes, for `SECONDS`. Started by `cargo xtask bench`
+//! answered, spread round-robin over the nodes, for 5 s (`CAREBOX_BENCH_SECONDS`). Started by `cargo xtask bench`
 //! with the release binary (`CAREBOX_BENCH_BIN`) and a PostgreSQL server
 //! (`CAREBOX_BENCH_POSTGRES_URL`); the results also go to `target/bench/node_scaling.json`.
 
-#[allow(dead_code)] // the shared helpers for benches against one given server
 mod support;
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use support::node::{KEY, ORDERS, prepare, start};
 use support::{ms, quantile};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
-const ORDERS: usize = 500;
 const WORKERS: usize = 32;
-const SECONDS: u64 = 5;
-const KEY: &str = "pk_bench_scaling";
-const SECRET: &str = "sk_bench_scaling_secret";
-
-struct Node {
-    _child: Child,
-    base: String,
-}
-
-async fn start(binary: &str, database_url: &str) -> Node {
-    let mut child = Command::new(binary)
-        .env("CAREBOX_ADDR", "127.0.0.1:0")
-        .env("CAREBOX_DATABASE_URL", database_url)
-        .env("CAREBOX_LOG", "warn")
-        .env("CAREBOX_LOOKUP_LIMIT_PER_CLIENT", "100000000/1")
-        .env("CAREBOX_LOOKUP_LIMIT_PER_ORDER", "100000000/1")
-        .env_remove("CAREBOX_WIDGET_DIR")
-        .env_remove("CAREBOX_DEMO_DIR")
-        .env_remove("CAREBOX_SEED_DEMO")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the server binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next_line().await.unwrap().expect("the node exited before listening");
-        if let Some(url) = line.strip_prefix("Carebox listening on ") {
-            break url.trim().to_owned();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Node { _child: child, base }
-}
-
-/// A shop and its orders, made through the CLI and the API as an operator would.
-async fn prepare(database_url: &str, node: &Node, client: &reqwest::Client) {
-    let store = carebox_server::Store::connect(database_url).await.expect("database");
-    store
-        .upsert_merchant(carebox_server::storage::NewMerchant {
-            id: "m_bench",
-            name: "Bench Shop",
-            publishable_key: &carebox_contract::PublishableKey::parse(KEY).unwrap(),
-            secret_key: SECRET,
-            shopper_token_secret: "bench-shopper-token-secret",
-            settings: &carebox_server::storage::MerchantSettings {
-                greetings: Default::default(),
-                features: carebox_contract::Feature::ALL.to_vec(),
-                theme: Default::default(),
-                lookup_by: carebox_contract::LookupMode::Email,
-                severe_categories: Vec::new(),
-                compensation: Default::default(),
-                loyalty_tiers: carebox_contract::LoyaltyTier::defaults(),
-                csat: Default::default(),
-                strings: Default::default(),
-            },
-            allowed_origins: &["https://bench.example".to_owned()],
-        })
-        .await
-        .expect("merchant");
-    for i in 0..ORDERS {
-        let body = json!({"email": format!("shopper{i}@example.com"), "placed_at": "2026-11-20T10:00:00Z", "currency": "EUR",
-                          "items": [{"name": "Trail Flask", "quantity": 1, "unit_price_minor": 3400}]});
-        let put = client.put(format!("{}/v1/merchant/orders/S-{i}", node.base)).bearer_auth(SECRET).json(&body);
-        assert!(put.send().await.unwrap().status().is_success());
-    }
+/// Each run's length: `CAREBOX_BENCH_SECONDS` (`cargo xtask test` runs short), default 5.
+fn seconds() -> u64 {
+    std::env::var("CAREBOX_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5)
 }
 
 /// Saturating lookups over `bases`: (requests per second, p50, p99, errors).
@@ -121,7 +55,7 @@ async fn saturate(client: &reqwest::Client, bases: &[String]) -> (f64, Duration,
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_secs(SECONDS)).await;
+    tokio::time::sleep(Duration::from_secs(seconds())).await;
     stop.store(true, Ordering::Relaxed);
     let (mut latencies, mut errors) = (Vec::new(), 0);
     for worker in workers {
@@ -132,17 +66,6 @@ async fn saturate(client: &reqwest::Client, bases: &[String]) -> (f64, Duration,
     let wall = started.elapsed();
     latencies.sort();
     (latencies.len() as f64 / wall.as_secs_f64(), quantile(&latencies, 0.5), quantile(&latencies, 0.99), errors)
-}
-
-async fn fresh_postgres(admin_url: &str) -> String {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let name = format!("carebox_bench_{}", std::process::id());
-    let mut admin = sqlx::AnyConnection::connect(admin_url).await.expect("PostgreSQL");
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await;
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
-    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-    format!("{prefix}/{name}")
 }
 
 #[tokio::main]
@@ -156,7 +79,7 @@ async fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     let sqlite = format!("sqlite://{}", dir.join("carebox.db").display());
     let mut configurations: Vec<(&str, String, usize)> = vec![("SQLite", sqlite, 1)];
-    let pg = fresh_postgres(&postgres).await;
+    let pg = support::node::fresh_postgres(&postgres, "scaling").await;
     for nodes in 1..=3 {
         configurations.push(("PostgreSQL", pg.clone(), nodes));
     }
@@ -187,7 +110,7 @@ async fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&out).unwrap();
-    let report = json!({"workers": WORKERS, "seconds": SECONDS, "orders": ORDERS, "machine_cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), "results": results});
+    let report = json!({"workers": WORKERS, "seconds": seconds(), "orders": ORDERS, "machine_cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), "results": results});
     std::fs::write(out.join("node_scaling.json"), serde_json::to_vec_pretty(&report).unwrap()).unwrap();
-    println!("(one machine, {WORKERS} clients, {SECONDS} s each; written to target/bench/node_scaling.json)");
+    println!("(one machine, {WORKERS} clients, {} s each; written to target/bench/node_scaling.json)", seconds());
 }

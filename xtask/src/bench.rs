@@ -12,13 +12,21 @@ pub fn all() -> Result {
     ensure_node_modules()?;
     ensure_chromium()?;
     dist::dist()?;
-    measure()
+    measure(Length::Full)
+}
+
+/// How long the saturation runs last: `cargo xtask bench` measures, `cargo xtask test` checks
+/// that the benches run and prints shorter figures.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    Full,
+    Short,
 }
 
 /// The measurements alone, against the bundle already in `dist/`.
-pub fn measure() -> Result {
+pub fn measure(length: Length) -> Result {
     let (root, server) = start_server()?;
-    server_figures(&root, &server)?;
+    server_figures(&root, &server, length)?;
     println!("\n=== click on launcher → interactive panel, in the page and in frame mode (Chromium, local server) ===");
     run(Command::new("node")
         .current_dir(&root)
@@ -36,7 +44,7 @@ pub fn measure() -> Result {
 /// The server's budgets alone: what to run while working on the API.
 pub fn server_only() -> Result {
     let (root, server) = start_server()?;
-    server_figures(&root, &server)
+    server_figures(&root, &server, Length::Full)
 }
 
 fn start_server() -> Result<(std::path::PathBuf, RunningServer)> {
@@ -54,7 +62,7 @@ fn start_server() -> Result<(std::path::PathBuf, RunningServer)> {
     Ok((root, server))
 }
 
-fn server_figures(root: &std::path::Path, server: &RunningServer) -> Result {
+fn server_figures(root: &std::path::Path, server: &RunningServer, length: Length) -> Result {
     // The server's figures first: on 2 cores, a browser still winding down its 30 contexts
     // would be measured too.
     println!("\n=== order lookup latency under load ===");
@@ -63,13 +71,23 @@ fn server_figures(root: &std::path::Path, server: &RunningServer) -> Result {
     server_bench(root, "complaint_filing", &server.url)?;
     println!("\n=== rate limiter memory under a spray of distinct keys ===");
     server_bench(root, "limiter_memory", &server.url)?;
-    println!("\n=== order lookups at saturation: one, two and three processes on one PostgreSQL, one on SQLite ===");
     let postgres = crate::postgres::Postgres::start()?;
+    let seconds = if length == Length::Full { "8" } else { "2" };
+    println!("\n=== against the ceiling: a bare axum handler and Carebox's endpoints under wrk, SQLite and PostgreSQL ===");
+    ensure_chromium()?; // and wrk, Debian's load generator
+    run(cargo()
+        .current_dir(root)
+        .args(["bench", "--package", "carebox-server", "--bench", "ceiling"])
+        .env("CAREBOX_BENCH_BIN", root.join("target/release/carebox-server"))
+        .env("CAREBOX_BENCH_POSTGRES_URL", &postgres.url)
+        .env("CAREBOX_BENCH_SECONDS", seconds))?;
+    println!("\n=== order lookups at saturation: one, two and three processes on one PostgreSQL, one on SQLite ===");
     run(cargo()
         .current_dir(root)
         .args(["bench", "--package", "carebox-server", "--bench", "node_scaling"])
         .env("CAREBOX_BENCH_BIN", root.join("target/release/carebox-server"))
-        .env("CAREBOX_BENCH_POSTGRES_URL", &postgres.url))
+        .env("CAREBOX_BENCH_POSTGRES_URL", &postgres.url)
+        .env("CAREBOX_BENCH_SECONDS", if length == Length::Full { "5" } else { "2" }))
 }
 
 fn server_bench(root: &std::path::Path, name: &str, url: &str) -> Result {

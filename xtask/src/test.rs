@@ -44,7 +44,7 @@ pub fn all() -> Result {
         if bundled { end_to_end() } else { Err("skipped: no bundle to serve".into()) }
     });
     layer("speed budgets (launcher → panel, order lookup under load, complaints per second)", &mut || {
-        if bundled { crate::bench::measure() } else { Err("skipped: no bundle to serve".into()) }
+        if bundled { crate::bench::measure(crate::bench::Length::Short) } else { Err("skipped: no bundle to serve".into()) }
     });
 
     println!("\n=== summary ({:.0?} in all) ===", started.elapsed());

@@ -85,11 +85,14 @@ pub fn terser() -> PathBuf {
 }
 
 /// Debian's Chromium and its driver, for component and end-to-end tests.
+/// Chromium and ChromeDriver for the browser layers, and wrk for the speed layer's load (one
+/// `apt-get` for all on a fresh machine).
 pub fn ensure_chromium() -> Result {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+    let wrk = Command::new("wrk").arg("-v").output().is_ok();
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && wrk {
         return Ok(());
     }
-    apt_install(&["chromium", "chromium-driver"])
+    apt_install(&["chromium", "chromium-driver", "wrk"])
 }
 
 pub fn apt_install(packages: &[&str]) -> Result {

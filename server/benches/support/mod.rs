@@ -1,4 +1,8 @@
-//! What the load benchmarks share: the running server they are given and its orders.
+//! What the load benchmarks share: the running server they are given and its orders, or the
+//! processes they start themselves (`node`).
+#![allow(dead_code)] // each bench uses its part
+
+pub mod node;
 
 use std::time::Duration;
 
