@@ -152,7 +152,11 @@ async fn main() {
                     Some(r#"{"order_number":"S-7","email":"shopper7@example.com"}"#),
                 )),
             ),
-            ("order view", format!("{base}/v1/orders/S-7?key={KEY}"), Some(script(&out, "view", "GET", std::slice::from_ref(&bearer), None))),
+            (
+                "order view",
+                format!("{base}/v1/orders/S-7?key={KEY}"),
+                Some(script(&out, "view", "GET", std::slice::from_ref(&bearer), None)),
+            ),
             ("widget config", format!("{base}/v1/widget/config?key={KEY}"), None),
             (
                 "complaint filing",

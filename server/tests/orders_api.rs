@@ -473,3 +473,52 @@ on_both_engines!(
     invalid_payloads_name_the_field,
     late_orders_carry_an_honest_delay_notice,
 );
+
+/// Issue 15's order cache: a process answers the widget's reads of an order from memory for a
+/// moment; its own writes show at once, another process's within `ORDER_CACHE_TTL`, and a
+/// lookup always compares against the database (a remembered order must not answer a guess).
+#[tokio::test]
+async fn cached_orders_follow_writes_and_lookups_never_use_them() {
+    let app = TestApp::spawn(Engine::Postgres).await;
+    let (second, _stop_second) = app.another_process(|_| {}).await;
+    import_anna_order(&app).await;
+    let token = lookup_token(&app).await;
+    let view_on = |base: String| {
+        let (client, token) = (app.client.clone(), token.clone());
+        async move {
+            let response = client.get(format!("{base}/v1/orders/NW-1042?key={SHOP_KEY}")).bearer_auth(token).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let events = |view: &Value| view["timeline"].as_array().map_or(0, Vec::len);
+    let before = events(&view_on(second.clone()).await);
+    // Written through the first process: the first answers the new timeline at once…
+    let shipped = app.post_event(SHOP_SECRET, "NW-1042", &event_body("shipped-1", "shipped", "2026-11-21T10:00:00Z")).await;
+    assert!(shipped.status().is_success());
+    assert_eq!(events(&view_on(app.base.clone()).await), before + 1, "this process's write shows at once");
+    // …the second, which remembered the order, within the cache's lifetime.
+    let started = std::time::Instant::now();
+    loop {
+        let now = events(&view_on(second.clone()).await);
+        if now == before + 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < carebox_server::storage::ORDER_CACHE_TTL + Duration::from_secs(1),
+            "another process's write shows in time"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The second remembers the order again; its e-mail changes through the first.
+    view_on(second.clone()).await;
+    let moved = app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna.new@example.com")).await;
+    assert_eq!(moved.status(), 200);
+    let lookup_on_second = |email: &str| {
+        let (client, url) = (app.client.clone(), format!("{second}/v1/orders/lookup?key={SHOP_KEY}"));
+        let body = json!({"order_number": "NW-1042", "email": email});
+        async move { client.post(url).json(&body).send().await.unwrap().status() }
+    };
+    assert_eq!(lookup_on_second("anna.new@example.com").await, 200, "a lookup reads the database, not the remembered order");
+    assert_eq!(lookup_on_second("anna@example.com").await, 404, "the old address no longer opens it");
+}

@@ -78,7 +78,7 @@ pub async fn lookup_order(
         return Err(ApiError::OrderNotFound);
     };
 
-    let order = state.store.with_timeline(candidate).await?;
+    let order = candidate.matched();
     let expires_at = Timestamp::from_unix_ms(now.unix_ms() + ORDER_TOKEN_LIFETIME.as_millis() as i64);
     let claims = OrderTokenClaims { mid: merchant.id.clone(), oid: order.id.clone(), exp: expires_at.unix_ms() / 1000 };
     Ok(Json(OrderLookupResponse {
@@ -116,7 +116,8 @@ pub async fn get_order(State(state): State<AppState>, shopper: Shopper, Path(num
 pub(super) async fn order_for_bearer(state: &AppState, shopper: &Shopper, number: &OrderNumber) -> Result<StoredOrder, ApiError> {
     let merchant = &shopper.merchant;
     let order = match &shopper.access {
-        ShopperAccess::Order { order_id } => state.store.order_by_id(&merchant.id, order_id).await?.filter(|order| order.number == *number),
+        // By number (remembered for a moment, one read when not), then it must be the token's.
+        ShopperAccess::Order { order_id } => state.store.order_by_number(&merchant.id, number).await?.filter(|order| order.id == *order_id),
         ShopperAccess::Shopper(claims) => {
             let email = claims.email();
             state.store.order_by_number(&merchant.id, number).await?.filter(|order| {

@@ -16,7 +16,7 @@ pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, NewComp
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::NewLedgerLine;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
-pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
+pub use orders::{LookupCandidate, ORDER_CACHE_TTL, OrderWriteError, StoredOrder, WriteOutcome};
 pub use staff::{NewStaff, StaffRecord, StaffSessionRecord, StaffWriteError};
 pub use webhooks::{DueDelivery, RetryOutcome};
 
@@ -38,6 +38,7 @@ pub struct Store {
     pool: AnyPool,
     engine: Engine,
     merchants: std::sync::Arc<merchants::MerchantCache>,
+    orders: std::sync::Arc<orders::OrderCache>,
 }
 
 /// PostgreSQL-compatible databases without advisory locks (CockroachDB, by its `version()`).
@@ -121,7 +122,7 @@ impl Store {
             }
         }
         migrator.run(&pool).await?;
-        Ok(Self { pool, engine, merchants: Default::default() })
+        Ok(Self { pool, engine, merchants: Default::default(), orders: Default::default() })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

@@ -8,6 +8,37 @@ use sqlx::{Row, any::AnyRow};
 use super::{Store, json_column, to_json};
 use crate::domain::order::{self, OrderDetails, OrderEvent, TransitionError};
 
+/// Orders as the widget's calls read them, kept for a moment: the order view, a complaint and a
+/// rating each read their order, and a shopper's panel asks for the same one again and again.
+/// This process's writes drop an order at once (and a read that raced a write never stores
+/// what it read); another process's writes show within [`ORDER_CACHE_TTL`], as merchants'
+/// settings do. Lookups never read from here: a remembered order would answer a guess faster
+/// than an unknown number, telling strangers which numbers exist.
+pub(crate) struct OrderCache {
+    entries: moka::sync::Cache<(String, String), std::sync::Arc<StoredOrder>>,
+    /// Bumped by every write of an order here; a read stores its result only if none came between.
+    writes: std::sync::atomic::AtomicU64,
+}
+
+/// How long another process's change to an order may go unseen here.
+pub const ORDER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Default for OrderCache {
+    fn default() -> Self {
+        Self {
+            entries: moka::sync::Cache::builder().max_capacity(10_000).time_to_live(ORDER_CACHE_TTL).build(),
+            writes: Default::default(),
+        }
+    }
+}
+
+impl OrderCache {
+    fn forget(&self, merchant_id: &str, number: &OrderNumber) {
+        self.writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.entries.invalidate(&(merchant_id.to_owned(), number.as_str().to_owned()));
+    }
+}
+
 /// An order as stored: its details and its timeline (sorted, oldest first).
 #[derive(Debug, Clone)]
 pub struct StoredOrder {
@@ -82,11 +113,16 @@ impl From<sqlx::Error> for OrderWriteError {
     }
 }
 
-/// An order as a lookup first sees it: its details, read in one query, without its
-/// timeline, which only a matching e-mail or postcode earns ([`Store::with_timeline`]).
+/// An order as a lookup first sees it, read with its timeline in one query: only a matching
+/// e-mail or postcode hands it out ([`LookupCandidate::matched`]).
 pub struct LookupCandidate(StoredOrder);
 
 impl LookupCandidate {
+    /// The order, for a lookup whose proof matched.
+    pub fn matched(self) -> StoredOrder {
+        self.0
+    }
+
     pub fn email(&self) -> &str {
         self.0.details.email.as_str()
     }
@@ -120,12 +156,47 @@ fn bind_details<'q>(query: AnyQuery<'q>, details: &'q OrderDetails, items: &'q s
 }
 const EVENT_COLUMNS: &str = "order_id, event_id, kind, occurred_at_ms, note, expected_delivery, shipment_json";
 
+/// An order and its events in one read: a row per event (an order without any comes back as
+/// one row whose `ev_` columns are NULL). The event's columns are prefixed, as both tables
+/// have an `expected_delivery`.
+const ORDER_WITH_EVENTS: &str = "SELECT o.id, o.number, o.email, o.postcode, o.shopper_id, o.currency, o.placed_at_ms, \
+     o.expected_delivery, o.loyalty_points, o.locale, o.items_json, o.shipments_json, \
+     e.event_id AS ev_event_id, e.kind AS ev_kind, e.occurred_at_ms AS ev_occurred_at_ms, e.note AS ev_note, \
+     e.expected_delivery AS ev_expected_delivery, e.shipment_json AS ev_shipment_json \
+     FROM orders o LEFT JOIN order_events e ON e.order_id = o.id WHERE o.merchant_id = $1 AND o.number = $2";
+
 const PLACED_EVENT_ID: &str = "placed";
 
 impl Store {
     /// Creates the order (with its `placed` event) or replaces its details; the timeline must
     /// still replay afterwards (moving `placed_at` after `paid` is refused).
     pub async fn upsert_order(
+        &self,
+        merchant_id: &str,
+        number: &OrderNumber,
+        details: &OrderDetails,
+        now: Timestamp,
+    ) -> Result<WriteOutcome, OrderWriteError> {
+        let written = self.write_order(merchant_id, number, details, now).await;
+        // After the commit: a read that began before it stores nothing (see `OrderCache`).
+        self.orders.forget(merchant_id, number);
+        written
+    }
+
+    /// Adds an event to the timeline, in time order. Idempotent by event id.
+    pub async fn append_order_event(
+        &self,
+        merchant_id: &str,
+        number: &OrderNumber,
+        event: &OrderEvent,
+        now: Timestamp,
+    ) -> Result<WriteOutcome, OrderWriteError> {
+        let written = self.write_order_event(merchant_id, number, event, now).await;
+        self.orders.forget(merchant_id, number);
+        written
+    }
+
+    async fn write_order(
         &self,
         merchant_id: &str,
         number: &OrderNumber,
@@ -191,8 +262,7 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Adds an event to the timeline, in time order. Idempotent by event id.
-    pub async fn append_order_event(
+    async fn write_order_event(
         &self,
         merchant_id: &str,
         number: &OrderNumber,
@@ -224,13 +294,36 @@ impl Store {
         Ok(WriteOutcome::Created)
     }
 
+    /// Order `number` with its timeline: from [`OrderCache`] when this process read it a moment
+    /// ago, else in one read.
     pub async fn order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<StoredOrder>, sqlx::Error> {
-        let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND number = $2"))
-            .bind(merchant_id)
-            .bind(number.as_str())
-            .fetch_optional(self.pool())
-            .await?;
-        self.with_events(row.into_iter().collect()).await.map(|mut orders| orders.pop())
+        use std::sync::atomic::Ordering;
+        let key = (merchant_id.to_owned(), number.as_str().to_owned());
+        if let Some(hit) = self.orders.entries.get(&key) {
+            return Ok(Some(StoredOrder::clone(&hit)));
+        }
+        let writes_before = self.orders.writes.load(Ordering::Acquire);
+        let order = self.read_order_by_number(merchant_id, number).await?;
+        if let Some(order) = &order
+            && self.orders.writes.load(Ordering::Acquire) == writes_before
+        {
+            self.orders.entries.insert(key, std::sync::Arc::new(order.clone()));
+        }
+        Ok(order)
+    }
+
+    /// Order `number` with its timeline, in one read from the database (one round trip, not two).
+    async fn read_order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<StoredOrder>, sqlx::Error> {
+        let rows = sqlx::query(ORDER_WITH_EVENTS).bind(merchant_id).bind(number.as_str()).fetch_all(self.pool()).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let mut order = order_from_row(first)?;
+        for row in &rows {
+            if row.try_get::<Option<String>, _>("ev_event_id")?.is_some() {
+                order.events.push(event_from_row_prefixed(row, "ev_")?);
+            }
+        }
+        order::sort_timeline(&mut order.events);
+        Ok(Some(order))
     }
 
     pub async fn order_by_id(&self, merchant_id: &str, order_id: &str) -> Result<Option<StoredOrder>, sqlx::Error> {
@@ -243,21 +336,9 @@ impl Store {
     }
 
     /// The order with this number, for a lookup to compare: one indexed read whether the
-    /// number is unknown or the details then fail to match, so neither mistake is slower.
+    /// number is unknown, the details then fail to match, or they match.
     pub async fn lookup_candidate(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<LookupCandidate>, sqlx::Error> {
-        let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND number = $2"))
-            .bind(merchant_id)
-            .bind(number.as_str())
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(|row| order_from_row(row).map(LookupCandidate)).transpose()
-    }
-
-    /// The candidate whose details matched, with its timeline.
-    pub async fn with_timeline(&self, LookupCandidate(mut order): LookupCandidate) -> Result<StoredOrder, sqlx::Error> {
-        let mut conn = self.pool().acquire().await?;
-        order.events = timeline_of(&mut conn, &order.id).await?;
-        Ok(order)
+        Ok(self.read_order_by_number(merchant_id, number).await?.map(LookupCandidate))
     }
 
     /// A shopper's most recent orders: those with their id, or (when the token carries it)
@@ -377,14 +458,20 @@ fn order_from_row(row: &AnyRow) -> Result<StoredOrder, sqlx::Error> {
 }
 
 fn event_from_row(row: &AnyRow) -> Result<OrderEvent, sqlx::Error> {
-    let kind: String = row.try_get("kind")?;
-    let expected: Option<String> = row.try_get("expected_delivery")?;
-    let shipment: Option<String> = row.try_get("shipment_json")?;
+    event_from_row_prefixed(row, "")
+}
+
+/// An event from columns named `<prefix>event_id`, `<prefix>kind`…
+fn event_from_row_prefixed(row: &AnyRow, prefix: &str) -> Result<OrderEvent, sqlx::Error> {
+    let column = |name: &str| format!("{prefix}{name}");
+    let kind: String = row.try_get(column("kind").as_str())?;
+    let expected: Option<String> = row.try_get(column("expected_delivery").as_str())?;
+    let shipment: Option<String> = row.try_get(column("shipment_json").as_str())?;
     Ok(OrderEvent {
-        id: row.try_get("event_id")?,
+        id: row.try_get(column("event_id").as_str())?,
         kind: OrderEventKind::from_name(&kind).ok_or_else(|| decode_error("event kind"))?,
-        at: Timestamp::from_unix_ms(row.try_get("occurred_at_ms")?),
-        note: row.try_get("note")?,
+        at: Timestamp::from_unix_ms(row.try_get(column("occurred_at_ms").as_str())?),
+        note: row.try_get(column("note").as_str())?,
         expected_delivery: expected.map(|d| CalendarDate::parse(&d, "expected_delivery")).transpose().map_err(|_| decode_error("date"))?,
         shipment: shipment.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
     })
