@@ -161,7 +161,9 @@ async fn a_settings_change_reaches_the_next_request_and_other_processes(engine: 
     assert_eq!(summary(&app, &token).await["tier"]["id"], "bronze", "97 points: the default Bronze");
     let key = carebox_contract::PublishableKey::parse(SHOP_KEY).unwrap();
     let other_process = carebox_server::storage::Store::connect(&app.database_url).await.unwrap();
-    let tier_of = |merchant: Option<carebox_server::storage::MerchantRecord>| merchant.unwrap().settings.loyalty_tiers[1].id.to_string();
+    let tier_of = |merchant: Option<std::sync::Arc<carebox_server::storage::MerchantRecord>>| {
+        merchant.unwrap().settings.loyalty_tiers[1].id.to_string()
+    };
     let before = tier_of(other_process.merchant_by_publishable_key(&key).await.unwrap());
 
     let tiers = json!([

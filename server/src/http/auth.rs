@@ -82,7 +82,7 @@ impl FromRequestParts<AppState> for OwnerApi {
 /// A shopper's call: the merchant the publishable key names, and what the bearer token grants
 /// there (checked once per request; 401 without a usable token).
 pub struct Shopper {
-    pub merchant: MerchantRecord,
+    pub merchant: std::sync::Arc<MerchantRecord>,
     pub access: ShopperAccess,
 }
 

@@ -147,7 +147,11 @@ async fn post_comment(State(state): State<AppState>, headers: HeaderMap, form: C
     }
 }
 
-async fn verified(state: &AppState, key: Option<&str>, link: Option<&str>) -> Result<(MerchantRecord, OneClick), LinkRefused> {
+async fn verified(
+    state: &AppState,
+    key: Option<&str>,
+    link: Option<&str>,
+) -> Result<(std::sync::Arc<MerchantRecord>, OneClick), LinkRefused> {
     let key = PublishableKey::parse(key.unwrap_or("")).map_err(|_| LinkRefused::Invalid)?;
     let merchant = match state.store.merchant_by_publishable_key(&key).await {
         Ok(Some(merchant)) if !merchant.shopper_token_secret.is_empty() => merchant,

@@ -17,7 +17,7 @@ struct KeyQuery {
 
 /// The merchant named by the `key` query parameter (the publishable key).
 /// Missing or malformed key: 400 with `field: "key"`; unknown key: 404 `unknown_merchant`.
-pub struct Merchant(pub MerchantRecord);
+pub struct Merchant(pub std::sync::Arc<MerchantRecord>);
 
 pub(super) fn publishable_key_from_query(query: Option<&str>) -> Result<PublishableKey, ApiError> {
     let Query(KeyQuery { key }) =

@@ -29,7 +29,7 @@ use crate::storage::MerchantRecord;
 )]
 #[tracing::instrument(skip_all, fields(merchant = %merchant.id))]
 pub async fn get_widget_config(Merchant(merchant): Merchant) -> Result<Json<WidgetConfigBody>, ApiError> {
-    Ok(Json(WidgetConfigBody { config: merchant.widget_config(), strings: merchant.settings.strings }))
+    Ok(Json(WidgetConfigBody { config: merchant.widget_config(), strings: merchant.settings.strings.clone() }))
 }
 
 /// The merchant's own wording for the widget, per language and text key.

@@ -181,8 +181,10 @@ impl MerchantCache {
 }
 
 impl Store {
-    pub async fn merchant_by_publishable_key(&self, key: &PublishableKey) -> Result<Option<MerchantRecord>, sqlx::Error> {
-        Ok(self.cached_merchant(key).await?.map(|entry| MerchantRecord::clone(&entry.merchant)))
+    /// The merchant of a widget call, shared with the cache (every widget call asks: no copy
+    /// of its settings is made per request).
+    pub async fn merchant_by_publishable_key(&self, key: &PublishableKey) -> Result<Option<Arc<MerchantRecord>>, sqlx::Error> {
+        Ok(self.cached_merchant(key).await?.map(|entry| entry.merchant))
     }
 
     /// The merchant and its allowed origins, from the cache or (then kept) the database.
