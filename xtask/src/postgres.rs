@@ -40,6 +40,7 @@ impl Postgres {
         let data = Path::new(DATA_DIR);
         if server.pg_ctl(&["status", "-D", DATA_DIR]).is_ok() {
             println!("PostgreSQL already running on 127.0.0.1:{PORT}");
+            server.drop_old_databases()?;
             return Ok(server);
         }
         if !data.join("PG_VERSION").exists() {
@@ -54,7 +55,39 @@ impl Postgres {
         }
         let options = format!("-p {PORT} -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=300");
         server.pg_ctl(&["start", "-w", "-t", "60", "-D", DATA_DIR, "-l", &format!("{DATA_DIR}/server.log"), "-o", &options])?;
+        server.drop_old_databases()?;
         Ok(server)
+    }
+
+    /// Every API test makes a database of its own (and benches theirs): those of earlier runs
+    /// go, or a machine that runs the tests often fills its disk (a few MB each, thousands).
+    fn drop_old_databases(&self) -> Result {
+        let psql = self.bin.join("psql");
+        let psql = psql.to_str().unwrap();
+        let port = PORT.to_string();
+        let connection = ["-h", "127.0.0.1", "-p", port.as_str(), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1"];
+        let list = Command::new(psql)
+            .args(connection)
+            .args(["-Atc", r"SELECT datname FROM pg_database WHERE datname LIKE 'carebox\_test\_%' OR datname LIKE 'carebox\_bench\_%'"])
+            .output()
+            .map_err(|e| format!("psql: {e}"))?;
+        let names = String::from_utf8_lossy(&list.stdout).into_owned();
+        let names: Vec<&str> = names.lines().filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).collect();
+        for batch in names.chunks(200) {
+            let mut command = Command::new(psql);
+            command.args(connection).arg("-q");
+            for name in batch {
+                command.arg("-c").arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+            let dropped = command.output().map_err(|e| format!("psql: {e}"))?;
+            if !dropped.status.success() {
+                return Err(format!("dropping old test databases: {}", String::from_utf8_lossy(&dropped.stderr)));
+            }
+        }
+        if !names.is_empty() {
+            println!("dropped {} test databases of earlier runs", names.len());
+        }
+        Ok(())
     }
 
     fn pg_ctl(&self, args: &[&str]) -> Result {
