@@ -68,21 +68,6 @@ async fn start_nodes(count: usize, url: &str, env: &[(&str, &str)]) -> Vec<Node>
     nodes
 }
 
-async fn order_token(client: &reqwest::Client, node: &Node) -> String {
-    let order = client.put(node.url("/v1/merchant/orders/NW-1042")).bearer_auth(SHOP_SECRET).json(&order_body("anna@example.com"));
-    assert!(order.send().await.unwrap().status().is_success());
-    let lookup: Value = client
-        .post(node.url(&format!("/v1/orders/lookup?key={SHOP_KEY}")))
-        .json(&json!({"order_number": "NW-1042", "email": "anna@example.com"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    lookup["token"].as_str().expect("a token").to_owned()
-}
-
 /// Files a complaint on `node` under `key`: the ticket if acknowledged (201).
 async fn file(client: &reqwest::Client, node: &str, token: &str, key: &str) -> Result<String, String> {
     let body = json!({"order_number": "NW-1042", "items": [0], "category": "service", "description": format!("Nobody answered my e-mails ({key})."),
@@ -141,7 +126,7 @@ async fn three_nodes_on_one_postgres_act_as_one_service() {
         .await
         .unwrap();
     assert_eq!(endpoint.status(), 201);
-    let token = order_token(&client, &nodes[0]).await;
+    let token = nodes[0].anna_order_token(&client).await;
 
     // Complaints spread over the nodes, and one Idempotency-Key sent to all three at once.
     const FILED: usize = 12;
@@ -275,7 +260,7 @@ async fn a_node_killed_mid_work_leaves_the_others_serving_and_loses_nothing() {
         .await
         .unwrap();
     assert_eq!(endpoint.status(), 201);
-    let token = order_token(&client, &nodes[0]).await;
+    let token = nodes[0].anna_order_token(&client).await;
     let bases: Vec<String> = nodes.iter().map(|n| n.base.clone()).collect();
 
     // Four shoppers file in turn on both nodes; an answer lost to the kill is asked again of

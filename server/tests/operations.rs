@@ -197,20 +197,10 @@ async fn a_graceful_stop_finishes_requests_and_sends_in_flight(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(endpoint.status(), 201);
-    let order = client.put(node.url("/v1/merchant/orders/NW-1042")).bearer_auth(SHOP_SECRET).json(&order_body("anna@example.com"));
-    assert!(order.send().await.unwrap().status().is_success());
-    let token: Value = client
-        .post(node.url(&format!("/v1/orders/lookup?key={SHOP_KEY}")))
-        .json(&json!({"order_number": "NW-1042", "email": "anna@example.com"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = node.anna_order_token(&client).await;
     let filed = client
         .post(node.url(&format!("/v1/complaints?key={SHOP_KEY}")))
-        .bearer_auth(token["token"].as_str().unwrap())
+        .bearer_auth(&token)
         .header("Idempotency-Key", "graceful-1")
         .json(&json!({"order_number": "NW-1042", "items": [0], "category": "service", "description": "Nobody answered my e-mails at all.",
                       "desired_resolution": "just_let_you_know", "contact_preference": "widget_only"}))

@@ -72,6 +72,25 @@ impl Node {
         tokio::time::timeout(Duration::from_secs(60), self.child.wait()).await.expect("stops within 60 s").expect("exit status")
     }
 
+    /// Imports Anna's order NW-1042 through this node and looks it up: the token that opens it.
+    pub async fn anna_order_token(&self, client: &reqwest::Client) -> String {
+        let order = client
+            .put(self.url("/v1/merchant/orders/NW-1042"))
+            .bearer_auth(super::SHOP_SECRET)
+            .json(&super::order_body("anna@example.com"));
+        assert!(order.send().await.unwrap().status().is_success());
+        let lookup: serde_json::Value = client
+            .post(self.url(&format!("/v1/orders/lookup?key={}", super::SHOP_KEY)))
+            .json(&serde_json::json!({"order_number": "NW-1042", "email": "anna@example.com"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        lookup["token"].as_str().expect("a token").to_owned()
+    }
+
     /// `/metrics` parsed: each sample line's name with labels → value.
     pub async fn metrics(&self, client: &reqwest::Client) -> Vec<(String, f64)> {
         let response = client.get(self.url("/metrics")).send().await.expect("metrics answer");
