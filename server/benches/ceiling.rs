@@ -1,8 +1,8 @@
 //! Carebox against the ceiling, in the same run (issue 15): a bare axum JSON handler served
 //! beside Carebox, and the same load generator (`wrk` from Debian, 32 connections) against
 //! both: order lookup, order view, widget config and complaint filing, each at saturation as
-//! requests per second with p50/p99 and its ratio to the bare handler; on SQLite and on
-//! PostgreSQL. Results also in `target/bench/ceiling.json`.
+//! requests per second with p50/p99 and its ratio to the bare handler, and at a fixed 1,000
+//! requests per second (open loop, reqwest) as p50/p99; on SQLite and on PostgreSQL. Results also in `target/bench/ceiling.json`.
 //!
 //! Run by `cargo xtask bench` (which installs wrk and gives the release binary,
 //! `CAREBOX_BENCH_BIN`, and a PostgreSQL server, `CAREBOX_BENCH_POSTGRES_URL`).
@@ -17,6 +17,74 @@ use serde_json::{Value, json};
 use support::node::{KEY, Node, prepare, start};
 
 const CONNECTIONS: &str = "32";
+/// The steady load every endpoint is also measured at (open loop: a request starts every
+/// millisecond whether or not earlier ones are answered, so a slow server cannot slow the load).
+const FIXED_RATE: u64 = 1_000;
+
+/// One request shape, as wrk sends it (a Lua script) and as the fixed-rate phase does (reqwest).
+/// `{{n}}` in a header or the body becomes a number unique to each request.
+struct Case {
+    what: &'static str,
+    name: &'static str,
+    method: &'static str,
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    body: Option<&'static str>,
+}
+
+impl Case {
+    fn new(
+        what: &'static str,
+        name: &'static str,
+        method: &'static str,
+        url: String,
+        headers: Vec<(&'static str, String)>,
+        body: Option<&'static str>,
+    ) -> Self {
+        Self { what, name, method, url, headers, body }
+    }
+
+    fn request(&self, client: &reqwest::Client, n: u64) -> reqwest::RequestBuilder {
+        let unique = |text: &str| text.replace("{{n}}", &format!("steady-{n}"));
+        let method = reqwest::Method::from_bytes(self.method.as_bytes()).expect("a method");
+        let mut request = client.request(method, &self.url);
+        for (name, value) in &self.headers {
+            request = request.header(*name, unique(value));
+        }
+        match self.body {
+            Some(body) => request.body(unique(body)),
+            None => request,
+        }
+    }
+}
+
+/// Latency at a fixed rate for `seconds`: p50 and p99 in ms, answers that were not 2xx.
+async fn fixed_rate(client: &reqwest::Client, case: &Case, rate: u64, seconds: u64) -> Run {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut ticker = tokio::time::interval(std::time::Duration::from_micros(1_000_000 / rate));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    for n in 0..rate * seconds {
+        ticker.tick().await;
+        let (request, tx) = (case.request(client, n), tx.clone());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let ok = match request.send().await {
+                Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
+                Err(_) => false,
+            };
+            let _ = tx.send((started.elapsed(), ok));
+        });
+    }
+    drop(tx);
+    let (mut latencies, mut non_2xx) = (Vec::new(), 0);
+    while let Some((latency, ok)) = rx.recv().await {
+        latencies.push(latency);
+        non_2xx += u64::from(!ok);
+    }
+    latencies.sort();
+    let at = |q: f64| support::ms(support::quantile(&latencies, q));
+    Run { per_second: rate as f64, p50_ms: at(0.5), p99_ms: at(0.99), non_2xx }
+}
 
 /// The ceiling: what axum alone answers on this machine, a small JSON body per request.
 async fn bare_handler() -> String {
@@ -104,14 +172,16 @@ async fn main() {
     let seconds: u64 = std::env::var("CAREBOX_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&out).unwrap();
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
 
     let ceiling_url = format!("{}/json", bare_handler().await);
     wrk(&ceiling_url, None, 1); // warm-up
     let ceiling = wrk(&ceiling_url, None, seconds);
+    let bare = Case::new("bare axum handler", "bare", "GET", ceiling_url.clone(), vec![], None);
+    let ceiling_steady = fixed_rate(&client, &bare, FIXED_RATE, seconds).await;
     println!(
-        "bare axum JSON handler (the ceiling): {:.0}/s  p50 {:.2} ms  p99 {:.2} ms",
-        ceiling.per_second, ceiling.p50_ms, ceiling.p99_ms
+        "bare axum JSON handler (the ceiling): {:.0}/s  p50 {:.2} ms  p99 {:.2} ms; at {FIXED_RATE}/s: p50 {:.2} ms  p99 {:.2} ms",
+        ceiling.per_second, ceiling.p50_ms, ceiling.p99_ms, ceiling_steady.p50_ms, ceiling_steady.p99_ms
     );
 
     let sqlite_dir = std::env::temp_dir().join(format!("carebox-bench-ceiling-{}", std::process::id()));
@@ -121,7 +191,8 @@ async fn main() {
         ("PostgreSQL", support::node::fresh_postgres(&postgres, "ceiling").await),
     ];
     let mut results = vec![
-        json!({"what": "bare axum handler", "per_second": ceiling.per_second.round(), "p50_ms": ceiling.p50_ms, "p99_ms": ceiling.p99_ms}),
+        json!({"what": "bare axum handler", "per_second": ceiling.per_second.round(), "p50_ms": ceiling.p50_ms, "p99_ms": ceiling.p99_ms,
+               "fixed_rate": {"per_second": FIXED_RATE, "p50_ms": ceiling_steady.p50_ms, "p99_ms": ceiling_steady.p99_ms}}),
     ];
     for (engine, url) in engines {
         let node: Node = start(&binary, &url).await;
@@ -140,50 +211,51 @@ async fn main() {
         let json_header = ("Content-Type", "application/json".to_owned());
         let bearer = ("Authorization", format!("Bearer {token}"));
         let complaint = r#"{"order_number":"S-7","items":[0],"category":"service","description":"Nobody answered my e-mails ({{n}}).","desired_resolution":"just_let_you_know","contact_preference":"widget_only"}"#;
+        let lookup_body = r#"{"order_number":"S-7","email":"shopper7@example.com"}"#;
         let cases = [
-            (
+            Case::new(
                 "order lookup",
+                "lookup",
+                "POST",
                 format!("{base}/v1/orders/lookup?key={KEY}"),
-                Some(script(
-                    &out,
-                    "lookup",
-                    "POST",
-                    std::slice::from_ref(&json_header),
-                    Some(r#"{"order_number":"S-7","email":"shopper7@example.com"}"#),
-                )),
+                vec![json_header.clone()],
+                Some(lookup_body),
             ),
-            (
-                "order view",
-                format!("{base}/v1/orders/S-7?key={KEY}"),
-                Some(script(&out, "view", "GET", std::slice::from_ref(&bearer), None)),
-            ),
-            ("widget config", format!("{base}/v1/widget/config?key={KEY}"), None),
-            (
+            Case::new("order view", "view", "GET", format!("{base}/v1/orders/S-7?key={KEY}"), vec![bearer.clone()], None),
+            Case::new("widget config", "config", "GET", format!("{base}/v1/widget/config?key={KEY}"), vec![], None),
+            Case::new(
                 "complaint filing",
+                "filing",
+                "POST",
                 format!("{base}/v1/complaints?key={KEY}"),
-                Some(script(
-                    &out,
-                    "filing",
-                    "POST",
-                    &[json_header.clone(), bearer.clone(), ("Idempotency-Key", "bench-{{n}}".to_owned())],
-                    Some(complaint),
-                )),
+                vec![json_header.clone(), bearer.clone(), ("Idempotency-Key", "bench-{{n}}".to_owned())],
+                Some(complaint),
             ),
         ];
-        for (what, url, script) in cases {
-            wrk(&url, script.as_deref(), 1); // warm-up
-            let run = wrk(&url, script.as_deref(), seconds);
+        for case in &cases {
+            let what = case.what;
+            let script = script(&out, case.name, case.method, &case.headers, case.body);
+            wrk(&case.url, Some(&script), 1); // warm-up
+            let run = wrk(&case.url, Some(&script), seconds);
             let ratio = run.per_second / ceiling.per_second;
+            let steady = fixed_rate(&client, case, FIXED_RATE, seconds).await;
             println!(
-                "{what}, {engine}: {:.0}/s  p50 {:.2} ms  p99 {:.2} ms  = {:.1}% of the ceiling{}",
+                "{what}, {engine}: {:.0}/s  p50 {:.2} ms  p99 {:.2} ms  = {:.1}% of the ceiling{}; at {FIXED_RATE}/s: p50 {:.2} ms  p99 {:.2} ms",
                 run.per_second,
                 run.p50_ms,
                 run.p99_ms,
                 ratio * 100.0,
-                if run.non_2xx > 0 { format!("  ({} answers not 2xx)", run.non_2xx) } else { String::new() }
+                if run.non_2xx > 0 { format!("  ({} answers not 2xx)", run.non_2xx) } else { String::new() },
+                steady.p50_ms,
+                steady.p99_ms,
             );
             assert_eq!(run.non_2xx, 0, "{what} on {engine}: every answer 2xx");
-            results.push(json!({"what": what, "engine": engine, "per_second": run.per_second.round(), "p50_ms": run.p50_ms, "p99_ms": run.p99_ms, "ratio_to_ceiling": (ratio * 1000.0).round() / 1000.0}));
+            assert_eq!(steady.non_2xx, 0, "{what} on {engine} at {FIXED_RATE}/s: every answer 2xx");
+            results.push(
+                json!({"what": what, "engine": engine, "per_second": run.per_second.round(), "p50_ms": run.p50_ms, "p99_ms": run.p99_ms,
+                                "ratio_to_ceiling": (ratio * 1000.0).round() / 1000.0,
+                                "fixed_rate": {"per_second": FIXED_RATE, "p50_ms": steady.p50_ms, "p99_ms": steady.p99_ms}}),
+            );
         }
         if engine == "SQLite" {
             // Every acknowledged complaint is there (wrk counted its 201s; the database holds them).
