@@ -154,10 +154,12 @@ fn Header() -> impl IntoView {
 /// What a save or an action answered: a confirmation, or a refusal in words.
 pub(crate) type Outcome = RwSignal<Option<(bool, String)>>;
 
-/// An outcome as announced: a confirmation is a `status`, a refusal an `alert`.
+/// An outcome as announced: a confirmation is a `status`, a refusal an `alert`. Read with
+/// `try_get`: a row rebuilt by a reload (its signals disposed) may still see this run once,
+/// and `get` would then panic and stop the console.
 pub(crate) fn outcome_view(outcome: Outcome) -> impl IntoView {
     move || {
-        outcome.get().map(|(ok, message)| {
+        outcome.try_get().flatten().map(|(ok, message)| {
             if ok {
                 view! { <p class="console-saved" role="status">{message}</p> }.into_any()
             } else {

@@ -67,7 +67,7 @@ fn event_boxes(text: &'static Texts, chosen: RwSignal<Vec<WebhookEventType>>, pr
                 let id = format!("{prefix}-{}", event.as_str().replace('.', "-"));
                 view! {
                     <label class="console-check">
-                        <input id=id type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&event))
+                        <input id=id type="checkbox" prop:checked=move || chosen.try_with(|c| c.contains(&event)).unwrap_or(false)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 chosen.update(|c| {
@@ -169,7 +169,7 @@ fn Endpoint(endpoint: WebhookEndpoint, on_change: Callback<()>) -> impl IntoView
                 <span class="console-badge" data-on=enabled.to_string()>{if enabled { text.endpoint_on } else { text.endpoint_off }}</span>
                 {health.map(|h| view! { " · "{h} })}
             </p>
-            <p>{text.signing_secret}": "<code class="console-secret">{move || secret.get()}</code></p>
+            <p>{text.signing_secret}": "<code class="console-secret">{move || secret.try_get()}</code></p>
             {event_boxes(text, events, format!("console-event-{}", endpoint.id))}
             <div class="console-row-buttons">
                 <button type="button" class="console-button console-button--quiet"
@@ -181,7 +181,9 @@ fn Endpoint(endpoint: WebhookEndpoint, on_change: Callback<()>) -> impl IntoView
                 <button type="button" class="console-button console-button--quiet" on:click=rotate>{text.rotate}</button>
                 <button type="button" class="console-button console-button--quiet" on:click=move |_| confirming.set(true)>{text.remove}</button>
             </div>
-            <Show when=move || confirming.get()>
+            // `try_get`: a reload rebuilds the rows, and a row's closure may run once after its
+            // signals are gone (seen as "a reactive value that has already been disposed").
+            <Show when=move || confirming.try_get().unwrap_or(false)>
                 <div class="console-notice console-row-buttons" role="group" aria-label=text.remove_confirm>
                     <span>{text.remove_confirm}</span>
                     <button type="button" class="console-button" on:click=remove>{text.remove}</button>
