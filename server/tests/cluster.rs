@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use carebox_contract::Email;
 use carebox_server::domain::staff::{DisplayName, Password, Role};
 use carebox_server::storage::NewStaff;
-use common::node::{Node, total};
+use common::node::{Node, file_complaint, total};
 use common::*;
 use serde_json::{Value, json};
 
@@ -68,26 +68,6 @@ async fn start_nodes(count: usize, url: &str, env: &[(&str, &str)]) -> Vec<Node>
     nodes
 }
 
-/// Files a complaint on `node` under `key`: the ticket if acknowledged (201).
-async fn file(client: &reqwest::Client, node: &str, token: &str, key: &str) -> Result<String, String> {
-    let body = json!({"order_number": "NW-1042", "items": [0], "category": "service", "description": format!("Nobody answered my e-mails ({key})."),
-                      "desired_resolution": "just_let_you_know", "contact_preference": "widget_only"});
-    let response = client
-        .post(format!("{node}/v1/complaints?key={SHOP_KEY}"))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .timeout(Duration::from_secs(10))
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if response.status() != 201 {
-        return Err(format!("status {}", response.status()));
-    }
-    let view: Value = response.json().await.map_err(|e| e.to_string())?;
-    Ok(view["ticket"].as_str().expect("a ticket").to_owned())
-}
-
 async fn count(database_url: &str, sql: &str) -> i64 {
     use sqlx::Row;
     let pool = sqlx::AnyPool::connect(database_url).await.unwrap();
@@ -132,9 +112,9 @@ async fn three_nodes_on_one_postgres_act_as_one_service() {
     const FILED: usize = 12;
     let mut tickets = Vec::new();
     for n in 0..FILED {
-        tickets.push(file(&client, &bases[n % 3], &token, &format!("spread-{n}")).await.expect("filed"));
+        tickets.push(file_complaint(&client, &bases[n % 3], &token, &format!("spread-{n}")).await.expect("filed"));
     }
-    let same_key = futures::future::join_all(bases.iter().map(|base| file(&client, base, &token, "one-key-three-nodes"))).await;
+    let same_key = futures::future::join_all(bases.iter().map(|base| file_complaint(&client, base, &token, "one-key-three-nodes"))).await;
     let same_key: Vec<String> = same_key.into_iter().map(|t| t.expect("each node answers the key")).collect();
     assert!(same_key.iter().all(|t| t == &same_key[0]), "one complaint for one key: {same_key:?}");
     assert_eq!(count(&url, "SELECT COUNT(*) FROM complaints").await, FILED as i64 + 1);
@@ -274,9 +254,9 @@ async fn a_node_killed_mid_work_leaves_the_others_serving_and_loses_nothing() {
                 for n in 0..PER_SHOPPER {
                     let key = format!("kill-{shopper}-{n}");
                     let first = (shopper + n) % 2;
-                    let ticket = match file(&client, &bases[first], &token, &key).await {
+                    let ticket = match file_complaint(&client, &bases[first], &token, &key).await {
                         Ok(ticket) => ticket,
-                        Err(_) => file(&client, &bases[1 - first], &token, &key).await.expect("the surviving node answers"),
+                        Err(_) => file_complaint(&client, &bases[1 - first], &token, &key).await.expect("the surviving node answers"),
                     };
                     acknowledged.lock().unwrap().insert(key, ticket);
                     tokio::time::sleep(Duration::from_millis(20)).await;

@@ -6,71 +6,32 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
-use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use common::node::{Node, file_complaint};
+use common::{Engine, TestApp};
 
 const SHOPPERS: usize = 8;
 /// Acknowledged complaints before the kill: enough that some requests are in flight then.
 const ACKNOWLEDGED_BEFORE_KILL: usize = 150;
 
-/// Starts `carebox-server` on `database_url`, returns it and its base URL.
-async fn start_binary(database_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carebox-server"))
-        .env("CAREBOX_ADDR", "127.0.0.1:0")
-        .env("CAREBOX_DATABASE_URL", database_url)
-        .env("CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER", "1000000/3600")
-        .env("CAREBOX_COMPLAINT_LIMIT_PER_CLIENT", "1000000/3600")
-        .env("CAREBOX_LOG", "error")
-        .env_remove("CAREBOX_WIDGET_DIR")
-        .env_remove("CAREBOX_DEMO_DIR")
-        .env_remove("CAREBOX_SEED_DEMO")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the server binary starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let base = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.expect("server output") {
-            if let Some(url) = line.strip_prefix("Carebox listening on ") {
-                return url.trim().to_owned();
-            }
-        }
-        panic!("the server exited before listening");
-    })
+/// A server process on `database_url` with the complaint limits out of the way.
+async fn start_binary(database_url: &str) -> Node {
+    Node::start(
+        database_url,
+        &[("CAREBOX_COMPLAINT_LIMIT_PER_SHOPPER", "1000000/3600"), ("CAREBOX_COMPLAINT_LIMIT_PER_CLIENT", "1000000/3600")],
+    )
     .await
-    .expect("the server listens within 30 s");
-    (child, base)
 }
 
 async fn complaints_durable_across_sigkill(engine: Engine) {
     // The test app makes and seeds the database; the binary under test serves it.
     let app = TestApp::spawn(engine).await;
-    let (mut server, base) = start_binary(&app.database_url).await;
+    let mut server = start_binary(&app.database_url).await;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
-    let order = client
-        .put(format!("{base}/v1/merchant/orders/NW-1042"))
-        .bearer_auth(SHOP_SECRET)
-        .json(&order_body("anna@example.com"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(order.status(), 201);
-    let lookup: Value = client
-        .post(format!("{base}/v1/orders/lookup?key={SHOP_KEY}"))
-        .json(&json!({"order_number": "NW-1042", "email": "anna@example.com"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = lookup["token"].as_str().expect("a token").to_owned();
+    let token = server.anna_order_token(&client).await;
 
     // Key → ticket of every 201; every key sent (acknowledged or not).
     let acknowledged = Arc::new(Mutex::new(HashMap::<String, String>::new()));
@@ -79,24 +40,7 @@ async fn complaints_durable_across_sigkill(engine: Engine) {
         let (client, token) = (client.clone(), token.clone());
         move |base: String, key: String| {
             let (client, token) = (client.clone(), token.clone());
-            async move {
-                let body = json!({"order_number": "NW-1042", "items": [0], "category": "service", "description": format!("Nobody answered my e-mails ({key})."),
-                              "desired_resolution": "just_let_you_know", "contact_preference": "widget_only"});
-                let response = client
-                    .post(format!("{base}/v1/complaints?key={SHOP_KEY}"))
-                    .bearer_auth(token)
-                    .header("Idempotency-Key", &key)
-                    .timeout(Duration::from_secs(10))
-                    .json(&body)
-                    .send()
-                    .await
-                    .ok()?;
-                if response.status() != 201 {
-                    return None;
-                }
-                let view: Value = response.json().await.ok()?;
-                Some(view["ticket"].as_str()?.to_owned())
-            }
+            async move { file_complaint(&client, &base, &token, &key).await.ok() }
         }
     };
     let shoppers: Vec<_> = (0..SHOPPERS)
@@ -122,8 +66,7 @@ async fn complaints_durable_across_sigkill(engine: Engine) {
         assert!(started.elapsed() < Duration::from_secs(60), "complaints are being filed");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    server.start_kill().expect("SIGKILL");
-    server.wait().await.expect("killed");
+    server.kill().await;
     for shopper in shoppers {
         shopper.await.unwrap();
     }
@@ -131,7 +74,8 @@ async fn complaints_durable_across_sigkill(engine: Engine) {
     let sent = sent.lock().unwrap().clone();
     let unanswered: Vec<&String> = sent.iter().filter(|key| !acknowledged.contains_key(*key)).collect();
 
-    let (mut restarted, base) = start_binary(&app.database_url).await;
+    let mut restarted = start_binary(&app.database_url).await;
+    let base = restarted.base.clone();
     let tickets_of = |rows: Vec<sqlx::any::AnyRow>| rows.iter().map(|r| sqlx::Row::get::<String, _>(r, "ticket")).collect::<Vec<_>>();
     let database = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
     let stored = tickets_of(sqlx::query("SELECT ticket FROM complaints").fetch_all(&database).await.unwrap());
@@ -159,7 +103,7 @@ async fn complaints_durable_across_sigkill(engine: Engine) {
         after_retries.len(),
         sent.len()
     );
-    restarted.start_kill().unwrap();
+    restarted.kill().await;
 }
 
 on_both_engines!(complaints_durable_across_sigkill);

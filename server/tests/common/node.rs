@@ -78,7 +78,7 @@ impl Node {
             .put(self.url("/v1/merchant/orders/NW-1042"))
             .bearer_auth(super::SHOP_SECRET)
             .json(&super::order_body("anna@example.com"));
-        assert!(order.send().await.unwrap().status().is_success());
+        assert_eq!(order.send().await.unwrap().status(), 201, "a new order");
         let lookup: serde_json::Value = client
             .post(self.url(&format!("/v1/orders/lookup?key={}", super::SHOP_KEY)))
             .json(&serde_json::json!({"order_number": "NW-1042", "email": "anna@example.com"}))
@@ -117,4 +117,24 @@ pub fn parse_metrics(text: &str) -> Vec<(String, f64)> {
 /// The sum over nodes of one series (exact name and labels), 0 where a node has none yet.
 pub fn total(samples: &[Vec<(String, f64)>], series: &str) -> f64 {
     samples.iter().flatten().filter(|(name, _)| name == series).map(|(_, value)| value).sum()
+}
+
+/// Files a complaint on Anna's NW-1042 at `node` under `key`: the ticket if acknowledged (201).
+pub async fn file_complaint(client: &reqwest::Client, node: &str, token: &str, key: &str) -> Result<String, String> {
+    let body = serde_json::json!({"order_number": "NW-1042", "items": [0], "category": "service", "description": format!("Nobody answered my e-mails ({key})."),
+                      "desired_resolution": "just_let_you_know", "contact_preference": "widget_only"});
+    let response = client
+        .post(format!("{node}/v1/complaints?key={}", super::SHOP_KEY))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .timeout(std::time::Duration::from_secs(10))
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status() != 201 {
+        return Err(format!("status {}", response.status()));
+    }
+    let view: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
+    Ok(view["ticket"].as_str().expect("a ticket").to_owned())
 }
