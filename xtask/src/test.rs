@@ -140,7 +140,14 @@ fn end_to_end_matching(names: &[String]) -> Result {
     outcome.map_err(|e| match fs::read_to_string(&report).ok().as_deref().and_then(failing_tests_section) {
         Some(details) => format!("{e}\n{details}"),
         None => e,
-    })
+    })?;
+    // After the whole suite only: every widget operation crossed origins for real (a filtered
+    // run exercises only some).
+    if names.is_empty() {
+        println!("\nwidget operations called cross-origin by the specs (the server's /metrics):");
+        run(Command::new("node").current_dir(&root).arg("tests/e2e/cross_origin_coverage.mjs").env("CAREBOX_E2E_URL", &server.url))?;
+    }
+    Ok(())
 }
 
 /// The "failing tests" part of a `node --test` spec report: each failed test with its error
