@@ -103,6 +103,18 @@ pub enum LoyaltyEntryKind {
     Expiration,
 }
 
+impl LoyaltyEntryKind {
+    /// The wire name (`order`, `compensation`, …), also what pages mark entries with.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Order => "order",
+            Self::Compensation => "compensation",
+            Self::Adjustment => "adjustment",
+            Self::Expiration => "expiration",
+        }
+    }
+}
+
 /// One line of the shopper's ledger, newest first in the summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -206,4 +218,16 @@ pub struct LoyaltyAdjustmentRequest {
     pub points: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::field::AdjustmentReason))]
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LoyaltyEntryKind;
+
+    #[test]
+    fn entry_kind_names_are_the_wire_names() {
+        for kind in [LoyaltyEntryKind::Order, LoyaltyEntryKind::Compensation, LoyaltyEntryKind::Adjustment, LoyaltyEntryKind::Expiration] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod bench;
 mod console;
 mod dist;
 mod fuzz;
+mod glue;
 mod image;
 mod postgres;
 mod process;

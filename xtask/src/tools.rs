@@ -19,6 +19,17 @@ pub fn ensure_wasm_target() -> Result {
         .map_err(|e| format!("{e}\nThe wasm target is needed to build the widget."))
 }
 
+/// The standard library's source: the browser bundles rebuild std with their size flags
+/// (`dist::SIZE_RUSTFLAGS`).
+pub fn ensure_rust_src() -> Result {
+    let installed = output(Command::new("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim().starts_with("rust-src")) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["component", "add", "rust-src"]))
+        .map_err(|e| format!("{e}\nThe standard library's source is needed to build the browser bundles."))
+}
+
 /// The `wasm-bindgen` version Cargo.lock pins; the CLI must match it exactly.
 pub fn locked_wasm_bindgen_version() -> Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;

@@ -125,7 +125,7 @@ fn Summary(address: String, summary: LoyaltySummary) -> impl IntoView {
                 {entries.into_iter().map(|entry| {
                     let about = entry.order_number.as_ref().map(ToString::to_string).or(entry.ticket.clone());
                     view! {
-                        <li class="console-event" data-kind=format!("{:?}", entry.kind).to_lowercase()>
+                        <li class="console-event" data-kind=entry.kind.as_str()>
                             <strong>{format!("{:+}", entry.points)}</strong>" · "{kind(entry.kind)}
                             {about.map(|about| view! { " · "{about} })}
                             " · "<time datetime=String::from(entry.at)>{text.when(entry.at)}</time>

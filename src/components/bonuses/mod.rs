@@ -111,12 +111,7 @@ fn entry_line(text: &'static Strings, locale: Locale, entry: &LoyaltyEntry) -> i
         LoyaltyEntryKind::Expiration => words.entry_expiration.to_owned(),
     };
     let sign = if entry.points > 0 { "+" } else { "−" };
-    let kind = match entry.kind {
-        LoyaltyEntryKind::Order => "order",
-        LoyaltyEntryKind::Compensation => "compensation",
-        LoyaltyEntryKind::Adjustment => "adjustment",
-        LoyaltyEntryKind::Expiration => "expiration",
-    };
+    let kind = entry.kind.as_str();
     view! {
         <li class="carebox-bonuses__entry" data-kind=kind>
             <span class="carebox-bonuses__what"><bdi>{what}</bdi><br/>
