@@ -1,22 +1,37 @@
 //! The widget's stylesheet: every component's CSS, bundled in one order. One file used twice,
 //! by `cargo xtask dist` (the loader fetches it) and by the widget crate's build script (the
-//! Leptos components for Rust shops carry it), so both get the same rules.
+//! Leptos components for Rust shops carry it), so both get the same rules in the same order.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Every `*.css` under `src/`, in path order (`app.css` first, then each component's),
-/// with comments stripped and whitespace collapsed.
+/// The components drawn only on the screens behind `#[lazy]` (`src/screens.rs`): the bundle
+/// sends their rules as `screens.css` with the first screen, not with the first open.
+pub const SCREEN_COMPONENTS: [&str; 6] = ["bonuses", "complaints", "csat", "my_orders", "order_lookup", "order_view"];
+
+/// Every `*.css` under `src/` with comments stripped and whitespace collapsed: first what the
+/// first open needs (`app.css`, then the other components' in path order), then
+/// [`SCREEN_COMPONENTS`]' in path order.
 pub fn app_css(src: &Path) -> Result<String, String> {
+    let (first_open, screens) = split_css(src)?;
+    Ok(first_open + &screens)
+}
+
+/// [`app_css`] in its two parts: what the first open needs, and the screens' rules (appended
+/// after it, so the cascade is the same as in one sheet).
+pub fn split_css(src: &Path) -> Result<(String, String), String> {
     let mut files = Vec::new();
     collect_css(src, &mut files)?;
     files.sort();
-    let mut css = String::new();
+    let is_screen =
+        |file: &Path| file.parent().and_then(Path::file_name).is_some_and(|folder| SCREEN_COMPONENTS.iter().any(|c| folder == *c));
+    let (mut first_open, mut screens) = (String::new(), String::new());
     for file in files {
-        css.push_str(&minify_css(&fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?));
-        css.push('\n');
+        let part = if is_screen(&file) { &mut screens } else { &mut first_open };
+        part.push_str(&minify_css(&fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?));
+        part.push('\n');
     }
-    Ok(css)
+    Ok((first_open, screens))
 }
 
 pub fn collect_css(dir: &Path, into: &mut Vec<PathBuf>) -> Result<(), String> {

@@ -14,6 +14,7 @@ use crate::components::{
 use crate::i18n::{Strings, strings};
 use crate::loading::loaded;
 use crate::panel_state::PanelState;
+use crate::screen_styles;
 use crate::screens;
 use crate::session::{Session, View};
 
@@ -40,7 +41,8 @@ pub struct MountConfig {
     pub theme: Option<String>,
     /// `init({ strings: { ru: { "complaint.send": "…" } } })`: texts by language tag, then by key.
     pub strings: Texts,
-    /// The app's folder (`…/app/<hash>/`), where the bundle fetches other languages' texts.
+    /// The app's folder (`…/app/<hash>/`), where the bundle fetches other languages' texts and
+    /// the screens' stylesheet.
     pub app_folder: String,
 }
 
@@ -120,6 +122,8 @@ pub struct WidgetSettings {
     pub text: &'static Strings,
     /// The page's overrides, which win over the merchant's.
     pub page_texts: Texts,
+    /// See [`MountConfig::app_folder`].
+    pub app_folder: String,
 }
 
 impl std::fmt::Debug for WidgetSettings {
@@ -153,6 +157,7 @@ impl TryFrom<&MountConfig> for WidgetSettings {
             theme,
             text: texts_for(locale, &[], &config.strings),
             page_texts: config.strings.clone(),
+            app_folder: config.app_folder.clone(),
         })
     }
 }
@@ -291,21 +296,20 @@ fn Screens(
     let first_screen = StoredValue::new(true);
     // In the page, a screen the page itself asked for (`show()`) leaves the shopper's focus alone.
     let in_page = expect_context::<PanelState>().is_in_page();
+    let app_folder = expect_context::<WidgetSettings>().app_folder;
     move || {
         let (view, config) = (view.get(), config.clone());
         // Whatever had focus when the shopper asked for this screen (see below).
         let focused_before = root.get_untracked().and_then(|root| active_element(&root));
         let focus_was_in_widget = root.get_untracked().is_some_and(|root| focused_before.as_ref().is_some_and(|f| root.contains(Some(f))));
+        // The screens' stylesheet is requested now, alongside the screen's chunk, and adopted
+        // before the screen is drawn (home needs none of it).
+        let styles = || screen_styles::fetch(&app_folder, &root.get_untracked().map_or_else(|| document().into(), Into::into));
+        let screen = screens::load(view, lookup_by, styles);
         Suspend::new(async move {
-            let screen = match view {
-                View::Home => view! { <Home config/> }.into_any(),
-                View::TrackOrder => screens::track_order(lookup_by).await,
-                View::MyOrders => screens::my_orders().await,
-                View::Order(number) => screens::order(number).await,
-                View::ReportProblem(order) => screens::report_problem(order, lookup_by).await,
-                View::Complaint { order, ticket } => screens::complaint(order, ticket).await,
-                View::Bonuses => screens::bonuses(lookup_by).await,
-                View::RateUs => screens::rate_us(lookup_by).await,
+            let screen = match screen {
+                Some(screen) => screen.await,
+                None => view! { <Home config/> }.into_any(),
             };
             // A new screen replaces the control that had focus: once it is drawn, move focus to
             // its starting point so keyboard and screen-reader users are not dropped to <body>.

@@ -17,6 +17,7 @@ pub mod js_api;
 pub mod library;
 pub mod loading;
 pub mod panel_state;
+pub mod screen_styles;
 pub mod screens;
 pub mod session;
 

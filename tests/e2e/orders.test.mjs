@@ -24,6 +24,39 @@ async function lookUp(page, number, email) {
   await dialog(page).getByRole("button", { name: /Find my order|Найти заказ/ }).click();
 }
 
+test("the first open carries no screen's rules; the first screen arrives with them, styled at its first paint", async () => {
+  const page = await openPage(browser);
+  await openPanel(page);
+  const stylesheets = () => page.requests.filter((url) => url.includes("/screens.css"));
+  assert.equal(stylesheets().length, 0, "the screens' stylesheet is not part of the first open");
+  // Note, the moment the lookup form enters the widget, whether its own rules already apply
+  // (order_lookup.css lays it out as a grid): unstyled for a frame would be a flash.
+  await page.evaluate(() => {
+    const root = document.querySelector("[data-carebox]").shadowRoot;
+    window.firstPaintDisplay = null;
+    new MutationObserver((_, observer) => {
+      const form = root.querySelector(".carebox-lookup");
+      if (form) {
+        window.firstPaintDisplay = getComputedStyle(form).display;
+        observer.disconnect();
+      }
+    }).observe(root, { childList: true, subtree: true });
+  });
+  await entry(page, "order_status").click();
+  await field(page, "carebox-order-number").waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => window.firstPaintDisplay), "grid", "styled when it first appears");
+  assert.equal(stylesheets().length, 1, "fetched with the first screen");
+
+  // Later screens (another capability, then back) use the sheet the page already has.
+  await dialog(page).getByRole("button", { name: "Back" }).click();
+  await entry(page, "loyalty").click();
+  await dialog(page).locator(".carebox-bonuses, .carebox-lookup").first().waitFor({ state: "visible" });
+  assert.equal(stylesheets().length, 1, "fetched once per page");
+  const adopted = await page.evaluate(() => document.querySelector("[data-carebox]").shadowRoot.adoptedStyleSheets
+    .filter((sheet) => [...sheet.cssRules].some((rule) => rule.selectorText === ".carebox-lookup")).length);
+  assert.equal(adopted, 1, "adopted once into the widget's root");
+});
+
 test("look up a late order by number and e-mail and see its timeline with an apology", async () => {
   const page = await openPage(browser);
   await openPanel(page);
