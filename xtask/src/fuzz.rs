@@ -18,7 +18,7 @@ const SCHEMATHESIS: &str = "4.32.5";
 const MAX_EXAMPLES: &str = "20";
 
 /// The virtual environment with schemathesis, made once under `target/tools`.
-fn ensure_schemathesis() -> Result<PathBuf> {
+pub(crate) fn ensure_schemathesis() -> Result<PathBuf> {
     let venv = root().join(format!("target/tools/schemathesis-{SCHEMATHESIS}"));
     let st = venv.join("bin/st");
     if !st.exists() {

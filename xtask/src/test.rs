@@ -7,16 +7,13 @@ use std::time::Instant;
 
 use crate::process::{cargo, run};
 use crate::serve::RunningServer;
-use crate::tools::{CHROMEDRIVER, WASM_TARGET, ensure_chromium, ensure_node_modules, ensure_wasm_bindgen, ensure_wasm_target};
+use crate::tools::{CHROMEDRIVER, WASM_TARGET, ensure_chromium, ensure_node_modules};
 use crate::{Result, dist, root};
 
 pub fn all() -> Result {
     let started = Instant::now();
     let setup = Instant::now();
-    ensure_wasm_target()?;
-    ensure_wasm_bindgen()?;
-    ensure_node_modules()?;
-    ensure_chromium()?;
+    crate::tools::ensure_all_for_tests()?;
     println!("set-up done in {:.0?}", setup.elapsed());
 
     let mut results: Vec<(&str, Result, std::time::Duration)> = Vec::new();

@@ -99,11 +99,52 @@ pub fn terser() -> PathBuf {
 /// Chromium and ChromeDriver for the browser layers, and wrk for the speed layer's load (one
 /// `apt-get` for all on a fresh machine).
 pub fn ensure_chromium() -> Result {
-    let wrk = Command::new("wrk").arg("-v").output().is_ok();
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && wrk {
-        return Ok(());
+    let missing = missing_system_packages(false);
+    if missing.is_empty() { Ok(()) } else { apt_install(&missing) }
+}
+
+/// The Debian packages the test layers use that this machine lacks: Chromium and its driver,
+/// wrk, and (with `postgres`) PostgreSQL.
+pub fn missing_system_packages(postgres: bool) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).exists() {
+        missing.push("chromium");
     }
-    apt_install(&["chromium", "chromium-driver", "wrk"])
+    if !Path::new(CHROMEDRIVER).exists() {
+        missing.push("chromium-driver");
+    }
+    if Command::new("wrk").arg("-v").output().is_err() {
+        missing.push("wrk");
+    }
+    if postgres && !Path::new("/usr/lib/postgresql").exists() {
+        missing.push("postgresql");
+    }
+    missing
+}
+
+/// Everything `cargo xtask test` needs, installed where missing. What waits on the network
+/// (Debian packages, npm, PyPI) runs in the background, each with a log under `target/setup/`,
+/// while cargo builds the wasm tools on the CPU: on a fresh machine the set-up takes about as
+/// long as its longest part instead of their sum.
+pub fn ensure_all_for_tests() -> Result {
+    let logs = root().join("target/setup");
+    let packages = missing_system_packages(true);
+    let system = crate::process::logged(logs.join("apt.log"), move || if packages.is_empty() { Ok(()) } else { apt_install(&packages) });
+    let node = crate::process::logged(logs.join("npm.log"), ensure_node_modules);
+    let python = crate::process::logged(logs.join("pip.log"), || crate::fuzz::ensure_schemathesis().map(drop));
+    let cargo_tools = ensure_wasm_target().and_then(|()| ensure_rust_src()).and_then(|()| ensure_wasm_bindgen()).and_then(|()| ensure_wasm_split());
+    let mut failures = Vec::new();
+    for (name, handle) in [("Debian packages", system), ("npm packages", node), ("schemathesis", python)] {
+        match handle.join() {
+            Ok(Ok(())) => println!("{name}: ready"),
+            Ok(Err(e)) => failures.push(format!("{name}: {e}")),
+            Err(_) => failures.push(format!("{name}: the set-up thread panicked")),
+        }
+    }
+    if let Err(e) = cargo_tools {
+        failures.push(e);
+    }
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
 }
 
 pub fn apt_install(packages: &[&str]) -> Result {
