@@ -179,7 +179,42 @@ async fn a_settings_change_reaches_the_next_request_and_other_processes(engine: 
     assert_eq!(tier_of(other_process.merchant_by_publishable_key(&key).await.unwrap()), "star", "another process, once its copy expired");
 }
 
+/// Ledgers are remembered per process (every order view and lookup reads one): a change must
+/// show in this process's next answer at once, and in another process's within the cache's
+/// lifetime.
+async fn a_ledger_change_reaches_the_next_answer_and_other_processes(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = order_of(&app, "NW-3201", "anna@example.com").await;
+    let other_process = carebox_server::storage::Store::connect(&app.database_url).await.unwrap();
+    let key = carebox_contract::PublishableKey::parse(SHOP_KEY).unwrap();
+    let merchant = other_process.merchant_by_publishable_key(&key).await.unwrap().unwrap();
+    let email = carebox_contract::Email::parse("anna@example.com").unwrap();
+    let balance_elsewhere = || async { other_process.ledger(&merchant.id, &email).await.unwrap().iter().map(|l| l.points).sum::<i64>() };
+    assert_eq!(balance_elsewhere().await, 0);
+    assert_eq!(summary(&app, &token).await["balance"], 0);
+
+    let adjusted = app
+        .client
+        .post(app.url("/v1/merchant/loyalty/adjustments"))
+        .bearer_auth(SHOP_SECRET)
+        .json(&json!({"email": "Anna@Example.com", "points": 120, "reason": "Welcome gift"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(adjusted.status(), 201);
+    assert_eq!(summary(&app, &token).await["balance"], 120, "this process's change shows at once");
+    let started = std::time::Instant::now();
+    while balance_elsewhere().await != 120 {
+        assert!(
+            started.elapsed() < carebox_server::storage::LEDGER_CACHE_TTL + std::time::Duration::from_secs(1),
+            "another process's change shows in time"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 on_both_engines!(
+    a_ledger_change_reaches_the_next_answer_and_other_processes,
     a_delivered_order_earns_points_once,
     tiers_are_the_merchants_and_set_rates_and_response_times,
     a_settings_change_reaches_the_next_request_and_other_processes,

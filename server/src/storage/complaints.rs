@@ -207,7 +207,7 @@ impl super::StoreTx {
         .bind(id)
         .bind(from.as_str())
         .bind(seen_due.unix_ms())
-        .execute(&mut *self.0)
+        .execute(&mut *self.tx)
         .await?
         .rows_affected();
         Ok(changed == 1)
@@ -223,14 +223,14 @@ impl super::StoreTx {
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         let details = EventDetails { reason: Some(reason), ..EventDetails::default() };
-        append_event(&mut self.0, id, "escalated", "system", Some(from), Some(to), details, now).await
+        append_event(&mut self.tx, id, "escalated", "system", Some(from), Some(to), details, now).await
     }
 
     /// Whether compensation was credited for this complaint before.
     pub async fn compensated(&mut self, complaint_id: &str) -> Result<bool, sqlx::Error> {
         let row = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE complaint_id = $1 AND kind = 'compensation'")
             .bind(complaint_id)
-            .fetch_optional(&mut *self.0)
+            .fetch_optional(&mut *self.tx)
             .await?;
         Ok(row.is_some())
     }
@@ -238,12 +238,12 @@ impl super::StoreTx {
     /// Records in the complaint's history that points were credited for it.
     pub async fn append_bonus_event(&mut self, complaint_id: &str, points: i64, now: Timestamp) -> Result<(), sqlx::Error> {
         let details = EventDetails { points: Some(points), ..EventDetails::default() };
-        append_event(&mut self.0, complaint_id, "bonus_credited", "system", None, None, details, now).await
+        append_event(&mut self.tx, complaint_id, "bonus_credited", "system", None, None, details, now).await
     }
 
     /// The complaint as it stands in this transaction.
     pub async fn complaint(&mut self, id: &str) -> Result<Option<StoredComplaint>, sqlx::Error> {
-        load_complaint(&mut self.0, "c.id = $1", &[id]).await
+        load_complaint(&mut self.tx, "c.id = $1", &[id]).await
     }
 
     /// Takes the merchant's complaint for a change: its row is written first, so other changes
@@ -258,7 +258,7 @@ impl super::StoreTx {
             .bind(now.unix_ms())
             .bind(merchant_id)
             .bind(ticket)
-            .fetch_optional(&mut *self.0)
+            .fetch_optional(&mut *self.tx)
             .await?
         else {
             return Ok(None);
@@ -285,7 +285,7 @@ impl super::StoreTx {
         .bind(key)
         .bind(request_hash)
         .bind(now.unix_ms())
-        .execute(&mut *self.0)
+        .execute(&mut *self.tx)
         .await?
         .rows_affected()
             == 1;
@@ -295,7 +295,7 @@ impl super::StoreTx {
         let row = sqlx::query("SELECT request_hash, response_json FROM idempotency_keys WHERE merchant_id = $1 AND idem_key = $2")
             .bind(merchant_id)
             .bind(key)
-            .fetch_one(&mut *self.0)
+            .fetch_one(&mut *self.tx)
             .await?;
         Ok(Some((row.try_get("request_hash")?, row.try_get("response_json")?)))
     }
@@ -306,14 +306,14 @@ impl super::StoreTx {
             .bind(to_json(answer)?)
             .bind(merchant_id)
             .bind(key)
-            .execute(&mut *self.0)
+            .execute(&mut *self.tx)
             .await?;
         Ok(())
     }
 
     /// Stores a new complaint and its `created` event; answers (id, ticket).
     pub async fn insert_complaint(&mut self, complaint: &NewComplaint<'_>, now: Timestamp) -> Result<(String, String), sqlx::Error> {
-        insert_complaint(&mut self.0, complaint, now).await
+        insert_complaint(&mut self.tx, complaint, now).await
     }
 
     /// Stores a complaint's new status, level and promise.
@@ -323,7 +323,7 @@ impl super::StoreTx {
             .bind(state.level.as_str())
             .bind(state.due_at.map(Timestamp::unix_ms))
             .bind(id)
-            .execute(&mut *self.0)
+            .execute(&mut *self.tx)
             .await?;
         Ok(())
     }
@@ -337,7 +337,7 @@ impl super::StoreTx {
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         let details = EventDetails { reason: event.reason.as_deref(), resolution: event.resolution, points: None, by };
-        append_event(&mut self.0, id, event.kind, event.actor, event.from, event.to, details, now).await
+        append_event(&mut self.tx, id, event.kind, event.actor, event.from, event.to, details, now).await
     }
 }
 

@@ -1,6 +1,9 @@
 //! The loyalty ledger's rows (a shopper's summary is derived from them) and the primitives the
 //! loyalty service composes: the account lock, the lines, the sums it checks.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use carebox_contract::{Email, LoyaltyEntryKind, OrderNumber, Timestamp};
 use sqlx::Row;
 
@@ -25,10 +28,51 @@ pub struct NewLedgerLine<'a> {
     pub by: Option<&'a str>,
 }
 
+/// Shoppers' ledgers as the widget's reads use them, kept for a moment: every order view and
+/// lookup works out the points the order earns from its shopper's ledger, and a shopper's panel
+/// asks again and again. The same policy as `OrderCache`: this process's changes drop a ledger
+/// at commit (a read that raced one stores nothing), another process's show within
+/// [`LEDGER_CACHE_TTL`]. Changes themselves read the ledger inside their transaction, never
+/// from here.
+pub(crate) struct LedgerCache {
+    entries: moka::sync::Cache<(String, String), Arc<Vec<LedgerLine>>>,
+    /// Bumped by every committed change here; a read stores its result only if none came between.
+    writes: AtomicU64,
+}
+
+/// How long another process's change to a ledger may go unseen here.
+pub const LEDGER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Default for LedgerCache {
+    fn default() -> Self {
+        Self {
+            entries: moka::sync::Cache::builder().max_capacity(10_000).time_to_live(LEDGER_CACHE_TTL).build(),
+            writes: Default::default(),
+        }
+    }
+}
+
+impl LedgerCache {
+    pub(super) fn forget(&self, key: &(String, String)) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
+        self.entries.invalidate(key);
+    }
+}
+
 impl Store {
-    /// Every ledger row of one shopper, with the order number or ticket it refers to.
+    /// Every ledger row of one shopper, with the order number or ticket it refers to: from
+    /// [`LedgerCache`] when this process read it a moment ago.
     pub async fn ledger(&self, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
-        ledger(&mut *self.pool().acquire().await?, merchant_id, email).await
+        let key = (merchant_id.to_owned(), email.as_str().to_owned());
+        if let Some(hit) = self.ledgers.entries.get(&key) {
+            return Ok(Vec::clone(&hit));
+        }
+        let writes_before = self.ledgers.writes.load(Ordering::Acquire);
+        let lines = ledger(&mut *self.pool().acquire().await?, merchant_id, email).await?;
+        if self.ledgers.writes.load(Ordering::Acquire) == writes_before {
+            self.ledgers.entries.insert(key, Arc::new(lines.clone()));
+        }
+        Ok(lines)
     }
 }
 
@@ -43,21 +87,21 @@ impl super::StoreTx {
         .bind(merchant_id)
         .bind(email)
         .bind(now.unix_ms())
-        .execute(&mut *self.0)
+        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
 
     /// The shopper's ledger as it stands in this transaction.
     pub async fn ledger(&mut self, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
-        ledger(&mut self.0, merchant_id, email).await
+        ledger(&mut self.tx, merchant_id, email).await
     }
 
     /// Whether the order's points were credited already.
     pub async fn order_credited(&mut self, order_id: &str) -> Result<bool, sqlx::Error> {
         let row = sqlx::query("SELECT 1 FROM loyalty_ledger WHERE order_id = $1 AND kind = 'order'")
             .bind(order_id)
-            .fetch_optional(&mut *self.0)
+            .fetch_optional(&mut *self.tx)
             .await?;
         Ok(row.is_some())
     }
@@ -71,7 +115,7 @@ impl super::StoreTx {
         .bind(merchant_id)
         .bind(email)
         .bind(since.unix_ms())
-        .fetch_one(&mut *self.0)
+        .fetch_one(&mut *self.tx)
         .await?
         .try_get("credited")
     }
@@ -79,12 +123,8 @@ impl super::StoreTx {
     /// Adds a line; `false` when it was not added (a second `order` line for one order: the
     /// unique index settles a race between processes).
     pub async fn add_ledger_line(&mut self, line: NewLedgerLine<'_>, now: Timestamp) -> Result<bool, sqlx::Error> {
-        let kind = match line.kind {
-            LoyaltyEntryKind::Order => "order",
-            LoyaltyEntryKind::Compensation => "compensation",
-            LoyaltyEntryKind::Adjustment => "adjustment",
-            LoyaltyEntryKind::Expiration => "expiration",
-        };
+        self.changed_ledgers.push((line.merchant_id.to_owned(), line.email.to_owned()));
+        let kind = line.kind.as_str();
         let inserted = sqlx::query(
             "INSERT INTO loyalty_ledger (id, merchant_id, shopper_email, points, kind, reason, order_id, complaint_id, expires_at_ms, created_at_ms, actor_name) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
@@ -100,7 +140,7 @@ impl super::StoreTx {
         .bind(line.expires_at.map(Timestamp::unix_ms))
         .bind(now.unix_ms())
         .bind(line.by)
-        .execute(&mut *self.0)
+        .execute(&mut *self.tx)
         .await?
         .rows_affected();
         Ok(inserted == 1)

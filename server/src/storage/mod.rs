@@ -16,6 +16,7 @@ pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, NewComp
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::NewLedgerLine;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
+pub use loyalty::LEDGER_CACHE_TTL;
 pub use orders::{LookupCandidate, ORDER_CACHE_TTL, OrderWriteError, StoredOrder, WriteOutcome};
 pub use staff::{NewStaff, StaffRecord, StaffSessionRecord, StaffWriteError};
 pub use webhooks::{DueDelivery, RetryOutcome};
@@ -39,6 +40,7 @@ pub struct Store {
     engine: Engine,
     merchants: std::sync::Arc<merchants::MerchantCache>,
     orders: std::sync::Arc<orders::OrderCache>,
+    ledgers: std::sync::Arc<loyalty::LedgerCache>,
 }
 
 /// PostgreSQL-compatible databases without advisory locks (CockroachDB, by its `version()`).
@@ -54,15 +56,25 @@ pub fn newest_known_migration() -> i64 {
 /// One database transaction: each table's module adds the primitives it offers inside one
 /// (`complaints`, `loyalty`, `webhooks`); domain services (`crate::services`) decide what to
 /// do with them. Dropped without [`StoreTx::commit`], nothing of it stays.
-pub struct StoreTx(sqlx::Transaction<'static, sqlx::Any>);
+pub struct StoreTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    ledgers: std::sync::Arc<loyalty::LedgerCache>,
+    /// The shoppers whose ledgers this transaction changed: remembered copies go at commit.
+    changed_ledgers: Vec<(String, String)>,
+}
 
 impl StoreTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.0.commit().await
+        self.tx.commit().await?;
+        // After the commit: a read that began before it stores nothing (see `LedgerCache`).
+        for key in &self.changed_ledgers {
+            self.ledgers.forget(key);
+        }
+        Ok(())
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.0.rollback().await
+        self.tx.rollback().await
     }
 }
 
@@ -122,7 +134,7 @@ impl Store {
             }
         }
         migrator.run(&pool).await?;
-        Ok(Self { pool, engine, merchants: Default::default(), orders: Default::default() })
+        Ok(Self { pool, engine, merchants: Default::default(), orders: Default::default(), ledgers: Default::default() })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -131,7 +143,7 @@ impl Store {
 
     /// A transaction for a domain service to compose the primitives of several tables in.
     pub async fn begin(&self) -> Result<StoreTx, sqlx::Error> {
-        Ok(StoreTx(self.pool.begin().await?))
+        Ok(StoreTx { tx: self.pool.begin().await?, ledgers: self.ledgers.clone(), changed_ledgers: Vec::new() })
     }
 
     pub fn engine(&self) -> Engine {

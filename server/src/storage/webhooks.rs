@@ -342,7 +342,7 @@ impl super::StoreTx {
         data: &serde_json::Value,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
-        enqueue(&mut self.0, merchant_id, event_type, data, now).await
+        enqueue(&mut self.tx, merchant_id, event_type, data, now).await
     }
 }
 
