@@ -245,16 +245,7 @@ async fn the_merchant_desk_filters_and_never_shows_another_merchant(engine: Engi
 
 /// Points credited on a complaint, from its `bonus_credited` events.
 async fn bonus_points(app: &TestApp, ticket: &str) -> Vec<i64> {
-    let view: Value = app
-        .client
-        .get(app.url(&format!("/v1/merchant/complaints/{ticket}")))
-        .bearer_auth(SHOP_SECRET)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = app.merchant_get(SHOP_SECRET, &format!("/v1/merchant/complaints/{ticket}")).await;
     view["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "bonus_credited").map(|e| e["points"].as_i64().unwrap()).collect()
 }
 

@@ -261,18 +261,10 @@ async fn staff_adjust_points_signed_and_only_owners_change_compensation(engine: 
     // lifetime (the server's own clock pass drops the ledger at once).
     let started = std::time::Instant::now();
     let (ledger, compensation) = loop {
-        let ledger: Value = app
-            .client
-            .get(app.url("/v1/merchant/loyalty/shoppers/anna@example.com"))
-            .bearer_auth(SHOP_SECRET)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let compensation: Vec<Value> = ledger["entries"].as_array().unwrap().iter().filter(|e| e["kind"] == "compensation").cloned().collect();
-        if !compensation.is_empty() || started.elapsed() > carebox_server::storage::LEDGER_CACHE_TTL + Duration::from_secs(1) {
+        let ledger = app.merchant_get(SHOP_SECRET, "/v1/merchant/loyalty/shoppers/anna@example.com").await;
+        let compensation: Vec<Value> =
+            ledger["entries"].as_array().unwrap().iter().filter(|e| e["kind"] == "compensation").cloned().collect();
+        if !compensation.is_empty() || started.elapsed() > carebox_server::storage::REMEMBERED_FOR + Duration::from_secs(1) {
             break (ledger, compensation);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -206,7 +206,7 @@ async fn a_ledger_change_reaches_the_next_answer_and_other_processes(engine: Eng
     let started = std::time::Instant::now();
     while balance_elsewhere().await != 120 {
         assert!(
-            started.elapsed() < carebox_server::storage::LEDGER_CACHE_TTL + std::time::Duration::from_secs(1),
+            started.elapsed() < carebox_server::storage::REMEMBERED_FOR + std::time::Duration::from_secs(1),
             "another process's change shows in time"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

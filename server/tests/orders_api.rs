@@ -475,7 +475,7 @@ on_both_engines!(
 );
 
 /// Issue 15's order cache: a process answers the widget's reads of an order from memory for a
-/// moment; its own writes show at once, another process's within `ORDER_CACHE_TTL`, and a
+/// moment; its own writes show at once, another process's within `REMEMBERED_FOR`, and a
 /// lookup always compares against the database (a remembered order must not answer a guess).
 #[tokio::test]
 async fn cached_orders_follow_writes_and_lookups_never_use_them() {
@@ -505,7 +505,7 @@ async fn cached_orders_follow_writes_and_lookups_never_use_them() {
             break;
         }
         assert!(
-            started.elapsed() < carebox_server::storage::ORDER_CACHE_TTL + Duration::from_secs(1),
+            started.elapsed() < carebox_server::storage::REMEMBERED_FOR + Duration::from_secs(1),
             "another process's write shows in time"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -132,7 +132,8 @@ pub fn ensure_all_for_tests() -> Result {
     let system = crate::process::logged(logs.join("apt.log"), move || if packages.is_empty() { Ok(()) } else { apt_install(&packages) });
     let node = crate::process::logged(logs.join("npm.log"), ensure_node_modules);
     let python = crate::process::logged(logs.join("pip.log"), || crate::fuzz::ensure_schemathesis().map(drop));
-    let cargo_tools = ensure_wasm_target().and_then(|()| ensure_rust_src()).and_then(|()| ensure_wasm_bindgen()).and_then(|()| ensure_wasm_split());
+    let cargo_tools =
+        ensure_wasm_target().and_then(|()| ensure_rust_src()).and_then(|()| ensure_wasm_bindgen()).and_then(|()| ensure_wasm_split());
     let mut failures = Vec::new();
     for (name, handle) in [("Debian packages", system), ("npm packages", node), ("schemathesis", python)] {
         match handle.join() {

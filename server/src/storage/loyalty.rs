@@ -1,13 +1,11 @@
 //! The loyalty ledger's rows (a shopper's summary is derived from them) and the primitives the
 //! loyalty service composes: the account lock, the lines, the sums it checks.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use carebox_contract::{Email, LoyaltyEntryKind, OrderNumber, Timestamp};
 use sqlx::Row;
 
 use super::Store;
+use super::remembered::Remembered;
 use crate::domain::loyalty::LedgerLine;
 
 /// A line to add to a shopper's ledger.
@@ -28,50 +26,22 @@ pub struct NewLedgerLine<'a> {
     pub by: Option<&'a str>,
 }
 
-/// Shoppers' ledgers as the widget's reads use them, kept for a moment: every order view and
-/// lookup works out the points the order earns from its shopper's ledger, and a shopper's panel
-/// asks again and again. The same policy as `OrderCache`: this process's changes drop a ledger
-/// at commit (a read that raced one stores nothing), another process's show within
-/// [`LEDGER_CACHE_TTL`]. Changes themselves read the ledger inside their transaction, never
-/// from here.
-pub(crate) struct LedgerCache {
-    entries: moka::sync::Cache<(String, String), Arc<Vec<LedgerLine>>>,
-    /// Bumped by every committed change here; a read stores its result only if none came between.
-    writes: AtomicU64,
-}
-
-/// How long another process's change to a ledger may go unseen here.
-pub const LEDGER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
-
-impl Default for LedgerCache {
-    fn default() -> Self {
-        Self {
-            entries: moka::sync::Cache::builder().max_capacity(10_000).time_to_live(LEDGER_CACHE_TTL).build(),
-            writes: Default::default(),
-        }
-    }
-}
-
-impl LedgerCache {
-    pub(super) fn forget(&self, key: &(String, String)) {
-        self.writes.fetch_add(1, Ordering::AcqRel);
-        self.entries.invalidate(key);
-    }
-}
+/// Shoppers' ledgers as the widget's reads use them (see [`Remembered`]): every order view and
+/// lookup works out the points its order earns from its shopper's ledger, and a shopper's panel
+/// asks again and again. Changes read the ledger inside their transaction, never from here.
+pub(crate) type LedgerCache = Remembered<Vec<LedgerLine>>;
 
 impl Store {
     /// Every ledger row of one shopper, with the order number or ticket it refers to: from
     /// [`LedgerCache`] when this process read it a moment ago.
     pub async fn ledger(&self, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
         let key = (merchant_id.to_owned(), email.as_str().to_owned());
-        if let Some(hit) = self.ledgers.entries.get(&key) {
+        if let Some(hit) = self.ledgers.get(&key) {
             return Ok(Vec::clone(&hit));
         }
-        let writes_before = self.ledgers.writes.load(Ordering::Acquire);
+        let before = self.ledgers.snapshot();
         let lines = ledger(&mut *self.pool().acquire().await?, merchant_id, email).await?;
-        if self.ledgers.writes.load(Ordering::Acquire) == writes_before {
-            self.ledgers.entries.insert(key, Arc::new(lines.clone()));
-        }
+        self.ledgers.keep(key, lines.clone(), before);
         Ok(lines)
     }
 }

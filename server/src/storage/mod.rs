@@ -8,6 +8,7 @@ mod loyalty;
 mod merchants;
 mod orders;
 mod rate_limits;
+mod remembered;
 mod reports;
 mod staff;
 mod webhooks;
@@ -16,8 +17,8 @@ pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, NewComp
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::NewLedgerLine;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
-pub use loyalty::LEDGER_CACHE_TTL;
-pub use orders::{LookupCandidate, ORDER_CACHE_TTL, OrderWriteError, StoredOrder, WriteOutcome};
+pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
+pub use remembered::REMEMBERED_FOR;
 pub use staff::{NewStaff, StaffRecord, StaffSessionRecord, StaffWriteError};
 pub use webhooks::{DueDelivery, RetryOutcome};
 
@@ -66,7 +67,7 @@ pub struct StoreTx {
 impl StoreTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await?;
-        // After the commit: a read that began before it stores nothing (see `LedgerCache`).
+        // After the commit: a read that began before it stores nothing (see `Remembered`).
         for key in &self.changed_ledgers {
             self.ledgers.forget(key);
         }

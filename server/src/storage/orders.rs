@@ -5,39 +5,19 @@ use carebox_contract::{
 };
 use sqlx::{Row, any::AnyRow};
 
+use super::remembered::Remembered;
 use super::{Store, json_column, to_json};
+
+fn order_key(merchant_id: &str, number: &OrderNumber) -> (String, String) {
+    (merchant_id.to_owned(), number.as_str().to_owned())
+}
 use crate::domain::order::{self, OrderDetails, OrderEvent, TransitionError};
 
-/// Orders as the widget's calls read them, kept for a moment: the order view, a complaint and a
-/// rating each read their order, and a shopper's panel asks for the same one again and again.
-/// This process's writes drop an order at once (and a read that raced a write never stores
-/// what it read); another process's writes show within [`ORDER_CACHE_TTL`], as merchants'
-/// settings do. Lookups never read from here: a remembered order would answer a guess faster
-/// than an unknown number, telling strangers which numbers exist.
-pub(crate) struct OrderCache {
-    entries: moka::sync::Cache<(String, String), std::sync::Arc<StoredOrder>>,
-    /// Bumped by every write of an order here; a read stores its result only if none came between.
-    writes: std::sync::atomic::AtomicU64,
-}
-
-/// How long another process's change to an order may go unseen here.
-pub const ORDER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
-
-impl Default for OrderCache {
-    fn default() -> Self {
-        Self {
-            entries: moka::sync::Cache::builder().max_capacity(10_000).time_to_live(ORDER_CACHE_TTL).build(),
-            writes: Default::default(),
-        }
-    }
-}
-
-impl OrderCache {
-    fn forget(&self, merchant_id: &str, number: &OrderNumber) {
-        self.writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        self.entries.invalidate(&(merchant_id.to_owned(), number.as_str().to_owned()));
-    }
-}
+/// Orders as the widget's calls read them (see [`Remembered`]): the order view, a complaint and
+/// a rating each read their order, and a shopper's panel asks for the same one again and again.
+/// Lookups never read from here: a remembered order would answer a guess faster than an
+/// unknown number, telling strangers which numbers exist.
+pub(crate) type OrderCache = Remembered<StoredOrder>;
 
 /// An order as stored: its details and its timeline (sorted, oldest first).
 #[derive(Debug, Clone)]
@@ -178,8 +158,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<WriteOutcome, OrderWriteError> {
         let written = self.write_order(merchant_id, number, details, now).await;
-        // After the commit: a read that began before it stores nothing (see `OrderCache`).
-        self.orders.forget(merchant_id, number);
+        // After the commit: a read that began before it stores nothing (see `Remembered`).
+        self.orders.forget(&order_key(merchant_id, number));
         written
     }
 
@@ -192,7 +172,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<WriteOutcome, OrderWriteError> {
         let written = self.write_order_event(merchant_id, number, event, now).await;
-        self.orders.forget(merchant_id, number);
+        self.orders.forget(&order_key(merchant_id, number));
         written
     }
 
@@ -297,17 +277,14 @@ impl Store {
     /// Order `number` with its timeline: from [`OrderCache`] when this process read it a moment
     /// ago, else in one read.
     pub async fn order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<StoredOrder>, sqlx::Error> {
-        use std::sync::atomic::Ordering;
-        let key = (merchant_id.to_owned(), number.as_str().to_owned());
-        if let Some(hit) = self.orders.entries.get(&key) {
+        let key = order_key(merchant_id, number);
+        if let Some(hit) = self.orders.get(&key) {
             return Ok(Some(StoredOrder::clone(&hit)));
         }
-        let writes_before = self.orders.writes.load(Ordering::Acquire);
+        let before = self.orders.snapshot();
         let order = self.read_order_by_number(merchant_id, number).await?;
-        if let Some(order) = &order
-            && self.orders.writes.load(Ordering::Acquire) == writes_before
-        {
-            self.orders.entries.insert(key, std::sync::Arc::new(order.clone()));
+        if let Some(order) = &order {
+            self.orders.keep(key, order.clone(), before);
         }
         Ok(order)
     }

@@ -188,6 +188,11 @@ impl TestApp {
         self.client.post(self.url(&format!("/v1/merchant/orders/{number}/events"))).bearer_auth(secret).json(body).send().await.unwrap()
     }
 
+    /// `GET path` with a merchant's secret key, its JSON answer.
+    pub async fn merchant_get(&self, secret: &str, path: &str) -> Value {
+        self.client.get(self.url(path)).bearer_auth(secret).send().await.unwrap().json().await.unwrap()
+    }
+
     pub async fn lookup(&self, key: &str, body: &Value) -> reqwest::Response {
         self.client.post(self.url(&format!("/v1/orders/lookup?key={key}"))).json(body).send().await.unwrap()
     }
