@@ -22,20 +22,20 @@ use crate::session::View;
 /// A screen on its way (its chunk loading, then its view).
 pub type Loading = Pin<Box<dyn Future<Output = AnyView> + Send>>;
 
-/// The screen `view` shows, loaded on first use with the screens' stylesheet (`styles` starts
-/// its request); `None` for home, which is part of the first load. Each screen's loading is a future of its own, boxed: the caller awaits one future
-/// instead of inlining all eight (a smaller first open).
+/// The screen `view` shows, loaded on first use together with the screens' stylesheet
+/// (`styles` starts its request); `None` for home, which is part of the first load. Each
+/// screen's loading is a boxed future of its own: the caller awaits one future instead of
+/// inlining all seven (a smaller first open).
 pub fn load(view: View, lookup_by: LookupMode, styles: impl FnOnce() -> Pending) -> Option<Loading> {
-    let styles = if view == View::Home { return None } else { styles() };
     Some(match view {
         View::Home => return None,
-        View::TrackOrder => Box::pin(track_order(lookup_by, styles)),
-        View::MyOrders => Box::pin(my_orders(styles)),
-        View::Order(number) => Box::pin(order(number, styles)),
-        View::ReportProblem(order) => Box::pin(report_problem(order, lookup_by, styles)),
-        View::Complaint { order, ticket } => Box::pin(complaint(order, ticket, styles)),
-        View::Bonuses => Box::pin(bonuses(lookup_by, styles)),
-        View::RateUs => Box::pin(rate_us(lookup_by, styles)),
+        View::TrackOrder => Box::pin(track_order(lookup_by, styles())),
+        View::MyOrders => Box::pin(my_orders(styles())),
+        View::Order(number) => Box::pin(order(number, styles())),
+        View::ReportProblem(order) => Box::pin(report_problem(order, lookup_by, styles())),
+        View::Complaint { order, ticket } => Box::pin(complaint(order, ticket, styles())),
+        View::Bonuses => Box::pin(bonuses(lookup_by, styles())),
+        View::RateUs => Box::pin(rate_us(lookup_by, styles())),
     })
 }
 
