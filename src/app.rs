@@ -295,7 +295,11 @@ fn Screens(
     provide_context(config.clone());
     let first_screen = StoredValue::new(true);
     // In the page, a screen the page itself asked for (`show()`) leaves the shopper's focus alone.
-    let in_page = expect_context::<PanelState>().is_in_page();
+    let panel = expect_context::<PanelState>();
+    let in_page = panel.is_in_page();
+    // The screens' stylesheet goes to the root the app is drawn in (its shadow root, or the
+    // frame's page): known from the start, unlike `root`, which is set once drawn.
+    let mount: web_sys::Node = panel.mount().clone().into();
     let app_folder = expect_context::<WidgetSettings>().app_folder;
     move || {
         let (view, config) = (view.get(), config.clone());
@@ -304,7 +308,7 @@ fn Screens(
         let focus_was_in_widget = root.get_untracked().is_some_and(|root| focused_before.as_ref().is_some_and(|f| root.contains(Some(f))));
         // The screens' stylesheet is requested now, alongside the screen's chunk, and adopted
         // before the screen is drawn (home needs none of it).
-        let styles = || screen_styles::fetch(&app_folder, &root.get_untracked().map_or_else(|| document().into(), Into::into));
+        let styles = || screen_styles::fetch(&app_folder, &mount);
         let screen = screens::load(view, lookup_by, styles);
         Suspend::new(async move {
             let screen = match screen {

@@ -32,6 +32,11 @@ impl PanelState {
         self.in_page
     }
 
+    /// The element the app is drawn in (inside the widget's shadow root, or the frame's page).
+    pub fn mount(&self) -> &web_sys::HtmlElement {
+        &self.mount
+    }
+
     pub fn relaying_to(self, relay: Option<js_sys::Function>) -> Self {
         Self { relay, ..self }
     }

@@ -40,6 +40,9 @@ test("inline: the lookup form is part of the page, open, with no launcher; an or
   const page = await openPage(browser, "/www/track.html");
   await panel(page).locator("#carebox-order-number").waitFor({ state: "visible" });
   assert.deepEqual(await placement(page, ".carebox-panel"), settled);
+  // The screen drawn at mount has its own rules (screens.css), in the widget's root only.
+  assert.equal(await panel(page).locator(".carebox-lookup").evaluate((form) => getComputedStyle(form).display), "grid");
+  assert.equal(await page.evaluate(() => document.adoptedStyleSheets.length), 0, "none in the shop's own document");
   assert.equal(await panel(page).getAttribute("role"), "region", "a region of the page, not a dialog");
   assert.equal(await panel(page).getAttribute("aria-modal"), null);
   assert.equal(await panel(page).locator("h2").textContent(), "Track an order");

@@ -55,6 +55,7 @@ test("the first open carries no screen's rules; the first screen arrives with th
   const adopted = await page.evaluate(() => document.querySelector("[data-carebox]").shadowRoot.adoptedStyleSheets
     .filter((sheet) => [...sheet.cssRules].some((rule) => rule.selectorText === ".carebox-lookup")).length);
   assert.equal(adopted, 1, "adopted once into the widget's root");
+  assert.equal(await page.evaluate(() => document.adoptedStyleSheets.length), 0, "never into the shop's own document");
 });
 
 test("look up a late order by number and e-mail and see its timeline with an apology", async () => {
