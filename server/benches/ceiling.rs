@@ -33,17 +33,6 @@ struct Case {
 }
 
 impl Case {
-    fn new(
-        what: &'static str,
-        name: &'static str,
-        method: &'static str,
-        url: String,
-        headers: Vec<(&'static str, String)>,
-        body: Option<&'static str>,
-    ) -> Self {
-        Self { what, name, method, url, headers, body }
-    }
-
     fn request(&self, client: &reqwest::Client, n: u64) -> reqwest::RequestBuilder {
         let unique = |text: &str| text.replace("{{n}}", &format!("steady-{n}"));
         let method = reqwest::Method::from_bytes(self.method.as_bytes()).expect("a method");
@@ -177,7 +166,7 @@ async fn main() {
     let ceiling_url = format!("{}/json", bare_handler().await);
     wrk(&ceiling_url, None, 1); // warm-up
     let ceiling = wrk(&ceiling_url, None, seconds);
-    let bare = Case::new("bare axum handler", "bare", "GET", ceiling_url.clone(), vec![], None);
+    let bare = Case { what: "bare axum handler", name: "bare", method: "GET", url: ceiling_url.clone(), headers: vec![], body: None };
     let ceiling_steady = fixed_rate(&client, &bare, FIXED_RATE, seconds).await;
     println!(
         "bare axum JSON handler (the ceiling): {:.0}/s  p50 {:.2} ms  p99 {:.2} ms; at {FIXED_RATE}/s: p50 {:.2} ms  p99 {:.2} ms",
@@ -213,24 +202,38 @@ async fn main() {
         let complaint = r#"{"order_number":"S-7","items":[0],"category":"service","description":"Nobody answered my e-mails ({{n}}).","desired_resolution":"just_let_you_know","contact_preference":"widget_only"}"#;
         let lookup_body = r#"{"order_number":"S-7","email":"shopper7@example.com"}"#;
         let cases = [
-            Case::new(
-                "order lookup",
-                "lookup",
-                "POST",
-                format!("{base}/v1/orders/lookup?key={KEY}"),
-                vec![json_header.clone()],
-                Some(lookup_body),
-            ),
-            Case::new("order view", "view", "GET", format!("{base}/v1/orders/S-7?key={KEY}"), vec![bearer.clone()], None),
-            Case::new("widget config", "config", "GET", format!("{base}/v1/widget/config?key={KEY}"), vec![], None),
-            Case::new(
-                "complaint filing",
-                "filing",
-                "POST",
-                format!("{base}/v1/complaints?key={KEY}"),
-                vec![json_header.clone(), bearer.clone(), ("Idempotency-Key", "bench-{{n}}".to_owned())],
-                Some(complaint),
-            ),
+            Case {
+                what: "order lookup",
+                name: "lookup",
+                method: "POST",
+                url: format!("{base}/v1/orders/lookup?key={KEY}"),
+                headers: vec![json_header.clone()],
+                body: Some(lookup_body),
+            },
+            Case {
+                what: "order view",
+                name: "view",
+                method: "GET",
+                url: format!("{base}/v1/orders/S-7?key={KEY}"),
+                headers: vec![bearer.clone()],
+                body: None,
+            },
+            Case {
+                what: "widget config",
+                name: "config",
+                method: "GET",
+                url: format!("{base}/v1/widget/config?key={KEY}"),
+                headers: vec![],
+                body: None,
+            },
+            Case {
+                what: "complaint filing",
+                name: "filing",
+                method: "POST",
+                url: format!("{base}/v1/complaints?key={KEY}"),
+                headers: vec![json_header.clone(), bearer.clone(), ("Idempotency-Key", "bench-{{n}}".to_owned())],
+                body: Some(complaint),
+            },
         ];
         for case in &cases {
             let what = case.what;
