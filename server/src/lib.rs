@@ -71,13 +71,13 @@ pub async fn run(
     let webhooks = settings
         .send_webhooks
         .then(|| tokio::spawn(webhook_sender::run(store.clone(), clock.clone(), sender, metrics.clone(), stopping.clone())));
-    let mut state = http::AppState::new(store, clock.clone(), settings.limits).await?;
+    let mut state = http::SharedState::new(store, clock.clone(), settings.limits).await?;
     state.metrics = metrics;
     state.metrics_token = settings.metrics_token.as_deref().map(Into::into);
     state.public_url = settings.public_url.as_deref().map(Into::into);
     state.webhook_reach = settings.webhook_reach;
     state.trusted_proxies = settings.trusted_proxies.clone().into();
-    let app = http::router(state, &settings);
+    let app = http::router(state.into(), &settings);
     let (shop_stop, shop) = match (shop_listener, &settings.demo_dir) {
         (Some(listener), Some(site)) => {
             let shop = demo_shop::router(site.clone(), demo::carebox_origin(addr), clock.clone());

@@ -46,10 +46,29 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::metrics::SharedMetrics;
 use crate::{ApiError, Settings, Store, clock::SharedClock};
 
-/// Everything a handler may use. Cheap to clone; nothing in it outlives a restart except
-/// what lives in the database.
+/// Everything a handler may use, behind one pointer: axum clones the state for every
+/// extractor of every request, and one reference count is cheaper than a dozen (perf: cloning
+/// and dropping the fields one by one took 4% of an order view's CPU). Nothing in it outlives
+/// a restart except what lives in the database.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+impl From<SharedState> for AppState {
+    fn from(shared: SharedState) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+/// The fields of [`AppState`]: built (and adjusted) by the server's start-up, then shared.
+pub struct SharedState {
     pub store: Store,
     pub clock: SharedClock,
     pub limiter: Arc<RateLimiter>,
@@ -103,7 +122,7 @@ impl Default for Limits {
     }
 }
 
-impl AppState {
+impl SharedState {
     pub async fn new(store: Store, clock: SharedClock, limits: Limits) -> Result<Self, sqlx::Error> {
         let order_token_key = store.order_token_key().await?.into();
         Ok(Self {

@@ -10,6 +10,7 @@ mod orders;
 mod rate_limits;
 mod remembered;
 mod reports;
+mod sqlite_reads;
 mod staff;
 mod webhooks;
 
@@ -42,6 +43,8 @@ pub struct Store {
     merchants: std::sync::Arc<merchants::MerchantCache>,
     orders: std::sync::Arc<orders::OrderCache>,
     ledgers: std::sync::Arc<loyalty::LedgerCache>,
+    /// SQLite file databases: the hottest reads skip sqlx's connection threads.
+    sqlite_reads: Option<std::sync::Arc<sqlite_reads::SqliteReads>>,
 }
 
 /// PostgreSQL-compatible databases without advisory locks (CockroachDB, by its `version()`).
@@ -135,7 +138,8 @@ impl Store {
             }
         }
         migrator.run(&pool).await?;
-        Ok(Self { pool, engine, merchants: Default::default(), orders: Default::default(), ledgers: Default::default() })
+        let sqlite_reads = sqlite_reads::SqliteReads::for_url(&url).filter(|_| engine == Engine::Sqlite).map(std::sync::Arc::new);
+        Ok(Self { pool, engine, merchants: Default::default(), orders: Default::default(), ledgers: Default::default(), sqlite_reads })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -232,8 +236,11 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, sqlx::
 }
 
 pub(crate) fn json_column<T: DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
-    let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    json_text(&row.try_get::<String, _>(column)?)
+}
+
+pub(crate) fn json_text<T: DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 pub(crate) fn now_ms() -> i64 {

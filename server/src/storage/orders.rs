@@ -6,7 +6,8 @@ use carebox_contract::{
 use sqlx::{Row, any::AnyRow};
 
 use super::remembered::Remembered;
-use super::{Store, json_column, to_json};
+use super::sqlite_reads::{StoredColumns, driver_error};
+use super::{Store, json_text, to_json};
 
 fn order_key(merchant_id: &str, number: &OrderNumber) -> (String, String) {
     (merchant_id.to_owned(), number.as_str().to_owned())
@@ -115,6 +116,7 @@ impl LookupCandidate {
 /// The columns `bind_details` fills, in its order.
 const DETAIL_COLUMNS: &str = "email, postcode, shopper_id, currency, placed_at_ms, expected_delivery, loyalty_points, \
                               locale, items_json, shipments_json";
+/// An order's columns, in the positions `order_from_row` reads.
 const ORDER_COLUMNS: &str = "id, number, email, postcode, shopper_id, currency, placed_at_ms, expected_delivery, \
                              loyalty_points, locale, items_json, shipments_json";
 
@@ -134,16 +136,19 @@ fn bind_details<'q>(query: AnyQuery<'q>, details: &'q OrderDetails, items: &'q s
         .bind(items)
         .bind(shipments)
 }
+/// An event's columns: its order, then the event in the positions `event_from_row` reads.
 const EVENT_COLUMNS: &str = "order_id, event_id, kind, occurred_at_ms, note, expected_delivery, shipment_json";
 
 /// An order and its events in one read: a row per event (an order without any comes back as
-/// one row whose `ev_` columns are NULL). The event's columns are prefixed, as both tables
-/// have an `expected_delivery`.
+/// one row whose `ev_` columns are NULL). The order's columns are [`ORDER_COLUMNS`], then from
+/// [`ORDER_WITH_EVENTS_FIRST_EVENT_COLUMN`] the event's, as in [`EVENT_COLUMNS`].
 const ORDER_WITH_EVENTS: &str = "SELECT o.id, o.number, o.email, o.postcode, o.shopper_id, o.currency, o.placed_at_ms, \
      o.expected_delivery, o.loyalty_points, o.locale, o.items_json, o.shipments_json, \
      e.event_id AS ev_event_id, e.kind AS ev_kind, e.occurred_at_ms AS ev_occurred_at_ms, e.note AS ev_note, \
      e.expected_delivery AS ev_expected_delivery, e.shipment_json AS ev_shipment_json \
      FROM orders o LEFT JOIN order_events e ON e.order_id = o.id WHERE o.merchant_id = $1 AND o.number = $2";
+
+const ORDER_WITH_EVENTS_FIRST_EVENT_COLUMN: usize = 12;
 
 const PLACED_EVENT_ID: &str = "placed";
 
@@ -291,16 +296,25 @@ impl Store {
 
     /// Order `number` with its timeline, in one read from the database (one round trip, not two).
     async fn read_order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<StoredOrder>, sqlx::Error> {
-        let rows = sqlx::query(ORDER_WITH_EVENTS).bind(merchant_id).bind(number.as_str()).fetch_all(self.pool()).await?;
-        let Some(first) = rows.first() else { return Ok(None) };
-        let mut order = order_from_row(first)?;
-        for row in &rows {
-            if row.try_get::<Option<String>, _>("ev_event_id")?.is_some() {
-                order.events.push(event_from_row_prefixed(row, "ev_")?);
+        let mut order = None;
+        if let Some(reads) = &self.sqlite_reads {
+            reads.read(|connection| {
+                let mut statement = connection.prepare_cached(ORDER_WITH_EVENTS).map_err(driver_error)?;
+                let mut rows = statement.query((merchant_id, number.as_str())).map_err(driver_error)?;
+                while let Some(row) = rows.next().map_err(driver_error)? {
+                    add_order_row(&mut order, row)?;
+                }
+                Ok(())
+            })?;
+        } else {
+            for row in sqlx::query(ORDER_WITH_EVENTS).bind(merchant_id).bind(number.as_str()).fetch_all(self.pool()).await? {
+                add_order_row(&mut order, &row)?;
             }
         }
-        order::sort_timeline(&mut order.events);
-        Ok(Some(order))
+        if let Some(order) = &mut order {
+            order::sort_timeline(&mut order.events);
+        }
+        Ok(order)
     }
 
     pub async fn order_by_id(&self, merchant_id: &str, order_id: &str) -> Result<Option<StoredOrder>, sqlx::Error> {
@@ -384,7 +398,7 @@ async fn load_events(conn: &mut sqlx::AnyConnection, order_ids: &[String]) -> Re
     for id in order_ids {
         query = query.bind(id);
     }
-    query.fetch_all(&mut *conn).await?.iter().map(|row| Ok((row.try_get("order_id")?, event_from_row(row)?))).collect()
+    query.fetch_all(&mut *conn).await?.iter().map(|row| Ok((row.try_get(0)?, event_from_row(row, 1)?))).collect()
 }
 
 async fn insert_event(conn: &mut sqlx::AnyConnection, order_id: &str, event: &OrderEvent, now: Timestamp) -> Result<(), sqlx::Error> {
@@ -402,54 +416,82 @@ async fn insert_event(conn: &mut sqlx::AnyConnection, order_id: &str, event: &Or
     Ok(())
 }
 
+/// One row of [`ORDER_WITH_EVENTS`]: the first makes the order, each adds its event (if any).
+fn add_order_row(order: &mut Option<StoredOrder>, row: &impl StoredColumns) -> Result<(), sqlx::Error> {
+    let order = match order {
+        Some(order) => order,
+        None => order.insert(order_from_row(row)?),
+    };
+    if row.optional_text(ORDER_WITH_EVENTS_FIRST_EVENT_COLUMN)?.is_some() {
+        order.events.push(event_from_row(row, ORDER_WITH_EVENTS_FIRST_EVENT_COLUMN)?);
+    }
+    Ok(())
+}
+
 fn decode_error(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {what} is not valid").into())
 }
 
-fn order_from_row(row: &AnyRow) -> Result<StoredOrder, sqlx::Error> {
-    let number: String = row.try_get("number")?;
-    let email: String = row.try_get("email")?;
-    let postcode: Option<String> = row.try_get("postcode")?;
-    let expected: Option<String> = row.try_get("expected_delivery")?;
-    let locale: Option<String> = row.try_get("locale")?;
+/// An order from [`ORDER_COLUMNS`] in their positions.
+fn order_from_row(row: &impl StoredColumns) -> Result<StoredOrder, sqlx::Error> {
+    let number = row.text(1)?;
+    let email = row.text(2)?;
+    let postcode = row.optional_text(3)?;
+    let expected = row.optional_text(7)?;
+    let locale = row.optional_text(9)?;
     Ok(StoredOrder {
-        id: row.try_get("id")?,
+        id: row.text(0)?,
         number: OrderNumber::parse(&number).map_err(|_| decode_error("order number"))?,
         details: OrderDetails {
             email: Email::parse(&email).map_err(|_| decode_error("email"))?,
             postcode: postcode.map(|p| Postcode::parse(&p)).transpose().map_err(|_| decode_error("postcode"))?,
-            shopper_id: row.try_get("shopper_id")?,
-            placed_at: Timestamp::from_unix_ms(row.try_get("placed_at_ms")?),
-            currency: row.try_get("currency")?,
-            items: json_column(row, "items_json")?,
+            shopper_id: row.optional_text(4)?,
+            placed_at: Timestamp::from_unix_ms(row.integer(6)?),
+            currency: row.text(5)?,
+            items: json_text(&row.text(10)?)?,
             expected_delivery: expected
                 .map(|d| CalendarDate::parse(&d, "expected_delivery"))
                 .transpose()
                 .map_err(|_| decode_error("date"))?,
-            shipments: json_column(row, "shipments_json")?,
-            loyalty_points: row.try_get("loyalty_points")?,
+            shipments: json_text(&row.text(11)?)?,
+            loyalty_points: row.optional_integer(8)?,
             locale: locale.as_deref().and_then(Locale::from_tag),
         },
         events: Vec::new(),
     })
 }
 
-fn event_from_row(row: &AnyRow) -> Result<OrderEvent, sqlx::Error> {
-    event_from_row_prefixed(row, "")
-}
-
-/// An event from columns named `<prefix>event_id`, `<prefix>kind`…
-fn event_from_row_prefixed(row: &AnyRow, prefix: &str) -> Result<OrderEvent, sqlx::Error> {
-    let column = |name: &str| format!("{prefix}{name}");
-    let kind: String = row.try_get(column("kind").as_str())?;
-    let expected: Option<String> = row.try_get(column("expected_delivery").as_str())?;
-    let shipment: Option<String> = row.try_get(column("shipment_json").as_str())?;
+/// An event from the columns of [`EVENT_COLUMNS`] after `order_id`, the first at `first`.
+fn event_from_row(row: &impl StoredColumns, first: usize) -> Result<OrderEvent, sqlx::Error> {
+    let kind = row.text(first + 1)?;
+    let expected = row.optional_text(first + 4)?;
+    let shipment = row.optional_text(first + 5)?;
     Ok(OrderEvent {
-        id: row.try_get(column("event_id").as_str())?,
+        id: row.text(first)?,
         kind: OrderEventKind::from_name(&kind).ok_or_else(|| decode_error("event kind"))?,
-        at: Timestamp::from_unix_ms(row.try_get(column("occurred_at_ms").as_str())?),
-        note: row.try_get(column("note").as_str())?,
+        at: Timestamp::from_unix_ms(row.integer(first + 2)?),
+        note: row.optional_text(first + 3)?,
         expected_delivery: expected.map(|d| CalendarDate::parse(&d, "expected_delivery")).transpose().map_err(|_| decode_error("date"))?,
         shipment: shipment.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &str) -> Vec<String> {
+        list.split(',')
+            .map(|column| column.split_whitespace().next().unwrap_or("").trim_start_matches("o.").trim_start_matches("e.").to_owned())
+            .collect()
+    }
+
+    /// Rows are read by position: the one-read query's columns are the order's, then the event's.
+    #[test]
+    fn the_order_with_events_read_has_the_columns_where_the_decoders_look() {
+        let select = ORDER_WITH_EVENTS.trim_start_matches("SELECT ").split(" FROM ").next().unwrap();
+        let expected: Vec<String> = names(ORDER_COLUMNS).into_iter().chain(names(EVENT_COLUMNS).into_iter().skip(1)).collect();
+        assert_eq!(names(select), expected);
+        assert_eq!(names(ORDER_COLUMNS).len(), ORDER_WITH_EVENTS_FIRST_EVENT_COLUMN);
+    }
 }

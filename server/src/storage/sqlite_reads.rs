@@ -1,0 +1,131 @@
+//! SQLite point reads on the request's own thread.
+//!
+//! sqlx runs each SQLite connection on a thread of its own and hands every command and every
+//! row across channels. For an indexed read that SQLite answers in microseconds the hand-offs
+//! cost more than the read: `perf` on an order lookup found about half of the server's CPU in
+//! futex wake-ups and waits, SQLite itself under 1%. The hottest read (an order by number,
+//! behind every lookup) therefore goes through connections of its own, used synchronously.
+//!
+//! Blocking the async thread is bounded here: the read is one indexed query returning at most
+//! one order's rows, and in WAL mode (set by the pool's `after_connect`) a reader never waits
+//! for the writer.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OpenFlags};
+
+/// Idle connections kept for the next reads; more are opened under load and closed after.
+pub(crate) struct SqliteReads {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    keep: usize,
+}
+
+impl SqliteReads {
+    /// Reads for the database file of a prepared `sqlite://` URL (see `prepare_sqlite_url`);
+    /// `None` for an in-memory database, which only sqlx's own connections can see.
+    pub(crate) fn for_url(prepared_url: &str) -> Option<Self> {
+        let rest = prepared_url.strip_prefix("sqlite://")?;
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        if path.is_empty() || path == ":memory:" || query.split('&').any(|option| option == "mode=memory") {
+            return None;
+        }
+        let keep = std::thread::available_parallelism().map_or(4, |cores| cores.get() + 1);
+        Some(Self { path: PathBuf::from(path), idle: Mutex::new(Vec::new()), keep })
+    }
+
+    /// Runs `read` on an idle connection (or a new one), then keeps the connection for the next.
+    pub(crate) fn read<T>(&self, read: impl FnOnce(&Connection) -> Result<T, sqlx::Error>) -> Result<T, sqlx::Error> {
+        let idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => self.open().map_err(driver_error)?,
+        };
+        let result = read(&connection);
+        let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if idle.len() < self.keep {
+            idle.push(connection);
+        }
+        result
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        // Not created here: sqlx created and migrated the file. `query_only` rather than a
+        // read-only open, which in WAL mode would need the shared-memory file's folder writable.
+        let connection = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        connection.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")?;
+        Ok(connection)
+    }
+}
+
+pub(crate) fn driver_error(error: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::AnyDriverError(Box::new(error))
+}
+
+/// The columns of a stored row by position, read the same way from either driver's rows (by
+/// position: finding a column by name compares it with each name in turn, 8% of a lookup).
+pub(crate) trait StoredColumns {
+    fn text(&self, column: usize) -> Result<String, sqlx::Error>;
+    fn optional_text(&self, column: usize) -> Result<Option<String>, sqlx::Error>;
+    fn integer(&self, column: usize) -> Result<i64, sqlx::Error>;
+    fn optional_integer(&self, column: usize) -> Result<Option<i64>, sqlx::Error>;
+}
+
+impl StoredColumns for sqlx::any::AnyRow {
+    fn text(&self, column: usize) -> Result<String, sqlx::Error> {
+        sqlx::Row::try_get(self, column)
+    }
+    fn optional_text(&self, column: usize) -> Result<Option<String>, sqlx::Error> {
+        sqlx::Row::try_get(self, column)
+    }
+    fn integer(&self, column: usize) -> Result<i64, sqlx::Error> {
+        sqlx::Row::try_get(self, column)
+    }
+    fn optional_integer(&self, column: usize) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::Row::try_get(self, column)
+    }
+}
+
+impl StoredColumns for rusqlite::Row<'_> {
+    fn text(&self, column: usize) -> Result<String, sqlx::Error> {
+        self.get(column).map_err(driver_error)
+    }
+    fn optional_text(&self, column: usize) -> Result<Option<String>, sqlx::Error> {
+        self.get(column).map_err(driver_error)
+    }
+    fn integer(&self, column: usize) -> Result<i64, sqlx::Error> {
+        self.get(column).map_err(driver_error)
+    }
+    fn optional_integer(&self, column: usize) -> Result<Option<i64>, sqlx::Error> {
+        self.get(column).map_err(driver_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_databases_get_reads_and_in_memory_ones_do_not() {
+        assert_eq!(SqliteReads::for_url("sqlite://data/carebox.db?mode=rwc").unwrap().path, PathBuf::from("data/carebox.db"));
+        assert_eq!(SqliteReads::for_url("sqlite:///tmp/x.db").unwrap().path, PathBuf::from("/tmp/x.db"));
+        assert!(SqliteReads::for_url("sqlite://:memory:?mode=rwc").is_none());
+        assert!(SqliteReads::for_url("sqlite://x.db?mode=memory&cache=shared").is_none());
+        assert!(SqliteReads::for_url("postgres://localhost/db").is_none());
+    }
+
+    #[test]
+    fn a_connection_is_reused_and_never_writes() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("reads.db");
+        Connection::open(&path).unwrap().execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (7);").unwrap();
+        let reads = SqliteReads::for_url(&format!("sqlite://{}?mode=rwc", path.display())).unwrap();
+        let value = |reads: &SqliteReads| reads.read(|c| c.query_row("SELECT v FROM t", [], |r| r.get::<_, i64>(0)).map_err(driver_error));
+        assert_eq!(value(&reads).unwrap(), 7);
+        assert_eq!(value(&reads).unwrap(), 7);
+        assert_eq!(reads.idle.lock().unwrap().len(), 1, "one connection served both reads");
+        let write = reads.read(|c| c.execute("INSERT INTO t VALUES (8)", []).map_err(driver_error));
+        assert!(write.is_err(), "a read connection refused a write");
+    }
+}
