@@ -30,6 +30,30 @@ pub fn run(command: &mut Command) -> Result {
     if status.success() { Ok(()) } else { Err(format!("`{shown}` failed ({status})")) }
 }
 
+/// Runs independent `commands`, as many at once as the machine has cores (each wasm-opt or
+/// terser run is one single-threaded process, mostly spent starting up); the first failure
+/// is reported once all have finished.
+pub fn run_all(commands: Vec<Command>) -> Result {
+    let workers = std::thread::available_parallelism().map_or(2, |cores| cores.get()).min(commands.len().max(1));
+    let queue = std::sync::Mutex::new(commands.into_iter());
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).next();
+                    let Some(mut command) = next else { break };
+                    if let Err(failure) = run(&mut command) {
+                        failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(failure);
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
+}
+
 /// Runs `work` on a thread of its own whose commands write to `log` instead of the terminal
 /// (set-up steps that wait on the network run beside ones that keep the CPU busy). Joining
 /// gives its result, with the log's tail when it failed.
