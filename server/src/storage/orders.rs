@@ -296,21 +296,28 @@ impl Store {
 
     /// Order `number` with its timeline, in one read from the database (one round trip, not two).
     async fn read_order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<StoredOrder>, sqlx::Error> {
-        let mut order = None;
-        if let Some(reads) = &self.sqlite_reads {
+        let read_here = self.sqlite_reads.as_ref().map(|reads| {
             reads.read(|connection| {
+                let mut order = None;
                 let mut statement = connection.prepare_cached(ORDER_WITH_EVENTS).map_err(driver_error)?;
                 let mut rows = statement.query((merchant_id, number.as_str())).map_err(driver_error)?;
                 while let Some(row) = rows.next().map_err(driver_error)? {
                     add_order_row(&mut order, row)?;
                 }
-                Ok(())
-            })?;
-        } else {
-            for row in sqlx::query(ORDER_WITH_EVENTS).bind(merchant_id).bind(number.as_str()).fetch_all(self.pool()).await? {
-                add_order_row(&mut order, &row)?;
+                Ok(order)
+            })
+        });
+        let mut order = match read_here.transpose()?.flatten() {
+            Some(read) => read,
+            // Not SQLite, or SQLite busy for a moment: through the pool.
+            None => {
+                let mut order = None;
+                for row in sqlx::query(ORDER_WITH_EVENTS).bind(merchant_id).bind(number.as_str()).fetch_all(self.pool()).await? {
+                    add_order_row(&mut order, &row)?;
+                }
+                order
             }
-        }
+        };
         if let Some(order) = &mut order {
             order::sort_timeline(&mut order.events);
         }
