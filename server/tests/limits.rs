@@ -100,8 +100,10 @@ async fn every_text_field_is_taken_at_its_maximum_and_refused_past_it(engine: En
         response.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned()
     };
     use reqwest::Method;
-    let order = |change: Box<dyn Fn(&mut Value, usize)>| -> Box<dyn Fn(usize) -> Value> { Box::new(move |n| order_with(|o| change(o, n))) };
-    let put_order = |field, max, change: Box<dyn Fn(&mut Value, usize)>| Boundary {
+    /// Makes an order body `n` long in one field.
+    type Lengthen = Box<dyn Fn(&mut Value, usize)>;
+    let order = |change: Lengthen| -> Box<dyn Fn(usize) -> Value> { Box::new(move |n| order_with(|o| change(o, n))) };
+    let put_order = |field, max, change: Lengthen| Boundary {
         method: Method::PUT,
         path: "/v1/merchant/orders/NW-1".into(),
         caller: Caller::Merchant,
