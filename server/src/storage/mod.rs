@@ -138,7 +138,14 @@ impl Store {
             }
         }
         migrator.run(&pool).await?;
-        let sqlite_reads = sqlite_reads::SqliteReads::for_url(&url).filter(|_| engine == Engine::Sqlite).map(std::sync::Arc::new);
+        let sqlite_reads = match engine {
+            Engine::Sqlite => {
+                let file: String =
+                    sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'").fetch_one(&pool).await?.try_get("file")?;
+                sqlite_reads::SqliteReads::for_file(&file).map(std::sync::Arc::new)
+            }
+            Engine::Postgres => None,
+        };
         Ok(Self { pool, engine, merchants: Default::default(), orders: Default::default(), ledgers: Default::default(), sqlite_reads })
     }
 
@@ -302,6 +309,21 @@ mod tests {
         assert_eq!(prepare_sqlite_url("sqlite://x.db").unwrap(), "sqlite://x.db?mode=rwc");
         assert_eq!(prepare_sqlite_url("sqlite:x.db?cache=shared").unwrap(), "sqlite://x.db?cache=shared&mode=rwc");
         assert_eq!(prepare_sqlite_url("sqlite://x.db?mode=ro").unwrap(), "sqlite://x.db?mode=ro");
+    }
+
+    /// The read connections open the file sqlx opened, however the URL spelled it.
+    #[tokio::test]
+    async fn sqlite_reads_open_the_database_sqlx_opened() {
+        let folder = tempfile::tempdir().unwrap();
+        let odd = folder.path().join("a b");
+        std::fs::create_dir(&odd).unwrap();
+        let store = Store::connect(&format!("sqlite://{}/my%20shop.db", odd.display())).await.unwrap();
+        assert!(odd.join("my shop.db").exists(), "sqlx decoded the name");
+        let reads = store.sqlite_reads.as_ref().expect("a file database gets direct reads");
+        let migrations: Option<i64> = reads
+            .read(|c| c.query_row("SELECT count(*) FROM _sqlx_migrations", [], |r| r.get(0)).map_err(sqlite_reads::driver_error))
+            .unwrap();
+        assert!(migrations.unwrap() >= 17, "the migrated database, not a new file");
     }
 
     #[tokio::test]
