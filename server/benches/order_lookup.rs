@@ -15,11 +15,13 @@ use support::{Target, ms, quantile};
 
 const ORDERS: usize = 2_000;
 const RATE_PER_SECOND: u64 = 1_000;
-const SECONDS: u64 = 10;
+/// Seconds of load unless `CAREBOX_BENCH_SECONDS` says otherwise.
+const FULL_SECONDS: u64 = 10;
 const P99_BUDGET: Duration = Duration::from_millis(5);
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    let seconds = support::seconds_or(FULL_SECONDS);
     let target = Target::from_env();
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
     target.import_orders(&client, "B", ORDERS).await;
@@ -29,12 +31,12 @@ async fn main() {
     for i in 0..200 {
         lookup(&client, &url, i).await;
     }
-    println!("{RATE_PER_SECOND} lookups/s for {SECONDS} s (90% found, 10% wrong e-mail)…");
+    println!("{RATE_PER_SECOND} lookups/s for {seconds} s (90% found, 10% wrong e-mail)…");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / RATE_PER_SECOND));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let started = Instant::now();
-    for i in 0..(RATE_PER_SECOND * SECONDS) as usize {
+    for i in 0..(RATE_PER_SECOND * seconds) as usize {
         ticker.tick().await;
         let (client, url, tx) = (client.clone(), url.clone(), tx.clone());
         tokio::spawn(async move {

@@ -66,11 +66,11 @@ fn server_figures(root: &std::path::Path, server: &RunningServer, length: Length
     // The server's figures first: on 2 cores, a browser still winding down its 30 contexts
     // would be measured too.
     println!("\n=== order lookup latency under load ===");
-    server_bench(root, "order_lookup", &server.url)?;
+    server_bench(root, "order_lookup", &server.url, length)?;
     println!("\n=== complaints accepted per second ===");
-    server_bench(root, "complaint_filing", &server.url)?;
+    server_bench(root, "complaint_filing", &server.url, length)?;
     println!("\n=== rate limiter memory under a spray of distinct keys ===");
-    server_bench(root, "limiter_memory", &server.url)?;
+    server_bench(root, "limiter_memory", &server.url, length)?;
     let postgres = crate::postgres::Postgres::start()?;
     let seconds = if length == Length::Full { "8" } else { "2" };
     println!("\n=== against the ceiling: a bare axum handler and Carebox's endpoints under wrk, SQLite and PostgreSQL ===");
@@ -90,10 +90,13 @@ fn server_figures(root: &std::path::Path, server: &RunningServer, length: Length
         .env("CAREBOX_BENCH_SECONDS", if length == Length::Full { "5" } else { "2" }))
 }
 
-fn server_bench(root: &std::path::Path, name: &str, url: &str) -> Result {
+/// One bench against the running server; the test layer's runs are half as long (5 s of load
+/// for lookups and complaints instead of 10).
+fn server_bench(root: &std::path::Path, name: &str, url: &str, length: Length) -> Result {
     run(cargo()
         .current_dir(root)
         .args(["bench", "--package", "carebox-server", "--bench", name])
+        .env("CAREBOX_BENCH_SECONDS", if length == Length::Full { "10" } else { "5" })
         .env("CAREBOX_BENCH_URL", url)
         .env("CAREBOX_BENCH_KEY", DEMO_KEY)
         .env("CAREBOX_BENCH_SECRET", DEMO_SECRET))

@@ -44,6 +44,12 @@ impl Target {
     }
 }
 
+/// How long a measurement runs: `CAREBOX_BENCH_SECONDS` (the test layer's shorter runs), else
+/// `default`.
+pub fn seconds_or(default: u64) -> u64 {
+    std::env::var("CAREBOX_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).filter(|s| *s > 0).unwrap_or(default)
+}
+
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
