@@ -145,6 +145,19 @@ test("data-mode=\"frame\" forces frame mode on a page that would allow inline", 
   await page.context().close();
 });
 
+test("frame mode: the frame's page asks for the app's module and wasm beside frame.js, and each is fetched once", async () => {
+  const page = await openPage(browser, "/?mode=frame");
+  await openFramedPanel(page);
+  const app = page.requests.filter((url) => url.startsWith(`${CAREBOX}/app/`)).map((url) => new URL(url).pathname.split("/").pop());
+  for (const file of ["carebox.js", "carebox_bg.wasm", "frame.js"]) {
+    assert.equal(app.filter((name) => name === file).length, 1, `${file} fetched once: ${app}`);
+  }
+  // Preloaded from the page's head: requested before frame.js, not after it and the module.
+  assert.ok(app.indexOf("carebox_bg.wasm") < app.indexOf("frame.js"), `requested in this order: ${app}`);
+  assert.ok(app.indexOf("carebox.js") < app.indexOf("frame.js"), `requested in this order: ${app}`);
+  await page.context().close();
+});
+
 test("the documented inline-mode CSP: the app runs in the page, styled, with no style-src entry", async () => {
   const page = await openPage(browser, "/?csp=inline");
   const policy = await (await page.request.get(page.url())).headers()["content-security-policy"];

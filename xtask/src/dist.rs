@@ -138,6 +138,8 @@ pub fn dist() -> Result<Bundle> {
     }
     let frame_page = read_string(&root.join(FRAME_PAGE_SOURCE))?
         .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"))
+        .replace("__CAREBOX_APP_JS__", &format!("app/{hash}/carebox.js"))
+        .replace("__CAREBOX_APP_WASM__", &format!("app/{hash}/carebox_bg.wasm"))
         .replace("__CAREBOX_APP_FRAME__", &format!("app/{hash}/frame.js"));
     let frame_page_sizes = write_precompressed(&dist.join("frame.html"), frame_page.as_bytes())?;
     let minified_loader = work.join("loader.min.js");
@@ -497,7 +499,7 @@ mod tests {
     #[test]
     fn frame_page_has_every_placeholder_dist_fills() {
         let page = read_string(&root().join(FRAME_PAGE_SOURCE)).unwrap();
-        for placeholder in ["__CAREBOX_APP_CSS__", "__CAREBOX_APP_FRAME__"] {
+        for placeholder in ["__CAREBOX_APP_CSS__", "__CAREBOX_APP_JS__", "__CAREBOX_APP_WASM__", "__CAREBOX_APP_FRAME__"] {
             assert!(page.contains(placeholder), "{placeholder}");
         }
     }
