@@ -597,45 +597,55 @@ async fn insert_complaint(
     Ok((id, ticket))
 }
 
-/// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`.
+/// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`, in one
+/// read: a row per event, oldest first (the event's columns are prefixed `ev_`; every
+/// complaint has at least its `created` event, and one without would come back as one row
+/// whose `ev_` columns are NULL).
 async fn load_complaint(conn: &mut sqlx::AnyConnection, filter: &str, args: &[&str]) -> Result<Option<StoredComplaint>, sqlx::Error> {
     let sql = format!(
         "SELECT c.id, c.order_id, o.number, o.email, c.shopper_tier, c.ticket, c.category, c.description, c.desired_resolution, \
-         c.contact_preference, c.items_json, c.status, c.level, c.priority, c.due_at_ms, c.created_at_ms \
-         FROM complaints c JOIN orders o ON o.id = c.order_id WHERE {filter}"
+         c.contact_preference, c.items_json, c.status, c.level, c.priority, c.due_at_ms, c.created_at_ms, \
+         e.kind AS ev_kind, e.actor AS ev_actor, e.level_from AS ev_level_from, e.level_to AS ev_level_to, e.reason AS ev_reason, \
+         e.resolution AS ev_resolution, e.points AS ev_points, e.at_ms AS ev_at_ms, e.actor_name AS ev_actor_name \
+         FROM complaints c JOIN orders o ON o.id = c.order_id LEFT JOIN complaint_events e ON e.complaint_id = c.id \
+         WHERE {filter} ORDER BY e.seq"
     );
     let mut query = sqlx::query(&sql);
     for arg in args {
         query = query.bind(*arg);
     }
-    let Some(row) = query.fetch_optional(&mut *conn).await? else {
+    let rows = query.fetch_all(&mut *conn).await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let mut complaint = complaint_from_row(&row)?;
-    let events = sqlx::query("SELECT kind, actor, level_from, level_to, reason, resolution, points, at_ms, actor_name FROM complaint_events WHERE complaint_id = $1 ORDER BY seq")
-        .bind(&complaint.id)
-        .fetch_all(&mut *conn)
-        .await?;
-    complaint.timeline = events
+    let mut complaint = complaint_from_row(first)?;
+    complaint.timeline = rows
         .iter()
-        .map(|e| {
-            let level = |column: &str| -> Result<Option<EscalationLevel>, sqlx::Error> {
-                e.try_get::<Option<String>, _>(column)?.map(|l| parse(&l)).transpose()
-            };
-            Ok(ComplaintTimelineEntry {
-                kind: parse::<ComplaintEventKind>(&e.try_get::<String, _>("kind")?)?,
-                actor: parse::<Actor>(&e.try_get::<String, _>("actor")?)?,
-                at: Timestamp::from_unix_ms(e.try_get("at_ms")?),
-                from_level: level("level_from")?,
-                to_level: level("level_to")?,
-                reason: e.try_get("reason")?,
-                resolution: e.try_get::<Option<String>, _>("resolution")?.map(|r| parse(&r)).transpose()?,
-                points: e.try_get("points")?,
-                by: e.try_get("actor_name")?,
-            })
+        .filter_map(|e| match e.try_get::<Option<String>, _>("ev_kind") {
+            Ok(None) => None,
+            Ok(Some(kind)) => Some(timeline_entry(e, &kind)),
+            Err(error) => Some(Err(error)),
         })
         .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(complaint))
+}
+
+/// An event of [`load_complaint`]'s rows.
+fn timeline_entry(e: &AnyRow, kind: &str) -> Result<ComplaintTimelineEntry, sqlx::Error> {
+    let level = |column: &str| -> Result<Option<EscalationLevel>, sqlx::Error> {
+        e.try_get::<Option<String>, _>(column)?.map(|l| parse(&l)).transpose()
+    };
+    Ok(ComplaintTimelineEntry {
+        kind: parse::<ComplaintEventKind>(kind)?,
+        actor: parse::<Actor>(&e.try_get::<String, _>("ev_actor")?)?,
+        at: Timestamp::from_unix_ms(e.try_get("ev_at_ms")?),
+        from_level: level("ev_level_from")?,
+        to_level: level("ev_level_to")?,
+        reason: e.try_get("ev_reason")?,
+        resolution: e.try_get::<Option<String>, _>("ev_resolution")?.map(|r| parse(&r)).transpose()?,
+        points: e.try_get("ev_points")?,
+        by: e.try_get("ev_actor_name")?,
+    })
 }
 
 fn complaint_from_row(row: &AnyRow) -> Result<StoredComplaint, sqlx::Error> {
