@@ -301,11 +301,6 @@ fn minify_js_command(input: &Path, output: &Path, kind: JsKind) -> Command {
     command
 }
 
-#[allow(dead_code)]
-pub(crate) fn optimise(input: &Path, output: &Path) -> Result {
-    run(&mut optimise_command(input, output))
-}
-
 fn optimise_command(input: &Path, output: &Path) -> Command {
     let mut command = wasm_opt_command();
     command.arg("-Oz").args(WASM_OPT_FEATURES).arg(input).arg("-o").arg(output);
