@@ -31,8 +31,8 @@ pub fn run(command: &mut Command) -> Result {
 }
 
 /// Runs independent `commands`, as many at once as the machine has cores (each wasm-opt or
-/// terser run is one single-threaded process, mostly spent starting up); the first failure
-/// is reported once all have finished.
+/// terser run is one single-threaded process, mostly spent starting up); any failures are
+/// reported together once all have finished.
 pub fn run_all(commands: Vec<Command>) -> Result {
     let workers = std::thread::available_parallelism().map_or(2, |cores| cores.get()).min(commands.len().max(1));
     let queue = std::sync::Mutex::new(commands.into_iter());
