@@ -115,9 +115,9 @@ pub fn Inbox() -> impl IntoView {
         pages.set(1);
     };
     let button = move |which: Filter, label: &'static str| {
-        let count = move || counts.get().and_then(|r| r.ok()).map(|c| which.count(&c).to_string()).unwrap_or_default();
+        let count = move || counts.try_get().flatten().and_then(|r| r.ok()).map(|c| which.count(&c).to_string()).unwrap_or_default();
         view! {
-            <button type="button" class="console-filter" aria-pressed=move || (filter.get() == which).to_string()
+            <button type="button" class="console-filter" aria-pressed=move || filter.try_get().is_some_and(|f| f == which).to_string()
                 on:click=move |_| choose(which)>
                 {label}" "<span class="console-count">{count}</span>
             </button>
@@ -125,17 +125,19 @@ pub fn Inbox() -> impl IntoView {
     };
     // Read as plain signals, not under a <Transition>: staff leave the inbox while its list is
     // still on its way (a click on another page right after signing in), and a suspense
-    // boundary resuming after its owner was disposed stops the console (leptos 0.8).
+    // boundary resuming after its owner was disposed stops the console (leptos 0.8). For the
+    // same reason every read here is a `try_`: a view's first drawing is queued, and can run
+    // after the inbox was left (what it draws then is thrown away).
     let rows = move || {
-        let Some(result) = complaints.get() else {
+        let Some(result) = complaints.try_get().flatten() else {
             return view! { <p>{text.loading}</p> }.into_any();
         };
         match result {
             Err(failure) => view! { <p class="console-error" role="alert">{failure_message(text, &failure)}</p> }.into_any(),
             Ok((_, list)) if list.is_empty() => view! { <p class="console-empty">{text.nothing_here}</p> }.into_any(),
             Ok((query, list)) => {
-                let now_ms = now.get();
-                let total = counts.get().and_then(|r| r.ok()).map(|c| filter.get().count(&c));
+                let now_ms = now.try_get().unwrap_or_else(|| js_sys::Date::now() as i64);
+                let total = counts.try_get().flatten().and_then(|r| r.ok()).zip(filter.try_get()).map(|(c, filter)| filter.count(&c));
                 let shown = list.len() as u64;
                 let more = total.is_some_and(|total| total > shown);
                 view! {
