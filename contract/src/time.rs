@@ -72,7 +72,14 @@ impl Timestamp {
         let ms_of_day = self.0.rem_euclid(86_400_000);
         let date = CalendarDate::from_days_since_epoch(days);
         let (h, m, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000);
-        format!("{date}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
+        let mut text = String::with_capacity(24);
+        date.push_to(&mut text);
+        for (separator, value, width) in [('T', h, 2), (':', m, 2), (':', s, 2), ('.', ms, 3)] {
+            text.push(separator);
+            push_padded(&mut text, value as u32, width);
+        }
+        text.push('Z');
+        text
     }
 
     /// The UTC calendar date this instant falls on.
@@ -159,9 +166,37 @@ impl CalendarDate {
     }
 }
 
+impl CalendarDate {
+    /// Appends `YYYY-MM-DD` without the formatting machinery: every answer about an order
+    /// carries a handful of dates and timestamps, and `format!` for them was 2.5% of an order
+    /// lookup's CPU.
+    fn push_to(self, text: &mut String) {
+        match u32::try_from(self.year) {
+            Ok(year) if year <= 9999 => push_padded(text, year, 4),
+            _ => {
+                use std::fmt::Write;
+                let _ = write!(text, "{:04}", self.year);
+            }
+        }
+        text.push('-');
+        push_padded(text, self.month.into(), 2);
+        text.push('-');
+        push_padded(text, self.day.into(), 2);
+    }
+}
+
+/// Appends the last `width` decimal digits of `value`, zero-padded.
+fn push_padded(text: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        text.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+    }
+}
+
 impl std::fmt::Display for CalendarDate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let mut text = String::with_capacity(10);
+        self.push_to(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -253,5 +288,28 @@ mod tests {
             assert_eq!(date.days_since_epoch(), days, "{date}");
         }
         assert_eq!(CalendarDate::from_days_since_epoch(0).to_string(), "1970-01-01");
+    }
+
+    #[test]
+    fn the_fast_formatting_writes_what_format_would() {
+        let step = 86_400_000 * 367 + 3_723_456; // a year, a day, an hour, a minute, a second and odd milliseconds
+        let far = [i64::MIN / 4, -62_200_000_000_000, 253_402_300_799_999, 253_402_300_800_000, i64::MAX / 4];
+        for ms in (-40i64..120).map(|n| n * step).chain(far) {
+            let t = Timestamp::from_unix_ms(ms);
+            let date = t.utc_date();
+            let ms_of_day = ms.rem_euclid(86_400_000);
+            let expected = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                date.year(),
+                date.month(),
+                date.day(),
+                ms_of_day / 3_600_000,
+                ms_of_day / 60_000 % 60,
+                ms_of_day / 1000 % 60,
+                ms_of_day % 1000
+            );
+            assert_eq!(t.to_rfc3339(), expected, "{ms}");
+            assert_eq!(date.to_string(), expected[..expected.find('T').unwrap()], "{ms}");
+        }
     }
 }
