@@ -6,11 +6,7 @@
 //! from the database at each scrape, so every node reports the deployment's whole backlog.
 
 use std::sync::Arc;
-use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -151,25 +147,11 @@ impl Metrics {
         text
     }
 
-    fn answered(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    /// One answered request (the edge middleware calls this for every request).
+    pub(crate) fn answered(&self, method: &str, route: &str, status: u16, seconds: f64) {
         self.requests.get_or_create(&RequestLabels { method: method.to_owned(), route: route.to_owned(), status }).inc();
         self.latency.get_or_create(&RouteLabels { route: route.to_owned() }).observe(seconds);
     }
-}
-
-/// Middleware: counts and times every request by its route's template.
-pub async fn track(State(metrics): State<SharedMetrics>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    // Anything else a stranger sends is one label, not one per invented method.
-    let method = match request.method().as_str() {
-        known @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => known,
-        _ => "other",
-    }
-    .to_owned();
-    let route = request.extensions().get::<MatchedPath>().map_or("(static)", MatchedPath::as_str).to_owned();
-    let response = next.run(request).await;
-    metrics.answered(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
-    response
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod console;
 mod cors;
 mod csat;
 mod csat_page;
+mod edge;
 mod extract;
 mod frame;
 mod health;
@@ -30,15 +31,9 @@ use std::time::Duration;
 
 use axum::{
     Json, Router,
-    extract::{MatchedPath, Path},
+    extract::Path,
     http::{HeaderValue, Request, header},
     routing::get,
-};
-use carebox_contract::REQUEST_ID_HEADER;
-use tower_http::{
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    set_header::SetResponseHeaderLayer,
-    trace::{DefaultOnResponse, TraceLayer},
 };
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -319,25 +314,26 @@ async fn preview(
     }
 }
 
-/// A caller's own `x-request-id` is kept for tracing across services only when it is a plain
-/// token (1–64 of `A-Z a-z 0-9 - _ .`); anything else (markup, log-line breakers) is replaced.
-async fn drop_unusable_request_id(mut request: Request<axum::body::Body>) -> Request<axum::body::Body> {
-    let usable = request.headers().get(REQUEST_ID_HEADER).is_none_or(|id| {
-        let id = id.as_bytes();
-        (1..=64).contains(&id.len()) && id.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    });
-    if !usable {
-        request.headers_mut().remove(REQUEST_ID_HEADER);
+/// API answers carry orders, tokens and shoppers' details: no cache keeps them and no browser
+/// reads them as anything but what they say (a handler's own `Cache-Control` wins). One
+/// middleware, not a layer per header: axum clones every layer of a route for each request.
+async fn never_cached_or_sniffed(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    request
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
 }
 
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let (api, mut openapi) = api_routes().split_for_parts();
     document_common_refusals(&mut openapi);
-    let cors = cors::layer(state.store.clone(), cors::AllowedRequests::of(&openapi));
+    let cors = cors::CorsPolicy::new(state.store.clone(), cors::AllowedRequests::of(&openapi));
     let openapi = Arc::new(openapi);
-    let api = api.route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone())))).layer(cors);
+    let api = api
+        .route("/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
+        .layer(axum::middleware::from_fn_with_state(cors, cors::answer));
 
     // The page e-mail links open: a top-level navigation, not an API call (no CORS).
     // Its form is a score and a comment: a public body limit, like the widget's calls.
@@ -349,9 +345,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         api = api.route("/frame", frame);
     }
     // Answers about orders, tokens and shoppers: never kept by a cache, never sniffed as HTML.
-    let api = api
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")));
+    let api = api.layer(axum::middleware::map_response(never_cached_or_sniffed));
     let state_metrics = state.metrics.clone();
     let mut app = api.with_state(state.clone());
     // The console's live preview: the real widget with `api` = `/preview/<token>` gets the
@@ -368,20 +362,5 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         app = app.fallback_service(fallback);
     }
 
-    app.layer(axum::middleware::from_fn_with_state(state_metrics, crate::metrics::track))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|request: &Request<_>| {
-                    let request_id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
-                    // The route's template, not the path: paths carry e-mail addresses
-                    // (`/v1/merchant/loyalty/shoppers/{email}`) and order numbers.
-                    let path = request.extensions().get::<MatchedPath>().map_or("(static)", MatchedPath::as_str);
-                    tracing::info_span!("request", method = %request.method(), path, request_id)
-                })
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
-        )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(axum::middleware::map_request(drop_unusable_request_id))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+    app.layer(axum::middleware::from_fn_with_state(state_metrics, edge::answer))
 }
