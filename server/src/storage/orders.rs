@@ -479,7 +479,7 @@ fn event_from_row(row: &impl StoredColumns, first: usize) -> Result<OrderEvent, 
         at: Timestamp::from_unix_ms(row.integer(first + 2)?),
         note: row.optional_text(first + 3)?,
         expected_delivery: expected.map(|d| CalendarDate::parse(&d, "expected_delivery")).transpose().map_err(|_| decode_error("date"))?,
-        shipment: shipment.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        shipment: shipment.map(|s| json_text(&s)).transpose()?,
     })
 }
 
