@@ -67,7 +67,7 @@ test("console in Russian: signing in and the inbox speak the staff member's lang
 });
 
 test("console: a complaint filed in the widget reaches the agent's inbox without a reload; the reply reaches the shopper signed", async () => {
-  const agent = await openConsole(browser);
+  const agent = await openConsole(browser, { controlledClock: true });
   agent.expectedConsole.push(/status of 401/); // "who am I?" before signing in
   await signIn(agent, AGENT);
   const inbox = agent.locator(".console-inbox, .console-empty");
@@ -95,9 +95,13 @@ test("console: a complaint filed in the widget reaches the agent's inbox without
   await ticketCard.waitFor();
   const ticket = (await ticketCard.locator("h3").textContent()).replace("Report ", "");
 
-  // It appears in the open inbox by itself (the inbox asks again every 15 s), with its promise.
+  // It appears in the open inbox by itself (the inbox asks again every 15 s), with its promise:
+  // not before those 15 s, which the agent's clock skips.
   const row = agent.locator(`.console-row[data-ticket="${ticket}"]`);
-  await row.waitFor({ timeout: 25_000 });
+  await agent.waitForTimeout(300);
+  assert.equal(await row.count(), 0, "the inbox showed the new complaint before asking again");
+  await agent.clock.fastForward(15_000);
+  await row.waitFor({ timeout: 5_000 });
   assert.match(await row.locator(".console-row__promise").textContent(), /answer within \d+ h/);
   // Narrowed to supervisors' complaints, Ben's first-level one leaves the list, and comes back.
   await agent.getByLabel("Level").selectOption("l2");

@@ -122,6 +122,8 @@ export async function openAt(browser, url, options = {}) {
 /** A fresh page of the support console on Carebox's origin, recorded like `openPage`'s. */
 export async function openConsole(browser, options = {}) {
   const page = await instrumentedPage(browser, options);
+  // A console whose timers the test moves on (`page.clock.fastForward`) instead of waiting.
+  if (options.controlledClock) await page.clock.install();
   await page.goto(new URL("/console/", CAREBOX).href);
   return page;
 }
