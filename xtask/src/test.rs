@@ -30,10 +30,13 @@ pub fn all() -> Result {
     let postgres = crate::postgres::Postgres::start()?;
     layer("native unit tests and API tests on SQLite and PostgreSQL", &mut || native(&postgres.url));
     drop(postgres);
-    // The release server (the image, the speed layer) builds beside the wasm layers: their
-    // builds leave a core idle for long stretches (leptos's crates build one after another, the
-    // bundle links with one codegen unit), and cargo locks each profile's folder on its own.
-    let release_server = crate::process::logged(root().join("target/setup/release-server.log"), crate::image::build_release_server);
+    // The release server and its bench programs (the image, the speed layer) build beside the
+    // wasm layers: those builds leave a core idle for long stretches (leptos's crates build one
+    // after another, the bundle links with one codegen unit), and cargo locks each profile's
+    // folder on its own.
+    let release_server = crate::process::logged(root().join("target/setup/release-server.log"), || {
+        crate::image::build_release_server().and_then(|()| crate::bench::build_server_benches())
+    });
     layer("component tests (wasm, headless Chromium)", &mut components);
     let mut bundled = false;
     layer("bundle build and size budgets", &mut || dist::dist().map(|_| bundled = true));
