@@ -15,20 +15,6 @@ pub fn all() -> Result {
     measure(Length::Full)
 }
 
-/// The server's bench programs (`server/benches/`), each run against a running server.
-const SERVER_BENCHES: [&str; 5] = ["order_lookup", "complaint_filing", "limiter_memory", "ceiling", "node_scaling"];
-
-/// Compiles the bench programs without running them, so a build running beside other work
-/// leaves nothing to compile between measurements.
-pub fn build_server_benches() -> Result {
-    let mut build = cargo();
-    build.current_dir(root()).args(["bench", "--no-run", "--package", "carebox-server"]);
-    for name in SERVER_BENCHES {
-        build.args(["--bench", name]);
-    }
-    run(&mut build)
-}
-
 /// How long the saturation runs last: `cargo xtask bench` measures, `cargo xtask test` checks
 /// that the benches run and prints shorter figures.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -30,20 +30,10 @@ pub fn all() -> Result {
     let postgres = crate::postgres::Postgres::start()?;
     layer("native unit tests and API tests on SQLite and PostgreSQL", &mut || native(&postgres.url));
     drop(postgres);
-    // The release server and its bench programs (the image, the speed layer) build beside the
-    // wasm layers: those builds leave a core idle for long stretches (leptos's crates build one
-    // after another, the bundle links with one codegen unit), and cargo locks each profile's
-    // folder on its own.
-    let release_server = crate::process::logged(root().join("target/setup/release-server.log"), || {
-        crate::image::build_release_server().and_then(|()| crate::bench::build_server_benches())
-    });
     layer("component tests (wasm, headless Chromium)", &mut components);
     let mut bundled = false;
     layer("bundle build and size budgets", &mut || dist::dist().map(|_| bundled = true));
-    let mut release_server = Some(release_server);
     layer("container image's files (release server + bundles, run as the Dockerfile runs them)", &mut || {
-        let built = release_server.take().map_or(Ok(()), |build| build.join().unwrap_or_else(|_| Err("the release build's thread panicked".into())));
-        built.map_err(|e| format!("the release server did not build: {e}"))?;
         if bundled { crate::image::assemble().and_then(|rootfs| crate::image::check(&rootfs)) } else { Err("skipped: no bundle".into()) }
     });
     layer("API fuzzing (schemathesis from the served OpenAPI document, every check)", &mut || crate::fuzz::fuzz(&[]));
