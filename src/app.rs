@@ -14,7 +14,7 @@ use crate::components::{
 use crate::i18n::{Strings, strings};
 use crate::loading::loaded;
 use crate::panel_state::PanelState;
-use crate::screen_styles;
+use crate::screen_assets;
 use crate::screens;
 use crate::session::{Session, View};
 
@@ -300,16 +300,16 @@ fn Screens(
     // The screens' stylesheet goes to the root the app is drawn in (its shadow root, or the
     // frame's page): known from the start, unlike `root`, which is set once drawn.
     let mount: web_sys::Node = panel.mount().clone().into();
-    let app_folder = expect_context::<WidgetSettings>().app_folder;
+    let WidgetSettings { app_folder, locale, .. } = expect_context::<WidgetSettings>();
     move || {
         let (view, config) = (view.get(), config.clone());
         // Whatever had focus when the shopper asked for this screen (see below).
         let focused_before = root.get_untracked().and_then(|root| active_element(&root));
         let focus_was_in_widget = root.get_untracked().is_some_and(|root| focused_before.as_ref().is_some_and(|f| root.contains(Some(f))));
-        // The screens' stylesheet is requested now, alongside the screen's chunk, and adopted
-        // before the screen is drawn (home needs none of it).
-        let styles = || screen_styles::fetch(&app_folder, &mount);
-        let screen = screens::load(view, lookup_by, styles);
+        // The screens' stylesheet and whole texts are requested now, alongside the screen's
+        // chunk, and in place before the screen is drawn (home needs neither).
+        let assets = || screen_assets::fetch(&app_folder, &mount, locale);
+        let screen = screens::load(view, lookup_by, assets);
         Suspend::new(async move {
             let screen = match screen {
                 Some(screen) => screen.await,

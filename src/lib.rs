@@ -17,7 +17,7 @@ pub mod js_api;
 pub mod library;
 pub mod loading;
 pub mod panel_state;
-pub mod screen_styles;
+pub mod screen_assets;
 pub mod screens;
 pub mod session;
 

@@ -22,7 +22,7 @@ use carebox_widget::{
         order_view::OrderCard,
         panel::Panel,
     },
-    i18n::{Strings, strings},
+    i18n::{FIRST_OPEN_KEYS, Strings, strings},
 };
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, prelude::*};
@@ -116,6 +116,30 @@ async fn eventually(what: &str, check: impl Fn() -> bool) {
         sleep(20).await;
     }
     panic!("timed out waiting for: {what}");
+}
+
+#[wasm_bindgen_test]
+fn a_languages_first_open_texts_round_trip_and_leave_the_rest_english() {
+    let keys = Strings::all_keys();
+    for key in FIRST_OPEN_KEYS {
+        assert!(keys.iter().any(|k| k == key), "{key} is not a text's key");
+    }
+    let russian = strings(Locale::Ru);
+    let parsed = |json: String| -> Vec<String> {
+        let list: js_sys::Array = js_sys::JSON::parse(&json).unwrap().into();
+        list.iter().map(|text| text.as_string().unwrap()).collect()
+    };
+    let sent = parsed(russian.first_open_json());
+    assert_eq!(sent.len(), FIRST_OPEN_KEYS.len());
+    let table = Strings::from_first_open_texts(&sent).expect("the texts it wrote");
+    for (at, key) in keys.iter().enumerate() {
+        let expected = if FIRST_OPEN_KEYS.contains(&key.as_str()) { russian } else { strings(Locale::En) };
+        assert_eq!(table.texts()[at], expected.texts()[at], "{key}");
+    }
+    assert_eq!((table.panel_title, table.complaint.title, table.complaint.send), ("Помощь", "Ваше обращение", "Send report"));
+    assert!(Strings::from_first_open_texts(&sent[1..]).is_none(), "a file of another version is refused");
+    let whole = parsed(russian.to_json());
+    assert_eq!(Strings::from_texts(&whole).map(|t| t.complaint.send), Some("Отправить обращение"));
 }
 
 #[wasm_bindgen_test]

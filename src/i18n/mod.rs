@@ -16,8 +16,10 @@ use crate::api::{ApiFailure, FailureKind};
 
 mod en;
 // The bundle (`--features split`) carries English only and fetches the shopper's other
-// language once ([`ensure_loaded`]): `cargo xtask dist` writes these tables as
-// `strings-<locale>.json` beside the app (`examples/export_strings.rs`).
+// language: the texts the first open draws with it ([`ensure_loaded`],
+// `strings-<locale>.first.json`), the rest with the first screen ([`request_rest`],
+// `strings-<locale>.json`). `cargo xtask dist` writes these files beside the app
+// (`examples/export_strings.rs`).
 #[cfg(not(feature = "split"))]
 mod ar;
 #[cfg(not(feature = "split"))]
@@ -25,6 +27,38 @@ mod ru;
 
 /// The languages whose tables the bundle fetches instead of carrying.
 pub const FETCHED_LOCALES: [Locale; 2] = [Locale::Ru, Locale::Ar];
+
+/// The texts the first open can draw: the panel's header (whatever screen it names), home,
+/// loading and every failure. A fetched language sends only these before the panel opens;
+/// the screens, which draw the rest, wait for the whole table (see `screen_assets`). An
+/// end-to-end test opens a Russian panel with only these and finds no English in it.
+pub const FIRST_OPEN_KEYS: [&str; 25] = [
+    "panel_title",
+    "close",
+    "greeting",
+    "coming_soon",
+    "loading",
+    "track_order",
+    "track_order_hint",
+    "report_problem",
+    "report_problem_hint",
+    "rate_us",
+    "rate_us_hint",
+    "my_bonuses",
+    "my_bonuses_hint",
+    "retry",
+    "details",
+    "request_id",
+    "error_network",
+    "error_unknown_merchant",
+    "error_rate_limited",
+    "error_generic",
+    "back",
+    "find_order",
+    "token_expired",
+    "my_orders",
+    "complaint.title",
+];
 
 /// A table of texts (or one text), addressable by key.
 ///
@@ -491,8 +525,9 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
-/// The built-in texts of `locale`. In the bundle, a language not yet fetched by
-/// [`ensure_loaded`] reads as English (mount and `setLocale` fetch it first).
+/// The built-in texts of `locale`. In the bundle, a language reads as English until
+/// [`ensure_loaded`] has fetched its first open's texts (mount and `setLocale` do that first),
+/// and outside [`FIRST_OPEN_KEYS`] until `install_rest` has the rest.
 pub fn strings(locale: Locale) -> &'static Strings {
     match locale {
         Locale::En => &en::EN,
@@ -501,23 +536,79 @@ pub fn strings(locale: Locale) -> &'static Strings {
         #[cfg(not(feature = "split"))]
         Locale::Ar => &ar::AR,
         #[cfg(feature = "split")]
-        other => fetched::get(other).unwrap_or(&en::EN),
+        other => fetched::get(other).map_or(&en::EN, |(first, whole)| whole.unwrap_or(first)),
     }
 }
 
-/// Makes sure `locale`'s table is here before anything is drawn in it: in the bundle, the
-/// first use fetches `strings-<locale>.json` from the app's folder `app_folder`.
+/// Whether [`strings`] has every text of `locale` (the bundle fetches a language in two parts).
+#[cfg(feature = "split")]
+fn is_complete(locale: Locale) -> bool {
+    locale == Locale::En || fetched::get(locale).is_some_and(|(_, whole)| whole.is_some())
+}
+
+/// `text` (a widget's table in `locale`: the built-in one, or a copy with overrides put in)
+/// with every text, once [`install_rest`] has the whole table; until then `text` itself.
+///
+/// A text that differs from the first open's (by address: every override is a copy of its
+/// own) was put in by the page or the merchant and stays; the others come from the whole
+/// table. One table per widget and language, kept.
+#[cfg(feature = "split")]
+pub fn made_whole(text: &'static Strings, locale: Locale) -> &'static Strings {
+    thread_local! {
+        static MADE: std::cell::RefCell<Vec<(*const Strings, &'static Strings)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let Some((first, Some(whole))) = fetched::get(locale) else { return text };
+    if std::ptr::eq(text, first) {
+        return whole;
+    }
+    let key = std::ptr::from_ref(text);
+    if let Some(made) = MADE.with_borrow(|made| made.iter().find(|(of, _)| *of == key).map(|(_, table)| *table)) {
+        return made;
+    }
+    let mut table = *whole;
+    for ((slot, mine), first) in table.texts_mut().iter_mut().zip(text.texts()).zip(first.texts()) {
+        if !std::ptr::eq(*mine, *first) {
+            *slot = *mine;
+        }
+    }
+    let table: &'static Strings = Box::leak(Box::new(table));
+    MADE.with_borrow_mut(|made| made.push((key, table)));
+    table
+}
+
+/// Makes sure what the first open draws in `locale` is here before anything is drawn in it:
+/// in the bundle, the first use fetches `strings-<locale>.first.json` from the app's folder
+/// `app_folder` (the texts of [`FIRST_OPEN_KEYS`]).
 pub async fn ensure_loaded(locale: Locale, app_folder: &str) -> Result<(), String> {
     #[cfg(feature = "split")]
     if locale != Locale::En && fetched::get(locale).is_none() {
-        let url = format!("{app_folder}strings-{}.json", locale.as_str());
-        let texts = fetched::fetch_texts(&url).await.map_err(|_| format!("the {} texts could not be loaded ({url})", locale.as_str()))?;
-        let table = Strings::from_texts(&texts).ok_or_else(|| format!("{url} does not match this version of the app"))?;
-        fetched::put(locale, Box::leak(Box::new(table)));
+        let url = format!("{app_folder}strings-{}.first.json", locale.as_str());
+        let texts = fetched::fetch_texts(fetched::request(&url)).await.map_err(|_| format!("the {} texts could not be loaded ({url})", locale.as_str()))?;
+        let table = Strings::from_first_open_texts(&texts).ok_or_else(|| format!("{url} does not match this version of the app"))?;
+        fetched::put_first(locale, Box::leak(Box::new(table)));
     }
     #[cfg(not(feature = "split"))]
     let _ = (locale, app_folder);
     Ok(())
+}
+
+/// The request for the rest of `locale`'s texts (`strings-<locale>.json`), started now so that
+/// it runs beside a screen's chunk; `None` when they are here (or built in).
+#[cfg(feature = "split")]
+pub fn request_rest(locale: Locale, app_folder: &str) -> Option<js_sys::Promise> {
+    (!is_complete(locale)).then(|| fetched::request(&format!("{app_folder}strings-{}.json", locale.as_str())))
+}
+
+/// Keeps the whole table `request` (from [`request_rest`]) brings. Offline or refused, the
+/// first open's table stays (its other texts in English) and the next screen asks again.
+#[cfg(feature = "split")]
+pub async fn install_rest(locale: Locale, request: js_sys::Promise) {
+    if let Ok(texts) = fetched::fetch_texts(request).await
+        && let Some(table) = Strings::from_texts(&texts)
+        && !is_complete(locale)
+    {
+        fetched::put_whole(locale, Box::leak(Box::new(table)));
+    }
 }
 
 #[cfg(feature = "split")]
@@ -531,21 +622,30 @@ mod fetched {
     use super::Strings;
 
     thread_local! {
-        static TABLES: RefCell<Vec<(Locale, &'static Strings)>> = const { RefCell::new(Vec::new()) };
+        /// Each fetched language's first open table, and its whole table once here.
+        static TABLES: RefCell<Vec<(Locale, &'static Strings, Option<&'static Strings>)>> = const { RefCell::new(Vec::new()) };
     }
 
-    pub fn get(locale: Locale) -> Option<&'static Strings> {
-        TABLES.with_borrow(|tables| tables.iter().find(|(l, _)| *l == locale).map(|(_, t)| *t))
+    pub fn get(locale: Locale) -> Option<(&'static Strings, Option<&'static Strings>)> {
+        TABLES.with_borrow(|tables| tables.iter().find(|(l, ..)| *l == locale).map(|(_, first, whole)| (*first, *whole)))
     }
 
-    pub fn put(locale: Locale, table: &'static Strings) {
-        TABLES.with_borrow_mut(|tables| tables.push((locale, table)));
+    pub fn put_first(locale: Locale, first: &'static Strings) {
+        TABLES.with_borrow_mut(|tables| tables.push((locale, first, None)));
     }
 
-    /// The JSON array of texts at `url`.
-    pub async fn fetch_texts(url: &str) -> Result<Vec<String>, JsValue> {
-        let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await?.dyn_into()?;
+    /// Once the first open's table is here (every mount fetches that first).
+    pub fn put_whole(locale: Locale, whole: &'static Strings) {
+        TABLES.with_borrow_mut(|tables| tables.iter_mut().filter(|(l, ..)| *l == locale).for_each(|entry| entry.2 = Some(whole)));
+    }
+
+    pub fn request(url: &str) -> js_sys::Promise {
+        web_sys::window().map_or_else(|| js_sys::Promise::reject(&JsValue::NULL), |window| window.fetch_with_str(url))
+    }
+
+    /// The JSON array of texts that `request` (a fetch) answers with.
+    pub async fn fetch_texts(request: js_sys::Promise) -> Result<Vec<String>, JsValue> {
+        let response: web_sys::Response = JsFuture::from(request).await?.dyn_into()?;
         if !response.ok() {
             return Err(JsValue::NULL);
         }
@@ -643,27 +743,29 @@ impl Strings {
         Some(table)
     }
 
+    /// English with the texts of [`FIRST_OPEN_KEYS`], in that order, put in (a fetched
+    /// `strings-<locale>.first.json`); `None` when the count differs.
+    pub fn from_first_open_texts(texts: &[String]) -> Option<Strings> {
+        if texts.len() != FIRST_OPEN_KEYS.len() {
+            return None;
+        }
+        let mut table = en::EN;
+        for (key, text) in FIRST_OPEN_KEYS.iter().zip(texts) {
+            table.texts_mut()[Self::position(key)?] = Box::leak(text.clone().into_boxed_str());
+        }
+        Some(table)
+    }
+
+    /// This table's texts of [`FIRST_OPEN_KEYS`] as a JSON array, in that order: what
+    /// [`Self::from_first_open_texts`] reads back.
+    pub fn first_open_json(&self) -> String {
+        json_array(FIRST_OPEN_KEYS.iter().map(|key| Self::position(key).map_or("", |at| self.texts()[at])))
+    }
+
     /// This table's texts as a JSON array, in [`Self::all_keys`] order: what
     /// [`Self::from_texts`] reads back.
     pub fn to_json(&self) -> String {
-        let mut json = String::from("[");
-        for (i, text) in self.texts().iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            json.push('"');
-            for c in text.chars() {
-                match c {
-                    '"' => json.push_str("\\\""),
-                    '\\' => json.push_str("\\\\"),
-                    c if (c as u32) < 0x20 => json.push_str(&format!("\\u{:04x}", c as u32)),
-                    c => json.push(c),
-                }
-            }
-            json.push('"');
-        }
-        json.push(']');
-        json
+        json_array(self.texts().iter().copied())
     }
 
     /// This table with the page's texts put in by key. The texts are leaked: a table lives as
@@ -694,6 +796,28 @@ impl Strings {
             FailureKind::Server { .. } => self.error_generic,
         }
     }
+}
+
+/// `texts` as a JSON array of strings.
+fn json_array<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut json = String::from("[");
+    for (i, text) in texts.enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push('"');
+        for c in text.chars() {
+            match c {
+                '"' => json.push_str("\\\""),
+                '\\' => json.push_str("\\\\"),
+                c if (c as u32) < 0x20 => json.push_str(&format!("\\u{:04x}", c as u32)),
+                c => json.push(c),
+            }
+        }
+        json.push('"');
+    }
+    json.push(']');
+    json
 }
 
 /// The texts of the widget being drawn (its language, the page's overrides in): read from

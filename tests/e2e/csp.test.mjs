@@ -170,11 +170,14 @@ test("the documented inline-mode CSP: the app runs in the page, styled, with no 
   await page.context().close();
 });
 
-test("the documented inline-mode CSP in Russian: the app fetches its Russian texts under it", async () => {
+test("the documented inline-mode CSP in Russian: the app fetches its Russian texts under it, both parts", async () => {
   const page = await openPage(browser, "/?csp=inline&lang=ru");
   await launcher(page).click();
   const panel = page.locator("[data-carebox] .carebox-root [role=dialog]");
   await panel.locator(".carebox-entry__title", { hasText: "Отследить заказ" }).waitFor();
+  assert.ok(page.requests.some((url) => /\/strings-ru\.first\.json$/.test(url)));
+  await panel.locator("[data-feature=order_status] button").click();
+  await panel.getByLabel("Номер заказа").waitFor();
   assert.ok(page.requests.some((url) => /\/strings-ru\.json$/.test(url)));
   await page.context().close();
 });

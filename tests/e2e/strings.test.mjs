@@ -68,24 +68,76 @@ test("frame mode carries the overrides into the frame", async () => {
   await page.context().close();
 });
 
-test("an English shopper downloads no other language's texts; a Russian one fetches Russian once", async () => {
+test("an English shopper downloads no other language's texts; a Russian one fetches what the first open draws, the rest with the first screen, once", async () => {
   const english = await openPage(browser, "/");
   await english.locator("[data-carebox] button[part=launcher]").click();
   await english.locator("[data-carebox] .carebox-home__entries").waitFor();
+  await english.locator("[data-carebox] [data-feature=order_status] button").click();
+  await english.locator("[data-carebox] #carebox-order-number").waitFor();
   assert.deepEqual(english.requests.filter((url) => url.includes("/strings-")), []);
   await english.context().close();
 
   const russian = await openPage(browser, "/?lang=ru");
+  const textsFetched = () => russian.requests.filter((url) => url.includes("/strings-"));
+  const panel = russian.locator("[data-carebox] [role=dialog]");
   await russian.locator("[data-carebox] button[part=launcher]").click();
-  await russian.locator("[data-carebox] .carebox-entry__title", { hasText: "Отследить заказ" }).waitFor();
+  await panel.locator(".carebox-entry__title", { hasText: "Отследить заказ" }).waitFor();
+  assert.equal(textsFetched().length, 1, textsFetched().join("\n"));
+  assert.match(textsFetched()[0], /\/app\/[0-9a-f]{10}\/strings-ru\.first\.json$/);
+  // Everything the first open drew is Russian (only the shop's name is its own).
+  const home = (await panel.innerText()).replace("Northwind Goods", "");
+  assert.doesNotMatch(home, /[A-Za-z]/, `English on the Russian first open:\n${home}`);
+
+  // The first screen brings the whole table, and is drawn with it.
+  await panel.locator("[data-feature=order_status] button").click();
+  await panel.getByLabel("Номер заказа").waitFor();
+  await panel.getByRole("button", { name: "Найти заказ" }).waitFor();
+  assert.doesNotMatch((await panel.innerText()).replace("NW-1042", ""), /[A-Za-z]/, "the screen is Russian");
+  assert.equal(textsFetched().length, 2, textsFetched().join("\n"));
+  assert.match(textsFetched()[1], /\/app\/[0-9a-f]{10}\/strings-ru\.json$/);
+
+  // Back and forth between languages and screens: nothing is fetched again.
   await russian.evaluate(() => window.Carebox.setLocale("en"));
-  await russian.locator("[data-carebox] .carebox-entry__title", { hasText: "Track an order" }).waitFor();
+  await panel.getByLabel("Order number").waitFor();
   await russian.evaluate(() => window.Carebox.setLocale("ru"));
-  await russian.locator("[data-carebox] .carebox-entry__title", { hasText: "Отследить заказ" }).waitFor();
-  const fetched = russian.requests.filter((url) => url.includes("/strings-"));
-  assert.equal(fetched.length, 1, fetched.join("\n"));
-  assert.match(fetched[0], /\/app\/[0-9a-f]{10}\/strings-ru\.json$/);
+  await panel.getByLabel("Номер заказа").waitFor();
+  await panel.getByRole("button", { name: "Назад" }).click();
+  await panel.locator("[data-feature=complaints] button").click();
+  await panel.getByText("С каким заказом проблема?").waitFor();
+  assert.doesNotMatch((await panel.innerText()).replace("NW-1042", ""), /[A-Za-z]/, "the report screen is Russian");
+  assert.equal(textsFetched().length, 2, textsFetched().join("\n"));
   await russian.context().close();
+});
+
+test("in a fetched language, a first open that fails speaks it, and the page's own texts reach the screens drawn later", async () => {
+  const page = await openPage(browser, "/?lang=ru");
+  // Its API on a port the browser refuses to contact: the first open can only fail.
+  page.expectedConsole.push(/^Failed to load resource: net::ERR_UNSAFE_PORT$/);
+  await page.evaluate(async () => {
+    window.unknown = window.Carebox.init({ key: "pk_demo_northwind", api: "http://127.0.0.1:1", position: "left" });
+    await window.unknown.open();
+  });
+  const failed = page.locator("carebox-widget").nth(1).locator("[role=dialog]");
+  await failed.getByText("Не удаётся связаться со службой поддержки магазина").waitFor();
+  await failed.getByRole("button", { name: "Повторить" }).waitFor();
+  assert.doesNotMatch(await failed.innerText(), /[A-Za-z]/, "the failure is Russian");
+  assert.deepEqual(page.requests.filter((url) => url.includes("/strings-ru.json")), [], "a failed first open needs no more texts");
+  await page.evaluate(() => window.unknown.destroy());
+
+  // A text of a later screen, overridden by the page: put in again once the whole table is here.
+  await page.evaluate(async () => {
+    window.custom = window.Carebox.init({
+      key: "pk_demo_northwind",
+      position: "left",
+      strings: { ru: { order_number_label: "Номер вашего заказа", track_order: "Где посылка?" } },
+    });
+    await window.custom.open();
+  });
+  const custom = page.locator("carebox-widget").nth(1).locator("[role=dialog]");
+  await custom.locator(".carebox-entry__title", { hasText: "Где посылка?" }).click();
+  await custom.getByLabel("Номер вашего заказа").waitFor();
+  await custom.locator("h2", { hasText: "Где посылка?" }).waitFor();
+  await page.context().close();
 });
 
 test("the merchant's own texts reach every shopper; the page's init({ strings }) wins where both set one", async () => {
