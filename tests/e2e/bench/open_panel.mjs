@@ -70,5 +70,27 @@ for (const mode of MODES) {
     over = true;
   }
 }
+// The languages the app fetches texts for: one cold first open each, what it transferred (the
+// budget itself is checked by `cargo xtask dist`); only the first open's texts may come.
+for (const lang of ["ru", "ar"]) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const fromCarebox = [];
+  page.on("response", (response) => { if (response.url().startsWith(CAREBOX)) fromCarebox.push(response); });
+  await page.goto(`${SHOP}/?lang=${lang}`);
+  await launcher(page).click();
+  await dialog(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
+  let files = 0;
+  for (const response of fromCarebox) {
+    if (!new URL(response.url()).pathname.startsWith("/v1/")) files += (await response.request().sizes()).responseBodySize;
+  }
+  const texts = fromCarebox.map((r) => new URL(r.url()).pathname).filter((path) => path.includes("/strings-"));
+  console.log(`inline, ?lang=${lang}: first open transferred from Carebox (Chromium, cold): files ${files} B = ${(files / 1024).toFixed(1)} KiB, texts ${texts.map((t) => t.split("/").at(-1)).join(", ")}`);
+  if (texts.length !== 1 || !texts[0].endsWith(`/strings-${lang}.first.json`)) {
+    console.error(`?lang=${lang}: the first open fetched ${JSON.stringify(texts)}, not only the first open's texts`);
+    over = true;
+  }
+  await context.close();
+}
 await browser.close();
 if (over) process.exit(1);
