@@ -583,7 +583,9 @@ pub async fn ensure_loaded(locale: Locale, app_folder: &str) -> Result<(), Strin
     #[cfg(feature = "split")]
     if locale != Locale::En && fetched::get(locale).is_none() {
         let url = format!("{app_folder}strings-{}.first.json", locale.as_str());
-        let texts = fetched::fetch_texts(fetched::request(&url)).await.map_err(|_| format!("the {} texts could not be loaded ({url})", locale.as_str()))?;
+        let texts = fetched::fetch_texts(fetched::request(&url))
+            .await
+            .map_err(|_| format!("the {} texts could not be loaded ({url})", locale.as_str()))?;
         let table = Strings::from_first_open_texts(&texts).ok_or_else(|| format!("{url} does not match this version of the app"))?;
         fetched::put_first(locale, Box::leak(Box::new(table)));
     }
