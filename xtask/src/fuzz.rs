@@ -154,7 +154,7 @@ values = [{tickets}]
 values = [{subjects}]
 
 # Rotating the secret key twice would end the key this run authenticates with; the rotation's
-# own tests (server/tests/console_api.rs, tests/e2e/onboarding.test.mjs) cover it.
+# own tests (server/tests/api/console_api.rs, tests/e2e/onboarding.test.mjs) cover it.
 [[operations]]
 include-name = "POST /v1/merchant/keys/secret"
 enabled = false

@@ -60,9 +60,11 @@ pub fn all() -> Result {
 }
 
 fn native(postgres_url: &str) -> Result {
+    // The API tests mostly wait (on their servers, on PostgreSQL, on timers): eight at a time
+    // take half as long as one per core (20 s instead of 42 s for the 176 of them, measured).
     run(cargo()
         .current_dir(root())
-        .args(["test", "--package", "carebox-contract", "--package", "carebox-server", "--package", "xtask"])
+        .args(["test", "--package", "carebox-contract", "--package", "carebox-server", "--package", "xtask", "--", "--test-threads=8"])
         .env("CAREBOX_TEST_POSTGRES_URL", postgres_url))
 }
 

@@ -2,11 +2,10 @@
 //! window, other shoppers refused, resolved complaints only, signed e-mail links and the
 //! merchant's figures. On SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 async fn json_of(response: reqwest::Response) -> Value {

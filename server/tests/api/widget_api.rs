@@ -1,8 +1,7 @@
 //! The public widget API: configuration, errors, CORS, request ids, health, OpenAPI.
 
-mod common;
-
-use common::{Engine, OTHER_KEY, OTHER_ORIGIN, OTHER_SECRET, SHOP_KEY, SHOP_ORIGIN, SHOP_SECRET, TestApp, error_of};
+use crate::common;
+use crate::common::{Engine, OTHER_KEY, OTHER_ORIGIN, OTHER_SECRET, SHOP_KEY, SHOP_ORIGIN, SHOP_SECRET, TestApp, error_of};
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
 
 async fn config_is_served_for_a_known_key(engine: Engine) {

@@ -2,15 +2,14 @@
 //! change, owners and agents, one shop's staff against another shop, sign-in throttling, sign
 //! out and expiry. On SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
+use crate::common::*;
 use carebox_contract::Email;
 use carebox_server::domain::staff::{DisplayName, Password, Role};
 use carebox_server::services::sla::escalate_breached;
 use carebox_server::storage::NewStaff;
-use common::*;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 

@@ -2,14 +2,13 @@
 //! secret key, add staff; then the real server on the same database serves that shop. On SQLite
 //! and PostgreSQL.
 
-mod common;
-
+use crate::common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use crate::common::*;
 use carebox_server::clock::ManualClock;
 use carebox_server::domain::staff::password_matches;
-use common::*;
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
 
 /// Runs the binary with `args` on `database`, feeding `stdin`.

@@ -3,14 +3,13 @@
 //! whose answer was lost (same Idempotency-Key) files nothing twice. The real binary, on
 //! SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::node::{Node, file_complaint};
-use common::{Engine, TestApp};
+use crate::common::node::{Node, file_complaint};
+use crate::common::{Engine, TestApp};
 
 const SHOPPERS: usize = 8;
 /// Acknowledged complaints before the kill: enough that some requests are in flight then.

@@ -4,15 +4,14 @@
 //! requests and webhook sends in flight, and online SQLite backups. The real binary where the
 //! operator would run it; on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::node::Node;
+use crate::common::*;
 use carebox_server::config::SETTINGS;
-use common::node::Node;
-use common::*;
 use serde_json::{Value, json};
 use sqlx::Row;
 

@@ -3,9 +3,8 @@
 //! items, shipments and events an order may hold. At the maximum a value is taken; one past
 //! it is refused with the field named, and nothing is stored. On SQLite and PostgreSQL.
 
-mod common;
-
-use common::*;
+use crate::common;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// A string of `n` characters: Cyrillic where a limit counts characters (so a limit that

@@ -5,18 +5,16 @@
 //! once, `/metrics` adds up to the workload, the JSON logs parse; a node killed mid-work leaves
 //! the others serving and nothing acknowledged is lost. The real binary, real sockets.
 
-mod common;
-
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::node::{Node, file_complaint, total};
+use crate::common::*;
 use carebox_contract::Email;
 use carebox_server::domain::staff::{DisplayName, Password, Role};
 use carebox_server::storage::NewStaff;
-use common::node::{Node, file_complaint, total};
-use common::*;
 use serde_json::{Value, json};
 
 const STAFF_PASSWORD: &str = "a long enough passphrase";

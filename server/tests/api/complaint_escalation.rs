@@ -2,16 +2,15 @@
 //! processes racing, deadlines survive restarts (they live in the database), L3 is the top.
 //! Runs on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
+use crate::common::*;
 use carebox_contract::{
     ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
 use carebox_server::services::sla::escalate_breached;
 use carebox_server::{Store, storage::NewComplaint};
-use common::*;
 
 const COMPLAINTS: usize = 12;
 

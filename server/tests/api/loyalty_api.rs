@@ -2,9 +2,8 @@
 //! for their own token only, the merchant's tiers (which set the complaint SLA) and
 //! adjustments. On SQLite and PostgreSQL.
 
-mod common;
-
-use common::*;
+use crate::common;
+use crate::common::*;
 use serde_json::{Value, json};
 
 async fn json_of(response: reqwest::Response) -> Value {

@@ -1,10 +1,9 @@
 //! Filing complaints through the real server: exactly once per Idempotency-Key, validation
 //! per field, only for orders the shopper may open. On SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common;
+use crate::common::*;
 use carebox_server::services::sla::escalate_breached;
-use common::*;
 use serde_json::{Value, json};
 
 async fn order_token(app: &TestApp) -> String {

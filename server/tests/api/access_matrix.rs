@@ -4,13 +4,12 @@
 //! the answer for a thing that does not exist (nothing leaks whether it does). An operation
 //! added to the API without a row here fails the test.
 
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
+use crate::common::*;
 use carebox_server::domain::staff::{DisplayName, Password, Role};
 use carebox_server::storage::NewStaff;
-use common::*;
 use serde_json::{Value, json};
 
 /// Operations anyone may call: the proof is in the request (lookup, sign-in) or nothing is

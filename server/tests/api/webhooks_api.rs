@@ -2,14 +2,14 @@
 //! receiver can verify, a down endpoint that never slows the API and is retried with
 //! backoff. On SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common;
 use std::sync::{
     Arc, Mutex,
     atomic::{AtomicBool, AtomicUsize, Ordering},
 };
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use axum::{
     Router,
     body::Bytes,
@@ -17,7 +17,6 @@ use axum::{
     http::{HeaderMap, StatusCode},
     routing::post,
 };
-use common::*;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 

@@ -2,16 +2,15 @@
 //! resolutions, broken promises from the real SLA step, escalations by cause, ranges refused
 //! with the field, and one shop never counting another's complaints.
 
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
+use crate::common::*;
 use carebox_contract::{
     ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
 use carebox_server::services::sla::escalate_breached;
 use carebox_server::storage::NewComplaint;
-use common::*;
 use serde_json::{Value, json};
 
 async fn file(app: &TestApp, order_id: &str, due_in_hours: i64) -> String {
