@@ -53,7 +53,12 @@ pub fn ensure_wasm_bindgen() -> Result {
     }
     println!("Installing wasm-bindgen-cli {wanted} (matches Cargo.lock; under two minutes)…");
     // Not `--locked`: one of the CLI's locked dependencies is no longer on the registry.
-    run(tool_install().args(["wasm-bindgen-cli", "--force", "--version", &wanted]))
+    run(tool_install().args(["wasm-bindgen-cli", "--force", "--version", &wanted]))?;
+    // Kept for the splitter when it is still to come (it reuses most of this build).
+    if wasm_split_installed() {
+        remove_tool_build();
+    }
+    Ok(())
 }
 
 /// `cargo install` for the build tools: one build folder for all of them (the splitter reuses
@@ -62,24 +67,36 @@ pub fn ensure_wasm_bindgen() -> Result {
 /// module: 1.0 s either way, measured).
 fn tool_install() -> Command {
     let mut install = cargo();
+    install.args(["install", "--target-dir"]).arg(tool_build()).env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1");
     install
-        .args(["install", "--target-dir"])
-        .arg(std::env::temp_dir().join("carebox-tool-build"))
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1");
-    install
+}
+
+fn tool_build() -> PathBuf {
+    std::env::temp_dir().join("carebox-tool-build")
+}
+
+/// The tools' build folder is only needed while installing them (half a gigabyte).
+fn remove_tool_build() {
+    let _ = std::fs::remove_dir_all(tool_build());
 }
 
 /// The splitter that turns each `#[lazy]` screen into its own chunk; the version must match
 /// the `wasm_split_macros` that leptos uses (same naming scheme).
 pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 
-pub fn ensure_wasm_split() -> Result {
+fn wasm_split_installed() -> bool {
     let installed = output(cargo().args(["install", "--list"])).unwrap_or_default();
-    if installed.lines().any(|l| l.starts_with(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}"))) {
+    installed.lines().any(|l| l.starts_with(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}")))
+}
+
+pub fn ensure_wasm_split() -> Result {
+    if wasm_split_installed() {
         return Ok(());
     }
     println!("Installing wasm_split_cli_support {WASM_SPLIT_VERSION} (splits the bundle into lazily loaded chunks; about a minute)…");
-    run(tool_install().args(["wasm_split_cli_support", "--force", "--version", WASM_SPLIT_VERSION, "--features", "build-binary"]))
+    run(tool_install().args(["wasm_split_cli_support", "--force", "--version", WASM_SPLIT_VERSION, "--features", "build-binary"]))?;
+    remove_tool_build();
+    Ok(())
 }
 
 /// Node packages: wasm-opt (binaryen), terser, Playwright and axe-core, pinned by package-lock.json.
@@ -157,8 +174,6 @@ pub fn ensure_all_for_tests() -> Result {
     let python = crate::process::logged(logs.join("pip.log"), || crate::fuzz::ensure_schemathesis().map(drop));
     let cargo_tools =
         ensure_wasm_target().and_then(|()| ensure_rust_src()).and_then(|()| ensure_wasm_bindgen()).and_then(|()| ensure_wasm_split());
-    // The tools' build folder is only needed while installing them (half a gigabyte).
-    let _ = std::fs::remove_dir_all(std::env::temp_dir().join("carebox-tool-build"));
     let mut failures = Vec::new();
     for (name, handle) in [("Debian packages", system), ("npm packages", node), ("schemathesis", python)] {
         match handle.join() {
