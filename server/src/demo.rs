@@ -364,6 +364,8 @@ async fn file_demo_complaint(
     let complaint = NewComplaint {
         merchant_id: DEMO_MERCHANT_ID,
         order_id: &order.id,
+        order_number: &order.number,
+        shopper_email: order.details.email.as_str(),
         shopper_tier: None,
         category: ComplaintCategory::Quality,
         description: &description,

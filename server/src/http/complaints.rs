@@ -115,6 +115,8 @@ pub async fn file_complaint(
         NewComplaint {
             merchant_id: &merchant.id,
             order_id: &order.id,
+            order_number: &order.number,
+            shopper_email: order.details.email.as_str(),
             shopper_tier: intake.tier,
             category: request.category,
             description: &description,

@@ -7,7 +7,7 @@ use carebox_contract::Timestamp;
 
 use crate::Store;
 use crate::domain::complaint::{ActionRefused, Change};
-use crate::storage::{CompensationSettings, StoredComplaint};
+use crate::storage::{CompensationSettings, ComplaintWrites, StoredComplaint};
 
 #[derive(Debug)]
 pub enum ChangeError {

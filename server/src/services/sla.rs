@@ -8,6 +8,7 @@ use carebox_contract::{ComplaintStatus, EscalationLevel, Timestamp};
 
 use crate::Store;
 use crate::domain::complaint::{self, ComplaintState, SlaPolicy};
+use crate::storage::ComplaintWrites;
 
 /// What the shopper reads in the ticket's history.
 const REASON: &str = "The promised response time passed without an answer.";

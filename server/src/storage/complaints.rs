@@ -7,6 +7,7 @@ use carebox_contract::{
 };
 use sqlx::{Row, any::AnyRow};
 
+use super::sqlite_reads::driver_error;
 use super::{Store, to_json};
 use crate::domain::complaint::{self, ChangeEvent, ComplaintState};
 
@@ -14,6 +15,9 @@ use crate::domain::complaint::{self, ChangeEvent, ComplaintState};
 pub struct NewComplaint<'a> {
     pub merchant_id: &'a str,
     pub order_id: &'a str,
+    /// The order's number and e-mail, as its complaint shows them.
+    pub order_number: &'a OrderNumber,
+    pub shopper_email: &'a str,
     pub shopper_tier: Option<&'a str>,
     pub category: ComplaintCategory,
     pub description: &'a ComplaintDescription,
@@ -24,6 +28,63 @@ pub struct NewComplaint<'a> {
     pub level: EscalationLevel,
     pub priority: Priority,
     pub due_at: Timestamp,
+}
+
+/// A [`NewComplaint`] owning its values, to hand to another thread (SQLite's writer).
+pub struct OwnedNewComplaint {
+    merchant_id: String,
+    order_id: String,
+    order_number: OrderNumber,
+    shopper_email: String,
+    shopper_tier: Option<String>,
+    category: ComplaintCategory,
+    description: ComplaintDescription,
+    desired_resolution: DesiredResolution,
+    contact_preference: ContactPreference,
+    items: Vec<u32>,
+    level: EscalationLevel,
+    priority: Priority,
+    due_at: Timestamp,
+}
+
+impl From<&NewComplaint<'_>> for OwnedNewComplaint {
+    fn from(c: &NewComplaint<'_>) -> Self {
+        Self {
+            merchant_id: c.merchant_id.to_owned(),
+            order_id: c.order_id.to_owned(),
+            order_number: c.order_number.clone(),
+            shopper_email: c.shopper_email.to_owned(),
+            shopper_tier: c.shopper_tier.map(str::to_owned),
+            category: c.category,
+            description: c.description.clone(),
+            desired_resolution: c.desired_resolution,
+            contact_preference: c.contact_preference,
+            items: c.items.to_vec(),
+            level: c.level,
+            priority: c.priority,
+            due_at: c.due_at,
+        }
+    }
+}
+
+impl OwnedNewComplaint {
+    pub fn borrowed(&self) -> NewComplaint<'_> {
+        NewComplaint {
+            merchant_id: &self.merchant_id,
+            order_id: &self.order_id,
+            order_number: &self.order_number,
+            shopper_email: &self.shopper_email,
+            shopper_tier: self.shopper_tier.as_deref(),
+            category: self.category,
+            description: &self.description,
+            desired_resolution: self.desired_resolution,
+            contact_preference: self.contact_preference,
+            items: &self.items,
+            level: self.level,
+            priority: self.priority,
+            due_at: self.due_at,
+        }
+    }
 }
 
 /// A complaint as stored, with its timeline (oldest first).
@@ -51,6 +112,40 @@ pub struct StoredComplaint {
 }
 
 impl StoredComplaint {
+    /// A complaint just stored by [`ComplaintWrites::insert_complaint`]: the request's values and
+    /// its `created` event (what reading it back would find, without the read).
+    pub fn filed(id: String, ticket: String, complaint: &NewComplaint<'_>, now: Timestamp) -> Self {
+        Self {
+            id,
+            order_id: complaint.order_id.to_owned(),
+            order_number: complaint.order_number.clone(),
+            shopper_email: complaint.shopper_email.to_owned(),
+            shopper_tier: complaint.shopper_tier.map(str::to_owned),
+            ticket,
+            category: complaint.category,
+            description: complaint.description.as_str().to_owned(),
+            desired_resolution: complaint.desired_resolution,
+            contact_preference: complaint.contact_preference,
+            items: complaint.items.to_vec(),
+            status: ComplaintStatus::Open,
+            level: complaint.level,
+            priority: complaint.priority,
+            due_at: Some(complaint.due_at),
+            created_at: now,
+            timeline: vec![ComplaintTimelineEntry {
+                kind: ComplaintEventKind::Created,
+                actor: Actor::Shopper,
+                at: now,
+                from_level: None,
+                to_level: Some(complaint.level),
+                reason: None,
+                resolution: None,
+                points: None,
+                by: None,
+            }],
+        }
+    }
+
     /// The state the rules work on; the levels the shopper escalated from come from the timeline.
     pub fn state(&self) -> ComplaintState {
         ComplaintState {
@@ -265,55 +360,6 @@ impl super::StoreTx {
         };
         let id: String = row.try_get("id")?;
         self.complaint(&id).await
-    }
-
-    /// Claims an Idempotency-Key for a new complaint; when it was claimed before, answers the
-    /// request hash and the answer kept with it (`None` while the first is in flight: the
-    /// claim's row lock makes a concurrent retry wait for it).
-    pub async fn claim_idempotency_key(
-        &mut self,
-        merchant_id: &str,
-        key: &str,
-        request_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
-        let claimed = sqlx::query(
-            "INSERT INTO idempotency_keys (merchant_id, idem_key, request_hash, response_json, created_at_ms) \
-             VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (merchant_id, idem_key) DO NOTHING",
-        )
-        .bind(merchant_id)
-        .bind(key)
-        .bind(request_hash)
-        .bind(now.unix_ms())
-        .execute(&mut *self.tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if claimed {
-            return Ok(None);
-        }
-        let row = sqlx::query("SELECT request_hash, response_json FROM idempotency_keys WHERE merchant_id = $1 AND idem_key = $2")
-            .bind(merchant_id)
-            .bind(key)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        Ok(Some((row.try_get("request_hash")?, row.try_get("response_json")?)))
-    }
-
-    /// Keeps the answer given for an Idempotency-Key, for its retries.
-    pub async fn keep_idempotent_answer(&mut self, merchant_id: &str, key: &str, answer: &ComplaintView) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE idempotency_keys SET response_json = $1 WHERE merchant_id = $2 AND idem_key = $3")
-            .bind(to_json(answer)?)
-            .bind(merchant_id)
-            .bind(key)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Stores a new complaint and its `created` event; answers (id, ticket).
-    pub async fn insert_complaint(&mut self, complaint: &NewComplaint<'_>, now: Timestamp) -> Result<(String, String), sqlx::Error> {
-        insert_complaint(&mut self.tx, complaint, now).await
     }
 
     /// Stores a complaint's new status, level and promise.
@@ -564,37 +610,234 @@ impl Store {
     }
 }
 
+/// The writes of filing a complaint, through the pool (a [`StoreTx`](super::StoreTx)) or on
+/// SQLite's writer thread ([`OnSqliteWriter`]): `services::complaint_filing` composes them once
+/// for both (and the other complaint services queue their webhooks with the pool's). The
+/// statements are the same text on both paths.
+#[allow(async_fn_in_trait)] // Only the pool's transaction crosses threads, and it is `Send`.
+pub trait ComplaintWrites {
+    /// Claims an Idempotency-Key for a new complaint; when it was claimed before, answers the
+    /// request hash and the answer kept with it (`None` while the first is in flight: the
+    /// claim's row lock makes a concurrent retry wait for it).
+    async fn claim_idempotency_key(
+        &mut self,
+        merchant_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(String, Option<String>)>, sqlx::Error>;
+    /// Stores a new complaint and its `created` event; answers (id, ticket).
+    async fn insert_complaint(&mut self, complaint: &NewComplaint<'_>, now: Timestamp) -> Result<(String, String), sqlx::Error>;
+    /// Queues `event_type` with `data` for every endpoint of the merchant that wants it, sent
+    /// once this transaction commits (with the change it reports, or not at all).
+    async fn enqueue_webhook(
+        &mut self,
+        merchant_id: &str,
+        event_type: &str,
+        data: &serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error>;
+    /// Keeps the answer given for an Idempotency-Key, for its retries.
+    async fn keep_idempotent_answer(&mut self, merchant_id: &str, key: &str, answer: &ComplaintView) -> Result<(), sqlx::Error>;
+}
+
+const CLAIM_IDEMPOTENCY_KEY: &str = "INSERT INTO idempotency_keys (merchant_id, idem_key, request_hash, response_json, created_at_ms) \
+     VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (merchant_id, idem_key) DO NOTHING";
+const CLAIMED_IDEMPOTENCY_KEY: &str = "SELECT request_hash, response_json FROM idempotency_keys WHERE merchant_id = $1 AND idem_key = $2";
+const KEEP_IDEMPOTENT_ANSWER: &str = "UPDATE idempotency_keys SET response_json = $1 WHERE merchant_id = $2 AND idem_key = $3";
+const INSERT_COMPLAINT: &str = "INSERT INTO complaints (id, merchant_id, ticket, order_id, shopper_tier, category, description, \
+     desired_resolution, contact_preference, items_json, status, level, priority, due_at_ms, created_at_ms, updated_at_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)";
+/// An event after the complaint's last one: complaint, kind, actor, levels from and to, reason,
+/// resolution, points, when, by whom.
+const APPEND_EVENT: &str = "INSERT INTO complaint_events \
+     (complaint_id, seq, kind, actor, level_from, level_to, reason, resolution, points, at_ms, actor_name) \
+     VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// A new complaint's columns for [`INSERT_COMPLAINT`], in order (after id, merchant, ticket, order).
+struct ComplaintColumns {
+    id: String,
+    ticket: String,
+    category: String,
+    desired_resolution: String,
+    contact_preference: String,
+    items_json: String,
+    status: String,
+    priority: String,
+}
+
+impl ComplaintColumns {
+    fn of(complaint: &NewComplaint<'_>) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: format!("cmp_{}", uuid::Uuid::new_v4().simple()),
+            ticket: ticket_number(),
+            category: name(complaint.category)?,
+            desired_resolution: name(complaint.desired_resolution)?,
+            contact_preference: name(complaint.contact_preference)?,
+            items_json: to_json(complaint.items)?,
+            status: name(ComplaintStatus::Open)?,
+            priority: name(complaint.priority)?,
+        })
+    }
+}
+
+impl ComplaintWrites for super::StoreTx {
+    async fn claim_idempotency_key(
+        &mut self,
+        merchant_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+        let claimed = sqlx::query(CLAIM_IDEMPOTENCY_KEY)
+            .bind(merchant_id)
+            .bind(key)
+            .bind(request_hash)
+            .bind(now.unix_ms())
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if claimed {
+            return Ok(None);
+        }
+        let row = sqlx::query(CLAIMED_IDEMPOTENCY_KEY).bind(merchant_id).bind(key).fetch_one(&mut *self.tx).await?;
+        Ok(Some((row.try_get("request_hash")?, row.try_get("response_json")?)))
+    }
+
+    async fn insert_complaint(&mut self, complaint: &NewComplaint<'_>, now: Timestamp) -> Result<(String, String), sqlx::Error> {
+        insert_complaint(&mut self.tx, complaint, now).await
+    }
+
+    async fn enqueue_webhook(
+        &mut self,
+        merchant_id: &str,
+        event_type: &str,
+        data: &serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        super::webhooks::enqueue(&mut self.tx, merchant_id, event_type, data, now).await
+    }
+
+    async fn keep_idempotent_answer(&mut self, merchant_id: &str, key: &str, answer: &ComplaintView) -> Result<(), sqlx::Error> {
+        sqlx::query(KEEP_IDEMPOTENT_ANSWER).bind(to_json(answer)?).bind(merchant_id).bind(key).execute(&mut *self.tx).await?;
+        Ok(())
+    }
+}
+
+/// Filing's writes on SQLite's writer thread, inside its transaction (see `sqlite_writer`).
+/// Its futures are ready when first polled: nothing in them waits.
+pub struct OnSqliteWriter<'c>(pub(crate) &'c rusqlite::Connection);
+
+impl ComplaintWrites for OnSqliteWriter<'_> {
+    async fn claim_idempotency_key(
+        &mut self,
+        merchant_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+        let claimed = self
+            .0
+            .prepare_cached(CLAIM_IDEMPOTENCY_KEY)
+            .and_then(|mut claim| claim.execute(rusqlite::params![merchant_id, key, request_hash, now.unix_ms()]))
+            .map_err(driver_error)?
+            == 1;
+        if claimed {
+            return Ok(None);
+        }
+        self.0
+            .prepare_cached(CLAIMED_IDEMPOTENCY_KEY)
+            .and_then(|mut claimed| claimed.query_row([merchant_id, key], |row| Ok(Some((row.get(0)?, row.get(1)?)))))
+            .map_err(driver_error)
+    }
+
+    async fn insert_complaint(&mut self, complaint: &NewComplaint<'_>, now: Timestamp) -> Result<(String, String), sqlx::Error> {
+        let columns = ComplaintColumns::of(complaint)?;
+        let connection = self.0;
+        let inserted = connection.prepare_cached(INSERT_COMPLAINT).and_then(|mut insert| {
+            insert.execute(rusqlite::params![
+                columns.id,
+                complaint.merchant_id,
+                columns.ticket,
+                complaint.order_id,
+                complaint.shopper_tier,
+                columns.category,
+                complaint.description.as_str(),
+                columns.desired_resolution,
+                columns.contact_preference,
+                columns.items_json,
+                columns.status,
+                complaint.level.as_str(),
+                columns.priority,
+                complaint.due_at.unix_ms(),
+                now.unix_ms(),
+            ])
+        });
+        let created = inserted.and_then(|_| {
+            connection.prepare_cached(APPEND_EVENT)?.execute(rusqlite::params![
+                columns.id,
+                "created",
+                "shopper",
+                None::<&str>,
+                complaint.level.as_str(),
+                None::<&str>,
+                None::<&str>,
+                None::<i64>,
+                now.unix_ms(),
+                None::<&str>,
+            ])
+        });
+        created.map_err(driver_error)?;
+        Ok((columns.id, columns.ticket))
+    }
+
+    async fn enqueue_webhook(
+        &mut self,
+        merchant_id: &str,
+        event_type: &str,
+        data: &serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        super::webhooks::enqueue_on(self.0, merchant_id, event_type, data, now).map_err(driver_error)
+    }
+
+    async fn keep_idempotent_answer(&mut self, merchant_id: &str, key: &str, answer: &ComplaintView) -> Result<(), sqlx::Error> {
+        let answer = to_json(answer)?;
+        self.0
+            .prepare_cached(KEEP_IDEMPOTENT_ANSWER)
+            .and_then(|mut keep| keep.execute([answer.as_str(), merchant_id, key]))
+            .map_err(driver_error)?;
+        Ok(())
+    }
+}
+
 async fn insert_complaint(
     conn: &mut sqlx::AnyConnection,
     complaint: &NewComplaint<'_>,
     now: Timestamp,
 ) -> Result<(String, String), sqlx::Error> {
-    let id = format!("cmp_{}", uuid::Uuid::new_v4().simple());
-    let ticket = ticket_number();
-    sqlx::query(
-        "INSERT INTO complaints (id, merchant_id, ticket, order_id, shopper_tier, category, description, \
-         desired_resolution, contact_preference, items_json, status, level, priority, due_at_ms, created_at_ms, updated_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
-    )
-    .bind(&id)
-    .bind(complaint.merchant_id)
-    .bind(&ticket)
-    .bind(complaint.order_id)
-    .bind(complaint.shopper_tier.map(str::to_owned))
-    .bind(name(complaint.category)?)
-    .bind(complaint.description.as_str())
-    .bind(name(complaint.desired_resolution)?)
-    .bind(name(complaint.contact_preference)?)
-    .bind(to_json(complaint.items)?)
-    .bind(name(ComplaintStatus::Open)?)
-    .bind(complaint.level.as_str())
-    .bind(name(complaint.priority)?)
-    .bind(complaint.due_at.unix_ms())
-    .bind(now.unix_ms())
-    .execute(&mut *conn)
-    .await?;
-    append_event(conn, &id, "created", "shopper", None, Some(complaint.level), EventDetails::default(), now).await?;
-    Ok((id, ticket))
+    let columns = ComplaintColumns::of(complaint)?;
+    sqlx::query(INSERT_COMPLAINT)
+        .bind(&columns.id)
+        .bind(complaint.merchant_id)
+        .bind(&columns.ticket)
+        .bind(complaint.order_id)
+        .bind(complaint.shopper_tier.map(str::to_owned))
+        .bind(columns.category)
+        .bind(complaint.description.as_str())
+        .bind(columns.desired_resolution)
+        .bind(columns.contact_preference)
+        .bind(columns.items_json)
+        .bind(columns.status)
+        .bind(complaint.level.as_str())
+        .bind(columns.priority)
+        .bind(complaint.due_at.unix_ms())
+        .bind(now.unix_ms())
+        .execute(&mut *conn)
+        .await?;
+    append_event(conn, &columns.id, "created", "shopper", None, Some(complaint.level), EventDetails::default(), now).await?;
+    Ok((columns.id, columns.ticket))
 }
 
 /// A complaint (joined with its order's number) and its events, by a `WHERE` on `c`, in one
@@ -698,21 +941,18 @@ async fn append_event(
     details: EventDetails<'_>,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO complaint_events (complaint_id, seq, kind, actor, level_from, level_to, reason, resolution, points, at_ms, actor_name) \
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(complaint_id)
-    .bind(kind)
-    .bind(actor)
-    .bind(from.map(|l| l.as_str().to_owned()))
-    .bind(to.map(|l| l.as_str().to_owned()))
-    .bind(details.reason.map(str::to_owned))
-    .bind(details.resolution.map(|r| r.as_str().to_owned()))
-    .bind(details.points)
-    .bind(now.unix_ms())
-    .bind(details.by.map(str::to_owned))
-    .execute(conn)
-    .await?;
+    sqlx::query(APPEND_EVENT)
+        .bind(complaint_id)
+        .bind(kind)
+        .bind(actor)
+        .bind(from.map(|l| l.as_str().to_owned()))
+        .bind(to.map(|l| l.as_str().to_owned()))
+        .bind(details.reason.map(str::to_owned))
+        .bind(details.resolution.map(|r| r.as_str().to_owned()))
+        .bind(details.points)
+        .bind(now.unix_ms())
+        .bind(details.by.map(str::to_owned))
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -11,15 +11,19 @@ mod rate_limits;
 mod remembered;
 mod reports;
 mod sqlite_reads;
+mod sqlite_writer;
 mod staff;
 mod webhooks;
 
-pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, NewComplaint, StoredComplaint};
+pub use complaints::{
+    BreachedComplaint, ComplaintFilter, ComplaintOrder, ComplaintWrites, NewComplaint, OnSqliteWriter, OwnedNewComplaint, StoredComplaint,
+};
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::NewLedgerLine;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
 pub use orders::{LookupCandidate, OrderWriteError, StoredOrder, WriteOutcome};
 pub use remembered::REMEMBERED_FOR;
+pub(crate) use sqlite_writer::{SqliteWriter, ready_at_once};
 pub use staff::{NewStaff, StaffRecord, StaffSessionRecord, StaffWriteError};
 pub use webhooks::{DueDelivery, RetryOutcome};
 
@@ -45,6 +49,8 @@ pub struct Store {
     ledgers: std::sync::Arc<loyalty::LedgerCache>,
     /// SQLite file databases: the hottest reads skip sqlx's connection threads.
     sqlite_reads: Option<std::sync::Arc<sqlite_reads::SqliteReads>>,
+    /// SQLite file databases: the hottest write (filing) goes through one thread in group commits.
+    sqlite_writer: Option<std::sync::Arc<SqliteWriter>>,
 }
 
 /// PostgreSQL-compatible databases without advisory locks (CockroachDB, by its `version()`).
@@ -138,15 +144,26 @@ impl Store {
             }
         }
         migrator.run(&pool).await?;
-        let sqlite_reads = match engine {
+        let (sqlite_reads, sqlite_writer) = match engine {
             Engine::Sqlite => {
                 let file: String =
                     sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'").fetch_one(&pool).await?.try_get("file")?;
-                sqlite_reads::SqliteReads::for_file(&file).map(std::sync::Arc::new)
+                let reads = sqlite_reads::SqliteReads::for_file(&file).map(std::sync::Arc::new);
+                // No file, no writer: an in-memory database is seen only by sqlx's connections.
+                let writer = if file.is_empty() { None } else { Some(std::sync::Arc::new(SqliteWriter::start(file.as_ref())?)) };
+                (reads, writer)
             }
-            Engine::Postgres => None,
+            Engine::Postgres => (None, None),
         };
-        Ok(Self { pool, engine, merchants: Default::default(), orders: Default::default(), ledgers: Default::default(), sqlite_reads })
+        Ok(Self {
+            pool,
+            engine,
+            merchants: Default::default(),
+            orders: Default::default(),
+            ledgers: Default::default(),
+            sqlite_reads,
+            sqlite_writer,
+        })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -156,6 +173,11 @@ impl Store {
     /// A transaction for a domain service to compose the primitives of several tables in.
     pub async fn begin(&self) -> Result<StoreTx, sqlx::Error> {
         Ok(StoreTx { tx: self.pool.begin().await?, ledgers: self.ledgers.clone(), changed_ledgers: Vec::new() })
+    }
+
+    /// SQLite's writer thread, for the writes that go through it (`services::complaint_filing`).
+    pub(crate) fn sqlite_writer(&self) -> Option<&SqliteWriter> {
+        self.sqlite_writer.as_deref()
     }
 
     pub fn engine(&self) -> Engine {

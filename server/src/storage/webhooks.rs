@@ -332,18 +332,24 @@ impl Store {
     }
 }
 
-impl super::StoreTx {
-    /// Queues `event_type` with `data` for every endpoint of the merchant that wants it, sent
-    /// once this transaction commits (with the change it reports, or not at all).
-    pub async fn enqueue_webhook(
-        &mut self,
-        merchant_id: &str,
-        event_type: &str,
-        data: &serde_json::Value,
-        now: Timestamp,
-    ) -> Result<(), sqlx::Error> {
-        enqueue(&mut self.tx, merchant_id, event_type, data, now).await
-    }
+/// The merchant's endpoints that are on, with the events each wants (filtered by [`wants`]).
+pub(super) const ENABLED_ENDPOINTS: &str = "SELECT id, events FROM webhook_endpoints WHERE merchant_id = $1 AND enabled = 1";
+/// One delivery: id, merchant, endpoint, event type, payload, due (now).
+pub(super) const INSERT_DELIVERY: &str = "INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, event_type, payload_json, attempts, next_attempt_at_ms, created_at_ms) \
+     VALUES ($1, $2, $3, $4, $5, 0, $6, $6)";
+
+/// Whether an endpoint subscribed to `events` (its column) wants `event_type`.
+pub(super) fn wants(events: &str, event_type: &str) -> bool {
+    events_of(events).iter().any(|e| e.as_str() == event_type)
+}
+
+/// A new delivery's id and payload.
+pub(super) fn delivery(event_type: &str, data: &serde_json::Value, now: Timestamp) -> (String, String) {
+    // Time-ordered ids (UUIDv7, ordered within a process): an endpoint's deliveries due
+    // at the same moment go out in the order their changes happened.
+    let id = format!("whd_{}", uuid::Uuid::now_v7().simple());
+    let payload = serde_json::json!({ "id": id, "type": event_type, "created_at": now, "data": data });
+    (id, payload.to_string())
 }
 
 /// Writes one delivery per endpoint of the merchant, inside the caller's transaction.
@@ -354,38 +360,50 @@ pub(crate) async fn enqueue(
     data: &serde_json::Value,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
-    // Only endpoints that are on and subscribed to this event.
-    let endpoints: Vec<String> = sqlx::query("SELECT id, events FROM webhook_endpoints WHERE merchant_id = $1 AND enabled = 1")
-        .bind(merchant_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get::<String, _>("id")?, r.try_get::<String, _>("events")?)))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?
-        .into_iter()
-        .filter(|(_, events)| events_of(events).iter().any(|e| e.as_str() == event_type))
-        .map(|(id, _)| id)
-        .collect();
-    if endpoints.is_empty() {
-        return Ok(());
+    let endpoints = sqlx::query(ENABLED_ENDPOINTS).bind(merchant_id).fetch_all(&mut *conn).await?;
+    for endpoint in endpoints {
+        let (endpoint_id, events): (String, String) = (endpoint.try_get("id")?, endpoint.try_get("events")?);
+        if !wants(&events, event_type) {
+            continue;
+        }
+        let (id, payload) = delivery(event_type, data, now);
+        sqlx::query(INSERT_DELIVERY)
+            .bind(&id)
+            .bind(merchant_id)
+            .bind(&endpoint_id)
+            .bind(event_type)
+            .bind(payload)
+            .bind(now.unix_ms())
+            .execute(&mut *conn)
+            .await?;
     }
-    for endpoint_id in endpoints {
-        // Time-ordered ids (UUIDv7, ordered within a process): an endpoint's deliveries due
-        // at the same moment go out in the order their changes happened.
-        let id = format!("whd_{}", uuid::Uuid::now_v7().simple());
-        let payload = serde_json::json!({ "id": id, "type": event_type, "created_at": now, "data": data });
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, event_type, payload_json, attempts, next_attempt_at_ms, created_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
-        )
-        .bind(&id)
-        .bind(merchant_id)
-        .bind(&endpoint_id)
-        .bind(event_type)
-        .bind(payload.to_string())
-        .bind(now.unix_ms())
-        .execute(&mut *conn)
-        .await?;
+    Ok(())
+}
+
+/// [`enqueue`] on SQLite's writer thread (see `sqlite_writer`).
+pub(super) fn enqueue_on(
+    connection: &rusqlite::Connection,
+    merchant_id: &str,
+    event_type: &str,
+    data: &serde_json::Value,
+    now: Timestamp,
+) -> Result<(), rusqlite::Error> {
+    let mut endpoints = connection.prepare_cached(ENABLED_ENDPOINTS)?;
+    let endpoints: Vec<(String, String)> =
+        endpoints.query_map([merchant_id], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
+    for (endpoint_id, events) in endpoints {
+        if !wants(&events, event_type) {
+            continue;
+        }
+        let (id, payload) = delivery(event_type, data, now);
+        connection.prepare_cached(INSERT_DELIVERY)?.execute(rusqlite::params![
+            id,
+            merchant_id,
+            endpoint_id,
+            event_type,
+            payload,
+            now.unix_ms()
+        ])?;
     }
     Ok(())
 }

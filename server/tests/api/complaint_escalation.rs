@@ -27,6 +27,8 @@ async fn file_complaints(app: &TestApp, level: EscalationLevel, due: Timestamp) 
                 NewComplaint {
                     merchant_id: "m_one",
                     order_id: &order.id,
+                    order_number: &order.number,
+                    shopper_email: order.details.email.as_str(),
                     shopper_tier: None,
                     category: ComplaintCategory::Damaged,
                     description: &description,

@@ -132,27 +132,29 @@ async fn wrong_number_and_wrong_email_are_indistinguishable(engine: Engine) {
     assert_eq!(a, b, "identical bodies");
     assert!(a.contains("order_not_found"));
 
-    // Similar timing: medians of repeated attempts stay within a small margin. The two kinds
-    // alternate, so whatever else the machine does (other tests run beside this one) weighs on
-    // both alike.
+    // Similar timing: the lower quartiles of repeated attempts stay within a small margin. The
+    // two kinds alternate, so whatever else the machine does (other tests run beside this one)
+    // weighs on both alike; and the lower quartile, not the median: that noise only ever adds
+    // time, so the fast end is where the lookup's own work shows (medians differed by 3× when
+    // seven other tests loaded a slow machine).
     let mut times = [Vec::new(), Vec::new()];
-    for _ in 0..25 {
+    for _ in 0..40 {
         for (kind, body) in [&wrong_email, &wrong_number].into_iter().enumerate() {
             let started = Instant::now();
             assert_eq!(app.lookup(SHOP_KEY, body).await.status(), 404);
             times[kind].push(started.elapsed());
         }
     }
-    let median: Vec<Duration> = times
+    let quartile: Vec<Duration> = times
         .iter_mut()
         .map(|kind| {
             kind.sort();
-            kind[kind.len() / 2]
+            kind[kind.len() / 4]
         })
         .collect();
-    let gap = median[0].abs_diff(median[1]);
-    println!("lookup 404 medians: wrong email {:?}, wrong number {:?}", median[0], median[1]);
-    assert!(gap < Duration::from_millis(3) || gap < median[0].min(median[1]), "timing differs: {median:?}");
+    let gap = quartile[0].abs_diff(quartile[1]);
+    println!("lookup 404 lower quartiles: wrong email {:?}, wrong number {:?}", quartile[0], quartile[1]);
+    assert!(gap < Duration::from_millis(3) || gap < quartile[0].min(quartile[1]), "timing differs: {quartile:?}");
 }
 
 async fn lookup_by_postcode_where_the_merchant_chose_it(engine: Engine) {

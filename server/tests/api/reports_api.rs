@@ -10,10 +10,10 @@ use carebox_contract::{
     ComplaintCategory, ComplaintDescription, ContactPreference, DesiredResolution, EscalationLevel, OrderNumber, Priority, Timestamp,
 };
 use carebox_server::services::sla::escalate_breached;
-use carebox_server::storage::NewComplaint;
+use carebox_server::storage::{NewComplaint, StoredOrder};
 use serde_json::{Value, json};
 
-async fn file(app: &TestApp, order_id: &str, due_in_hours: i64) -> String {
+async fn file(app: &TestApp, order: &StoredOrder, due_in_hours: i64) -> String {
     let description = ComplaintDescription::parse("The mug arrived with a cracked handle.").unwrap();
     let now = app.clock_now();
     let (_, ticket) = app
@@ -21,7 +21,9 @@ async fn file(app: &TestApp, order_id: &str, due_in_hours: i64) -> String {
         .create_complaint(
             NewComplaint {
                 merchant_id: "m_one",
-                order_id,
+                order_id: &order.id,
+                order_number: &order.number,
+                shopper_email: order.details.email.as_str(),
                 shopper_tier: None,
                 category: ComplaintCategory::Damaged,
                 description: &description,
@@ -60,7 +62,7 @@ async fn the_report_counts_answers_broken_promises_and_escalations(engine: Engin
     assert_eq!(app.put_order(SHOP_SECRET, "NW-1042", &order_body("anna@example.com")).await.status(), 201);
     let order = app.store.order_by_number("m_one", &OrderNumber::parse("NW-1042").unwrap()).await.unwrap().unwrap();
     let (replied, resolved, broken, moved): (String, String, String, String) =
-        (file(&app, &order.id, 24).await, file(&app, &order.id, 24).await, file(&app, &order.id, 1).await, file(&app, &order.id, 24).await);
+        (file(&app, &order, 24).await, file(&app, &order, 24).await, file(&app, &order, 1).await, file(&app, &order, 24).await);
 
     app.clock.advance(Duration::from_secs(30 * 60));
     act(&app, &replied, json!({ "action": "reply", "text": "A new mug is on its way." })).await;
@@ -120,7 +122,7 @@ async fn the_inbox_pages_by_promise_and_counts_each_state(engine: Engine) {
     // Filed one after another, their promises in another order: 5 h, 1 h, 3 h, 2 h, 4 h.
     let mut tickets = Vec::new();
     for hours in [5, 1, 3, 2, 4] {
-        tickets.push(file(&app, &order.id, hours).await);
+        tickets.push(file(&app, &order, hours).await);
         app.clock.advance(Duration::from_secs(1));
     }
     let list = |query: &str| {
