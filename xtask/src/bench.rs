@@ -62,7 +62,18 @@ fn start_server() -> Result<(std::path::PathBuf, RunningServer)> {
     Ok((root, server))
 }
 
+/// Every bench of the server, each a binary of its own.
+const SERVER_BENCHES: [&str; 5] = ["order_lookup", "complaint_filing", "limiter_memory", "ceiling", "node_scaling"];
+
 fn server_figures(root: &std::path::Path, server: &RunningServer, length: Length) -> Result {
+    // All bench binaries in one build: one at a time, before each run, cargo linked them on
+    // one core while the other idled (7–14 s apiece, about a minute for the five).
+    let mut build = cargo();
+    build.current_dir(root).args(["bench", "--no-run", "--package", "carebox-server"]);
+    for bench in SERVER_BENCHES {
+        build.args(["--bench", bench]);
+    }
+    run(&mut build)?;
     // The server's figures first: on 2 cores, a browser still winding down its 30 contexts
     // would be measured too.
     println!("\n=== order lookup latency under load ===");

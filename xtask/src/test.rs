@@ -105,7 +105,9 @@ fn end_to_end_matching(names: &[String]) -> Result {
         // stay on this machine (public addresses are never contacted by a test).
         ("CAREBOX_WEBHOOKS_TO_LOOPBACK", "1"),
     ];
-    let server = RunningServer::start_demo(&out, false, &env)?;
+    // The release server: the container layer has just built it, and the specs wait on its
+    // answers (the fuzzing layer keeps the debug build, with its overflow checks).
+    let server = RunningServer::start_demo(&out, true, &env)?;
     println!("end-to-end tests: the shop on {}, Carebox on {}", server.shop_url, server.url);
     let mut specs: Vec<String> = fs::read_dir(root.join("tests/e2e"))
         .map_err(|e| e.to_string())?
