@@ -104,7 +104,10 @@ where
 {
     fn run(&mut self, connection: &Connection) -> bool {
         let Some(write) = self.write.take() else { return false };
-        let result = write(connection);
+        // A panic would end the thread, and with it every filing until a restart: it fails
+        // this write alone instead.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write(connection)))
+            .unwrap_or_else(|_| Err(sqlx::Error::Protocol("the write panicked".into())));
         let ran = result.is_ok();
         self.result = Some(result);
         ran
@@ -294,5 +297,22 @@ mod tests {
             assert!(std::time::Instant::now() < deadline, "no checkpoint copied the log into the database file");
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
+    }
+
+    #[tokio::test]
+    async fn a_write_that_panics_fails_alone_and_the_writer_goes_on() {
+        let (_folder, path) = database();
+        let writer = SqliteWriter::start(&path).unwrap();
+        let panicked = writer
+            .write(|c| {
+                c.execute("INSERT INTO t (v) VALUES (1)", []).map_err(driver_error)?;
+                panic!("a bug in a write");
+                #[allow(unreachable_code)]
+                Ok(())
+            })
+            .await;
+        assert!(panicked.is_err());
+        writer.write(|c| c.execute("INSERT INTO t (v) VALUES (2)", []).map(drop).map_err(driver_error)).await.unwrap();
+        assert_eq!(count(&path), 1, "the panicking write's row was undone, the next one kept");
     }
 }
