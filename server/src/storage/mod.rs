@@ -333,9 +333,9 @@ mod tests {
         assert_eq!(prepare_sqlite_url("sqlite://x.db?mode=ro").unwrap(), "sqlite://x.db?mode=ro");
     }
 
-    /// The read connections open the file sqlx opened, however the URL spelled it.
+    /// The read connections and the writer open the file sqlx opened, however the URL spelled it.
     #[tokio::test]
-    async fn sqlite_reads_open_the_database_sqlx_opened() {
+    async fn sqlite_reads_and_writes_open_the_database_sqlx_opened() {
         let folder = tempfile::tempdir().unwrap();
         let odd = folder.path().join("a b");
         std::fs::create_dir(&odd).unwrap();
@@ -346,6 +346,13 @@ mod tests {
             .read(|c| c.query_row("SELECT count(*) FROM _sqlx_migrations", [], |r| r.get(0)).map_err(sqlite_reads::driver_error))
             .unwrap();
         assert!(migrations.unwrap() >= 17, "the migrated database, not a new file");
+        // Filings go through the writer thread, on the same file.
+        let writer = store.sqlite_writer().expect("a file database gets the writer thread");
+        let written: i64 = writer
+            .write(|c| c.query_row("SELECT count(*) FROM _sqlx_migrations", [], |r| r.get(0)).map_err(sqlite_reads::driver_error))
+            .await
+            .unwrap();
+        assert_eq!(Some(written), migrations);
     }
 
     #[tokio::test]
