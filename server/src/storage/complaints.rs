@@ -31,7 +31,7 @@ pub struct NewComplaint<'a> {
 }
 
 /// A [`NewComplaint`] owning its values, to hand to another thread (SQLite's writer).
-pub struct OwnedNewComplaint {
+pub(crate) struct OwnedNewComplaint {
     merchant_id: String,
     order_id: String,
     order_number: OrderNumber,
@@ -68,7 +68,7 @@ impl From<&NewComplaint<'_>> for OwnedNewComplaint {
 }
 
 impl OwnedNewComplaint {
-    pub fn borrowed(&self) -> NewComplaint<'_> {
+    pub(crate) fn borrowed(&self) -> NewComplaint<'_> {
         NewComplaint {
             merchant_id: &self.merchant_id,
             order_id: &self.order_id,
@@ -727,7 +727,7 @@ impl ComplaintWrites for super::StoreTx {
 
 /// Filing's writes on SQLite's writer thread, inside its transaction (see `sqlite_writer`).
 /// Its futures are ready when first polled: nothing in them waits.
-pub struct OnSqliteWriter<'c>(pub(crate) &'c rusqlite::Connection);
+pub(crate) struct OnSqliteWriter<'c>(pub(crate) &'c rusqlite::Connection);
 
 impl ComplaintWrites for OnSqliteWriter<'_> {
     async fn claim_idempotency_key(

@@ -15,9 +15,8 @@ mod sqlite_writer;
 mod staff;
 mod webhooks;
 
-pub use complaints::{
-    BreachedComplaint, ComplaintFilter, ComplaintOrder, ComplaintWrites, NewComplaint, OnSqliteWriter, OwnedNewComplaint, StoredComplaint,
-};
+pub use complaints::{BreachedComplaint, ComplaintFilter, ComplaintOrder, ComplaintWrites, NewComplaint, StoredComplaint};
+pub(crate) use complaints::{OnSqliteWriter, OwnedNewComplaint};
 pub use csat::{Answered, NewCsatAnswer, StoredCsatAnswer};
 pub use loyalty::NewLedgerLine;
 pub use merchants::{CompensationSettings, MERCHANT_CACHE_TTL, MerchantRecord, MerchantSettings, NewMerchant};
