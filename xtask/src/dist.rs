@@ -85,6 +85,10 @@ pub struct Bundle {
     pub frame_app_brotli: usize,
 }
 
+/// The native program that writes the fetched languages' texts (`examples/export_strings.rs`);
+/// `cargo xtask test` builds it early, beside the wasm tools' build.
+pub const EXPORT_STRINGS: [&str; 4] = ["--package", "carebox-widget", "--example", "export_strings"];
+
 pub fn dist() -> Result<Bundle> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
@@ -104,7 +108,7 @@ pub fn dist() -> Result<Bundle> {
     fs::write(app.join("carebox.css"), first_open_css).map_err(|e| e.to_string())?;
     fs::write(app.join("screens.css"), screens_css).map_err(|e| e.to_string())?;
     // The languages the bundle does not carry, fetched by the shoppers who speak them.
-    run(cargo().current_dir(&root).args(["run", "--quiet", "--package", "carebox-widget", "--example", "export_strings", "--"]).arg(&app))?;
+    run(cargo().current_dir(&root).args(["run", "--quiet"]).args(EXPORT_STRINGS).arg("--").arg(&app))?;
 
     // One hash over the whole app folder names it.
     let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&app)

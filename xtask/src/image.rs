@@ -28,10 +28,16 @@ pub fn image() -> Result {
     check(&rootfs)
 }
 
+/// The release server (`target/release/carebox-server`), which the end-to-end and speed layers
+/// run too.
+pub fn build_release_server() -> Result {
+    run(cargo().current_dir(root()).args(["build", "--release", "--package", "carebox-server"]))
+}
+
 /// Builds the release server and lays out the final stage's files (the bundle must be built).
 pub fn assemble() -> Result<PathBuf> {
     let root = root();
-    run(cargo().current_dir(&root).args(["build", "--release", "--package", "carebox-server"]))?;
+    build_release_server()?;
     let rootfs = root.join(ROOTFS);
     if rootfs.exists() {
         fs::remove_dir_all(&rootfs).map_err(|e| format!("{}: {e}", rootfs.display()))?;

@@ -13,8 +13,8 @@ use crate::{Result, dist, root};
 pub fn all() -> Result {
     let started = Instant::now();
     let setup = Instant::now();
-    crate::tools::ensure_all_for_tests()?;
-    println!("set-up done in {:.0?}", setup.elapsed());
+    let wasm_tools = crate::tools::ensure_all_for_tests()?;
+    println!("set-up done in {:.0?}; the wasm tools build in the background (target/setup/cargo-tools.log)", setup.elapsed());
 
     let mut results: Vec<(&str, Result, std::time::Duration)> = Vec::new();
     let mut layer = |name: &'static str, body: &mut dyn FnMut() -> Result| {
@@ -28,12 +28,28 @@ pub fn all() -> Result {
     };
 
     let postgres = crate::postgres::Postgres::start()?;
-    layer("native unit tests and API tests on SQLite and PostgreSQL", &mut || native(&postgres.url));
+    let mut wasm_tools = Some(wasm_tools);
+    let mut tools_ready: Result = Ok(());
+    layer("native unit tests and API tests on SQLite and PostgreSQL", &mut || {
+        let built = native_build();
+        // Some tests measure time: they run once nothing builds beside them.
+        tools_ready = join(wasm_tools.take(), "the wasm tools' build");
+        built.and_then(|()| native(&postgres.url))
+    });
     drop(postgres);
+    if let Err(e) = &tools_ready {
+        return Err(format!("set-up failed: {e}"));
+    }
     layer("component tests (wasm, headless Chromium)", &mut components);
+    // The release server and its benches build beside the bundles, whose build is mostly one
+    // core's work (the link-time optimisation, wasm-opt, the compressors).
+    let mut release_build = Some(crate::process::logged(root().join("target/setup/release-build.log"), || {
+        crate::image::build_release_server().and_then(|()| crate::bench::build_server_benches())
+    }));
     let mut bundled = false;
     layer("bundle build and size budgets", &mut || dist::dist().map(|_| bundled = true));
     layer("container image's files (release server + bundles, run as the Dockerfile runs them)", &mut || {
+        join(release_build.take(), "the release server's build")?;
         if bundled { crate::image::assemble().and_then(|rootfs| crate::image::check(&rootfs)) } else { Err("skipped: no bundle".into()) }
     });
     layer("API fuzzing (schemathesis from the served OpenAPI document, every check)", &mut || crate::fuzz::fuzz(&[]));
@@ -59,12 +75,35 @@ pub fn all() -> Result {
     if failed == 0 { Ok(()) } else { Err(format!("{failed} test layer(s) failed")) }
 }
 
+/// A job started in the background, waited for; `None` when it was already joined.
+fn join(job: Option<std::thread::JoinHandle<Result>>, what: &str) -> Result {
+    let Some(job) = job else { return Ok(()) };
+    let waited = Instant::now();
+    let outcome = job.join().unwrap_or_else(|_| Err(format!("{what} panicked")));
+    match &outcome {
+        Ok(()) => println!("{what}: done (waited {:.0?} for it)", waited.elapsed()),
+        Err(e) => eprintln!("{what} FAILED: {e}"),
+    }
+    outcome
+}
+
+const NATIVE_PACKAGES: [&str; 6] = ["--package", "carebox-contract", "--package", "carebox-server", "--package", "xtask"];
+
+/// The native tests, and the native program the bundle layer runs: built while the wasm tools
+/// still build (which take longer).
+fn native_build() -> Result {
+    run(cargo().current_dir(root()).arg("test").args(NATIVE_PACKAGES).arg("--no-run"))?;
+    run(cargo().current_dir(root()).arg("build").args(dist::EXPORT_STRINGS))
+}
+
 fn native(postgres_url: &str) -> Result {
     // The API tests mostly wait (on their servers, on PostgreSQL, on timers): eight at a time
     // take half as long as one per core (20 s instead of 42 s for the 176 of them, measured).
     run(cargo()
         .current_dir(root())
-        .args(["test", "--package", "carebox-contract", "--package", "carebox-server", "--package", "xtask", "--", "--test-threads=8"])
+        .arg("test")
+        .args(NATIVE_PACKAGES)
+        .args(["--", "--test-threads=8"])
         .env("CAREBOX_TEST_POSTGRES_URL", postgres_url))
 }
 

@@ -166,14 +166,19 @@ pub fn missing_system_packages(postgres: bool) -> Vec<&'static str> {
 /// (Debian packages, npm, PyPI) runs in the background, each with a log under `target/setup/`,
 /// while cargo builds the wasm tools on the CPU: on a fresh machine the set-up takes about as
 /// long as its longest part instead of their sum.
-pub fn ensure_all_for_tests() -> Result {
+/// Everything `cargo xtask test` needs. The packages from Debian, npm and PyPI (mostly waiting
+/// on the network) are ready when this returns; the wasm tools that `cargo install` compiles
+/// (4 to 5 minutes on a fresh machine) come from the returned background job, so that their
+/// build shares the cores with the native tests' build instead of going before it.
+pub fn ensure_all_for_tests() -> Result<std::thread::JoinHandle<Result>> {
     let logs = root().join("target/setup");
     let packages = missing_system_packages(true);
     let system = crate::process::logged(logs.join("apt.log"), move || if packages.is_empty() { Ok(()) } else { apt_install(&packages) });
     let node = crate::process::logged(logs.join("npm.log"), ensure_node_modules);
     let python = crate::process::logged(logs.join("pip.log"), || crate::fuzz::ensure_schemathesis().map(drop));
-    let cargo_tools =
-        ensure_wasm_target().and_then(|()| ensure_rust_src()).and_then(|()| ensure_wasm_bindgen()).and_then(|()| ensure_wasm_split());
+    let cargo_tools = crate::process::logged(logs.join("cargo-tools.log"), || {
+        ensure_wasm_target().and_then(|()| ensure_rust_src()).and_then(|()| ensure_wasm_bindgen()).and_then(|()| ensure_wasm_split())
+    });
     let mut failures = Vec::new();
     for (name, handle) in [("Debian packages", system), ("npm packages", node), ("schemathesis", python)] {
         match handle.join() {
@@ -182,10 +187,7 @@ pub fn ensure_all_for_tests() -> Result {
             Err(_) => failures.push(format!("{name}: the set-up thread panicked")),
         }
     }
-    if let Err(e) = cargo_tools {
-        failures.push(e);
-    }
-    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
+    if failures.is_empty() { Ok(cargo_tools) } else { Err(failures.join("\n")) }
 }
 
 pub fn apt_install(packages: &[&str]) -> Result {
