@@ -67,7 +67,7 @@ const SERVER_BENCHES: [&str; 5] = ["order_lookup", "complaint_filing", "limiter_
 
 /// Every bench binary of the server, in one build: one at a time, before each run, cargo
 /// linked them on one core while the other idled (7–14 s apiece, about a minute for the five).
-pub fn build_server_benches() -> Result {
+fn build_server_benches() -> Result {
     let mut build = cargo();
     build.current_dir(crate::root()).args(["bench", "--no-run", "--package", "carebox-server"]);
     for bench in SERVER_BENCHES {

@@ -30,7 +30,7 @@ pub fn image() -> Result {
 
 /// The release server (`target/release/carebox-server`), which the end-to-end and speed layers
 /// run too.
-pub fn build_release_server() -> Result {
+fn build_release_server() -> Result {
     run(cargo().current_dir(root()).args(["build", "--release", "--package", "carebox-server"]))
 }
 

@@ -41,15 +41,9 @@ pub fn all() -> Result {
         return Err(format!("set-up failed: {e}"));
     }
     layer("component tests (wasm, headless Chromium)", &mut components);
-    // The release server and its benches build beside the bundles, whose build is mostly one
-    // core's work (the link-time optimisation, wasm-opt, the compressors).
-    let mut release_build = Some(crate::process::logged(root().join("target/setup/release-build.log"), || {
-        crate::image::build_release_server().and_then(|()| crate::bench::build_server_benches())
-    }));
     let mut bundled = false;
     layer("bundle build and size budgets", &mut || dist::dist().map(|_| bundled = true));
     layer("container image's files (release server + bundles, run as the Dockerfile runs them)", &mut || {
-        join(release_build.take(), "the release server's build")?;
         if bundled { crate::image::assemble().and_then(|rootfs| crate::image::check(&rootfs)) } else { Err("skipped: no bundle".into()) }
     });
     layer("API fuzzing (schemathesis from the served OpenAPI document, every check)", &mut || crate::fuzz::fuzz(&[]));

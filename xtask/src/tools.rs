@@ -84,9 +84,12 @@ fn remove_tool_build() {
 /// the `wasm_split_macros` that leptos uses (same naming scheme).
 pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 
+/// Installed at this version, and its binary still there (cargo's list of installs outlives a
+/// deleted binary).
 fn wasm_split_installed() -> bool {
     let installed = output(cargo().args(["install", "--list"])).unwrap_or_default();
     installed.lines().any(|l| l.starts_with(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}")))
+        && Command::new("wasm-split-cli").arg("--help").output().is_ok()
 }
 
 pub fn ensure_wasm_split() -> Result {
