@@ -65,19 +65,15 @@ fn start_server() -> Result<(std::path::PathBuf, RunningServer)> {
 /// Every bench of the server, each a binary of its own.
 const SERVER_BENCHES: [&str; 5] = ["order_lookup", "complaint_filing", "limiter_memory", "ceiling", "node_scaling"];
 
-/// Every bench binary of the server, in one build: one at a time, before each run, cargo
-/// linked them on one core while the other idled (7–14 s apiece, about a minute for the five).
-fn build_server_benches() -> Result {
+fn server_figures(root: &std::path::Path, server: &RunningServer, length: Length) -> Result {
+    // All bench binaries in one build: one at a time, before each run, cargo linked them on
+    // one core while the other idled (7–14 s apiece, about a minute for the five).
     let mut build = cargo();
-    build.current_dir(crate::root()).args(["bench", "--no-run", "--package", "carebox-server"]);
+    build.current_dir(root).args(["bench", "--no-run", "--package", "carebox-server"]);
     for bench in SERVER_BENCHES {
         build.args(["--bench", bench]);
     }
-    run(&mut build)
-}
-
-fn server_figures(root: &std::path::Path, server: &RunningServer, length: Length) -> Result {
-    build_server_benches()?;
+    run(&mut build)?;
     // The server's figures first: on 2 cores, a browser still winding down its 30 contexts
     // would be measured too.
     println!("\n=== order lookup latency under load ===");

@@ -28,16 +28,10 @@ pub fn image() -> Result {
     check(&rootfs)
 }
 
-/// The release server (`target/release/carebox-server`), which the end-to-end and speed layers
-/// run too.
-fn build_release_server() -> Result {
-    run(cargo().current_dir(root()).args(["build", "--release", "--package", "carebox-server"]))
-}
-
 /// Builds the release server and lays out the final stage's files (the bundle must be built).
 pub fn assemble() -> Result<PathBuf> {
     let root = root();
-    build_release_server()?;
+    run(cargo().current_dir(&root).args(["build", "--release", "--package", "carebox-server"]))?;
     let rootfs = root.join(ROOTFS);
     if rootfs.exists() {
         fs::remove_dir_all(&rootfs).map_err(|e| format!("{}: {e}", rootfs.display()))?;

@@ -171,7 +171,7 @@ pub fn missing_system_packages(postgres: bool) -> Vec<&'static str> {
 /// long as its longest part instead of their sum.
 /// Everything `cargo xtask test` needs. The packages from Debian, npm and PyPI (mostly waiting
 /// on the network) are ready when this returns; the wasm tools that `cargo install` compiles
-/// (4 to 5 minutes on a fresh machine) come from the returned background job, so that their
+/// (4 to 6 minutes on a fresh machine) come from the returned background job, so that their
 /// build shares the cores with the native tests' build instead of going before it.
 pub fn ensure_all_for_tests() -> Result<std::thread::JoinHandle<Result>> {
     let logs = root().join("target/setup");
