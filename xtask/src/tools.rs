@@ -62,12 +62,13 @@ pub fn ensure_wasm_bindgen() -> Result {
 }
 
 /// `cargo install` for the build tools: one build folder for all of them (the splitter reuses
-/// most of wasm-bindgen's dependencies) and opt-level 1, which compiles in 15% less time than
-/// release's 3 while the tools run as fast on our modules (wasm-bindgen on the 40 MB test
-/// module: 1.0 s either way, measured).
+/// most of wasm-bindgen's dependencies), unoptimised. The tools run a few times per test run,
+/// on modules they get through in seconds either way: wasm-bindgen-cli compiles in 73 s
+/// instead of 206 s at opt-level 1, and takes 5.5 s instead of 1.3 s on the 34 MB component
+/// test module (measured on a slow machine of this kind).
 fn tool_install() -> Command {
     let mut install = cargo();
-    install.args(["install", "--target-dir"]).arg(tool_build()).env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1");
+    install.args(["install", "--target-dir"]).arg(tool_build()).env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0");
     install
 }
 
@@ -171,7 +172,7 @@ pub fn missing_system_packages(postgres: bool) -> Vec<&'static str> {
 /// long as its longest part instead of their sum.
 /// Everything `cargo xtask test` needs. The packages from Debian, npm and PyPI (mostly waiting
 /// on the network) are ready when this returns; the wasm tools that `cargo install` compiles
-/// (4 to 6 minutes on a fresh machine) come from the returned background job, so that their
+/// (one to two minutes on a fresh machine) come from the returned background job, so that their
 /// build shares the cores with the native tests' build instead of going before it.
 pub fn ensure_all_for_tests() -> Result<std::thread::JoinHandle<Result>> {
     let logs = root().join("target/setup");
