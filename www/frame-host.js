@@ -10,7 +10,9 @@ const STYLE =
   "max-height:min(600px,calc(100vh - 110px));border:0;border-radius:12px;box-shadow:var(--carebox-shadow,0 12px 40px rgb(15 20 40/.22));" +
   "color-scheme:normal}" +
   ":host([data-side=left]) .frame{right:auto;left:0}" +
-  ".frame[hidden]{display:none}" +
+  // Closed, the frame stays laid out (as wide as the panel, no height, not shown): the app in it
+  // can measure the panel the moment it opens, and Chromium need not lay the frame out anew.
+  ".frame[hidden]{display:block;visibility:hidden;height:0!important}" +
   "@media(max-width:480px){.frame{position:fixed;inset:0;width:100%;height:100%!important;max-height:none;border-radius:0}}" +
   // In-page mode: a block of the merchant's page, as wide as its place and as tall as the panel.
   ":host([data-in-page]) .frame{position:static!important;width:100%!important;max-height:none;box-shadow:none}";

@@ -14,10 +14,25 @@ const container = document.body.appendChild(document.createElement("div"));
 
 // The loader posts nothing before "ready", so no message arrives before the app is mounted.
 let widget = null;
+let panel = null;
+/** Tells the loader the panel's height, so the frame is as tall as the panel. */
+function measure() {
+  const box = panel.getBoundingClientRect();
+  const accent = container.style.getPropertyValue("--carebox-theme-accent");
+  tell("resize", { height: Math.ceil(box.height), radius: getComputedStyle(panel).borderTopLeftRadius, accent });
+}
 function handle(message) {
-  if (message.type === "open") widget.open();
+  // Once opened, the panel's height goes at once (after the app has drawn it), not when the
+  // resize observer fires: Chromium renders a frame with no height only now and then.
+  if (message.type === "open") {
+    widget.open();
+    setTimeout(measure);
+  }
   else if (message.type === "close") widget.close();
-  else if (message.type === "show") widget.show(message.target);
+  else if (message.type === "show") {
+    widget.show(message.target);
+    setTimeout(measure);
+  }
   else if (message.type === "identify") widget.identify(message.token || undefined);
   else if (message.type === "locale") widget.setLocale(message.locale);
   else if (message.type === "destroy") {
@@ -54,12 +69,8 @@ try {
   });
   // The frame is as tall as the panel (the loader caps it to the shop's window); the
   // merchant's accent goes along for the launcher on the shop's page.
-  const panel = container.querySelector(".carebox-panel");
-  new ResizeObserver(() => {
-    const box = panel.getBoundingClientRect();
-    const accent = container.style.getPropertyValue("--carebox-theme-accent");
-    tell("resize", { height: Math.ceil(box.height), radius: getComputedStyle(panel).borderTopLeftRadius, accent });
-  }).observe(panel);
+  panel = container.querySelector(".carebox-panel");
+  new ResizeObserver(measure).observe(panel);
   tell("ready");
 } catch (error) {
   tell("failed", { message: String(error) });

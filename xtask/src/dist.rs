@@ -142,12 +142,14 @@ pub fn dist() -> Result<Bundle> {
             lazy.push((name, sizes))
         }
     }
-    // The frame's page preloads the app's module and wasm beside frame.js (which imports the
-    // module, which then fetches the wasm): two round trips fewer on a real network. Its source
-    // carries no comments: they would be sent with every frame-mode open.
+    // The frame's page preloads the app's modules and wasm beside frame.js (which imports the
+    // module, which imports the split loader and then fetches the wasm): round trips fewer on a
+    // real network; the server puts the merchant's key in for the configuration's preload. Its
+    // source carries no comments: they would be sent with every frame-mode open.
     let frame_page = read_string(&root.join(FRAME_PAGE_SOURCE))?
         .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"))
         .replace("__CAREBOX_APP_JS__", &format!("app/{hash}/carebox.js"))
+        .replace("__CAREBOX_APP_SPLIT__", &format!("app/{hash}/__wasm_split.js"))
         .replace("__CAREBOX_APP_WASM__", &format!("app/{hash}/carebox_bg.wasm"))
         .replace("__CAREBOX_APP_FRAME__", &format!("app/{hash}/frame.js"));
     let frame_page_sizes = write_precompressed(&dist.join("frame.html"), frame_page.as_bytes())?;

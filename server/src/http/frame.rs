@@ -15,6 +15,9 @@ use axum::{
 use super::{AppState, extract::publishable_key_from_query};
 use crate::{ApiError, Settings};
 
+/// Where `frame.html` wants the merchant's publishable key.
+const KEY_PLACEHOLDER: &str = "__CAREBOX_KEY__";
+
 /// The route, when there is a bundle to serve (`dist/frame.html`, written by `cargo xtask dist`).
 pub fn route(settings: &Settings) -> Option<MethodRouter<AppState>> {
     let page = settings.widget_dir.as_ref()?.join("frame.html");
@@ -25,6 +28,9 @@ async fn frame_page(State(state): State<AppState>, parts: Parts, page: PathBuf) 
     let key = publishable_key_from_query(parts.uri.query())?;
     let origins = state.store.allowed_origins(&key).await?.ok_or(ApiError::UnknownMerchant)?;
     let html = tokio::fs::read_to_string(&page).await.map_err(|e| ApiError::internal(format!("{}: {e}", page.display())))?;
+    // The page preloads the widget's configuration beside the app: the app's own request for it
+    // then takes the answer already on its way. A parsed key is letters, digits and underscores.
+    let html = html.replace(KEY_PLACEHOLDER, key.as_str());
     let policy = frame_policy(&origins);
     let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     let headers = response.headers_mut();

@@ -130,10 +130,11 @@ async fn cors_preflight_allows_every_documented_method_with_the_widgets_headers(
 }
 
 /// Frame mode's page: the bundle's `frame.html` under a strict policy of its own, which lets
-/// only this merchant's origins embed it.
+/// only this merchant's origins embed it, with this merchant's key in its configuration preload.
 async fn the_frame_page_may_be_embedded_only_by_the_merchants_origins(engine: Engine) {
     let bundle = tempfile::tempdir().unwrap();
-    std::fs::write(bundle.path().join("frame.html"), "<!doctype html><title>frame</title>").unwrap();
+    let source = r#"<!doctype html><title>frame</title><link rel="preload" href="v1/widget/config?key=__CAREBOX_KEY__" as="fetch">"#;
+    std::fs::write(bundle.path().join("frame.html"), source).unwrap();
     let dir = bundle.path().to_owned();
     let app = TestApp::spawn_configured(engine, move |settings| settings.widget_dir = Some(dir)).await;
     let page = app.client.get(app.url(&format!("/frame?key={SHOP_KEY}"))).send().await.unwrap();
@@ -143,7 +144,9 @@ async fn the_frame_page_may_be_embedded_only_by_the_merchants_origins(engine: En
     assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'") && policy.contains("default-src 'none'"), "{policy}");
     assert!(!policy.contains(OTHER_ORIGIN));
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-    assert!(page.text().await.unwrap().contains("<title>frame</title>"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<title>frame</title>"), "{html}");
+    assert!(html.contains(&format!(r#"href="v1/widget/config?key={SHOP_KEY}""#)), "{html}");
 
     let unknown = app.client.get(app.url("/frame?key=pk_nobody_here")).send().await.unwrap();
     assert_eq!(error_of(unknown).await, (404, "unknown_merchant".into(), Some("key".into())));
