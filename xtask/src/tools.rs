@@ -166,14 +166,11 @@ pub fn missing_system_packages(postgres: bool) -> Vec<&'static str> {
     missing
 }
 
-/// Everything `cargo xtask test` needs, installed where missing. What waits on the network
-/// (Debian packages, npm, PyPI) runs in the background, each with a log under `target/setup/`,
-/// while cargo builds the wasm tools on the CPU: on a fresh machine the set-up takes about as
-/// long as its longest part instead of their sum.
-/// Everything `cargo xtask test` needs. The packages from Debian, npm and PyPI (mostly waiting
-/// on the network) are ready when this returns; the wasm tools that `cargo install` compiles
-/// (one to two minutes on a fresh machine) come from the returned background job, so that their
-/// build shares the cores with the native tests' build instead of going before it.
+/// Everything `cargo xtask test` needs, installed where missing, each part in the background
+/// with a log under `target/setup/`. The packages from Debian, npm and PyPI (mostly waiting on
+/// the network) are ready when this returns; the wasm tools that `cargo install` compiles (one
+/// to two minutes on a fresh machine) come from the returned job, so that their build shares
+/// the cores with the native tests' build instead of going before it.
 pub fn ensure_all_for_tests() -> Result<std::thread::JoinHandle<Result>> {
     let logs = root().join("target/setup");
     let packages = missing_system_packages(true);
