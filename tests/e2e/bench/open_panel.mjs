@@ -46,7 +46,9 @@ function clocks() {
     if (marks.entriesDrawn === null && entries?.checkVisibility() && innerHeight > 0) marks.entriesDrawn = now();
     const frame = window === top ? document.querySelector("[data-carebox]")?.shadowRoot?.querySelector("iframe.frame") : null;
     if (marks.frameShown === null && frame?.checkVisibility({ visibilityProperty: true }) && frame.offsetHeight > 0) marks.frameShown = now();
-    if (marks.entriesDrawn === null || (window === top && marks.frameShown === null)) requestAnimationFrame(watch);
+    // A document stops watching at its own mark: the page with the app at the entries, the
+    // page around a frame at the frame shown, the frame at the entries.
+    if (marks.entriesDrawn === null && marks.frameShown === null) requestAnimationFrame(watch);
   }
 }
 
