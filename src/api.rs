@@ -4,7 +4,7 @@
 use carebox_contract::{
     ComplaintView, CsatAnswer, CsatAnswerRequest, CsatStatus, CsatSubject, ErrorBody, ErrorCode, LoyaltySummary, NewComplaintRequest,
     OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey, REQUEST_ID_HEADER, ShopperEscalationRequest,
-    ShopperOrders, WidgetConfig,
+    ShopperOrders,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -90,7 +90,8 @@ impl ApiClient {
 
     /// The merchant's configuration, and their own texts by language (`strings`, read by
     /// hand like a page's `init({ strings })`: see `WidgetConfigBody`).
-    pub async fn widget_config(&self) -> Result<(WidgetConfig, crate::app::Texts), ApiFailure> {
+    #[cfg(feature = "leptos")]
+    pub async fn widget_config(&self) -> Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure> {
         let call = Call { bearer: None, idempotency_key: None, body: None, abort: None };
         fetch_decoded("GET", &self.url("/v1/widget/config"), call, |json| {
             let texts = crate::app::texts_by_language(&js_sys::Reflect::get(&json, &"strings".into()).unwrap_or(JsValue::UNDEFINED));

@@ -797,6 +797,6 @@ fn the_servers_list_of_text_keys_is_the_widgets() {
     assert_eq!(
         listed,
         Strings::all_keys(),
-        "contract/src/text_keys.txt is stale: run `cargo run -p carebox-widget --example export_strings -- --keys contract/src/text_keys.txt`"
+        "contract/src/text_keys.txt is stale: run `cargo run -p carebox-widget --no-default-features --example export_strings -- --keys contract/src/text_keys.txt`"
     );
 }

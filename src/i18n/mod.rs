@@ -824,6 +824,7 @@ fn json_array<'a>(texts: impl Iterator<Item = &'a str>) -> String {
 
 /// The texts of the widget being drawn (its language, the page's overrides in): read from
 /// the instance's [`WidgetSettings`](crate::WidgetSettings) context.
+#[cfg(feature = "leptos")]
 pub fn texts() -> &'static Strings {
     leptos::prelude::expect_context::<crate::WidgetSettings>().text
 }

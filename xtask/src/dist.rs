@@ -86,8 +86,10 @@ pub struct Bundle {
 }
 
 /// The native program that writes the fetched languages' texts (`examples/export_strings.rs`);
-/// `cargo xtask test` builds it early, beside the wasm tools' build.
-pub const EXPORT_STRINGS: [&str; 4] = ["--package", "carebox-widget", "--example", "export_strings"];
+/// `cargo xtask test` builds it early, beside the wasm tools' build. Without the widget's
+/// `leptos` feature: the texts alone, and Leptos is not compiled for this machine (79 s of a
+/// fresh test run on a slow machine).
+pub const EXPORT_STRINGS: [&str; 5] = ["--package", "carebox-widget", "--no-default-features", "--example", "export_strings"];
 
 pub fn dist() -> Result<Bundle> {
     ensure_wasm_target()?;
