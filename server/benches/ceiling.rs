@@ -241,8 +241,8 @@ async fn main() {
             let script = script(&out, case.name, case.method, &case.headers, case.body);
             wrk(&case.url, Some(&script), 1); // warm-up
             // The ceiling again, right before: this machine's speed drifts within a run (the
-            // bare handler measured 43k to 81k/s in runs minutes apart), and a ratio to a figure
-            // taken a minute earlier would carry that drift.
+            // bare handler measured 48k to 79k/s in one run, seconds apart), and a ratio to a
+            // figure taken a minute earlier would carry that drift.
             let ceiling_now = wrk(&ceiling_url, None, seconds);
             let run = wrk(&case.url, Some(&script), seconds);
             let ratio = run.per_second / ceiling_now.per_second;
