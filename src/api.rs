@@ -90,14 +90,33 @@ impl ApiClient {
 
     /// The merchant's configuration, and their own texts by language (`strings`, read by
     /// hand like a page's `init({ strings })`: see `WidgetConfigBody`).
+    ///
+    /// `sent`: the same request, sent by the loader while the app was still downloading (a
+    /// promise of its `Response`, or of the error). Its answer is taken when it is a success;
+    /// otherwise (no answer, a refusal, an API given with a trailing `/`) the request goes again.
     #[cfg(feature = "leptos")]
-    pub async fn widget_config(&self) -> Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure> {
-        let call = Call { bearer: None, idempotency_key: None, body: None, abort: None };
-        fetch_decoded("GET", &self.url("/v1/widget/config"), call, |json| {
+    pub async fn widget_config(
+        &self,
+        sent: Option<js_sys::Promise>,
+    ) -> Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure> {
+        let url = self.url("/v1/widget/config");
+        let decode = |json: JsValue| {
             let texts = crate::app::texts_by_language(&js_sys::Reflect::get(&json, &"strings".into()).unwrap_or(JsValue::UNDEFINED));
             Some((serde_wasm_bindgen::from_value(json).ok()?, texts.into()))
-        })
-        .await
+        };
+        // A success is this merchant's: the loader's URL differs from ours only by the key's
+        // spaces (the server trims them too) or an API's trailing `/` (which fails).
+        let sent = match sent {
+            Some(sent) => {
+                JsFuture::from(sent).await.ok().filter(|answer| js_sys::Reflect::get(answer, &"ok".into()).is_ok_and(|ok| ok.is_truthy()))
+            }
+            None => None,
+        };
+        let response = match sent {
+            Some(response) => response.unchecked_into(),
+            None => send("GET", &url, Call { bearer: None, idempotency_key: None, body: None, abort: None }).await?,
+        };
+        read_answer(response).await?.decoded(decode)
     }
 
     pub async fn lookup_order(&self, request: &OrderLookupRequest, abort: Abort<'_>) -> Result<OrderLookupResponse, ApiFailure> {
@@ -208,6 +227,23 @@ async fn fetch_json_with<T: DeserializeOwned>(method: &str, url: &str, call: Cal
 /// A successful answer's JSON as `decode` reads it (`None`: not what was asked for); a
 /// refusal's `ErrorBody` as the error.
 async fn fetch_decoded<T>(method: &str, url: &str, call: Call<'_>, decode: impl FnOnce(JsValue) -> Option<T>) -> Result<T, ApiFailure> {
+    read_answer(send(method, url, call).await?).await?.decoded(decode)
+}
+
+/// A successful answer's JSON, with the failure to report if it is not what was asked for.
+struct Answer {
+    json: Option<JsValue>,
+    unreadable: ApiFailure,
+}
+
+impl Answer {
+    fn decoded<T>(self, decode: impl FnOnce(JsValue) -> Option<T>) -> Result<T, ApiFailure> {
+        self.json.and_then(decode).ok_or(self.unreadable)
+    }
+}
+
+// Not generic over what is decoded: one copy in the bundle, not one per kind of answer.
+async fn send(method: &str, url: &str, call: Call<'_>) -> Result<web_sys::Response, ApiFailure> {
     let Call { bearer, idempotency_key, body, abort } = call;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -227,8 +263,11 @@ async fn fetch_decoded<T>(method: &str, url: &str, call: Call<'_>, decode: impl 
     init.set_headers(&headers);
     init.set_signal(abort);
     let window = web_sys::window().ok_or_else(network)?;
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| network())?.unchecked_into();
+    Ok(JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| network())?.unchecked_into())
+}
+
+/// A success's JSON, or the refusal's `ErrorBody` as the error.
+async fn read_answer(response: web_sys::Response) -> Result<Answer, ApiFailure> {
     let request_id = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
     let status = response.status();
     let json = match response.json() {
@@ -237,7 +276,7 @@ async fn fetch_decoded<T>(method: &str, url: &str, call: Call<'_>, decode: impl 
     };
     let server = |code, field| ApiFailure { kind: FailureKind::Server { status, code, field }, request_id: request_id.clone() };
     if response.ok() {
-        return json.and_then(decode).ok_or_else(|| server(ErrorCode::Internal, None));
+        return Ok(Answer { json, unreadable: server(ErrorCode::Internal, None) });
     }
     match json.and_then(|v| serde_wasm_bindgen::from_value::<ErrorBody>(v).ok()) {
         Some(body) => Err(server(body.error.code, body.error.field)),

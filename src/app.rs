@@ -199,7 +199,15 @@ fn browser_languages() -> Vec<String> {
 
 /// The whole widget: the panel, its screens, and the merchant's configuration.
 #[component]
-pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> impl IntoView {
+pub fn App(
+    settings: WidgetSettings,
+    panel: PanelState,
+    session: Session,
+    /// The configuration request the loader sent while the app downloaded (see
+    /// [`crate::api::ApiClient::widget_config`]); used for the first load only.
+    #[prop(default = None)]
+    sent_config: Option<js_sys::Promise>,
+) -> impl IntoView {
     let locale = settings.locale;
     let frame = settings.frame;
     let in_page = settings.in_page;
@@ -212,10 +220,11 @@ pub fn App(settings: WidgetSettings, panel: PanelState, session: Session) -> imp
     provide_context(session.clone());
 
     // The configuration, and the texts with the merchant's own in (the page's still win).
+    let sent_config = std::cell::Cell::new(sent_config);
     let config = LocalResource::new(move || {
-        let (api, page_texts) = (api.clone(), page_texts.clone());
+        let (api, page_texts, sent) = (api.clone(), page_texts.clone(), sent_config.take());
         async move {
-            let (config, merchant) = api.widget_config().await?;
+            let (config, merchant) = api.widget_config(sent).await?;
             Ok::<_, crate::api::ApiFailure>((config, if merchant.is_empty() { text } else { texts_for(locale, &merchant, &page_texts) }))
         }
     });

@@ -77,7 +77,7 @@ impl Widget {
             let settings = WidgetSettings::try_from(&config).map_err(|e| refused(e.to_string()))?;
             let mut drawn = drawn.borrow_mut();
             if drawn.view.take().is_some() {
-                drawn.view = Some(draw(&container, settings, &panel, &session));
+                drawn.view = Some(draw(&container, settings, &panel, &session, None));
                 drawn.config = config;
             }
             Ok(JsValue::UNDEFINED)
@@ -121,9 +121,10 @@ fn draw(
     settings: WidgetSettings,
     panel: &PanelState,
     session: &Session,
+    sent_config: Option<js_sys::Promise>,
 ) -> leptos::mount::UnmountHandle<AnyViewState> {
     let (panel, session) = (panel.clone(), session.clone());
-    leptos::mount::mount_to(container.clone(), move || view! { <App settings panel session/> }.into_any())
+    leptos::mount::mount_to(container.clone(), move || view! { <App settings panel session sent_config/> }.into_any())
 }
 
 /// Mounts the widget into `container` (an element inside the loader's shadow root).
@@ -131,9 +132,10 @@ fn draw(
 /// `config` is `{ key, api, locale?, pageLang?, shopperToken?, frame?, inPage?, theme?,
 /// strings?, app?, onEvent? }` (resolves once the shopper's language's texts are here); an invalid
 /// one is refused with an error that names the bad `data-*` attribute, for the merchant's
-/// console. `onEvent(name, detail)` hears every event the widget announces.
+/// console. `onEvent(name, detail)` hears every event the widget announces. `sentConfig`: the
+/// loader's `fetch` of the merchant's configuration, started beside the app's download.
 #[wasm_bindgen]
-pub async fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<Widget, JsError> {
+pub async fn mount(container: web_sys::HtmlElement, config: JsValue, sent_config: Option<js_sys::Promise>) -> Result<Widget, JsError> {
     let relay = js_sys::Reflect::get(&config, &"onEvent".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     let config = MountConfig::read(&config);
     i18n::ensure_loaded(config.locale_wanted(), &config.app_folder).await.map_err(|e| JsError::new(&format!("Carebox: {e}")))?;
@@ -141,6 +143,6 @@ pub async fn mount(container: web_sys::HtmlElement, config: JsValue) -> Result<W
     let panel = if config.in_page { PanelState::in_page(container.clone()) } else { PanelState::new(container.clone()) };
     let panel = panel.relaying_to(relay);
     let session = Session::new(config.shopper_token.clone());
-    let mounted = draw(&container, settings, &panel, &session);
+    let mounted = draw(&container, settings, &panel, &session, sent_config);
     Ok(Widget { panel, session, container, drawn: Rc::new(RefCell::new(Drawn { config, view: Some(mounted) })) })
 }

@@ -300,7 +300,7 @@ async fn mount_refuses_a_bad_snippet_naming_the_attribute() {
     let document = web_sys::window().unwrap().document().unwrap();
     let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     let config = js_sys::JSON::parse(r#"{"key":"sk_live_oops","api":"http://127.0.0.1:9"}"#).unwrap();
-    let Err(error) = carebox_widget::mount(container, config).await else { panic!("secret key accepted") };
+    let Err(error) = carebox_widget::mount(container, config, None).await else { panic!("secret key accepted") };
     let message = JsValue::from(error).dyn_into::<js_sys::Error>().unwrap().message();
     assert!(String::from(message.clone()).contains("data-key"), "{message:?}");
 }

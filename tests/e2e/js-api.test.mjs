@@ -37,6 +37,10 @@ test("deep links open a screen; a wrong one is refused with a message that says 
 test("a configuration the app refuses fails at once with the attribute named, and an error event", async () => {
   const page = await openPage(browser);
   page.expectedConsole.push(/^Carebox could not start: Error: Carebox: data-key/);
+  // The loader asks for the configuration before the app can check the key (it has 6 B of its
+  // budget left, not the ~40 a check costs); no merchant allows this page to read the answer.
+  page.expectedConsole.push(/^Access to fetch at '[^']*\/v1\/widget\/config\?key=pk_x' from origin '[^']*' has been blocked by CORS policy/);
+  page.expectedConsole.push(/^Failed to load resource: net::ERR_FAILED/);
   const outcome = await page.evaluate(async () => {
     const started = performance.now();
     const broken = window.Carebox.init({ key: "pk_x" });
@@ -50,6 +54,22 @@ test("a configuration the app refuses fails at once with the attribute named, an
   assert.deepEqual(outcome.heard, [outcome.message]);
   assert.equal(outcome.frames, 0, "no frame tried for a bad configuration");
   assert.ok(outcome.ms < 5000, `took ${outcome.ms} ms`);
+  await page.context().close();
+});
+
+test("an API origin given with a trailing slash: the loader's early request misses, the app asks again", async () => {
+  const page = await openPage(browser);
+  // The loader asks for the configuration beside the app's download, at `<api>/v1/…` as
+  // written: here `//v1/…`, which the server does not route (nor answer to other origins).
+  // The app (which trims the slash) takes only a success from it, and asks again at its URL.
+  page.expectedConsole.push(/^Access to fetch at '[^']*\/\/v1\/widget\/config\?key=pk_demo_northwind' from origin '[^']*' has been blocked by CORS policy/);
+  page.expectedConsole.push(/^Failed to load resource: net::ERR_FAILED/);
+  const second = await page.evaluateHandle((api) => window.Carebox.init({ key: "pk_demo_northwind", api: `${api}/`, position: "left" }), CAREBOX);
+  await second.evaluate((widget) => widget.open());
+  // The merchant's name is the panel's title once the configuration is in.
+  await page.waitForFunction((widget) => widget.host.shadowRoot.querySelector("[role=dialog] h2")?.textContent === "Northwind Goods", second);
+  const asked = page.requests.filter((url) => url.includes("/v1/widget/config?")).map((url) => new URL(url).pathname);
+  assert.deepEqual(asked, ["//v1/widget/config", "/v1/widget/config"]);
   await page.context().close();
 });
 

@@ -42,6 +42,12 @@ test("clicking the launcher opens a panel greeting the shopper with the merchant
   ]);
   assert.equal(await launcher(page).getAttribute("aria-expanded"), "true");
   assert.equal(await launcher(page).getAttribute("aria-label"), "Help", "one name; aria-expanded says it is open");
+  // The configuration was asked for by the loader, beside the app's download (before the app
+  // ran and asked for its split loader), and the app took that answer instead of asking again.
+  const configAsked = page.requests.flatMap((url, at) => (url.includes("/v1/widget/config?") ? [at] : []));
+  const appRan = page.requests.findIndex((url) => url.endsWith("/__wasm_split.js"));
+  assert.equal(configAsked.length, 1, `configuration requests: ${configAsked.map((at) => page.requests[at])}`);
+  assert.ok(appRan > 0 && configAsked[0] < appRan, `config at ${configAsked[0]}, app's first request at ${appRan}`);
   // The merchant's accent reached the launcher and the panel header.
   const accent = await panel.locator(".carebox-panel__header").evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(accent, "rgb(15, 118, 110)");
