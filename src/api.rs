@@ -242,7 +242,8 @@ impl Answer {
     }
 }
 
-// Not generic over what is decoded: one copy in the bundle, not one per kind of answer.
+/// The request, sent. Like [`read_answer`], not generic over what is decoded: one copy in the
+/// bundle, not one per kind of answer.
 async fn send(method: &str, url: &str, call: Call<'_>) -> Result<web_sys::Response, ApiFailure> {
     let Call { bearer, idempotency_key, body, abort } = call;
     let init = web_sys::RequestInit::new();

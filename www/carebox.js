@@ -155,9 +155,9 @@
         .then(function (response) { return response.text(); })
         .then(function (text) { root.adoptedStyleSheets = root.adoptedStyleSheets.concat(sheet(text)); });
       // The wasm download starts now, alongside the JS glue and CSS, not after them; so does
-      // the merchant's configuration, which the app would ask for only once it runs (it checks
-      // the answer's URL is the one it wants). Caught here too: an app that never starts
-      // leaves no unhandled rejection.
+      // the merchant's configuration, which the app would ask for only once it runs (it takes
+      // a success from this, and asks again after anything else). Caught here too: an app that
+      // never starts leaves no unhandled rejection.
       var wasm = fetch(base + APP.wasm);
       var answer = fetch(config.api + "/v1/widget/config?key=" + config.key).catch(Object);
       return Promise.all([import(base + APP.js), css]).then(function (loaded) {

@@ -419,6 +419,21 @@ fn read_string(path: &Path) -> Result<String> {
 mod tests {
     use super::*;
 
+    /// The gzip twin is what any gzip reader takes: checked with another implementation
+    /// (Debian's `gzip`) on the loader's source.
+    #[test]
+    fn gzip_twins_are_standard_gzip() {
+        let loader = read(&root().join("www/carebox.js")).unwrap();
+        let twin = gzip(&loader);
+        let mut gunzip =
+            Command::new("gzip").arg("-dc").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+        gunzip.stdin.take().unwrap().write_all(&twin).unwrap();
+        let output = gunzip.wait_with_output().unwrap();
+        assert!(output.status.success());
+        assert!(output.stdout == loader, "the twin does not decompress to the file");
+        assert!(twin.len() < loader.len() / 2, "{} B of {} B", twin.len(), loader.len());
+    }
+
     #[test]
     fn css_minifier_drops_comments_and_keeps_descendant_combinators() {
         let css = "/* note */\n.a :focus-visible {\n  color: red; /* why */\n}\n";
