@@ -42,12 +42,14 @@ test("clicking the launcher opens a panel greeting the shopper with the merchant
   ]);
   assert.equal(await launcher(page).getAttribute("aria-expanded"), "true");
   assert.equal(await launcher(page).getAttribute("aria-label"), "Help", "one name; aria-expanded says it is open");
-  // The configuration was asked for by the loader, beside the app's download (before the app
-  // ran and asked for its split loader), and the app took that answer instead of asking again.
+  // The configuration was asked for by the loader, beside the app's download (before the
+  // app's module was even requested), and the app took that answer instead of asking again.
+  // The app is one module: its split loader is inside it, not a request after it.
   const configAsked = page.requests.flatMap((url, at) => (url.includes("/v1/widget/config?") ? [at] : []));
-  const appRan = page.requests.findIndex((url) => url.endsWith("/__wasm_split.js"));
+  const appModule = page.requests.findIndex((url) => /\/app\/[0-9a-f]+\/carebox\.js$/.test(url));
   assert.equal(configAsked.length, 1, `configuration requests: ${configAsked.map((at) => page.requests[at])}`);
-  assert.ok(appRan > 0 && configAsked[0] < appRan, `config at ${configAsked[0]}, app's first request at ${appRan}`);
+  assert.ok(appModule > 0 && configAsked[0] < appModule, `config at ${configAsked[0]}, the app's module at ${appModule}`);
+  assert.deepEqual(page.requests.filter((url) => url.endsWith(".js") && url.includes("/app/")), [page.requests[appModule]]);
   // The merchant's accent reached the launcher and the panel header.
   const accent = await panel.locator(".carebox-panel__header").evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(accent, "rgb(15, 118, 110)");

@@ -15,8 +15,7 @@ use crate::{Result, root};
 pub const CONSOLE_BUDGET: usize = 180 * 1024;
 
 /// What a first visit loads; every other `.wasm` is a page's chunk, fetched when opened.
-const FIRST_VISIT: [&str; 7] =
-    ["index.html", "boot.js", "console.css", "favicon.svg", "carebox_console.js", "__wasm_split.js", "carebox_console_bg.wasm"];
+const FIRST_VISIT: [&str; 6] = ["index.html", "boot.js", "console.css", "favicon.svg", "carebox_console.js", "carebox_console_bg.wasm"];
 
 /// Builds the console into `out`; answers the first visit's gzip size.
 pub fn build(out: &Path) -> Result<usize> {

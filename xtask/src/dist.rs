@@ -2,7 +2,7 @@
 //!
 //! dist/carebox.js                 the loader (stable name, short cache)
 //! dist/frame.html                 frame mode's page (the server sends it at /frame with its CSP)
-//! dist/app/<hash>/carebox.js      the app: JS glue, main wasm, CSS, the split loader, and one
+//! dist/app/<hash>/carebox.js      the app: JS glue (with the split loader), main wasm, CSS, and one
 //! dist/app/<hash>/…               lazily fetched wasm module per capability screen (plus the
 //!                                 chunks they share). The folder is named by a hash of all of
 //!                                 it, so every file in it is cached for a year.
@@ -68,7 +68,7 @@ const WASM_OPT_STRIP: [&str; 2] = ["--strip-producers", "--strip-target-features
 const SIZE_RUSTFLAGS: [&str; 5] =
     ["-C link-args=--emit-relocs", "-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "-Zfmt-debug=none"];
 /// What the first open fetches; everything else in the app folder loads on first use.
-const FIRST_OPEN: [&str; 4] = ["carebox.js", "__wasm_split.js", "carebox_bg.wasm", "carebox.css"];
+const FIRST_OPEN: [&str; 3] = ["carebox.js", "carebox_bg.wasm", "carebox.css"];
 /// What frame mode fetches on top of [`FIRST_OPEN`] (and `frame.html`): the shop's page
 /// imports `frame-host.js`, the frame's page `frame.js`.
 const FRAME_FIRST_OPEN: [&str; 2] = ["frame.js", "frame-host.js"];
@@ -143,14 +143,13 @@ pub fn dist() -> Result<Bundle> {
             lazy.push((name, sizes))
         }
     }
-    // The frame's page preloads the app's modules and wasm beside frame.js (which imports the
-    // module, which imports the split loader and then fetches the wasm): round trips fewer on a
+    // The frame's page preloads the app's module and wasm beside frame.js (which imports the
+    // module, which then fetches the wasm): round trips fewer on a
     // real network; the server puts the merchant's key in for the configuration's preload. Its
     // source carries no comments: they would be sent with every frame-mode open.
     let frame_page = read_string(&root.join(FRAME_PAGE_SOURCE))?
         .replace("__CAREBOX_APP_CSS__", &format!("app/{hash}/carebox.css"))
         .replace("__CAREBOX_APP_JS__", &format!("app/{hash}/carebox.js"))
-        .replace("__CAREBOX_APP_SPLIT__", &format!("app/{hash}/__wasm_split.js"))
         .replace("__CAREBOX_APP_WASM__", &format!("app/{hash}/carebox_bg.wasm"))
         .replace("__CAREBOX_APP_FRAME__", &format!("app/{hash}/frame.js"));
     let frame_page_sizes = write_precompressed(&dist.join("frame.html"), frame_page.as_bytes())?;
@@ -205,7 +204,7 @@ pub fn dist() -> Result<Bundle> {
     let kib = |bytes: usize| bytes as f64 / 1024.0;
     println!(
         "  loader: {} B brotli, {} B gzip (budget {} B each)\n  \
-         first open (wasm + glue + split loader + CSS + the heaviest language's first texts): {} B = {:.1} KiB brotli \
+         first open (wasm + glue + CSS + the heaviest language's first texts): {} B = {:.1} KiB brotli \
          (what browsers are sent; budget {} KiB), {} B = {:.1} KiB gzip (older clients; budget {} KiB)\n  \
          first open in frame mode (the same + frame.html + frame.js + frame-host.js): {:.1} KiB brotli, {:.1} KiB gzip \
          (budgets + {} KiB)\n  screens loaded on first use, all together: {:.1} KiB brotli, {:.1} KiB gzip",
@@ -237,8 +236,8 @@ fn is_first_open_texts(name: &str) -> bool {
 }
 
 /// Builds `package` (a Leptos app whose `split` feature marks `#[lazy]` parts) for the browser
-/// into `app`: the main module `<out_name>_bg.wasm` with its JS glue, the split loader
-/// `__wasm_split.js`, and one optimised module per lazy part (fetched on first use).
+/// into `app`: the main module `<out_name>_bg.wasm` with its JS glue (the split loader inside:
+/// see `glue::merge_split_loader`), and one optimised module per lazy part (fetched on first use).
 pub(crate) fn build_split(package: &str, artifact: &str, out_name: &str, work: &Path, app: &Path) -> Result {
     let root = root();
     ensure_rust_src()?;
@@ -288,6 +287,7 @@ pub(crate) fn build_split(package: &str, artifact: &str, out_name: &str, work: &
         .arg(&main))?;
     let glue_path = app.join(format!("{out_name}.js"));
     let (glue, wasm) = glue::trim(&read_string(&glue_path)?, &read(&main)?, &format!("./{out_name}_bg.js"))?;
+    let glue = glue::merge_split_loader(&glue, &read_string(&split.join(glue::SPLIT_LOADER))?, &format!("{out_name}.js"))?;
     fs::write(&glue_path, glue).map_err(|e| format!("{}: {e}", glue_path.display()))?;
     fs::write(&main, wasm).map_err(|e| format!("{}: {e}", main.display()))?;
     let mut jobs = vec![minify_js_command(&glue_path, &glue_path, JsKind::Module)];
@@ -296,7 +296,7 @@ pub(crate) fn build_split(package: &str, artifact: &str, out_name: &str, work: &
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.ends_with(".wasm") && name != format!("{out_name}.wasm") {
             jobs.push(optimise_command(&path, &app.join(&name)));
-        } else if name.ends_with(".js") {
+        } else if name.ends_with(".js") && name != glue::SPLIT_LOADER {
             jobs.push(minify_js_command(&path, &app.join(&name), JsKind::Module));
         }
     }

@@ -7,6 +7,10 @@
 //!   files (180 of them: ~10 KB that hardly compress); they become `a`, `b`, … `aB`, and glue
 //!   functions the optimised wasm no longer imports are dropped.
 //!
+//! - the split loader (`__wasm_split.js`) goes into the glue module: as a module of its own it
+//!   was requested only once the glue had arrived and been parsed (the glue imports it), one
+//!   more round trip before the app could start.
+//!
 //! Each step checks its result (no trace of a removed class, every import found exactly once),
 //! so a wasm-bindgen upgrade that changes the glue's shape stops the build instead of shipping a
 //! broken bundle.
@@ -14,6 +18,65 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Result;
+
+/// The file wasm-split writes beside the main module: the loader of the lazy parts.
+pub const SPLIT_LOADER: &str = "__wasm_split.js";
+
+/// The glue with the split loader inside: the loader's code in a function scope of its own
+/// (its names cannot meet the glue's), its exports as one object that stands where the glue
+/// imported the module (`import * as importN from "./__wasm_split.js"`). Its own import of
+/// the glue's `initSync` becomes the glue's function itself. The lazy parts it fetches are
+/// found from `import.meta.url` as before: the glue is in the same folder.
+pub fn merge_split_loader(glue: &str, split_loader: &str, glue_file: &str) -> Result<String> {
+    let own_import = format!("import {{ initSync }} from \"./{glue_file}\";");
+    let mut exports = Vec::new();
+    let mut body = String::new();
+    let mut imported_init = false;
+    for line in split_loader.lines() {
+        if line.trim() == own_import {
+            imported_init = true;
+        } else if let Some(rest) = line.strip_prefix("export const ") {
+            let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            exports.push(name);
+            body.push_str("const ");
+            body.push_str(rest);
+            body.push('\n');
+        } else if line.starts_with("import ") || line.starts_with("export ") {
+            return Err(format!("{SPLIT_LOADER}: a line this build does not know how to merge: {line}"));
+        } else {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    if !imported_init || exports.is_empty() {
+        return Err(format!("{SPLIT_LOADER} no longer imports `initSync` from {glue_file} or exports nothing: its shape changed"));
+    }
+    let namespace = format!("const __wasm_split_loader = (() => {{\n{body}return {{ {} }};\n}})();\n", exports.join(", "));
+    let mut merged = String::with_capacity(glue.len() + namespace.len());
+    let mut replaced = 0;
+    for line in glue.lines() {
+        let binding = line
+            .strip_prefix("import * as ")
+            .and_then(|rest| rest.trim_end_matches(';').strip_suffix(&format!(" from \"./{SPLIT_LOADER}\"")));
+        match binding {
+            Some(name) => {
+                if replaced == 0 {
+                    merged.push_str(&namespace);
+                }
+                replaced += 1;
+                merged.push_str(&format!("const {name} = __wasm_split_loader;\n"));
+            }
+            None => {
+                merged.push_str(line);
+                merged.push('\n');
+            }
+        }
+    }
+    if replaced == 0 || merged.contains(&format!("from \"./{SPLIT_LOADER}\"")) {
+        return Err(format!("the glue's imports of {SPLIT_LOADER} are not where this build expects them"));
+    }
+    Ok(merged)
+}
 
 /// Exported classes no bundle uses (wasm-streams' `ReadableStream` adapters).
 pub const UNUSED_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
@@ -339,6 +402,26 @@ fn write_name(out: &mut Vec<u8>, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_split_loader_goes_into_the_glue_in_a_scope_of_its_own() {
+        let glue = "import * as import1 from \"./__wasm_split.js\"\nimport * as import2 from \"./__wasm_split.js\"\n\
+                    const t = 1;\nfunction initSync() {}\nimports = { \"./__wasm_split.js\": import1, \"./__wasm_split.js\": import2 };\n";
+        let loader = "import { initSync } from \"./app.js\";\nconst t = 2;\nfunction load() { initSync(); }\n\
+                      export const __wasm_split_load_a = load;\nexport const __wasm_split_load_b = load;\n";
+        let merged = merge_split_loader(glue, loader, "app.js").unwrap();
+        assert_eq!(
+            merged,
+            "const __wasm_split_loader = (() => {\nconst t = 2;\nfunction load() { initSync(); }\nconst __wasm_split_load_a = load;\n\
+             const __wasm_split_load_b = load;\nreturn { __wasm_split_load_a, __wasm_split_load_b };\n})();\n\
+             const import1 = __wasm_split_loader;\nconst import2 = __wasm_split_loader;\nconst t = 1;\nfunction initSync() {}\n\
+             imports = { \"./__wasm_split.js\": import1, \"./__wasm_split.js\": import2 };\n"
+        );
+        // A shape it does not know stops the build.
+        assert!(merge_split_loader(glue, "import { other } from \"./app.js\";\nexport const a = 1;\n", "app.js").is_err());
+        assert!(merge_split_loader(glue, &format!("{loader}export default 1;\n"), "app.js").is_err());
+        assert!(merge_split_loader("const t = 1;\n", loader, "app.js").is_err());
+    }
 
     /// A module importing two glue functions, a table and a memory, then a type section after.
     fn module() -> Vec<u8> {
