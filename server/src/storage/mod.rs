@@ -170,6 +170,17 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that reads before it writes. On SQLite it is a writer from its start
+    /// (`BEGIN IMMEDIATE`, waiting its turn): a deferred one that read first fails at its first
+    /// write with `SQLITE_BUSY` when another connection wrote in between (the webhook sender, say),
+    /// and no busy timeout helps it. Transactions that write first need none of this.
+    pub(crate) async fn read_then_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// A transaction for a domain service to compose the primitives of several tables in.
     pub async fn begin(&self) -> Result<StoreTx, sqlx::Error> {
         Ok(StoreTx { tx: self.pool.begin().await?, ledgers: self.ledgers.clone(), changed_ledgers: Vec::new() })
@@ -353,6 +364,29 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(Some(written), migrations);
+    }
+
+    /// A transaction that read, then writes after another connection wrote, is not refused:
+    /// the other write waits for it instead (with a deferred `BEGIN`, this UPDATE failed).
+    #[tokio::test]
+    async fn a_read_then_write_transaction_is_not_refused_by_a_write_in_between() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/shop.db", folder.path().display());
+        let store = Store::connect(&url).await.unwrap();
+        let other = Store::connect(&url).await.unwrap();
+        let mut tx = store.read_then_write().await.unwrap();
+        let before: i64 = sqlx::query("SELECT count(*) AS n FROM server_secrets").fetch_one(&mut *tx).await.unwrap().try_get("n").unwrap();
+        let in_between = tokio::spawn(async move {
+            sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('in_between', 'x')").execute(other.pool()).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('mine', $1)")
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        in_between.await.unwrap().expect("the other write waited, then went through");
     }
 
     #[tokio::test]

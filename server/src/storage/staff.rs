@@ -42,7 +42,7 @@ impl From<sqlx::Error> for StaffWriteError {
 impl Store {
     /// Adds a member of staff to a shop; answers the new account's id.
     pub async fn add_staff(&self, staff: NewStaff<'_>, now: Timestamp) -> Result<String, StaffWriteError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.read_then_write().await?;
         let merchant = sqlx::query("SELECT id FROM merchants WHERE id = $1").bind(staff.merchant_id).fetch_optional(&mut *tx).await?;
         if merchant.is_none() {
             return Err(StaffWriteError::UnknownMerchant);

@@ -107,7 +107,7 @@ impl Store {
 
     /// Switches an endpoint on or off, or changes its events; `false` when the shop has no such endpoint.
     pub async fn change_webhook_endpoint(&self, merchant_id: &str, id: &str, change: &WebhookEndpointChange) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.read_then_write().await?;
         let found = sqlx::query("SELECT 1 FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2")
             .bind(id)
             .bind(merchant_id)
@@ -171,7 +171,7 @@ impl Store {
 
     /// Sends an undelivered delivery again now (its endpoint's pause is lifted too).
     pub async fn retry_webhook_delivery(&self, merchant_id: &str, id: &str, now: Timestamp) -> Result<RetryOutcome, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.read_then_write().await?;
         let Some(row) = sqlx::query("SELECT endpoint_id, delivered_at_ms FROM webhook_deliveries WHERE id = $1 AND merchant_id = $2")
             .bind(id)
             .bind(merchant_id)
