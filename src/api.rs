@@ -91,32 +91,43 @@ impl ApiClient {
     /// The merchant's configuration, and their own texts by language (`strings`, read by
     /// hand like a page's `init({ strings })`: see `WidgetConfigBody`).
     ///
-    /// `sent`: the same request, sent by the loader while the app was still downloading (a
-    /// promise of its `Response`, or of the error). Its answer is taken when it is a success;
+    /// `first`: what the loader's request for it (sent while the app was still downloading)
+    /// came to, if anything (see [`FirstConfig`]). Its answer is taken when it is a success;
     /// otherwise (no answer, a refusal, an API given with a trailing `/`) the request goes again.
+    /// An answer already [`FirstConfig::Here`] is returned without waiting (no `.await` on that
+    /// path), so the app's first draw has it.
     #[cfg(feature = "leptos")]
-    pub async fn widget_config(
-        &self,
-        sent: Option<js_sys::Promise>,
-    ) -> Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure> {
-        let url = self.url("/v1/widget/config");
-        let decode = |json: JsValue| {
-            let texts = crate::app::texts_by_language(&js_sys::Reflect::get(&json, &"strings".into()).unwrap_or(JsValue::UNDEFINED));
-            Some((serde_wasm_bindgen::from_value(json).ok()?, texts.into()))
-        };
-        // A success is this merchant's: the loader's URL differs from ours only by the key's
-        // spaces (the server trims them too) or an API's trailing `/` (which fails).
-        let sent = match sent {
-            Some(sent) => {
-                JsFuture::from(sent).await.ok().filter(|answer| js_sys::Reflect::get(answer, &"ok".into()).is_ok_and(|ok| ok.is_truthy()))
-            }
-            None => None,
+    pub async fn widget_config(&self, first: FirstConfig) -> Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure> {
+        let sent = match first {
+            FirstConfig::Here(answer) => return answer,
+            FirstConfig::Coming(sent) => JsFuture::from(sent).await.ok().filter(is_success),
+            FirstConfig::Ask => None,
         };
         let response = match sent {
             Some(response) => response.unchecked_into(),
-            None => send("GET", &url, Call { bearer: None, idempotency_key: None, body: None, abort: None }).await?,
+            None => {
+                send("GET", &self.url("/v1/widget/config"), Call { bearer: None, idempotency_key: None, body: None, abort: None }).await?
+            }
         };
-        read_answer(response).await?.decoded(decode)
+        read_config(response).await
+    }
+
+    /// What the loader's request for the configuration (`sent`) comes to within `wait_ms`: read
+    /// when it is a success; still [`FirstConfig::Coming`] when it takes longer (the app is drawn
+    /// meanwhile, with a skeleton where the screens go).
+    #[cfg(feature = "leptos")]
+    pub async fn first_config(sent: js_sys::Promise, wait_ms: i32) -> FirstConfig {
+        let timer = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, wait_ms);
+            }
+        });
+        // The loader's promise settles as a `Response` or an `Error`, never as `undefined`.
+        match JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&sent, &timer))).await {
+            Ok(answer) if answer.is_undefined() => FirstConfig::Coming(sent),
+            Ok(answer) if is_success(&answer) => FirstConfig::Here(read_config(answer.unchecked_into()).await),
+            _ => FirstConfig::Ask,
+        }
     }
 
     pub async fn lookup_order(&self, request: &OrderLookupRequest, abort: Abort<'_>) -> Result<OrderLookupResponse, ApiFailure> {
@@ -190,6 +201,35 @@ impl ApiClient {
     pub async fn shopper_complaints(&self, token: &str, abort: Abort<'_>) -> Result<Vec<ComplaintView>, ApiFailure> {
         fetch_json("GET", &self.url("/v1/shopper/complaints"), Some(token), None, abort).await
     }
+}
+
+/// How the merchant's configuration reaches the app as it starts.
+#[cfg(feature = "leptos")]
+#[derive(Default)]
+pub enum FirstConfig {
+    /// The app asks for it (nothing was sent ahead: a Leptos app, a language switch).
+    #[default]
+    Ask,
+    /// The loader's request, still on its way: awaited, not sent again.
+    Coming(js_sys::Promise),
+    /// The loader's request, answered and read before the app was drawn.
+    Here(Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure>),
+}
+
+/// A settled `fetch` that is a successful `Response`. A success is this merchant's: the loader's
+/// URL differs from the app's only by the key's spaces (the server trims them too) or an API's
+/// trailing `/` (which fails).
+#[cfg(feature = "leptos")]
+fn is_success(answer: &JsValue) -> bool {
+    js_sys::Reflect::get(answer, &"ok".into()).is_ok_and(|ok| ok.is_truthy())
+}
+
+#[cfg(feature = "leptos")]
+async fn read_config(response: web_sys::Response) -> Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure> {
+    read_answer(response).await?.decoded(|json| {
+        let texts = crate::app::texts_by_language(&js_sys::Reflect::get(&json, &"strings".into()).unwrap_or(JsValue::UNDEFINED));
+        Some((serde_wasm_bindgen::from_value(json).ok()?, texts.into()))
+    })
 }
 
 fn encode(segment: &str) -> String {

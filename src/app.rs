@@ -4,7 +4,7 @@ use carebox_contract::{ColorScheme, Locale, PublishableKey, WidgetConfig};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::api::ApiClient;
+use crate::api::{ApiClient, FirstConfig};
 use crate::components::{
     failure::Failure,
     home::Home,
@@ -12,7 +12,7 @@ use crate::components::{
     skeleton::Skeleton,
 };
 use crate::i18n::{Strings, strings};
-use crate::loading::loaded;
+use crate::loading;
 use crate::panel_state::PanelState;
 use crate::screen_assets;
 use crate::screens;
@@ -197,16 +197,19 @@ fn browser_languages() -> Vec<String> {
     window.navigator().language().into_iter().collect()
 }
 
+/// The merchant's configuration with the texts in effect (theirs in, the page's still winning).
+type LoadedConfig = Result<(WidgetConfig, &'static Strings), crate::api::ApiFailure>;
+
 /// The whole widget: the panel, its screens, and the merchant's configuration.
 #[component]
 pub fn App(
     settings: WidgetSettings,
     panel: PanelState,
     session: Session,
-    /// The configuration request the loader sent while the app downloaded (see
+    /// What the loader's request for the configuration came to (see
     /// [`crate::api::ApiClient::widget_config`]); used for the first load only.
-    #[prop(default = None)]
-    sent_config: Option<js_sys::Promise>,
+    #[prop(optional)]
+    first_config: FirstConfig,
 ) -> impl IntoView {
     let locale = settings.locale;
     let frame = settings.frame;
@@ -220,11 +223,15 @@ pub fn App(
     provide_context(session.clone());
 
     // The configuration, and the texts with the merchant's own in (the page's still win).
-    let sent_config = std::cell::Cell::new(sent_config);
-    let config = LocalResource::new(move || {
-        let (api, page_texts, sent) = (api.clone(), page_texts.clone(), sent_config.take());
+    // Not a `LocalResource`, which waits a tick before even a ready answer: one already here is
+    // in the first draw, with no skeleton drawn and replaced before the shopper sees the panel.
+    let first_config = std::cell::Cell::new(first_config);
+    let retry = Trigger::new();
+    let config: AsyncDerived<LoadedConfig, LocalStorage> = AsyncDerived::new_unsync(move || {
+        retry.track();
+        let (api, page_texts, first) = (api.clone(), page_texts.clone(), first_config.take());
         async move {
-            let (config, merchant) = api.widget_config(sent).await?;
+            let (config, merchant) = api.widget_config(first).await?;
             Ok::<_, crate::api::ApiFailure>((config, if merchant.is_empty() { text } else { texts_for(locale, &merchant, &page_texts) }))
         }
     });
@@ -270,14 +277,14 @@ pub fn App(
             <Panel title=title can_go_back on_back>
                 <Transition fallback=move || view! { <Skeleton/> }>
                     <ErrorBoundary fallback=move |errors| view! {
-                        <Failure errors=errors on_retry=Callback::new(move |()| config.refetch())/>
+                        <Failure errors=errors on_retry=Callback::new(move |()| retry.notify())/>
                     }>
                         {
                             let view = view.clone();
                             move || {
                                 let view = view.clone();
                                 Suspend::new(async move {
-                                    loaded(config).await.map(|(config, text)| view! { <Screens config text view root/> })
+                                    loading::derived(config).await.map(|(config, text)| view! { <Screens config text view root/> })
                                 })
                             }
                         }

@@ -10,10 +10,15 @@ use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::{JsCast, prelude::*};
 
+use crate::api::{ApiClient, FirstConfig};
 use crate::app::{App, MountConfig, WidgetSettings};
 use crate::i18n;
 use crate::panel_state::PanelState;
 use crate::session::{Session, View};
+
+/// How long the first draw waits for the loader's configuration request: a slower answer
+/// finds the panel drawn, with a skeleton where the screens go until it arrives.
+const CONFIG_WAIT_MS: i32 = 200;
 
 /// A mounted widget, as seen from JavaScript.
 #[wasm_bindgen]
@@ -77,7 +82,7 @@ impl Widget {
             let settings = WidgetSettings::try_from(&config).map_err(|e| refused(e.to_string()))?;
             let mut drawn = drawn.borrow_mut();
             if drawn.view.take().is_some() {
-                drawn.view = Some(draw(&container, settings, &panel, &session, None));
+                drawn.view = Some(draw(&container, settings, &panel, &session, FirstConfig::Ask));
                 drawn.config = config;
             }
             Ok(JsValue::UNDEFINED)
@@ -121,10 +126,10 @@ fn draw(
     settings: WidgetSettings,
     panel: &PanelState,
     session: &Session,
-    sent_config: Option<js_sys::Promise>,
+    first_config: FirstConfig,
 ) -> leptos::mount::UnmountHandle<AnyViewState> {
     let (panel, session) = (panel.clone(), session.clone());
-    leptos::mount::mount_to(container.clone(), move || view! { <App settings panel session sent_config/> }.into_any())
+    leptos::mount::mount_to(container.clone(), move || view! { <App settings panel session first_config/> }.into_any())
 }
 
 /// Mounts the widget into `container` (an element inside the loader's shadow root).
@@ -133,7 +138,8 @@ fn draw(
 /// strings?, app?, onEvent? }` (resolves once the shopper's language's texts are here); an invalid
 /// one is refused with an error that names the bad `data-*` attribute, for the merchant's
 /// console. `onEvent(name, detail)` hears every event the widget announces. `sentConfig`: the
-/// loader's `fetch` of the merchant's configuration, started beside the app's download.
+/// loader's `fetch` of the merchant's configuration, started beside the app's download; the
+/// first draw waits [`CONFIG_WAIT_MS`] at most for it.
 #[wasm_bindgen]
 pub async fn mount(container: web_sys::HtmlElement, config: JsValue, sent_config: Option<js_sys::Promise>) -> Result<Widget, JsError> {
     let relay = js_sys::Reflect::get(&config, &"onEvent".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
@@ -143,6 +149,12 @@ pub async fn mount(container: web_sys::HtmlElement, config: JsValue, sent_config
     let panel = if config.in_page { PanelState::in_page(container.clone()) } else { PanelState::new(container.clone()) };
     let panel = panel.relaying_to(relay);
     let session = Session::new(config.shopper_token.clone());
-    let mounted = draw(&container, settings, &panel, &session, sent_config);
+    // Usually answered by now (it raced the app's download): then the first draw has the
+    // merchant's screens, with no skeleton drawn first and replaced.
+    let first_config = match sent_config {
+        Some(sent) => ApiClient::first_config(sent, CONFIG_WAIT_MS).await,
+        None => FirstConfig::Ask,
+    };
+    let mounted = draw(&container, settings, &panel, &session, first_config);
     Ok(Widget { panel, session, container, drawn: Rc::new(RefCell::new(Drawn { config, view: Some(mounted) })) })
 }

@@ -15,3 +15,11 @@ pub async fn loaded<T: Clone + 'static>(resource: LocalResource<T>) -> T {
     }
     resource.await
 }
+
+/// [`loaded`] for a computation that is not a resource (see `App`'s configuration).
+pub async fn derived<T: Clone + 'static>(value: AsyncDerived<T, LocalStorage>) -> T {
+    if value.is_disposed() {
+        std::future::pending::<()>().await;
+    }
+    value.await
+}

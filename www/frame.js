@@ -53,6 +53,8 @@ addEventListener("message", (event) => {
   if (widget && event.source === parent && event.origin === shop && event.data && event.data.carebox === 1) handle(event.data);
 });
 
+// The configuration this page preloads: taken as the app starts, so its first draw has it.
+const sentConfig = fetch(document.querySelector("link[href^='v1/']").href).catch(Object);
 try {
   await init();
   widget = await mount(container, {
@@ -66,7 +68,7 @@ try {
     theme: params.get("theme") || undefined,
     strings: JSON.parse(params.get("strings") || "{}"),
     onEvent: (name, detail) => tell("event", { name, detail }),
-  });
+  }, sentConfig);
   // The frame is as tall as the panel (the loader caps it to the shop's window); the
   // merchant's accent goes along for the launcher on the shop's page.
   panel = container.querySelector(".carebox-panel");

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { CAREBOX, SHOP, axeViolations, launch, launchWithProfile, launcher, openPage, screenshot, signInAsAnna, test } from "./support.mjs";
+import { CAREBOX, SHOP, axeViolations, countSkeletons, launch, launchWithProfile, launcher, openPage, screenshot, signInAsAnna, test } from "./support.mjs";
 
 const SECRET = "sk_demo_northwind_local_only";
 
@@ -146,7 +146,7 @@ test("data-mode=\"frame\" forces frame mode on a page that would allow inline", 
 });
 
 test("frame mode: the frame's page asks for the app's module and wasm beside frame.js, and each is fetched once", async () => {
-  const page = await openPage(browser, "/?mode=frame");
+  const page = await openPage(browser, "/?mode=frame", { init: countSkeletons });
   await openFramedPanel(page);
   const app = page.requests.filter((url) => url.startsWith(`${CAREBOX}/app/`)).map((url) => new URL(url).pathname.split("/").pop());
   for (const file of ["carebox.js", "carebox_bg.wasm", "frame.js"]) {
@@ -155,6 +155,11 @@ test("frame mode: the frame's page asks for the app's module and wasm beside fra
   // Preloaded from the page's head: requested before frame.js, not after it and the module.
   assert.ok(app.indexOf("carebox_bg.wasm") < app.indexOf("frame.js"), `requested in this order: ${app}`);
   assert.ok(app.indexOf("carebox.js") < app.indexOf("frame.js"), `requested in this order: ${app}`);
+  // The configuration it preloads is the one the app takes (one request), there when it
+  // first draws.
+  assert.equal(page.requests.filter((url) => url.includes("/v1/widget/config?")).length, 1);
+  const frame = page.frames().find((f) => f.url().startsWith(`${CAREBOX}/frame`));
+  assert.equal(await frame.evaluate(() => window.__skeletonsDrawn), 0, "a loading skeleton was drawn first");
   await page.context().close();
 });
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
 import {
-  appRequests, axeViolations, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, test,
+  appRequests, axeViolations, countSkeletons, dialog, focusInWidget, launch, launcher, openPage, openPanel, screenshot, test,
 } from "./support.mjs";
 
 let browser;
@@ -30,7 +30,7 @@ test("the app is not fetched until the shopper shows intent", async () => {
 });
 
 test("clicking the launcher opens a panel greeting the shopper with the merchant's name", async () => {
-  const page = await openPage(browser);
+  const page = await openPage(browser, "/", { init: countSkeletons });
   const took = await openPanel(page);
   console.log(`click → panel with entries (cold, wasm fetched and compiled): ${took} ms`);
 
@@ -50,6 +50,8 @@ test("clicking the launcher opens a panel greeting the shopper with the merchant
   assert.equal(configAsked.length, 1, `configuration requests: ${configAsked.map((at) => page.requests[at])}`);
   assert.ok(appModule > 0 && configAsked[0] < appModule, `config at ${configAsked[0]}, the app's module at ${appModule}`);
   assert.deepEqual(page.requests.filter((url) => url.endsWith(".js") && url.includes("/app/")), [page.requests[appModule]]);
+  // That answer was here when the app first drew: the home screen, with no skeleton before it.
+  assert.equal(await page.evaluate(() => window.__skeletonsDrawn), 0, "a loading skeleton was drawn first");
   // The merchant's accent reached the launcher and the panel header.
   const accent = await panel.locator(".carebox-panel__header").evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(accent, "rgb(15, 118, 110)");
@@ -58,6 +60,26 @@ test("clicking the launcher opens a panel greeting the shopper with the merchant
   // Clicking the launcher again closes it.
   await launcher(page).click();
   await panel.waitFor({ state: "hidden" });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a configuration slower than the app: the panel opens with a skeleton, then the merchant's home", async () => {
+  const page = await openPage(browser, "/", { init: countSkeletons });
+  // Held at the network, as a slow server would answer it.
+  await page.route("**/v1/widget/config?**", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue().catch(() => {});
+  });
+  await launcher(page).click();
+  const skeleton = dialog(page).locator(".carebox-skeleton");
+  await skeleton.waitFor({ state: "visible" });
+  assert.equal(await skeleton.getByRole("status").textContent(), "Loading…");
+  await dialog(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
+  assert.equal(await dialog(page).locator("h2").textContent(), "Northwind Goods");
+  assert.equal(await skeleton.count(), 0);
+  // The app waited for the loader's request instead of sending its own.
+  assert.equal(page.requests.filter((url) => url.includes("/v1/widget/config?")).length, 1);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

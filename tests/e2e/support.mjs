@@ -128,8 +128,11 @@ export async function openConsole(browser, options = {}) {
   return page;
 }
 
-async function instrumentedPage(browser, { locale = "en-US", viewport = { width: 1280, height: 860 } } = {}) {
+async function instrumentedPage(browser, { locale = "en-US", viewport = { width: 1280, height: 860 }, init } = {}) {
   const context = await browser.newContext({ locale, viewport });
+  // `init`: a function to run in every document of the page before its own scripts (the
+  // shop's page and a widget frame's alike).
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   openedPages.push(page);
   page.consoleMessages = [];
@@ -172,6 +175,29 @@ export async function openPanel(page) {
   await launcher(page).click();
   await dialog(page).locator(".carebox-home__entries").waitFor({ state: "visible" });
   return Date.now() - started;
+}
+
+/**
+ * An `init` for `openPage`: counts the loading skeletons drawn in this document, in the
+ * widget's shadow root or in a widget frame's page, as `window.__skeletonsDrawn` (each one
+ * inserted counts, however soon it was replaced).
+ */
+export function countSkeletons() {
+  window.__skeletonsDrawn = 0;
+  const watch = (root) => new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType === 1 && (node.matches(".carebox-skeleton") || node.querySelector(".carebox-skeleton"))) window.__skeletonsDrawn += 1;
+      }
+    }
+  }).observe(root, { childList: true, subtree: true });
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (options) {
+    const root = attachShadow.call(this, options);
+    watch(root);
+    return root;
+  };
+  watch(document);
 }
 
 /** Where keyboard focus is, looking inside the widget's shadow root. */
