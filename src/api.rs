@@ -2,7 +2,7 @@
 //! leaving the screen cancels it and a stale answer never lands.
 
 use carebox_contract::{
-    ComplaintView, CsatAnswer, CsatAnswerRequest, CsatStatus, CsatSubject, ErrorBody, ErrorCode, LoyaltySummary, NewComplaintRequest,
+    ComplaintView, CsatAnswer, CsatAnswerRequest, CsatStatus, CsatSubject, ErrorCode, LoyaltySummary, NewComplaintRequest,
     OrderLookupRequest, OrderLookupResponse, OrderNumber, OrderView, PublishableKey, REQUEST_ID_HEADER, ShopperEscalationRequest,
     ShopperOrders,
 };
@@ -228,7 +228,7 @@ fn is_success(answer: &JsValue) -> bool {
 async fn read_config(response: web_sys::Response) -> Result<(carebox_contract::WidgetConfig, crate::app::Texts), ApiFailure> {
     read_answer(response).await?.decoded(|json| {
         let texts = crate::app::texts_by_language(&js_sys::Reflect::get(&json, &"strings".into()).unwrap_or(JsValue::UNDEFINED));
-        Some((serde_wasm_bindgen::from_value(json).ok()?, texts.into()))
+        Some((widget_config_from_json(&json)?, texts.into()))
     })
 }
 
@@ -319,8 +319,55 @@ async fn read_answer(response: web_sys::Response) -> Result<Answer, ApiFailure> 
     if response.ok() {
         return Ok(Answer { json, unreadable: server(ErrorCode::Internal, None) });
     }
-    match json.and_then(|v| serde_wasm_bindgen::from_value::<ErrorBody>(v).ok()) {
-        Some(body) => Err(server(body.error.code, body.error.field)),
+    // `{ "error": { "code", "message", "field"? } }` (`ErrorBody`), read by hand: see
+    // [`widget_config_from_json`].
+    let error = json.map(|body| field(&body, "error")).filter(JsValue::is_object);
+    match error.as_ref().and_then(|error| field(error, "code").as_string()) {
+        Some(code) => Err(server(ErrorCode::from_name(&code), error.and_then(|error| field(&error, "field").as_string()))),
         None => Err(server(ErrorCode::Internal, None)),
     }
+}
+
+/// `object[name]`; `undefined` when it has none (or is not an object).
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `GET /v1/widget/config`'s answer (`WidgetConfigBody` without its `strings`), read by hand
+/// rather than by serde: serde's deserializer brings its error messages, and with them Rust's
+/// float formatting, into the first open (~12 KB of the main module). The same rules as the
+/// contract's types: a field missing or of the wrong kind, an accent or a radius that does not
+/// parse is no configuration at all; a greeting in a language or a feature this build does not
+/// know is left out (a newer server's), as is anything unknown.
+pub fn widget_config_from_json(json: &JsValue) -> Option<carebox_contract::WidgetConfig> {
+    use carebox_contract::{AccentColor, ColorScheme, CornerRadius, Feature, Locale, LookupMode, Theme, WidgetConfig};
+    let text = |object: &JsValue, name: &str| field(object, name).as_string();
+    let theme = field(json, "theme");
+    let radius = field(&theme, "radius").as_f64().filter(|px| px.fract() == 0.0 && (0.0..=255.0).contains(px))?;
+    let features: js_sys::Array = field(json, "features").dyn_into().ok()?;
+    let greetings = field(json, "greetings");
+    let lookup_by = field(json, "lookup_by");
+    Some(WidgetConfig {
+        merchant_name: text(json, "merchant_name")?,
+        greetings: if greetings.is_undefined() {
+            Default::default()
+        } else {
+            let greetings: &js_sys::Object = greetings.dyn_ref()?;
+            js_sys::Object::entries(greetings)
+                .iter()
+                .filter_map(|entry| {
+                    let pair: js_sys::Array = entry.unchecked_into();
+                    let tag = pair.get(0).as_string()?;
+                    Some((Locale::ALL.into_iter().find(|locale| locale.as_str() == tag)?, pair.get(1).as_string()?))
+                })
+                .collect()
+        },
+        features: features.iter().filter_map(|name| Feature::from_name(&name.as_string()?)).collect(),
+        theme: Theme {
+            accent: AccentColor::parse(&text(&theme, "accent")?).ok()?,
+            radius: CornerRadius::parse(radius as u8).ok()?,
+            color_scheme: ColorScheme::from_name(&text(&theme, "color_scheme")?)?,
+        },
+        lookup_by: if lookup_by.is_undefined() { LookupMode::default() } else { LookupMode::from_name(&lookup_by.as_string()?)? },
+    })
 }

@@ -800,3 +800,56 @@ fn the_servers_list_of_text_keys_is_the_widgets() {
         "contract/src/text_keys.txt is stale: run `cargo run -p carebox-widget --no-default-features --example export_strings -- --keys contract/src/text_keys.txt`"
     );
 }
+
+/// A configuration as the server writes it (`WidgetConfigBody`), through the browser's JSON.
+fn config_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).expect("valid JSON")
+}
+
+#[wasm_bindgen_test]
+fn the_widget_reads_a_configuration_as_serde_does() {
+    use carebox_widget::api::widget_config_from_json;
+    let cases = [
+        r##"{"merchant_name":"Northwind Goods","greetings":{"en":"Hi!","ru":"Привет!"},"features":["order_status","complaints","csat","loyalty"],
+            "theme":{"accent":"#0f766e","radius":12,"color_scheme":"dark"},"lookup_by":"postcode","strings":{"ru":{"home.greeting":"Здравствуйте"}}}"##,
+        // What serde takes as defaults: no greetings, no lookup mode.
+        r##"{"merchant_name":"Shop","features":["csat"],"theme":{"accent":"#ABCDEF","radius":0,"color_scheme":"auto"}}"##,
+    ];
+    for case in cases {
+        let json = config_json(case);
+        let by_serde: WidgetConfig = serde_wasm_bindgen::from_value(json.clone()).expect("serde reads it");
+        assert_eq!(widget_config_from_json(&json), Some(by_serde), "{case}");
+    }
+    let read = widget_config_from_json(&config_json(cases[0])).unwrap();
+    assert_eq!(read.lookup_by, LookupMode::Postcode);
+    assert_eq!(read.greeting(Locale::Ru), Some("Привет!"));
+    assert_eq!(read.theme.accent.as_str(), "#0f766e");
+}
+
+#[wasm_bindgen_test]
+fn a_configuration_that_does_not_parse_is_none_and_a_newer_servers_additions_are_left_out() {
+    use carebox_widget::api::widget_config_from_json;
+    let valid = r##"{"merchant_name":"Shop","features":["csat"],"theme":{"accent":"#abcdef","radius":8,"color_scheme":"light"}}"##;
+    assert!(widget_config_from_json(&config_json(valid)).is_some());
+    for broken in [
+        valid.replace(r#""merchant_name":"Shop","#, ""),
+        valid.replace("#abcdef", "red;}body{display:none"),
+        valid.replace(r#""radius":8"#, r#""radius":25"#),
+        valid.replace(r#""radius":8"#, r#""radius":8.5"#),
+        valid.replace(r#""radius":8"#, r#""radius":"8""#),
+        valid.replace(r#""light""#, r#""sepia""#),
+        valid.replace(r#"["csat"]"#, r#""csat""#),
+        valid.replace(r#""features""#, r#""lookup_by":"phone","features""#),
+        valid.replace(r#""features""#, r#""greetings":null,"features""#),
+        "null".to_owned(),
+        "[]".to_owned(),
+    ] {
+        assert_eq!(widget_config_from_json(&config_json(&broken)), None, "{broken}");
+    }
+    let newer = valid
+        .replace(r#"["csat"]"#, r#"["csat","video_calls"]"#)
+        .replace(r#""features""#, r#""greetings":{"de":"Hallo","en":"Hello"},"features""#);
+    let read = widget_config_from_json(&config_json(&newer)).unwrap();
+    assert_eq!(read.features, vec![Feature::Csat]);
+    assert_eq!(read.greetings, BTreeMap::from([(Locale::En, "Hello".to_owned())]));
+}

@@ -50,6 +50,35 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code this build knows, [`Self::Unknown`] last.
+    pub const ALL: [ErrorCode; 18] = [
+        Self::Missing,
+        Self::Invalid,
+        Self::UnknownMerchant,
+        Self::NotFound,
+        Self::OrderNotFound,
+        Self::Unauthorized,
+        Self::InvalidToken,
+        Self::TokenExpired,
+        Self::InvalidTransition,
+        Self::Conflict,
+        Self::IdempotencyKeyReused,
+        Self::NotAllowed,
+        Self::EditWindowClosed,
+        Self::InvalidJson,
+        Self::RateLimited,
+        Self::TooLarge,
+        Self::Internal,
+        Self::Unknown,
+    ];
+
+    /// The code named `name`, as serde reads it: one this build does not know is
+    /// [`Self::Unknown`]. (The widget reads error bodies by hand: serde's deserializer would
+    /// bring its error messages, and their float formatting, into the first open.)
+    pub fn from_name(name: &str) -> Self {
+        Self::ALL.into_iter().find(|code| code.as_str() == name).unwrap_or(Self::Unknown)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Missing => "missing",
@@ -155,27 +184,13 @@ mod tests {
     }
 
     #[test]
-    fn as_str_matches_serde_name() {
-        for code in [
-            ErrorCode::Missing,
-            ErrorCode::Invalid,
-            ErrorCode::UnknownMerchant,
-            ErrorCode::NotFound,
-            ErrorCode::OrderNotFound,
-            ErrorCode::Unauthorized,
-            ErrorCode::InvalidToken,
-            ErrorCode::TokenExpired,
-            ErrorCode::InvalidTransition,
-            ErrorCode::Conflict,
-            ErrorCode::IdempotencyKeyReused,
-            ErrorCode::NotAllowed,
-            ErrorCode::EditWindowClosed,
-            ErrorCode::InvalidJson,
-            ErrorCode::RateLimited,
-            ErrorCode::TooLarge,
-            ErrorCode::Internal,
-        ] {
+    fn as_str_and_from_name_match_serde_name() {
+        for code in ErrorCode::ALL {
             assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+            assert_eq!(serde_json::from_value::<ErrorCode>(serde_json::json!(code.as_str())).unwrap(), code);
+            assert_eq!(ErrorCode::from_name(code.as_str()), code);
         }
+        assert_eq!(ErrorCode::from_name("brand_new_code"), ErrorCode::Unknown);
+        assert_eq!(ErrorCode::from_name("Missing"), ErrorCode::Unknown, "names are exact, as serde's are");
     }
 }

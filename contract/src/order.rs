@@ -92,6 +92,22 @@ pub enum LookupMode {
     Postcode,
 }
 
+impl LookupMode {
+    pub const ALL: [LookupMode; 2] = [Self::Email, Self::Postcode];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Postcode => "postcode",
+        }
+    }
+
+    /// The mode serde names `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|mode| mode.as_str() == name)
+    }
+}
+
 /// `POST /v1/orders/lookup`, as typed by the shopper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

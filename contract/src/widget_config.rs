@@ -56,6 +56,11 @@ pub enum Feature {
 impl Feature {
     pub const ALL: [Feature; 4] = [Feature::OrderStatus, Feature::Complaints, Feature::Csat, Feature::Loyalty];
 
+    /// The feature serde names `name`, if this build knows it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|feature| feature.as_str() == name)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::OrderStatus => "order_status",
@@ -144,6 +149,13 @@ pub enum ColorScheme {
 }
 
 impl ColorScheme {
+    pub const ALL: [ColorScheme; 3] = [Self::Light, Self::Dark, Self::Auto];
+
+    /// The scheme serde names `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|scheme| scheme.as_str() == name)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Light => "light",
@@ -287,6 +299,25 @@ mod tests {
         assert!(parse_features(&[Feature::Csat, Feature::OrderStatus]).is_ok());
         assert!(parse_features(&[]).is_err());
         assert!(parse_features(&[Feature::Csat, Feature::Csat]).is_err());
+    }
+
+    #[test]
+    fn from_name_matches_serde_names() {
+        for feature in Feature::ALL {
+            assert_eq!(serde_json::from_value::<Feature>(serde_json::json!(feature.as_str())).unwrap(), feature);
+            assert_eq!(Feature::from_name(feature.as_str()), Some(feature));
+        }
+        for scheme in ColorScheme::ALL {
+            assert_eq!(serde_json::from_value::<ColorScheme>(serde_json::json!(scheme.as_str())).unwrap(), scheme);
+            assert_eq!(ColorScheme::from_name(scheme.as_str()), Some(scheme));
+        }
+        for mode in crate::LookupMode::ALL {
+            assert_eq!(serde_json::from_value::<crate::LookupMode>(serde_json::json!(mode.as_str())).unwrap(), mode);
+            assert_eq!(crate::LookupMode::from_name(mode.as_str()), Some(mode));
+        }
+        assert_eq!(Feature::from_name("chat"), None);
+        assert_eq!(ColorScheme::from_name("Dark"), None);
+        assert_eq!(crate::LookupMode::from_name("phone"), None);
     }
 
     #[test]
