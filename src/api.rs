@@ -335,7 +335,7 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 
 /// `GET /v1/widget/config`'s answer (`WidgetConfigBody` without its `strings`), read by hand
 /// rather than by serde: serde's deserializer brings its error messages, and with them Rust's
-/// float formatting, into the first open (9.5 KB of it, brotli). The same rules as the
+/// float formatting, into the first open (9.3 KiB of it, brotli). The same rules as the
 /// contract's types: a field missing or of the wrong kind, an accent or a radius that does not
 /// parse is no configuration at all; a greeting in a language or a feature this build does not
 /// know is left out (a newer server's), as is anything unknown.
