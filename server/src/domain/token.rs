@@ -4,6 +4,8 @@
 //! - shopper tokens a merchant's backend signs with its shopper-token secret, naming the
 //!   shopper (`sub`, optional `email`) for `identify()`.
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -85,36 +87,82 @@ pub fn random_hex(bytes: usize) -> String {
 }
 
 pub fn sign<C: Serialize>(claims: &C, key: &[u8], kid: Option<&str>) -> String {
-    let header = Header { alg: "HS256".into(), typ: Some("JWT".into()), kid: kid.map(str::to_owned) };
-    let header = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).expect("header serialises"));
-    let claims = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
-    let signing_input = format!("{header}.{claims}");
-    let signature = URL_SAFE_NO_PAD.encode(mac(key, signing_input.as_bytes()).finalize().into_bytes());
-    format!("{signing_input}.{signature}")
+    let header = match kid {
+        Some(CAREBOX_KID) => Cow::Borrowed(carebox_header()),
+        _ => Cow::Owned(encode_header(kid)),
+    };
+    let mut token = String::with_capacity(256);
+    token.push_str(&header);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(serde_json::to_vec(claims).expect("claims serialise"), &mut token);
+    let signature = mac(key, token.as_bytes()).finalize().into_bytes();
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+    token
 }
 
-/// The `kid` of a token's header, to pick the key (no trust implied).
-pub fn key_id(token: &str) -> Option<String> {
-    let header = token.split('.').next()?;
-    let header: Header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
-    header.kid
+fn encode_header(kid: Option<&str>) -> String {
+    let header = Header { alg: "HS256".into(), typ: Some("JWT".into()), kid: kid.map(str::to_owned) };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).expect("header serialises"))
+}
+
+/// The header of Carebox's own tokens, encoded: an order token's header is recognised by
+/// comparison, not decoded and parsed, on every order view.
+fn carebox_header() -> &'static str {
+    static HEADER: LazyLock<String> = LazyLock::new(|| encode_header(Some(CAREBOX_KID)));
+    &HEADER
+}
+
+/// A token split into its parts and its header read, nothing in it trusted until
+/// [`Self::verify`]: the header says which key to check it with.
+pub struct Unverified<'t> {
+    /// `header.claims`, what the signature covers.
+    signing_input: &'t str,
+    claims: &'t str,
+    signature: &'t str,
+    kid: Option<Cow<'static, str>>,
+}
+
+impl<'t> Unverified<'t> {
+    /// Three base64url parts and an HS256 header; anything else is refused here.
+    pub fn parse(token: &'t str) -> Result<Self, TokenError> {
+        let token = token.trim();
+        let mut parts = token.split('.');
+        let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(TokenError::Malformed);
+        };
+        let kid = if header == carebox_header() {
+            Some(Cow::Borrowed(CAREBOX_KID))
+        } else {
+            let parsed: Header =
+                URL_SAFE_NO_PAD.decode(header).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).ok_or(TokenError::Malformed)?;
+            if parsed.alg != "HS256" {
+                return Err(TokenError::WrongAlgorithm);
+            }
+            parsed.kid.map(Cow::Owned)
+        };
+        Ok(Self { signing_input: &token[..header.len() + 1 + claims.len()], claims, signature, kid })
+    }
+
+    /// The header's `kid`, to pick the key (no trust implied).
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// Checks the signature (in constant time), then decodes the claims.
+    pub fn verify<C: DeserializeOwned>(&self, key: &[u8]) -> Result<C, TokenError> {
+        // HS256 signatures are 32 bytes; a longer one is not a signature of ours anyway.
+        let mut signature = [0u8; 48];
+        let length = URL_SAFE_NO_PAD.decode_slice(self.signature, &mut signature).map_err(|_| TokenError::Malformed)?;
+        mac(key, self.signing_input.as_bytes()).verify_slice(&signature[..length]).map_err(|_| TokenError::BadSignature)?;
+        let claims = URL_SAFE_NO_PAD.decode(self.claims).map_err(|_| TokenError::Malformed)?;
+        serde_json::from_slice(&claims).map_err(|_| TokenError::Malformed)
+    }
 }
 
 /// Checks algorithm and signature (in constant time), then decodes the claims.
 pub fn verify<C: DeserializeOwned>(token: &str, key: &[u8]) -> Result<C, TokenError> {
-    let mut parts = token.trim().split('.');
-    let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(TokenError::Malformed);
-    };
-    let parsed: Header =
-        URL_SAFE_NO_PAD.decode(header).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).ok_or(TokenError::Malformed)?;
-    if parsed.alg != "HS256" {
-        return Err(TokenError::WrongAlgorithm);
-    }
-    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed)?;
-    mac(key, format!("{header}.{claims}").as_bytes()).verify_slice(&signature).map_err(|_| TokenError::BadSignature)?;
-    let claims = URL_SAFE_NO_PAD.decode(claims).map_err(|_| TokenError::Malformed)?;
-    serde_json::from_slice(&claims).map_err(|_| TokenError::Malformed)
+    Unverified::parse(token)?.verify(key)
 }
 
 /// Refuses an expired `exp` (seconds), and one further ahead than `max_lifetime`.
@@ -157,7 +205,7 @@ mod tests {
     fn signed_claims_verify_and_carry_the_kid() {
         let claims = OrderTokenClaims { mid: "m1".into(), oid: "o1".into(), exp: 1_795_600_000 };
         let token = sign(&claims, KEY, Some(CAREBOX_KID));
-        assert_eq!(key_id(&token).as_deref(), Some(CAREBOX_KID));
+        assert_eq!(Unverified::parse(&token).map(|t| t.kid().map(str::to_owned)), Ok(Some(CAREBOX_KID.to_owned())));
         assert_eq!(verify::<OrderTokenClaims>(&token, KEY), Ok(claims));
     }
 
@@ -172,6 +220,37 @@ mod tests {
         for garbage in ["", "a.b", "a.b.c.d", "!!.!!.!!", "eyJhbGciOiJIUzI1NiJ9.e30.AAAA"] {
             assert!(verify::<OrderTokenClaims>(garbage, KEY).is_err(), "{garbage:?}");
         }
+    }
+
+    #[test]
+    fn carebox_tokens_header_is_recognised_and_any_other_spelling_is_read() {
+        let claims = OrderTokenClaims { mid: "m1".into(), oid: "o1".into(), exp: 1_795_600_000 };
+        // The recognised header is exactly the one the general path writes and reads.
+        let header: Header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(carebox_header()).unwrap()).unwrap();
+        assert_eq!((header.alg.as_str(), header.kid.as_deref()), ("HS256", Some(CAREBOX_KID)));
+        // Another spelling of the same header (another order, no `typ`) is decoded instead.
+        let spelled = URL_SAFE_NO_PAD.encode(br#"{"kid":"carebox","alg":"HS256"}"#);
+        let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
+        let input = format!("{spelled}.{body}");
+        let token = format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac(KEY, input.as_bytes()).finalize().into_bytes()));
+        let parsed = Unverified::parse(&token).unwrap();
+        assert_eq!(parsed.kid(), Some(CAREBOX_KID));
+        assert_eq!(parsed.verify::<OrderTokenClaims>(KEY), Ok(claims));
+        // A kid of Carebox does not make another algorithm acceptable.
+        let none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","kid":"carebox"}"#);
+        assert_eq!(Unverified::parse(&format!("{none}.{body}.")).err(), Some(TokenError::WrongAlgorithm));
+    }
+
+    #[test]
+    fn a_signature_of_another_length_is_refused() {
+        let token = sign(&OrderTokenClaims { mid: "m1".into(), oid: "o1".into(), exp: 1 }, KEY, Some(CAREBOX_KID));
+        let (signed, signature) = token.rsplit_once('.').unwrap();
+        let short = &signature[..signature.len() - 4];
+        let long = format!("{signature}{}", "A".repeat(80));
+        for signature in [short, &long, ""] {
+            assert!(verify::<OrderTokenClaims>(&format!("{signed}.{signature}"), KEY).is_err(), "{signature:?}");
+        }
+        assert!(verify::<OrderTokenClaims>(&format!("{signed}.{signature}"), KEY).is_ok());
     }
 
     #[test]

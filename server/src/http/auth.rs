@@ -107,10 +107,10 @@ pub enum ShopperAccess {
 
 impl ShopperAccess {
     fn from_headers(headers: &HeaderMap, merchant: &MerchantRecord, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(headers).ok_or(ApiError::Token(TokenError::Malformed))?;
+        let token = token::Unverified::parse(bearer(headers).ok_or(ApiError::Token(TokenError::Malformed))?)?;
         let now = state.clock.now();
-        if token::key_id(token).as_deref() == Some(CAREBOX_KID) {
-            let claims: OrderTokenClaims = token::verify(token, &state.order_token_key)?;
+        if token.kid() == Some(CAREBOX_KID) {
+            let claims: OrderTokenClaims = token.verify(&state.order_token_key)?;
             token::check_expiry(claims.exp, now, token::ORDER_TOKEN_LIFETIME)?;
             // An order token of another merchant is not a token here.
             if claims.mid != merchant.id {
@@ -121,7 +121,7 @@ impl ShopperAccess {
         if merchant.shopper_token_secret.is_empty() {
             return Err(ApiError::Token(TokenError::BadSignature));
         }
-        let claims: ShopperTokenClaims = token::verify(token, merchant.shopper_token_secret.as_bytes())?;
+        let claims: ShopperTokenClaims = token.verify(merchant.shopper_token_secret.as_bytes())?;
         token::check_expiry(claims.exp, now, SHOPPER_TOKEN_MAX_LIFETIME)?;
         if claims.sub.trim().is_empty() {
             return Err(ApiError::Token(TokenError::Malformed));

@@ -67,9 +67,18 @@ async fn unknown_key_is_404_unknown_merchant(engine: Engine) {
 
 async fn missing_and_malformed_keys_are_400_naming_the_field(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    for (query, code) in [("", "missing"), ("?key=", "missing"), ("?key=sk_live_secret", "invalid"), ("?key=pk_x", "invalid")] {
+    let twice = format!("?key={SHOP_KEY}&key={SHOP_KEY}");
+    for (query, code) in
+        [("", "missing"), ("?key=", "missing"), ("?key=sk_live_secret", "invalid"), ("?key=pk_x", "invalid"), (twice.as_str(), "invalid")]
+    {
         let response = app.client.get(app.url(&format!("/v1/widget/config{query}"))).send().await.unwrap();
         assert_eq!(error_of(response).await, (400, code.into(), Some("key".into())), "query {query:?}");
+    }
+    // Other parameters beside it, and the key percent-encoded, are fine.
+    let encoded = SHOP_KEY.replace('_', "%5F");
+    for query in [format!("?v=2&key={SHOP_KEY}&lang=ar"), format!("?key={encoded}"), format!("?key=+{SHOP_KEY}+")] {
+        let response = app.client.get(app.url(&format!("/v1/widget/config{query}"))).send().await.unwrap();
+        assert_eq!(response.status(), 200, "query {query:?}");
     }
 }
 
