@@ -238,7 +238,7 @@ pub async fn order_complaints(
     let number = OrderNumber::parse(&number)?;
     let order = order_for_bearer(&state, &shopper, &number).await?;
     let now = state.clock.now();
-    let complaints = state.store.complaints_for_orders(&shopper.merchant.id, &[order.id]).await?;
+    let complaints = state.store.complaints_for_orders(&shopper.merchant.id, std::slice::from_ref(&order.id)).await?;
     Ok(Json(complaints.iter().map(|c| c.view(now)).collect()))
 }
 

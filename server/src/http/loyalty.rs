@@ -41,14 +41,14 @@ pub async fn shopper_loyalty(State(state): State<AppState>, shopper: Shopper) ->
     merchant.require(Feature::Loyalty)?;
     let ledger = match &email {
         Some(email) => state.store.ledger(&merchant.id, email).await?,
-        None => Vec::new(),
+        None => Default::default(),
     };
     let (tiers, now) = (&merchant.settings.loyalty_tiers, state.clock.now());
     let mut summary = loyalty::summarize(&ledger, tiers, now);
     // An order token opens its order, not the shopper's history: the standing (balance,
     // tier) and only the lines about this order.
     if let ShopperAccess::Order { order_id } = access {
-        let this_order: Vec<_> = ledger.into_iter().filter(|line| line.about_order.as_deref() == Some(order_id.as_str())).collect();
+        let this_order: Vec<_> = ledger.iter().filter(|line| line.about_order.as_deref() == Some(order_id.as_str())).cloned().collect();
         summary.entries = loyalty::summarize(&this_order, tiers, now).entries;
     }
     Ok(Json(summary))

@@ -1,5 +1,7 @@
 //! The shopper's side of orders: lookup, one order, the identified shopper's orders.
 
+use std::sync::Arc;
+
 use axum::{
     Json,
     extract::{Path, State},
@@ -113,7 +115,7 @@ pub async fn get_order(State(state): State<AppState>, shopper: Shopper, Path(num
 
 /// Order `number` of this merchant, if the request's bearer token may open it: its own
 /// lookup token, or a shopper token of its owner. Anything else is "not found".
-pub(super) async fn order_for_bearer(state: &AppState, shopper: &Shopper, number: &OrderNumber) -> Result<StoredOrder, ApiError> {
+pub(super) async fn order_for_bearer(state: &AppState, shopper: &Shopper, number: &OrderNumber) -> Result<Arc<StoredOrder>, ApiError> {
     let merchant = &shopper.merchant;
     let order = match &shopper.access {
         // By number (remembered for a moment, one read when not), then it must be the token's.

@@ -1,6 +1,8 @@
 //! The loyalty ledger's rows (a shopper's summary is derived from them) and the primitives the
 //! loyalty service composes: the account lock, the lines, the sums it checks.
 
+use std::sync::Arc;
+
 use carebox_contract::{Email, LoyaltyEntryKind, OrderNumber, Timestamp};
 use sqlx::Row;
 
@@ -34,14 +36,14 @@ pub(crate) type LedgerCache = Remembered<Vec<LedgerLine>>;
 impl Store {
     /// Every ledger row of one shopper, with the order number or ticket it refers to: from
     /// [`LedgerCache`] when this process read it a moment ago.
-    pub async fn ledger(&self, merchant_id: &str, email: &Email) -> Result<Vec<LedgerLine>, sqlx::Error> {
+    pub async fn ledger(&self, merchant_id: &str, email: &Email) -> Result<Arc<Vec<LedgerLine>>, sqlx::Error> {
         let key = (merchant_id.to_owned(), email.as_str().to_owned());
         if let Some(hit) = self.ledgers.get(&key) {
-            return Ok(Vec::clone(&hit));
+            return Ok(hit);
         }
         let before = self.ledgers.snapshot();
-        let lines = ledger(&mut *self.pool().acquire().await?, merchant_id, email).await?;
-        self.ledgers.keep(key, lines.clone(), before);
+        let lines = Arc::new(ledger(&mut *self.pool().acquire().await?, merchant_id, email).await?);
+        self.ledgers.keep(key, Arc::clone(&lines), before);
         Ok(lines)
     }
 }

@@ -1,5 +1,7 @@
 //! Orders and their event timelines.
 
+use std::sync::Arc;
+
 use carebox_contract::{
     CalendarDate, Email, Locale, OrderEventKind, OrderNumber, OrderStatus, OrderSummary, OrderView, Postcode, TimelineEntry, Timestamp,
 };
@@ -280,16 +282,16 @@ impl Store {
     }
 
     /// Order `number` with its timeline: from [`OrderCache`] when this process read it a moment
-    /// ago, else in one read.
-    pub async fn order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<StoredOrder>, sqlx::Error> {
+    /// ago (shared, not copied), else in one read.
+    pub async fn order_by_number(&self, merchant_id: &str, number: &OrderNumber) -> Result<Option<Arc<StoredOrder>>, sqlx::Error> {
         let key = order_key(merchant_id, number);
         if let Some(hit) = self.orders.get(&key) {
-            return Ok(Some(StoredOrder::clone(&hit)));
+            return Ok(Some(hit));
         }
         let before = self.orders.snapshot();
-        let order = self.read_order_by_number(merchant_id, number).await?;
+        let order = self.read_order_by_number(merchant_id, number).await?.map(Arc::new);
         if let Some(order) = &order {
-            self.orders.keep(key, order.clone(), before);
+            self.orders.keep(key, Arc::clone(order), before);
         }
         Ok(order)
     }

@@ -37,9 +37,9 @@ impl<V: Send + Sync + 'static> Remembered<V> {
     }
 
     /// Remembers what a read that began at `before` found, unless a change came in between.
-    pub fn keep(&self, key: (String, String), value: V, before: Snapshot) {
+    pub fn keep(&self, key: (String, String), value: Arc<V>, before: Snapshot) {
         if self.changes.load(Ordering::Acquire) == before.0 {
-            self.entries.insert(key, Arc::new(value));
+            self.entries.insert(key, value);
         }
     }
 
