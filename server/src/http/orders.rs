@@ -50,20 +50,18 @@ pub async fn lookup_order(
 ) -> Result<Json<OrderLookupResponse>, ApiError> {
     let now = state.clock.now();
     let limits = &state.limits;
+    // The request is read first (nothing stored is touched) so that both limits are checked
+    // together: one read of the shared windows on PostgreSQL, not two.
+    let lookup = OrderLookup::parse(&request, merchant.settings.lookup_by)
+        .map_err(|errors| ApiError::Unprocessable(errors.into_iter().next().expect("parse fails with an error")))?;
     // Failed attempts are counted per client, and per order for each client: a stranger's
     // wrong guesses throttle the stranger, never the order's owner.
     let client_failures = format!("client:{}:{client}", merchant.id);
-    let limited = |retry_after| ApiError::RateLimited { retry_after };
-    if let Some(wait) = state.limiter.retry_after(&[(&client_failures, limits.lookup_per_client)], now).await? {
-        state.metrics.lookup_refused(LookupLimit::PerClient);
-        return Err(limited(wait));
-    }
-    let lookup = OrderLookup::parse(&request, merchant.settings.lookup_by)
-        .map_err(|errors| ApiError::Unprocessable(errors.into_iter().next().expect("parse fails with an error")))?;
     let order_failures = format!("order:{}:{}:{client}", merchant.id, lookup.number);
-    if let Some(wait) = state.limiter.retry_after(&[(&order_failures, limits.lookup_per_order)], now).await? {
-        state.metrics.lookup_refused(LookupLimit::PerOrder);
-        return Err(limited(wait));
+    let counters = [(client_failures.as_str(), limits.lookup_per_client), (order_failures.as_str(), limits.lookup_per_order)];
+    if let Some(refusal) = state.limiter.refusal(&counters, now).await? {
+        state.metrics.lookup_refused(if refusal.first_spent == 0 { LookupLimit::PerClient } else { LookupLimit::PerOrder });
+        return Err(ApiError::RateLimited { retry_after: refusal.wait });
     }
 
     let candidate = state.store.lookup_candidate(&merchant.id, &lookup.number).await?;

@@ -39,6 +39,14 @@ pub enum RateLimiter {
     Shared(Store),
 }
 
+/// Why an attempt is refused: the longest wait of the spent counters, and the first of them
+/// (its index among the counters asked about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub wait: Duration,
+    pub first_spent: usize,
+}
+
 /// A key's fixed window: `hits` attempts until `expires_at_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -68,21 +76,38 @@ impl RateLimiter {
     /// `Some(wait)` when any of `counters` is spent in its current window; counts nothing (a
     /// lookup counts only its failures, with [`Self::count`]).
     pub async fn retry_after(&self, counters: &[(&str, Limit)], now: Timestamp) -> Result<Option<Duration>, sqlx::Error> {
-        let mut longest_wait = None;
-        for &(key, limit) in counters {
-            let window = match self {
-                Self::InProcess(cache) => cache.get(key),
-                Self::Shared(store) => store
-                    .attempt_window(key)
-                    .await?
-                    .map(|w| Window { expires_at_ms: w.expires_at_ms, hits: u32::try_from(w.hits).unwrap_or(u32::MAX) }),
-            };
+        Ok(self.refusal(counters, now).await?.map(|refusal| refusal.wait))
+    }
+
+    /// Like [`Self::retry_after`], also naming the first of `counters` that is spent. Shared
+    /// windows are read in one query for all of them.
+    pub async fn refusal(&self, counters: &[(&str, Limit)], now: Timestamp) -> Result<Option<Refusal>, sqlx::Error> {
+        let windows: Vec<Option<Window>> = match self {
+            Self::InProcess(cache) => counters.iter().map(|(key, _)| cache.get(*key)).collect(),
+            Self::Shared(store) => {
+                let keys: Vec<&str> = counters.iter().map(|(key, _)| *key).collect();
+                let stored = store.attempt_windows(&keys).await?;
+                keys.iter()
+                    .map(|key| {
+                        stored
+                            .iter()
+                            .find(|(stored_key, _)| stored_key == key)
+                            .map(|(_, w)| Window { expires_at_ms: w.expires_at_ms, hits: u32::try_from(w.hits).unwrap_or(u32::MAX) })
+                    })
+                    .collect()
+            }
+        };
+        let mut refusal: Option<Refusal> = None;
+        for (counter, (window, (_, limit))) in windows.into_iter().zip(counters).enumerate() {
             if let Some(window) = window.filter(|w| w.expires_at_ms > now.unix_ms() && w.hits >= limit.max) {
                 let wait = wait(window.expires_at_ms - now.unix_ms());
-                longest_wait = longest_wait.max(Some(wait));
+                refusal = Some(match refusal {
+                    Some(earlier) => Refusal { wait: earlier.wait.max(wait), ..earlier },
+                    None => Refusal { wait, first_spent: counter },
+                });
             }
         }
-        Ok(longest_wait)
+        Ok(refusal)
     }
 
     /// Counts one attempt against each of `counters`.
@@ -165,6 +190,25 @@ mod tests {
         }
         limiter.count(&[("a", short), ("b", long)], at(0)).await.unwrap();
         assert_eq!(limiter.retry_after(&[("a", short), ("b", long)], at(0)).await.unwrap(), Some(Duration::from_secs(90)));
+    }
+
+    #[tokio::test]
+    async fn a_refusal_names_the_first_spent_counter_and_the_longest_wait_in_both_kinds() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/limits.db", folder.path().display())).await.unwrap();
+        let short = Limit { max: 1, window: Duration::from_secs(10) };
+        let long = Limit { max: 1, window: Duration::from_secs(90) };
+        let counters = [("client", short), ("order", long)];
+        for limiter in [in_process(), RateLimiter::Shared(store)] {
+            assert_eq!(limiter.refusal(&counters, at(0)).await.unwrap(), None);
+            limiter.count(&[("order", long)], at(0)).await.unwrap();
+            let refusal = |wait, first_spent| Some(Refusal { wait: Duration::from_secs(wait), first_spent });
+            assert_eq!(limiter.refusal(&counters, at(0)).await.unwrap(), refusal(90, 1));
+            limiter.count(&[("client", short)], at(0)).await.unwrap();
+            assert_eq!(limiter.refusal(&counters, at(0)).await.unwrap(), refusal(90, 0));
+            assert_eq!(limiter.refusal(&counters, at(20_000)).await.unwrap(), refusal(70, 1), "the client's window closed");
+            assert_eq!(limiter.refusal(&[], at(0)).await.unwrap(), None);
+        }
     }
 
     #[tokio::test]

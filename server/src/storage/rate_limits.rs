@@ -35,13 +35,23 @@ impl Store {
         Ok(())
     }
 
-    /// The stored window of `key`, open or not.
-    pub async fn attempt_window(&self, key: &str) -> Result<Option<AttemptWindow>, sqlx::Error> {
-        let row = sqlx::query("SELECT expires_at_ms, hits FROM rate_limit_windows WHERE limit_key = $1")
-            .bind(key)
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|row| Ok(AttemptWindow { expires_at_ms: row.try_get("expires_at_ms")?, hits: row.try_get("hits")? })).transpose()
+    /// The stored windows of `keys` (open or not) by key, in one query; a key never counted has none.
+    pub async fn attempt_windows(&self, keys: &[&str]) -> Result<Vec<(String, AttemptWindow)>, sqlx::Error> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (1..=keys.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT limit_key, expires_at_ms, hits FROM rate_limit_windows WHERE limit_key IN ({placeholders})");
+        let mut query = sqlx::query(&sql);
+        for key in keys {
+            query = query.bind(*key);
+        }
+        query
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, AttemptWindow { expires_at_ms: row.try_get(1)?, hits: row.try_get(2)? })))
+            .collect()
     }
 
     /// Deletes windows closed before `now` (they count nothing any more).
