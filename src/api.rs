@@ -358,7 +358,7 @@ pub fn widget_config_from_json(json: &JsValue) -> Option<carebox_contract::Widge
                 .filter_map(|entry| {
                     let pair: js_sys::Array = entry.unchecked_into();
                     let tag = pair.get(0).as_string()?;
-                    Some((Locale::ALL.into_iter().find(|locale| locale.as_str() == tag)?, pair.get(1).as_string()?))
+                    Some((Locale::from_name(&tag)?, pair.get(1).as_string()?))
                 })
                 .collect()
         },

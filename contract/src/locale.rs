@@ -27,6 +27,11 @@ impl Locale {
         }
     }
 
+    /// The locale serde names `name` exactly (a JSON map's key), unlike [`Self::from_tag`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|locale| locale.as_str() == name)
+    }
+
     /// The first candidate tag we support, else English.
     pub fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Self {
         candidates.into_iter().find_map(Self::from_tag).unwrap_or_default()
@@ -55,5 +60,15 @@ mod tests {
         assert_eq!(Locale::negotiate(["AR_eg"]), Locale::Ar);
         assert_eq!(Locale::negotiate(["", "fr"]), Locale::En);
         assert!(Locale::Ar.is_rtl() && !Locale::Ru.is_rtl());
+    }
+
+    #[test]
+    fn from_name_matches_serde_names_exactly() {
+        for locale in Locale::ALL {
+            assert_eq!(serde_json::from_value::<Locale>(serde_json::json!(locale.as_str())).unwrap(), locale);
+            assert_eq!(Locale::from_name(locale.as_str()), Some(locale));
+        }
+        assert_eq!(Locale::from_name("ru-RU"), None);
+        assert_eq!(Locale::from_name("de"), None);
     }
 }
